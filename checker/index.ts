@@ -1,0 +1,12 @@
+/**
+ * The engine's public surface: the only module that models/ and specs/ import.
+ *
+ * @module
+ */
+export * from './domain';
+export * from './spec';
+export * from './result';
+export { check } from './explore';
+export { compileLayout } from './layout';
+export type { Layout, Leaf } from './layout';
+export { replayActions } from './trace';

@@ -1,0 +1,150 @@
+/**
+ * What a check returns, and the options it takes.
+ *
+ * `check(spec, options)` returns a `CheckResult`; renderers (text, json, itf,
+ * mail) and the CLI turn it into output and an exit code. Nothing in the
+ * engine throws for an expected failure: spec errors come back as
+ * `status: 'error'` with an `McError`.
+ *
+ * @module
+ */
+
+/** Which visited set to use. */
+export type StoreOption =
+  | { readonly kind: 'exact' }
+  | { readonly kind: 'fingerprint' }
+  | { readonly kind: 'compact'; readonly bits: number };
+
+export interface CheckOptions {
+  /** `bfs` (default): level by level, shortest counterexamples. `dfs`: a stack, low memory. */
+  readonly strategy?: 'bfs' | 'dfs';
+  /** Visited set; default `fingerprint`. */
+  readonly store?: StoreOption;
+  /** Symmetry reduction over the spec's symmetric domains; default true. */
+  readonly symmetry?: boolean;
+  /** Above this many permutations per state, canonicalisation falls back to sorting normalisation. Default 5040 (7!). */
+  readonly permLimit?: number;
+  /** Stop (incomplete) after this many distinct states. */
+  readonly maxStates?: number;
+  /** Do not expand states at this depth (incomplete if any had successors). */
+  readonly maxDepth?: number;
+  /** Keep searching after a violation; report each deadlock class / invariant once, with its shortest trace. */
+  readonly allViolations?: boolean;
+  /** Override the spec's deadlock checking. */
+  readonly checkDeadlock?: boolean;
+  /** Called every `progressInterval` seconds during long runs. */
+  readonly onProgress?: (p: Progress) => void;
+  readonly progressInterval?: number;
+  /** Wall clock in seconds (injected so tests and the engine never read time directly). */
+  readonly clock?: () => number;
+}
+
+export interface Progress {
+  readonly distinctStates: number;
+  readonly statesGenerated: number;
+  readonly queue: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+}
+
+export type PropertyKind = 'invariant' | 'witness' | 'deadlock';
+
+export interface PropertyStatus {
+  readonly name: string;
+  readonly kind: PropertyKind;
+  /**
+   * invariant/deadlock: `holds`, `violated`, or `unknown` (incomplete search, not violated so far);
+   * witness: `reached` or `unreached` (`unknown` when incomplete and not reached).
+   */
+  readonly status: 'holds' | 'violated' | 'reached' | 'unreached' | 'unknown' | 'disabled';
+  /** For a reached witness: the depth of the first (shallowest under BFS) state reaching it. */
+  readonly depth?: number;
+}
+
+export interface TraceStep {
+  readonly step: number;
+  /** `null` for the initial state. */
+  readonly action: string | null;
+  readonly params: unknown;
+  /** The state as formatted by the spec (`formatState`), JSON-able. */
+  readonly state: unknown;
+}
+
+export interface Violation {
+  readonly property: string;
+  readonly kind: PropertyKind;
+  /** Deadlock class (see `Spec.deadlockClass`), when the spec defines one. */
+  readonly class?: string;
+  readonly trace: readonly TraceStep[];
+  /** Spec-specific explanation of the final state (e.g. the wait-for cycle). */
+  readonly explain?: Readonly<Record<string, unknown>>;
+}
+
+export interface Stats {
+  readonly distinctStates: number;
+  readonly statesGenerated: number;
+  /** Length of the longest shortest path explored (BFS), or deepest state (DFS). */
+  readonly depth: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+  readonly store: string;
+  /** Upper bound on the probability that at least one state was omitted (0 for exact). */
+  readonly omissionProbability: number;
+  /** TLC's optimistic estimate d·(n−d)/2^64 for 64-bit fingerprints (fingerprint store only). */
+  readonly optimisticCollisionProbability?: number;
+  /** Bytes of visited set plus parent links per distinct state. */
+  readonly bytesPerState: number;
+  /** `off`, `exact (N permutations)`, or `normalisation (sort)`. */
+  readonly symmetry: string;
+  /** Words (32-bit) per packed state. */
+  readonly stateWords: number;
+  /** Per-action count of successors generated (coverage). */
+  readonly coverage: Readonly<Record<string, number>>;
+}
+
+export type ResultStatus = 'holds' | 'violated' | 'incomplete' | 'error';
+
+export interface CheckResult {
+  readonly spec: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly status: ResultStatus;
+  /** True when the whole reachable state space (under the options) was explored. */
+  readonly complete: boolean;
+  /** Why the search stopped early, when it did (limit reached). */
+  readonly incompleteReason?: string;
+  readonly stats: Stats;
+  readonly properties: readonly PropertyStatus[];
+  readonly violations: readonly Violation[];
+  readonly error?: McError;
+}
+
+/** Error codes, grouped by hundreds (see docs/error-codes.md). */
+export type McErrorCode =
+  /** MC101: spec could not be loaded (unknown name, missing module) */
+  | 'MC101'
+  /** MC102: invalid spec parameter or constant */
+  | 'MC102'
+  /** MC201: a value outside its declared domain */
+  | 'MC201'
+  /** MC202: an action, invariant or formatter threw */
+  | 'MC202'
+  /** MC203: nondeterministic action (replay did not reproduce a state) */
+  | 'MC203'
+  /** MC204: bad spec declaration (domains, symmetric domains, no initial state) */
+  | 'MC204'
+  /** MC501: internal error */
+  | 'MC501';
+
+export interface McError {
+  readonly code: McErrorCode;
+  readonly message: string;
+}
+
+/** Thrown inside the engine and caught at its boundary; never escapes `check`. */
+export class SpecError extends Error {
+  override name = 'SpecError';
+  constructor(readonly code: McErrorCode, message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The specification API: what a model declares.
+ *
+ * A spec is a plain object. It declares its state variables with finite
+ * domains, its initial states, its named actions (each a guard and an effect,
+ * pure and deterministic, optionally with parameters), its invariants
+ * (`always`), its reachability witnesses (`sometimes`), whether deadlock is
+ * checked, which states are intended end states (`terminal`), symmetric
+ * domains, an optional `view`, and optional formatters.
+ *
+ * States are plain, readonly JS objects whose shape follows `variables` (see
+ * `domain.ts` for the value of each domain). The engine packs them into 32-bit
+ * words; actions never see the packing.
+ *
+ * Two ways to write actions, one exploration core:
+ * - the record API (`actions`): `next(state, param)` returns the next state,
+ *   or `undefined` when the action is not enabled;
+ * - the packed API (`packed`): for hot reference models, an action writes the
+ *   successor directly into a word vector. See `PackedSpec`.
+ *
+ * @module
+ */
+import type { Domain } from './domain';
+
+/** A state in the record API: a readonly object following the variables' domains. */
+export type State = Readonly<Record<string, unknown>>;
+
+/** A named action, optionally parameterised (TLA+'s `\E p \in params : A(p)`). */
+export interface Action<S extends State = State, P = unknown> {
+  /** Name shown in traces and coverage, e.g. `TMCommit` or `alloc_page`. */
+  readonly name: string;
+  /** The parameter values this action ranges over, in a fixed order. Omit for a parameterless action. */
+  readonly params?: readonly P[];
+  /** Enabling condition. Omit when `next` returning `undefined` says it all. */
+  guard?(state: S, param: P): boolean;
+  /** The next state, or `undefined` when disabled. Must be pure and deterministic. */
+  next(state: S, param: P): S | undefined;
+  /** How a parameter is shown in a trace (default: JSON). */
+  formatParam?(param: P): string;
+}
+
+/** An invariant: a state predicate that must hold in every reachable state. */
+export interface Invariant<S extends State = State> {
+  readonly name: string;
+  holds(state: S): boolean;
+}
+
+/** A reachability witness: a state predicate that some reachable state should satisfy. */
+export interface Witness<S extends State = State> {
+  readonly name: string;
+  reached(state: S): boolean;
+}
+
+/** Everything a model declares. `S` is the record type of a state. */
+export interface Spec<S extends State = State> {
+  /** Short name used by `gfpcheck list` and in reports. */
+  readonly name: string;
+  /** One line saying what the spec is. */
+  readonly description?: string;
+  /** The constants this instance was built with (reported in `params`). */
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  /** Symmetric domains: name → number of interchangeable elements. */
+  readonly symmetric?: Readonly<Record<string, number>>;
+  /** State variables and their domains, in a fixed order. */
+  readonly variables: Readonly<Record<string, Domain>>;
+  /** The initial states. */
+  init(): readonly S[];
+  /** The actions, in a fixed order (traces and counts depend on it). */
+  readonly actions: readonly Action<S, any>[];
+  /** Invariants (`always`). */
+  readonly invariants?: readonly Invariant<S>[];
+  /** Reachability witnesses (`sometimes`). */
+  readonly witnesses?: readonly Witness<S>[];
+  /** Deadlock checking; on unless `false`. */
+  readonly checkDeadlock?: boolean;
+  /** Intended end states: a state with no successor for which this holds is not a deadlock. */
+  terminal?(state: S): boolean;
+  /**
+   * Deadlock class: states for which this returns the same string are one
+   * class of deadlock. With `allViolations`, the engine keeps searching after a
+   * deadlock and reports the shortest trace of each class.
+   */
+  deadlockClass?(state: S): string;
+  /**
+   * What is fingerprinted (TLA+ VIEW). Returns a state of the same shape;
+   * two states with equal views are treated as one. Successors are still
+   * computed from the actual state.
+   */
+  view?(state: S): S;
+  /** How a state is shown in traces (default: the state itself). Must return JSON-able data. */
+  formatState?(state: S): unknown;
+  /**
+   * Extra information attached to a violation (for instance a wait-for cycle),
+   * computed from the violating state. Must return JSON-able data.
+   */
+  explain?(state: S): Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * The packed API for hot models: actions read the source words and write the
+ * successor into `dst` (which holds a copy of `src` on entry). Use the
+ * accessors of `compileLayout(spec.variables)` to read and write fields.
+ */
+export interface PackedAction {
+  readonly name: string;
+  /** Number of parameter instances (0 or undefined: one, parameterless). */
+  readonly arity?: number;
+  /** Writes the successor into dst and returns true, or returns false when disabled. */
+  fire(src: Uint32Array, dst: Uint32Array, param: number): boolean;
+  formatParam?(param: number): string;
+}
+
+/** A spec whose actions use the packed API. Invariants and witnesses use the record API. */
+export interface PackedSpec<S extends State = State> extends Omit<Spec<S>, 'actions'> {
+  readonly packed: readonly PackedAction[];
+  /** Optional packed invariants (faster); checked in addition to `invariants`. */
+  readonly packedInvariants?: readonly { name: string; holds(w: Uint32Array): boolean }[];
+}
+
+export type AnySpec = Spec<any> | PackedSpec<any>;
+
+/** True when the spec uses the packed API. */
+export const isPacked = (s: AnySpec): s is PackedSpec => (s as PackedSpec).packed !== undefined;
