@@ -133,6 +133,8 @@ export type McErrorCode =
   | 'MC203'
   /** MC204: bad spec declaration (domains, symmetric domains, no initial state) */
   | 'MC204'
+  /** MC301: out of memory */
+  | 'MC301'
   /** MC501: internal error */
   | 'MC501';
 

@@ -1,0 +1,282 @@
+/**
+ * State layout: packs a record state into 32-bit words and back.
+ *
+ * The variables' domains are flattened into leaves (one per bool, int, enum,
+ * bit set or id), each given a fixed bit range inside one word; a leaf never
+ * straddles two words. Encoding validates every leaf against its domain, so a
+ * value outside its domain is caught at the first state that holds it.
+ *
+ * `encode` and `decode` are generated once per layout as straight-line code
+ * (one expression per leaf), which keeps the record API within a small factor
+ * of hand-packed models.
+ *
+ * @module
+ */
+import { Domain, DomainError } from './domain';
+
+/** One packed field. */
+export interface Leaf {
+  /** Path of the field, e.g. `tasks[1].flags`. */
+  readonly path: string;
+  readonly domain: Domain;
+  readonly word: number;
+  readonly shift: number;
+  readonly width: number;
+  /** `(1 << width) - 1`, or `0xffffffff` for a full word. */
+  readonly mask: number;
+  /** Offset subtracted before storing (ints: `lo`; optional ids: −1). */
+  readonly offset: number;
+  /** For `id` leaves: the symmetric domain of the value. */
+  readonly idDomain?: string;
+  /** For leaves inside `mapOf` containers: (domain, index) of each enclosing map, outermost first. */
+  readonly mapCoords: readonly { readonly domain: string; readonly index: number }[];
+  /** Path with every map index replaced by `#D` (identifies the leaf's position up to permutation). */
+  readonly pattern: string;
+}
+
+/** A compiled layout. */
+export interface Layout {
+  readonly words: number;
+  readonly leaves: readonly Leaf[];
+  readonly variables: Readonly<Record<string, Domain>>;
+  readonly symmetric: Readonly<Record<string, number>>;
+  /** The leaf at a path such as `x[3]` or `tasks[0].flags`; throws DomainError if none. */
+  leaf(path: string): Leaf;
+  /** Reads a leaf's value as stored in the record API (ints with their offset, ids as numbers; enums as their index). */
+  get(w: Uint32Array, leaf: Leaf): number;
+  /** Writes a numeric leaf value (ints, enum indexes, bit masks, ids). No domain check. */
+  set(w: Uint32Array, leaf: Leaf, value: number): void;
+  /** Packs a record state into `out` (zeroed first); throws LayoutValueError on a value outside its domain. */
+  encode(state: unknown, out: Uint32Array): void;
+  /** Unpacks words into a fresh record state. */
+  decode(w: Uint32Array): any;
+}
+
+/** A value outside its declared domain (the engine adds the action name). */
+export class LayoutValueError extends Error {
+  override name = 'LayoutValueError';
+  constructor(readonly path: string, readonly value: unknown, readonly expected: string) {
+    super(`variable ${path} = ${show(value)} is outside its domain ${expected}`);
+  }
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+const bitsFor = (n: number): number => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
+
+/** Describes a domain for error messages. */
+export function describeDomain(d: Domain): string {
+  switch (d.kind) {
+    case 'bool':
+      return 'bool';
+    case 'int':
+      return `${d.lo}..${d.hi}`;
+    case 'enum':
+      return `{${d.values.join(', ')}}`;
+    case 'bits':
+      return `${d.style === 'set' ? 'subset of' : 'bits of'} {${d.names.join(', ')}}`;
+    case 'id':
+      return d.optional ? `${d.domain} or null` : d.domain;
+    case 'array':
+      return `array(${d.length})`;
+    case 'map':
+      return `map over ${d.index}`;
+    case 'record':
+      return `record {${Object.keys(d.fields).join(', ')}}`;
+  }
+}
+
+/**
+ * Compiles the variables' domains into a layout.
+ * @param symmetric sizes of the symmetric domains that `id`/`mapOf` refer to
+ */
+export function compileLayout(
+  variables: Readonly<Record<string, Domain>>,
+  symmetric: Readonly<Record<string, number>> = {},
+): Layout {
+  const leaves: Leaf[] = [];
+  let word = 0;
+  let used = 0;
+  const place = (width: number): { word: number; shift: number } => {
+    if (width === 0) return { word: Math.max(0, word), shift: 0 };
+    if (used + width > 32) {
+      word++;
+      used = 0;
+    }
+    const at = { word, shift: used };
+    used += width;
+    return at;
+  };
+  const symSize = (name: string, where: string): number => {
+    const n = symmetric[name];
+    if (n === undefined) throw new DomainError(`${where} refers to symmetric domain '${name}', which the spec does not declare`);
+    if (!Number.isInteger(n) || n < 1) throw new DomainError(`symmetric domain '${name}' has size ${n}; it needs a positive integer`);
+    return n;
+  };
+  const walk = (d: Domain, path: string, pattern: string, coords: Leaf['mapCoords']): void => {
+    switch (d.kind) {
+      case 'array':
+        for (let i = 0; i < d.length; i++) walk(d.of, `${path}[${i}]`, `${pattern}[${i}]`, coords);
+        return;
+      case 'map': {
+        const n = symSize(d.index, path);
+        for (let i = 0; i < n; i++) walk(d.of, `${path}[${i}]`, `${pattern}[#${d.index}]`, [...coords, { domain: d.index, index: i }]);
+        return;
+      }
+      case 'record':
+        for (const [k, f] of Object.entries(d.fields)) walk(f, `${path}.${k}`, `${pattern}.${k}`, coords);
+        return;
+      default: {
+        let width: number;
+        let offset = 0;
+        let idDomain: string | undefined;
+        if (d.kind === 'bool') width = 1;
+        else if (d.kind === 'int') {
+          width = bitsFor(d.hi - d.lo + 1);
+          offset = d.lo;
+        } else if (d.kind === 'enum') width = bitsFor(d.values.length);
+        else if (d.kind === 'bits') width = d.names.length;
+        else {
+          const n = symSize(d.domain, path);
+          idDomain = d.domain;
+          width = bitsFor(d.optional ? n + 1 : n);
+          offset = d.optional ? -1 : 0;
+        }
+        const at = place(width);
+        leaves.push({
+          path,
+          domain: d,
+          word: at.word,
+          shift: at.shift,
+          width,
+          mask: width === 32 ? 0xffffffff : (1 << width) - 1,
+          offset,
+          idDomain,
+          mapCoords: coords,
+          pattern,
+        });
+      }
+    }
+  };
+  for (const [name, d] of Object.entries(variables)) walk(d, name, name, []);
+  const words = word + 1;
+
+  const byPath = new Map(leaves.map((l) => [l.path, l]));
+  const { encode, decode } = generateCodecs(variables, leaves, words, symmetric);
+  return {
+    words,
+    leaves,
+    variables,
+    symmetric,
+    leaf(path) {
+      const l = byPath.get(path);
+      if (!l) throw new DomainError(`no state field '${path}'`);
+      return l;
+    },
+    get(w, l) {
+      const raw = l.width === 32 ? w[l.word] : (w[l.word] >>> l.shift) & l.mask;
+      return raw + l.offset;
+    },
+    set(w, l, v) {
+      const raw = (v - l.offset) >>> 0;
+      if (l.width === 32) w[l.word] = raw;
+      else w[l.word] = (w[l.word] & ~(l.mask << l.shift)) | ((raw & l.mask) << l.shift);
+    },
+    encode,
+    decode,
+  };
+}
+
+/** Generates straight-line encode/decode functions for a layout. */
+function generateCodecs(
+  variables: Readonly<Record<string, Domain>>,
+  leaves: readonly Leaf[],
+  words: number,
+  symmetric: Readonly<Record<string, number>>,
+): { encode: Layout['encode']; decode: Layout['decode'] } {
+  const consts: unknown[] = [];
+  const k = (v: unknown): string => {
+    consts.push(v);
+    return `K[${consts.length - 1}]`;
+  };
+  const leafIter = leaves[Symbol.iterator]();
+  // decode: build an expression tree in variable order.
+  const read = (l: Leaf): string => (l.width === 32 ? `w[${l.word}]` : l.width === 0 ? '0' : `((w[${l.word}] >>> ${l.shift}) & ${l.mask})`);
+  const decExpr = (d: Domain): string => {
+    switch (d.kind) {
+      case 'array': {
+        const parts: string[] = [];
+        for (let i = 0; i < d.length; i++) parts.push(decExpr(d.of));
+        return `[${parts.join(', ')}]`;
+      }
+      case 'map': {
+        const parts: string[] = [];
+        for (let i = 0; i < symmetric[d.index]; i++) parts.push(decExpr(d.of));
+        return `[${parts.join(', ')}]`;
+      }
+      case 'record':
+        return `{${Object.entries(d.fields)
+          .map(([f, fd]) => `${JSON.stringify(f)}: ${decExpr(fd)}`)
+          .join(', ')}}`;
+      default: {
+        const l = leafIter.next().value as Leaf;
+        const r = read(l);
+        if (d.kind === 'bool') return `(${r} === 1)`;
+        if (d.kind === 'int') return `(${r} + ${d.lo})`;
+        if (d.kind === 'enum') return `${k(d.values)}[${r}]`;
+        if (d.kind === 'bits') return `(${r})`;
+        if (d.kind === 'id') return d.optional ? `nullId(${r})` : `(${r})`;
+        throw new Error('unreachable');
+      }
+    }
+  };
+  const decBody = `return {${Object.entries(variables)
+    .map(([name, d]) => `${JSON.stringify(name)}: ${decExpr(d)}`)
+    .join(', ')}};`;
+
+  // encode: one validated raw value per leaf, then one store per word.
+  const enc: string[] = [];
+  const perWord: string[][] = Array.from({ length: words }, () => []);
+  leaves.forEach((l, i) => {
+    const acc = 's' + l.path.replace(/\.([^.[\]]+)/g, (_m, f) => `[${JSON.stringify(f)}]`).replace(/^([^[.]+)/, (_m, f) => `[${JSON.stringify(f)}]`);
+    const v = `v${i}`;
+    const x = `x${i}`;
+    const fail = `fail(${JSON.stringify(l.path)}, ${v}, ${JSON.stringify(describeDomain(l.domain))})`;
+    enc.push(`const ${v} = ${acc};`);
+    const d = l.domain;
+    if (d.kind === 'bool') enc.push(`const ${x} = ${v} === true ? 1 : ${v} === false ? 0 : ${fail};`);
+    else if (d.kind === 'int')
+      enc.push(`const ${x} = (typeof ${v} === 'number' && ${v} >= ${d.lo} && ${v} <= ${d.hi} && (${v} % 1) === 0) ? ${v} - ${d.lo} : ${fail};`);
+    else if (d.kind === 'enum') {
+      const m = new Map(d.values.map((s, j) => [s, j]));
+      enc.push(`const ${x} = ${k(m)}.get(${v}); if (${x} === undefined) ${fail};`);
+    } else if (d.kind === 'bits') {
+      const max = d.names.length === 32 ? 0xffffffff : 2 ** d.names.length - 1;
+      enc.push(`const ${x} = (typeof ${v} === 'number' && ${v} >= 0 && ${v} <= ${max} && (${v} % 1) === 0) ? ${v} : ${fail};`);
+    } else if (d.kind === 'id') {
+      const n = symmetric[d.domain];
+      if (d.optional) enc.push(`const ${x} = ${v} === null ? 0 : (typeof ${v} === 'number' && ${v} >= 0 && ${v} < ${n} && (${v} % 1) === 0) ? ${v} + 1 : ${fail};`);
+      else enc.push(`const ${x} = (typeof ${v} === 'number' && ${v} >= 0 && ${v} < ${n} && (${v} % 1) === 0) ? ${v} : ${fail};`);
+    }
+    if (l.width > 0) perWord[l.word].push(l.width === 32 ? x : l.shift === 0 ? x : `(${x} << ${l.shift})`);
+  });
+  perWord.forEach((parts, w) => enc.push(`out[${w}] = ${parts.length ? `(${parts.join(' | ')}) >>> 0` : '0'};`));
+  const encBody = `try {\n${enc.join('\n')}\n} catch (e) { if (e instanceof LVE) throw e; fail('(state shape)', s, 'the declared variables: ' + e.message); }`;
+
+  const fail = (path: string, value: unknown, expected: string): never => {
+    throw new LayoutValueError(path, value, expected);
+  };
+  const nullId = (r: number): number | null => (r === 0 ? null : r - 1);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const decode = new Function('K', 'nullId', `return function decode(w) { ${decBody} }`)(consts, nullId) as Layout['decode'];
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const encode = new Function('K', 'fail', 'LVE', `return function encode(s, out) {\n${encBody}\n}`)(consts, fail, LayoutValueError) as Layout['encode'];
+  return { encode, decode };
+}

@@ -1,0 +1,270 @@
+/**
+ * Visited sets.
+ *
+ * - `exact`: the canonical words of every state, in an open-addressing table
+ *   (linear probing, grows by rehashing). No probability of error.
+ * - `fingerprint`: 64-bit fingerprints (h1, h2) in an open-addressing table
+ *   over a `Uint32Array` (linear probing; the slot comes from the fingerprint's
+ *   own bits, as in TLC's FPSet). Grows through capacities 2^k and 1.5·2^k so
+ *   that the load stays between 0.53 and 0.8.
+ * - `compact`: Stern–Dill hash compaction. The slot comes from an independent
+ *   hash h3, the table stores only a b-bit signature of (h1, h2), and probing is
+ *   by double hashing, as the Stern–Dill analysis assumes. Like SPIN's and
+ *   Murphi's tables it has a fixed number of slots (`capacity`); when it is
+ *   90% full the search stops as incomplete.
+ *
+ * @module
+ */
+import { H } from './hash';
+
+export interface VisitedStore {
+  /** e.g. `fingerprint (64-bit)` or `compact (40-bit signatures, 2^22 slots)`. */
+  readonly description: string;
+  /** Inserts the state whose canonical words are `w[0..n)` and whose hashes are in `H`; true if it was new. */
+  insert(w: Uint32Array, n: number): boolean;
+  /** Number of states stored. */
+  readonly size: number;
+  /** True when the store cannot take more states (compact store at its load limit). */
+  readonly full: boolean;
+  /** Bytes allocated for the table. */
+  bytes(): number;
+  /** Upper bound on Pr[at least one state omitted]; 0 when exact. */
+  omissionProbability(): number;
+}
+
+/** Exact store: canonical words, compared in full. */
+export class ExactStore implements VisitedStore {
+  readonly full = false;
+  size = 0;
+  private cap = 1 << 12;
+  private tags = new Uint32Array(this.cap);
+  private keys: Uint32Array;
+  constructor(private readonly width: number) {
+    this.keys = new Uint32Array(this.cap * width);
+  }
+  get description(): string {
+    return 'exact';
+  }
+  insert(w: Uint32Array, n: number): boolean {
+    const tag = (H[0] | 1) >>> 0;
+    const mask = this.cap - 1;
+    const tags = this.tags;
+    const keys = this.keys;
+    let s = H[1] & mask;
+    for (;;) {
+      const t = tags[s];
+      if (t === 0) break;
+      if (t === tag) {
+        let eq = true;
+        const base = s * n;
+        for (let i = 0; i < n; i++) {
+          if (keys[base + i] !== w[i]) {
+            eq = false;
+            break;
+          }
+        }
+        if (eq) return false;
+      }
+      s = (s + 1) & mask;
+    }
+    tags[s] = tag;
+    keys.set(w.subarray(0, n), s * n);
+    if (++this.size * 4 > this.cap * 3) this.grow();
+    return true;
+  }
+  private grow(): void {
+    const n = this.width;
+    const oldTags = this.tags;
+    const oldKeys = this.keys;
+    const oldCap = this.cap;
+    this.cap *= 2;
+    this.tags = new Uint32Array(this.cap);
+    this.keys = new Uint32Array(this.cap * n);
+    const mask = this.cap - 1;
+    const buf = new Uint32Array(n);
+    for (let i = 0; i < oldCap; i++) {
+      if (oldTags[i] === 0) continue;
+      buf.set(oldKeys.subarray(i * n, i * n + n));
+      // Recompute the slot hash from the stored words.
+      hashSlot(buf, n);
+      let s = H[1] & mask;
+      while (this.tags[s] !== 0) s = (s + 1) & mask;
+      this.tags[s] = oldTags[i];
+      this.keys.set(buf, s * n);
+    }
+  }
+  bytes(): number {
+    return this.tags.byteLength + this.keys.byteLength;
+  }
+  omissionProbability(): number {
+    return 0;
+  }
+}
+
+// Late import to avoid a cycle in declaration order.
+import { hashWords as hashSlot } from './hash';
+
+/** Capacity schedule 2^k, 1.5·2^k, 2^(k+1), … */
+function nextCapacity(cap: number): number {
+  const p = 2 ** Math.floor(Math.log2(cap));
+  return cap === p ? p + p / 2 : 2 * p;
+}
+
+/** 64-bit fingerprints, linear probing, growable. */
+export class FingerprintStore implements VisitedStore {
+  readonly full = false;
+  size = 0;
+  private cap = 1 << 16;
+  private scale = this.cap / 4294967296;
+  private limit = Math.floor(this.cap * 0.8);
+  private table = new Uint32Array(this.cap * 2);
+  get description(): string {
+    return 'fingerprint (64-bit)';
+  }
+  insert(): boolean {
+    const hi = H[0];
+    const lo = H[1] === 0 && hi === 0 ? 1 : H[1];
+    const t = this.table;
+    const cap = this.cap;
+    let s = Math.floor(hi * this.scale);
+    for (;;) {
+      const j = s << 1;
+      const a = t[j];
+      const b = t[j + 1];
+      if (a === 0 && b === 0) {
+        t[j] = hi;
+        t[j + 1] = lo;
+        if (++this.size > this.limit) this.grow();
+        return true;
+      }
+      if (a === hi && b === lo) return false;
+      if (++s === cap) s = 0;
+    }
+  }
+  private grow(): void {
+    const old = this.table;
+    const oldCap = this.cap;
+    this.cap = nextCapacity(this.cap);
+    this.scale = this.cap / 4294967296;
+    this.limit = Math.floor(this.cap * 0.8);
+    const t = (this.table = new Uint32Array(this.cap * 2));
+    for (let i = 0; i < oldCap; i++) {
+      const hi = old[2 * i];
+      const lo = old[2 * i + 1];
+      if (hi === 0 && lo === 0) continue;
+      let s = Math.floor(hi * this.scale);
+      while (t[2 * s] !== 0 || t[2 * s + 1] !== 0) if (++s === this.cap) s = 0;
+      t[2 * s] = hi;
+      t[2 * s + 1] = lo;
+    }
+  }
+  bytes(): number {
+    return this.table.byteLength;
+  }
+  /** Birthday bound: Pr[two of n states share a 64-bit fingerprint] ≤ n(n−1)/2^65. */
+  omissionProbability(): number {
+    return Math.min(1, (this.size * (this.size - 1)) / 2 ** 65);
+  }
+}
+
+/** Stern–Dill hash compaction: b-bit signatures, independent slot hash, double hashing, fixed capacity. */
+export class CompactStore implements VisitedStore {
+  size = 0;
+  full = false;
+  private readonly mask: number;
+  private readonly wide: boolean;
+  private readonly table: Uint32Array;
+  private readonly hiMask: number;
+  private readonly loMask: number;
+  private readonly limit: number;
+  constructor(readonly bits: number, readonly capacity: number) {
+    if (!Number.isInteger(Math.log2(capacity))) throw new RangeError('compact store capacity must be a power of two');
+    this.mask = capacity - 1;
+    this.wide = bits > 32;
+    this.table = new Uint32Array(this.wide ? capacity * 2 : capacity);
+    this.loMask = bits >= 32 ? 0xffffffff : 2 ** bits - 1;
+    this.hiMask = bits > 32 ? (bits >= 64 ? 0xffffffff : 2 ** (bits - 32) - 1) : 0;
+    this.limit = Math.floor(capacity * 0.9);
+  }
+  get description(): string {
+    return `compact (${this.bits}-bit signatures, 2^${Math.log2(this.capacity)} slots)`;
+  }
+  insert(): boolean {
+    let lo = (H[1] & this.loMask) >>> 0;
+    const hi = (H[0] & this.hiMask) >>> 0;
+    if (lo === 0 && hi === 0) lo = 1; // 0 marks an empty slot
+    const t = this.table;
+    const mask = this.mask;
+    let s = H[2] & mask;
+    // Double hashing: an odd step visits every slot of a power-of-two table.
+    const step = ((H[2] >>> 16) ^ (H[0] << 7) ^ H[1]) | 1;
+    if (this.wide) {
+      for (;;) {
+        const j = s << 1;
+        if (t[j] === 0 && t[j + 1] === 0) {
+          t[j] = hi;
+          t[j + 1] = lo;
+          break;
+        }
+        if (t[j] === hi && t[j + 1] === lo) return false;
+        s = (s + step) & mask;
+      }
+    } else {
+      for (;;) {
+        const x = t[s];
+        if (x === 0) {
+          t[s] = lo;
+          break;
+        }
+        if (x === lo) return false;
+        s = (s + step) & mask;
+      }
+    }
+    if (++this.size >= this.limit) this.full = true;
+    return true;
+  }
+  bytes(): number {
+    return this.table.byteLength;
+  }
+  /** Stern & Dill (CHARME'95, eq. 12), as printed by Murphi; see `sternDill`. */
+  omissionProbability(): number {
+    return sternDill(this.capacity, this.size, this.bits);
+  }
+}
+
+/**
+ * (m+1)(H_{m+1} − H_{m−n+1}) − n = Σ_{i<n} i/(m−i+1): the expected number of
+ * signature comparisons against occupied slots while inserting n states into
+ * m slots under uniform probing. Summed exactly for small n; otherwise from
+ * H_a − H_b = ln(a/b) + 1/(2a) − 1/(2b) − 1/(12a²) + 1/(12b²), with ln(a/b)
+ * via log1p so that nothing cancels when n ≪ m.
+ */
+export function sternDillExponent(m: number, n: number): number {
+  if (n <= 0) return 0;
+  if (n < 100000) {
+    let e = 0;
+    for (let i = 1; i < n; i++) e += i / (m - i + 1);
+    return e;
+  }
+  const a = m + 1;
+  const b = m - n + 1;
+  const diff = Math.log1p((a - b) / b) + (1 / (2 * a) - 1 / (2 * b)) - (1 / (12 * a * a) - 1 / (12 * b * b));
+  return Math.max(0, a * diff - n);
+}
+
+/**
+ * Pr[at least one omitted state] ≤ 1 − (1 − 1/2^b)^((m+1)(H_{m+1} − H_{m−n+1}) − n)
+ * for n states in m slots with b-bit signatures (Stern & Dill 1995, eq. 12).
+ */
+export function sternDill(m: number, n: number, b: number): number {
+  if (n === 0) return 0;
+  const exponent = sternDillExponent(m, n);
+  // 1 − (1 − p)^e computed stably as −expm1(e·log1p(−p)).
+  const p = 2 ** -b;
+  return Math.min(1, Math.max(0, -Math.expm1(exponent * Math.log1p(-p))));
+}
+
+/** TLC's optimistic collision estimate d·(n−d)/2^64 for d distinct and n generated states. */
+export function tlcOptimistic(distinct: number, generated: number): number {
+  return (distinct * Math.max(0, generated - distinct)) / 2 ** 64;
+}

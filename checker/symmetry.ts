@@ -1,0 +1,209 @@
+/**
+ * Symmetry reduction over scalarset-style symmetric domains.
+ *
+ * A symmetric domain D of size n is a set of interchangeable ids. A
+ * permutation π of D acts on a packed state by (a) moving the entries of every
+ * `mapOf(D, …)` container from index i to index π(i) and (b) rewriting every
+ * `id(D)` value v to π(v). The canonical representative of a state is the
+ * lexicographically smallest packed word vector over the whole group (the
+ * product of the symmetric groups of all domains): exact canonicalisation, as
+ * TLC's SYMMETRY and Murphi's -sym1.
+ *
+ * When the group has more than `permLimit` elements, the engine falls back to
+ * sorting normalisation (Murphi's "normalization"): for each domain the ids
+ * are sorted by the contents of their map entries and that single permutation
+ * is applied. Every state still maps to a member of its own orbit, so the
+ * search stays sound (it never merges inequivalent states); it may only keep
+ * more than one representative per orbit.
+ *
+ * Successors are always computed from the actual state; only the visited-set
+ * key is canonicalised (see explore.ts).
+ *
+ * @module
+ */
+import type { Layout, Leaf } from './layout';
+
+export interface Canonicalizer {
+  /** `exact (N permutations)` or `normalisation (sort)`. */
+  readonly description: string;
+  /** Writes the representative of `src` into `dst` (both `layout.words` long). */
+  canon(src: Uint32Array, dst: Uint32Array): void;
+}
+
+const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
+
+function permutations(n: number): number[][] {
+  const out: number[][] = [];
+  const a = Array.from({ length: n }, (_, i) => i);
+  // Heap's algorithm, iterative.
+  const c = new Array(n).fill(0);
+  out.push([...a]);
+  let i = 0;
+  while (i < n) {
+    if (c[i] < i) {
+      const j = i % 2 === 0 ? 0 : c[i];
+      [a[j], a[i]] = [a[i], a[j]];
+      out.push([...a]);
+      c[i]++;
+      i = 0;
+    } else {
+      c[i] = 0;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Builds the canonicaliser for a layout, or `undefined` when the layout has no
+ * symmetric domain with two or more elements.
+ */
+export function createCanonicalizer(layout: Layout, permLimit: number): Canonicalizer | undefined {
+  const domains = Object.entries(layout.symmetric)
+    .filter(([, n]) => n >= 2)
+    .map(([name]) => name);
+  if (domains.length === 0) return undefined;
+  const dIndex = new Map(domains.map((d, i) => [d, i]));
+  const size = domains.map((d) => layout.symmetric[d]);
+  const leaves = layout.leaves;
+  const affected: number[] = [];
+  leaves.forEach((l, j) => {
+    if ((l.idDomain && dIndex.has(l.idDomain)) || l.mapCoords.some((c) => dIndex.has(c.domain))) affected.push(j);
+  });
+  if (affected.length === 0) return undefined;
+
+  // Locate a leaf by (pattern, coordinates).
+  const at = new Map<string, number>();
+  const coordKey = (l: Leaf, coords: readonly number[]): string => `${l.pattern}|${coords.join(',')}`;
+  for (const j of affected) {
+    const l = leaves[j];
+    at.set(
+      coordKey(
+        l,
+        l.mapCoords.map((c) => c.index),
+      ),
+      j,
+    );
+  }
+  /** Source leaf of leaf j under the permutation with inverse `inv` (per domain). */
+  const sourceOf = (j: number, inv: readonly (readonly number[])[]): number => {
+    const l = leaves[j];
+    const coords = l.mapCoords.map((c) => {
+      const di = dIndex.get(c.domain);
+      return di === undefined ? c.index : inv[di][c.index];
+    });
+    const s = at.get(coordKey(l, coords));
+    if (s === undefined) throw new Error(`symmetry: no leaf for ${l.pattern} at ${coords}`);
+    return s;
+  };
+  const idPerm = (l: Leaf): number => (l.idDomain !== undefined && dIndex.has(l.idDomain) ? (dIndex.get(l.idDomain) as number) : -1);
+  const nA = affected.length;
+  const aWord = new Int32Array(nA);
+  const aShift = new Int32Array(nA);
+  const aMask = new Uint32Array(nA);
+  const aOffsetNull = new Uint8Array(nA); // optional id: raw 0 = null
+  const aDomain = new Int32Array(nA);
+  affected.forEach((j, k) => {
+    const l = leaves[j];
+    aWord[k] = l.word;
+    aShift[k] = l.shift;
+    aMask[k] = l.mask;
+    aOffsetNull[k] = l.offset === -1 ? 1 : 0;
+    aDomain[k] = idPerm(l);
+  });
+  const W = layout.words;
+  const read = (w: Uint32Array, j: number): number => {
+    const l = leaves[j];
+    return l.width === 32 ? w[l.word] : (w[l.word] >>> l.shift) & l.mask;
+  };
+  /** Applies one group element (per-domain perms + per-affected-leaf sources) to src into out. */
+  const apply = (src: Uint32Array, out: Uint32Array, perm: readonly Int32Array[], sources: Int32Array): void => {
+    for (let i = 0; i < W; i++) out[i] = src[i];
+    for (let k = 0; k < nA; k++) {
+      const sl = leaves[sources[k]];
+      let raw = sl.width === 32 ? src[sl.word] : (src[sl.word] >>> sl.shift) & sl.mask;
+      const d = aDomain[k];
+      if (d >= 0) {
+        if (aOffsetNull[k]) {
+          if (raw !== 0) raw = perm[d][raw - 1] + 1;
+        } else raw = perm[d][raw];
+      }
+      const m = aMask[k];
+      if (m === 0xffffffff) out[aWord[k]] = raw;
+      else out[aWord[k]] = (out[aWord[k]] & ~(m << aShift[k])) | ((raw & m) << aShift[k]);
+    }
+  };
+  const invert = (p: readonly number[]): number[] => {
+    const inv = new Array<number>(p.length);
+    p.forEach((v, i) => (inv[v] = i));
+    return inv;
+  };
+
+  const groupSize = size.reduce((a, n) => a * factorial(n), 1);
+  if (groupSize <= permLimit) {
+    // Exact: enumerate the product group once.
+    const perDomain = size.map((n) => permutations(n));
+    const elements: { perm: Int32Array[]; sources: Int32Array }[] = [];
+    const rec = (di: number, chosen: number[][]): void => {
+      if (di === domains.length) {
+        const inv = chosen.map(invert);
+        elements.push({
+          perm: chosen.map((p) => Int32Array.from(p)),
+          sources: Int32Array.from(affected.map((j) => sourceOf(j, inv))),
+        });
+        return;
+      }
+      for (const p of perDomain[di]) rec(di + 1, [...chosen, p]);
+    };
+    rec(0, []);
+    const cand = new Uint32Array(W);
+    return {
+      description: `exact (${groupSize} permutations)`,
+      canon(src, dst) {
+        for (let i = 0; i < W; i++) dst[i] = src[i];
+        for (let e = 1; e < elements.length; e++) {
+          apply(src, cand, elements[e].perm, elements[e].sources);
+          for (let i = 0; i < W; i++) {
+            if (cand[i] !== dst[i]) {
+              if (cand[i] < dst[i]) for (let k = i; k < W; k++) dst[k] = cand[k];
+              break;
+            }
+          }
+        }
+      },
+    };
+  }
+
+  // Normalisation: sort each domain's ids by the contents of their map entries.
+  const keyLeaves = domains.map((d) =>
+    Array.from({ length: layout.symmetric[d] }, (_, i) =>
+      leaves
+        .map((l, j) => ({ l, j }))
+        .filter(({ l }) => l.mapCoords.length > 0 && l.mapCoords[0].domain === d && l.mapCoords[0].index === i && l.idDomain === undefined)
+        .map(({ j }) => j),
+    ),
+  );
+  return {
+    description: 'normalisation (sort)',
+    canon(src, dst) {
+      const perm: Int32Array[] = [];
+      const inv: number[][] = [];
+      domains.forEach((_d, di) => {
+        const keys = keyLeaves[di].map((js) => js.map((j) => read(src, j)));
+        const order = keys.map((_, i) => i);
+        order.sort((a, b) => {
+          const ka = keys[a];
+          const kb = keys[b];
+          for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] - kb[i];
+          return a - b;
+        });
+        const p = new Int32Array(order.length);
+        order.forEach((old, pos) => (p[old] = pos));
+        perm.push(p);
+        inv.push(order);
+      });
+      const sources = Int32Array.from(affected.map((j) => sourceOf(j, inv)));
+      apply(src, dst, perm, sources);
+    },
+  };
+}
