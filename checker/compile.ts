@@ -9,7 +9,7 @@
  */
 import { compileLayout, Layout, LayoutValueError } from './layout';
 import { DomainError } from './domain';
-import { AnySpec, isPacked, State } from './spec';
+import { AnySpec, isPacked, Spec, State } from './spec';
 import { SpecError } from './result';
 
 export interface CompiledAction {
@@ -104,7 +104,7 @@ export function compile(spec: AnySpec): Compiled {
       }
     };
   } else {
-    const acts = spec.actions;
+    const acts = (spec as Spec<any>).actions;
     actions = acts.map((a) => ({
       name: a.name,
       arity: a.params ? a.params.length : 1,
