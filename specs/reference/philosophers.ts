@@ -1,0 +1,96 @@
+/**
+ * Dining philosophers (Dijkstra, 1965; Hoare, CSP, 1985), in the naive
+ * "left fork first, then right fork" protocol that deadlocks.
+ *
+ * `n` philosophers sit in a ring; fork `i` lies between philosopher `i`
+ * (for whom it is the left fork) and philosopher `i-1 mod n` (for whom it is
+ * the right fork). A philosopher cycles
+ * `thinking → holdingLeft → eating → thinking`:
+ *
+ * - `TakeLeft(i)`: thinking and fork `i` free → holdingLeft, fork `i` taken;
+ * - `TakeRight(i)`: holdingLeft and fork `i+1` free → eating, fork `i+1` taken;
+ * - `PutDown(i)`: eating → thinking, both forks free.
+ *
+ * The only deadlock is the state where every philosopher holds their left
+ * fork; the shortest trace to it is `n` `TakeLeft` steps.
+ *
+ * No symmetry is declared: the philosophers are interchangeable only under
+ * rotations of the ring (and not under arbitrary permutations, which is what
+ * a symmetric domain means — a scalarset), because "my right fork is my
+ * right neighbour's left fork" relates each philosopher to a specific other.
+ *
+ * @module
+ */
+import { Spec, array, bool, enumOf } from '../../checker';
+
+/** What a philosopher is doing. */
+export type PhilState = 'thinking' | 'holdingLeft' | 'eating';
+
+/** A state: each philosopher's phase, and whether each fork is in someone's hand. */
+export type PhilosophersState = Readonly<{ phil: readonly PhilState[]; fork: readonly boolean[] }>;
+
+export interface PhilosophersConstants {
+  /** Number of philosophers (and forks), 1..12. */
+  readonly n: number;
+}
+
+const set = <T>(xs: readonly T[], i: number, v: T): readonly T[] => xs.map((x, j) => (j === i ? v : x));
+
+/** Builds the dining philosophers spec for `n` philosophers. */
+export function philosophers({ n }: PhilosophersConstants): Spec<PhilosophersState> {
+  if (!Number.isInteger(n) || n < 1 || n > 12) throw new RangeError(`philosophers: n must be an integer in 1..12, got ${n}`);
+  const ids = Array.from({ length: n }, (_, i) => i);
+  const right = (i: number): number => (i + 1) % n;
+  const formatParam = (i: number): string => `p${i}`;
+  return {
+    name: 'philosophers',
+    description: `Dining philosophers, ${n} in a ring, left fork first (deadlocks)`,
+    params: { n },
+    variables: {
+      phil: array(n, enumOf(['thinking', 'holdingLeft', 'eating'])),
+      fork: array(n, bool()),
+    },
+    init: () => [{ phil: ids.map((): PhilState => 'thinking'), fork: ids.map(() => false) }],
+    actions: [
+      {
+        name: 'TakeLeft',
+        params: ids,
+        formatParam,
+        next: (s, i: number) =>
+          s.phil[i] === 'thinking' && !s.fork[i] ? { phil: set(s.phil, i, 'holdingLeft'), fork: set(s.fork, i, true) } : undefined,
+      },
+      {
+        name: 'TakeRight',
+        params: ids,
+        formatParam,
+        next: (s, i: number) =>
+          s.phil[i] === 'holdingLeft' && !s.fork[right(i)]
+            ? { phil: set(s.phil, i, 'eating'), fork: set(s.fork, right(i), true) }
+            : undefined,
+      },
+      {
+        name: 'PutDown',
+        params: ids,
+        formatParam,
+        next: (s, i: number) =>
+          s.phil[i] === 'eating'
+            ? { phil: set(s.phil, i, 'thinking'), fork: set(set(s.fork, i, false), right(i), false) }
+            : undefined,
+      },
+    ],
+    invariants: [
+      {
+        // Each fork is taken exactly when its owner(s) hold it, so no fork is in two hands at once.
+        name: 'ForksConsistent',
+        holds: (s) =>
+          ids.every((i) => {
+            const asLeft = s.phil[i] !== 'thinking';
+            const asRight = s.phil[(i + n - 1) % n] === 'eating';
+            return !(asLeft && asRight) && s.fork[i] === (asLeft || asRight);
+          }),
+      },
+    ],
+    witnesses: [{ name: 'someone eats', reached: (s) => s.phil.includes('eating') }],
+    checkDeadlock: true,
+  };
+}
