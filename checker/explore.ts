@@ -20,7 +20,7 @@ import { CompactStore, ExactStore, FingerprintStore, tlcOptimistic, VisitedStore
 import { createCanonicalizer } from './symmetry';
 import { ChunkedU32, Frontier, Ordinals } from './frontier';
 import { formatSteps, replayOrdinals } from './trace';
-import type { AnySpec } from './spec';
+import type { AnySpec, State } from './spec';
 import {
   CheckOptions,
   CheckResult,
@@ -150,19 +150,30 @@ function search(c: Compiled, o: CheckOptions & { capacity?: number }, clock: () 
   let limitReason: string | undefined;
   let truncated = false;
 
-  const visit = (w: Uint32Array, parent: number, ord: number, depth: number): void => {
-    const st = c.lastState;
-    let k = c.viewOf(w, st, viewBuf);
-    if (canon) {
-      canon.canon(k, keyBuf);
-      k = keyBuf;
+  /**
+   * Computes the visited-set key of the state at `w[off..off+W)` and its hashes
+   * (into `H`). Returns the buffer holding the key: `w` itself (at `off`) when
+   * there is neither view nor symmetry, else `keyBuf` (at 0).
+   */
+  const keyOf = (w: Uint32Array, off: number, st: State | undefined): Uint32Array => {
+    if (!plainKey) {
+      const s = off === 0 && w.length === W ? w : w.slice(off, off + W);
+      let k = c.viewOf(s, st, viewBuf);
+      if (canon) {
+        canon.canon(k, keyBuf);
+        k = keyBuf;
+      }
+      if (k !== keyBuf) keyBuf.set(k);
+      hashWords(keyBuf, W, 0);
+      return keyBuf;
     }
-    hashWords(k, W);
-    if (!store.insert(k, W)) return;
-    const index = parents.length;
-    parents.push(parent);
-    ords.push(ord);
-    if (depth > maxSeenDepth) maxSeenDepth = depth;
+    hashWords(w, W, off);
+    return w;
+  };
+  const hasPredicates = c.invariantNames.length + c.witnessNames.length > 0;
+  const plainKey = !canon && !spec.view;
+  const stBuf = new Uint32Array(W);
+  const checkPredicates = (w: Uint32Array, st: State | undefined, index: number, depth: number): void => {
     const inv = c.firstViolatedInvariant(w, st);
     if (inv >= 0 && !violatedInv.has(inv)) {
       violatedInv.add(inv);
@@ -177,7 +188,22 @@ function search(c: Compiled, o: CheckOptions & { capacity?: number }, clock: () 
         }
       }
     }
-    frontier.push(w, index, depth);
+  };
+  /** Records a new state (already inserted in the store). */
+  const admit = (w: Uint32Array, off: number, st: State | undefined, parent: number, ord: number, depth: number): void => {
+    const index = parents.length;
+    parents.push(parent);
+    ords.push(ord);
+    if (depth > maxSeenDepth) maxSeenDepth = depth;
+    if (hasPredicates) {
+      if (off !== 0 || w.length !== W) {
+        stBuf.set(w.subarray(off, off + W));
+        w = stBuf;
+        off = 0;
+      }
+      checkPredicates(w, st, index, depth);
+    }
+    frontier.push(w, off, index, depth);
     if (parents.length >= maxStates && !stop) {
       limitReason = `state limit reached (--max-states ${maxStates})`;
       stop = true;
@@ -192,12 +218,44 @@ function search(c: Compiled, o: CheckOptions & { capacity?: number }, clock: () 
   const inits = c.initStates();
   if (inits.length === 0) throw new SpecError('MC204', `spec ${spec.name} has no initial state`);
   for (let i = 0; i < inits.length && !stop; i++) {
-    c.lastState = undefined;
-    visit(inits[i], NO_PARENT, i, 0);
+    const k = keyOf(inits[i], 0, undefined);
+    if (store.insert(k, W, 0)) admit(inits[i], 0, undefined, NO_PARENT, i, 0);
   }
 
-  // Expansion.
-  let curIndex = 0;
+  // Expansion, in batches. Phase 1 pops up to `maxBatchStates` states (one
+  // for DFS, whose order depends on each insertion) and collects all their
+  // successors. Phase 2 computes every successor's key and hashes and touches
+  // its table slot, so that the cache and TLB misses of the visited-set
+  // lookups overlap instead of being paid one after another. Phase 3 inserts
+  // the successors and checks deadlocks in exactly the order a one-state-at-a-
+  // time search would: counts, indexes, parents and traces are identical.
+  const maxBatchStates = lifo ? 1 : 64;
+  const batchSuccessors = 4096;
+  let bCap = 1024;
+  let bWords = new Uint32Array(bCap * W);
+  let bKeys = new Uint32Array(bCap * W);
+  let bHash = new Uint32Array(bCap * 3);
+  let bOrd = new Int32Array(bCap);
+  const bObj: (State | undefined)[] = new Array(bCap);
+  let bN = 0;
+  const growBatch = (): void => {
+    bCap *= 2;
+    const w = new Uint32Array(bCap * W);
+    w.set(bWords);
+    bWords = w;
+    bKeys = new Uint32Array(bCap * W);
+    bHash = new Uint32Array(bCap * 3);
+    const o = new Int32Array(bCap);
+    o.set(bOrd);
+    bOrd = o;
+    bObj.length = bCap;
+  };
+  const sIndex = new Uint32Array(maxBatchStates);
+  const sDepth = new Uint32Array(maxBatchStates);
+  const sEnd = new Uint32Array(maxBatchStates);
+  const sProgress = new Uint8Array(maxBatchStates);
+  const sWords = new Uint32Array(maxBatchStates * W);
+
   let curDepth = 0;
   let progress = false;
   let ordinal = 0;
@@ -209,12 +267,16 @@ function search(c: Compiled, o: CheckOptions & { capacity?: number }, clock: () 
     for (let i = 0; i < W; i++) {
       if (dst[i] !== src[i]) {
         progress = true;
-        if (stop) return;
         if (atBound) {
           truncated = true;
           return;
         }
-        visit(dst, curIndex, ord, curDepth + 1);
+        if (bN === bCap) growBatch();
+        const o = bN * W;
+        for (let j = 0; j < W; j++) bWords[o + j] = dst[j];
+        bOrd[bN] = ord;
+        bObj[bN] = c.lastState;
+        bN++;
         return;
       }
     }
@@ -222,24 +284,63 @@ function search(c: Compiled, o: CheckOptions & { capacity?: number }, clock: () 
   };
 
   let expanded = 0;
+  let nextReportCheck = 65536;
   let lastReport = t0;
   while (frontier.size > 0 && !stop) {
-    curIndex = frontier.pop(src);
-    curDepth = frontier.lastDepth;
-    atBound = curDepth >= maxDepth;
-    progress = false;
-    ordinal = 0;
-    c.successors(src, dst, emit);
-    if (!progress && checkDeadlock && !stop && !c.isTerminal(src)) {
-      const cls = c.deadlockClass(src);
-      const key = cls ?? '';
-      if (!deadlockClasses.has(key)) {
-        deadlockClasses.add(key);
-        found.push({ property: 'deadlock', kind: 'deadlock', cls, index: curIndex, words: Uint32Array.from(src) });
-        if (!all) stop = true;
+    // Phase 1: expand.
+    let nS = 0;
+    bN = 0;
+    while (nS < maxBatchStates && frontier.size > 0 && bN < batchSuccessors) {
+      sIndex[nS] = frontier.pop(src);
+      curDepth = sDepth[nS] = frontier.lastDepth;
+      atBound = curDepth >= maxDepth;
+      progress = false;
+      ordinal = 0;
+      c.successors(src, dst, emit);
+      sEnd[nS] = bN;
+      sProgress[nS] = progress ? 1 : 0;
+      if (!progress) for (let i = 0; i < W; i++) sWords[nS * W + i] = src[i];
+      nS++;
+    }
+    // Phase 2: keys, hashes, touches.
+    for (let b = 0; b < bN; b++) {
+      const k = keyOf(bWords, b * W, bObj[b]);
+      if (k !== bWords) for (let j = 0; j < W; j++) bKeys[b * W + j] = k[j];
+      bHash[3 * b] = H[0];
+      bHash[3 * b + 1] = H[1];
+      bHash[3 * b + 2] = H[2];
+    }
+    for (let b = 0; b < bN; b++) store.touch(bHash[3 * b], bHash[3 * b + 1], bHash[3 * b + 2]);
+    const keys = plainKey ? bWords : bKeys;
+    // Phase 3: insert and check, in sequential order.
+    let b = 0;
+    for (let si = 0; si < nS && !stop; si++) {
+      const parent = sIndex[si];
+      const depth = sDepth[si] + 1;
+      for (const end = sEnd[si]; b < end && !stop; b++) {
+        H[0] = bHash[3 * b];
+        H[1] = bHash[3 * b + 1];
+        H[2] = bHash[3 * b + 2];
+        if (store.insert(keys, W, b * W)) admit(bWords, b * W, bObj[b], parent, bOrd[b], depth);
+        bObj[b] = undefined;
+      }
+      if (!sProgress[si] && checkDeadlock && !stop) {
+        const w = sWords.slice(si * W, si * W + W);
+        if (!c.isTerminal(w)) {
+          const cls = c.deadlockClass(w);
+          const key = cls ?? '';
+          if (!deadlockClasses.has(key)) {
+            deadlockClasses.add(key);
+            found.push({ property: 'deadlock', kind: 'deadlock', cls, index: parent, words: w });
+            if (!all) stop = true;
+          }
+        }
       }
     }
-    if ((++expanded & 0xffff) === 0 && o.onProgress) {
+    for (; b < bN; b++) bObj[b] = undefined;
+    expanded += nS;
+    if (o.onProgress && expanded >= nextReportCheck) {
+      nextReportCheck = expanded + 65536;
       const now = clock();
       if (now - lastReport >= progressEvery) {
         lastReport = now;

@@ -22,14 +22,14 @@ export class Frontier {
     this.cap = 1024;
     this.buf = new Uint32Array(this.cap * this.E);
   }
-  push(w: Uint32Array, index: number, depth: number): void {
+  push(w: Uint32Array, off: number, index: number, depth: number): void {
     if (this.size === this.cap) this.grow();
     let slot = this.head + this.size;
     if (slot >= this.cap) slot -= this.cap;
     const b = this.buf;
     const o = slot * this.E;
     const W = this.W;
-    for (let i = 0; i < W; i++) b[o + i] = w[i];
+    for (let i = 0; i < W; i++) b[o + i] = w[off + i];
     b[o + W] = index;
     b[o + W + 1] = depth;
     if (++this.size > this.peak) this.peak = this.size;

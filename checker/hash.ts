@@ -29,12 +29,12 @@ function fmix(h: number): number {
 }
 
 /** Hashes `n` words of `w` into `H`. */
-export function hashWords(w: Uint32Array, n: number): void {
+export function hashWords(w: Uint32Array, n: number, off = 0): void {
   let a = 0x9747b28c;
   let b = 0x5bd1e995;
   let c = 0x27d4eb2f;
   for (let i = 0; i < n; i++) {
-    let k = Math.imul(w[i], C1);
+    let k = Math.imul(w[off + i], C1);
     k = (k << 15) | (k >>> 17);
     k = Math.imul(k, C2);
     a ^= k;

@@ -21,7 +21,9 @@ export interface VisitedStore {
   /** e.g. `fingerprint (64-bit)` or `compact (40-bit signatures, 2^22 slots)`. */
   readonly description: string;
   /** Inserts the state whose canonical words are `w[0..n)` and whose hashes are in `H`; true if it was new. */
-  insert(w: Uint32Array, n: number): boolean;
+  insert(w: Uint32Array, n: number, off: number): boolean;
+  /** Reads the slot a state with these hashes would probe first (to start its cache miss early). */
+  touch(h0: number, h1: number, h2: number): void;
   /** Number of states stored. */
   readonly size: number;
   /** True when the store cannot take more states (compact store at its load limit). */
@@ -45,7 +47,11 @@ export class ExactStore implements VisitedStore {
   get description(): string {
     return 'exact';
   }
-  insert(w: Uint32Array, n: number): boolean {
+  sink = 0;
+  touch(_h0: number, h1: number): void {
+    this.sink ^= this.tags[h1 & (this.cap - 1)];
+  }
+  insert(w: Uint32Array, n: number, off: number): boolean {
     const tag = (H[0] | 1) >>> 0;
     const mask = this.cap - 1;
     const tags = this.tags;
@@ -58,7 +64,7 @@ export class ExactStore implements VisitedStore {
         let eq = true;
         const base = s * n;
         for (let i = 0; i < n; i++) {
-          if (keys[base + i] !== w[i]) {
+          if (keys[base + i] !== w[off + i]) {
             eq = false;
             break;
           }
@@ -68,7 +74,7 @@ export class ExactStore implements VisitedStore {
       s = (s + 1) & mask;
     }
     tags[s] = tag;
-    keys.set(w.subarray(0, n), s * n);
+    for (let i = 0; i < n; i++) keys[s * n + i] = w[off + i];
     if (++this.size * 4 > this.cap * 3) this.grow();
     return true;
   }
@@ -120,6 +126,10 @@ export class FingerprintStore implements VisitedStore {
   private table = new Uint32Array(this.cap * 2);
   get description(): string {
     return 'fingerprint (64-bit)';
+  }
+  sink = 0;
+  touch(h0: number): void {
+    this.sink ^= this.table[Math.floor(h0 * this.scale) << 1];
   }
   insert(): boolean {
     const hi = H[0];
@@ -188,6 +198,10 @@ export class CompactStore implements VisitedStore {
   }
   get description(): string {
     return `compact (${this.bits}-bit signatures, 2^${Math.log2(this.capacity)} slots)`;
+  }
+  sink = 0;
+  touch(_h0: number, _h1: number, h2: number): void {
+    this.sink ^= this.table[this.wide ? (h2 & this.mask) << 1 : h2 & this.mask];
   }
   insert(): boolean {
     let lo = (H[1] & this.loMask) >>> 0;
