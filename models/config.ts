@@ -1,0 +1,96 @@
+/**
+ * KernelConfig: the mechanism-level knobs of the composed model, as data.
+ *
+ * The defaults are Linux v5.2 (kernel-semantics.md [5.2.1]). A proposed fix
+ * from the 2019 thread is a small `Partial<KernelConfig>` delta on these
+ * defaults (mapping masks, scopes at frames, initial task flags, allocation
+ * site masks, bio-carried scope, XFS inode reclaim mode); the mm core never
+ * branches on a fix's name.
+ *
+ * @module
+ */
+import { GfpFlag } from './gfp';
+import { FrameFn } from './frames';
+import { Role, TaskFlag } from './task';
+
+/** A memalloc scope entered when a frame is pushed and restored when it is popped. */
+export interface ScopeRule {
+  /** The frame whose entry/exit brackets the scope (e.g. `ksys_pwrite64`, `grab_cache_page_write_begin`). */
+  readonly frame: FrameFn;
+  /** memalloc_nofs_save (NOFS) or memalloc_noio_save (NOIO). */
+  readonly scope: 'NOFS' | 'NOIO';
+  /** Only for tasks of this role (e.g. RWF_NOFSRECLAIM passed by tcmu-runner). */
+  readonly role?: Role;
+  /** Only when the frame acts on a filesystem that is not the top of the stack. */
+  readonly lowerFsOnly?: boolean;
+  /** Where the rule comes from (shown in docs). */
+  readonly why?: string;
+}
+
+export type FsName = 'xfs' | 'ext4';
+
+/** Kernel allocation sites whose requested mask is configurable. */
+export type AllocSite = 'tcmu_alloc_cmd' | 'tcmu_get_empty_block' | 'dmz_queue_chunk_work';
+
+export interface KernelConfig {
+  /** Human label of what these defaults model. */
+  readonly kernel: string;
+  /**
+   * Bits each filesystem clears from a regular file's mapping mask
+   * (GFP_HIGHUSER_MOVABLE from inode_init_always). v5.2: xfs_setup_inode clears
+   * __GFP_FS; ext4 keeps the default.
+   */
+  readonly mappingClear: Readonly<Record<FsName, readonly GfpFlag[]>>;
+  /** Extra bits cleared from the mapping of a filesystem below the top (a proposed mount option). */
+  readonly lowerFsMappingClear: readonly GfpFlag[];
+  /** Bits loop_set_fd clears from the backing file's mapping (v5.2: __GFP_IO|__GFP_FS). */
+  readonly loopBackingClear: readonly GfpFlag[];
+  /** memalloc scopes bracketing frames (v5.2: none on these paths). */
+  readonly scopes: readonly ScopeRule[];
+  /** Task flags each role starts with (PR_SET_IO_FLUSHER, loop worker flags, kswapd's flags). */
+  readonly taskFlags: Readonly<Partial<Record<Role, readonly TaskFlag[]>>>;
+  /** Requested masks of kernel allocation sites. */
+  readonly allocSites: Readonly<Record<AllocSite, readonly GfpFlag[] | string>>;
+  /** The submitter's scope flags travel in the bio and the worker processing it enters them (proposal, not in any kernel). */
+  readonly bioCarriesScope: boolean;
+  /** XFS superblock-shrinker inode reclaim: `sync-wait` (<= 5.8, SYNC_WAIT flushes and waits) or `nonblocking` (5.9+). */
+  readonly xfsInodeReclaim: 'sync-wait' | 'nonblocking';
+}
+
+/** Linux v5.2 as described in kernel-semantics.md. */
+export const defaultKernelConfig: KernelConfig = Object.freeze({
+  kernel: 'v5.2',
+  mappingClear: Object.freeze({ xfs: ['__GFP_FS'] as GfpFlag[], ext4: [] as GfpFlag[] }),
+  lowerFsMappingClear: [],
+  loopBackingClear: ['__GFP_IO', '__GFP_FS'],
+  scopes: [],
+  taskFlags: Object.freeze({
+    'loop-worker': ['PF_KTHREAD', 'PF_LESS_THROTTLE'] as TaskFlag[], // loop_kthread_worker_fn (v5.2)
+    kswapd: ['PF_KTHREAD', 'PF_MEMALLOC', 'PF_KSWAPD'] as TaskFlag[], // kswapd()
+    flusher: ['PF_KTHREAD'] as TaskFlag[],
+    'dmz-kworker': ['PF_KTHREAD'] as TaskFlag[],
+    'tcm_loop-kworker': ['PF_KTHREAD'] as TaskFlag[],
+    'tcmu-runner': [] as TaskFlag[], // userspace, no prctl (kernel-semantics.md §7.3)
+  }),
+  allocSites: Object.freeze({
+    tcmu_alloc_cmd: 'GFP_KERNEL', // target_core_user.c: tcmu_alloc_cmd (v5.2)
+    tcmu_get_empty_block: 'GFP_KERNEL', // target_core_user.c: tcmu_get_empty_block (v5.2)
+    dmz_queue_chunk_work: 'GFP_NOIO', // dm-zoned-target.c: dmz_queue_chunk_work
+  }),
+  bioCarriesScope: false,
+  xfsInodeReclaim: 'sync-wait',
+}) as KernelConfig;
+
+/** Applies a delta: scalar fields replace, record fields merge, `scopes` concatenates. */
+export function resolveConfig(delta?: Partial<KernelConfig>): KernelConfig {
+  if (!delta) return defaultKernelConfig;
+  const d = defaultKernelConfig;
+  return {
+    ...d,
+    ...delta,
+    mappingClear: { ...d.mappingClear, ...(delta.mappingClear ?? {}) },
+    taskFlags: { ...d.taskFlags, ...(delta.taskFlags ?? {}) },
+    allocSites: { ...d.allocSites, ...(delta.allocSites ?? {}) },
+    scopes: [...d.scopes, ...(delta.scopes ?? [])],
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The kernel frames a task's call stack can hold, each with the v5.2 source
+ * file it abstracts. Backtraces are built from these; the innermost frame of a
+ * blocked task names the function it waits in.
+ *
+ * @module
+ */
+
+/** Frame name → v5.2 source file. Order is the enum order (fixed: state encoding depends on it). */
+export const FRAME_SOURCES = {
+  '-': '',
+  // --- syscalls and VFS ---
+  ksys_pwrite64: 'fs/read_write.c',
+  ksys_pread64: 'fs/read_write.c',
+  vfs_write: 'fs/read_write.c',
+  vfs_read: 'fs/read_write.c',
+  new_sync_write: 'fs/read_write.c',
+  new_sync_read: 'fs/read_write.c',
+  vfs_iter_write: 'fs/read_write.c',
+  vfs_iter_read: 'fs/read_write.c',
+  do_iter_write: 'fs/read_write.c',
+  do_iter_read: 'fs/read_write.c',
+  do_iter_readv_writev: 'fs/read_write.c',
+  // --- generic page cache (mm/filemap.c, mm/readahead.c) ---
+  __generic_file_write_iter: 'mm/filemap.c',
+  generic_perform_write: 'mm/filemap.c',
+  grab_cache_page_write_begin: 'mm/filemap.c',
+  pagecache_get_page: 'mm/filemap.c',
+  generic_file_read_iter: 'mm/filemap.c',
+  generic_file_buffered_read: 'mm/filemap.c',
+  page_cache_sync_readahead: 'mm/readahead.c',
+  ondemand_readahead: 'mm/readahead.c',
+  __do_page_cache_readahead: 'mm/readahead.c',
+  __page_cache_alloc: 'mm/filemap.c',
+  wait_on_page_locked_killable: 'include/linux/pagemap.h',
+  // --- ext4 ---
+  ext4_file_write_iter: 'fs/ext4/file.c',
+  ext4_file_read_iter: 'fs/ext4/file.c',
+  ext4_da_write_begin: 'fs/ext4/inode.c',
+  // --- xfs ---
+  xfs_file_write_iter: 'fs/xfs/xfs_file.c',
+  xfs_file_buffered_aio_write: 'fs/xfs/xfs_file.c',
+  xfs_file_read_iter: 'fs/xfs/xfs_file.c',
+  xfs_file_buffered_aio_read: 'fs/xfs/xfs_file.c',
+  iomap_file_buffered_write: 'fs/iomap.c',
+  iomap_apply: 'fs/iomap.c',
+  iomap_write_actor: 'fs/iomap.c',
+  iomap_write_begin: 'fs/iomap.c',
+  xfs_reclaim_inodes_nr: 'fs/xfs/xfs_icache.c',
+  xfs_reclaim_inodes_ag: 'fs/xfs/xfs_icache.c',
+  xfs_reclaim_inode: 'fs/xfs/xfs_icache.c',
+  xfs_bwrite: 'fs/xfs/xfs_buf.c',
+  __xfs_buf_submit: 'fs/xfs/xfs_buf.c',
+  xfs_buf_iowait: 'fs/xfs/xfs_buf.c',
+  // --- page allocator and reclaim (mm/page_alloc.c, mm/vmscan.c, fs/super.c) ---
+  __alloc_pages_nodemask: 'mm/page_alloc.c',
+  __alloc_pages_slowpath: 'mm/page_alloc.c',
+  try_to_free_pages: 'mm/vmscan.c',
+  do_try_to_free_pages: 'mm/vmscan.c',
+  shrink_node: 'mm/vmscan.c',
+  shrink_slab: 'mm/vmscan.c',
+  do_shrink_slab: 'mm/vmscan.c',
+  super_cache_scan: 'fs/super.c',
+  // --- loop ---
+  loop_kthread_worker_fn: 'drivers/block/loop.c',
+  loop_queue_work: 'drivers/block/loop.c',
+  lo_write_simple: 'drivers/block/loop.c',
+  lo_read_simple: 'drivers/block/loop.c',
+  // --- tcmu-runner (userspace entry, shown as the bottom frame) ---
+  tcmur_cmdproc_thread: 'tcmu-runner main.c (userspace)',
+  // --- sleep primitives ---
+  wait_for_completion: 'kernel/sched/completion.c',
+  mutex_lock: 'kernel/locking/mutex.c',
+  io_schedule: 'kernel/sched/core.c',
+} as const;
+
+export type FrameFn = keyof typeof FRAME_SOURCES;
+export const FRAME_NAMES = Object.keys(FRAME_SOURCES) as FrameFn[];

@@ -1,0 +1,14 @@
+/**
+ * The Linux storage-stack model: layers composed into a Spec for the engine.
+ *
+ * @module
+ */
+export { buildStackSpec, composeStack, listLayers, listParams, listStacks, parseStack, StackError } from './stack';
+export type { StackOptions, ComposedStack } from './stack';
+export { defaultKernelConfig, resolveConfig } from './config';
+export type { KernelConfig, ScopeRule, AllocSite, FsName } from './config';
+export { formatGfp, parseGfp, GFP_BITS } from './gfp';
+export type { Gfp, GfpFlag } from './gfp';
+export { currentGfpContext } from './kernel';
+export { PF_BITS, ROLES } from './task';
+export type { Role, TaskFlag } from './task';

@@ -1,0 +1,256 @@
+/**
+ * What xfs and ext4 share: page-cache counters, the buffered write and read
+ * paths through the generic page cache, writeback by the per-bdi flusher,
+ * and bio completion.
+ *
+ * Sources ([5.2.1]): mm/filemap.c (generic_perform_write,
+ * grab_cache_page_write_begin, pagecache_get_page, generic_file_buffered_read),
+ * mm/readahead.c (readahead_gfp_mask via __do_page_cache_readahead),
+ * fs/fs-writeback.c (wb_workfn), mm/page-writeback.c (end_page_writeback).
+ *
+ * @module
+ */
+import { Domain, int, record } from '../../checker';
+import { FsName } from '../config';
+import { FrameFn } from '../frames';
+import { Gfp, __GFP_FS, __GFP_NORETRY, __GFP_NOWARN, __GFP_WRITE } from '../gfp';
+import {
+  AnyLayer,
+  DaemonDecl,
+  FileKind,
+  FsLayer,
+  KAction,
+  KState,
+  Kernel,
+  PageCache,
+  Shrinker,
+  Via,
+} from '../kernel';
+import { FrameSpec, Req, TaskRef, findFrame, pop, popThrough, popTo, top } from '../task';
+
+/** Frames of the caller of a read/write, outermost first (who issues the I/O). */
+export function entryFrames(via: Via, op: 'read' | 'write'): FrameFn[] {
+  if (via === 'loop') {
+    // drivers/block/loop.c: loop_queue_work → lo_write_simple/lo_read_simple → vfs_iter_write/read
+    return op === 'write'
+      ? ['loop_queue_work', 'lo_write_simple', 'vfs_iter_write', 'do_iter_write', 'do_iter_readv_writev']
+      : ['loop_queue_work', 'lo_read_simple', 'vfs_iter_read', 'do_iter_read', 'do_iter_readv_writev'];
+  }
+  // fs/read_write.c: pwrite64/pread64 syscalls (fio psync engine, tcmu-runner's file handlers)
+  return op === 'write' ? ['ksys_pwrite64', 'vfs_write', 'new_sync_write'] : ['ksys_pread64', 'vfs_read', 'new_sync_read'];
+}
+
+export interface FsState {
+  readonly pc: PageCache;
+}
+
+export abstract class FsBase {
+  readonly kind = 'fs' as const;
+  abstract readonly name: FsName;
+  constructor(
+    protected readonly k: Kernel,
+    readonly index: number,
+    readonly label: string,
+  ) {}
+
+  /** Frames from `<fs>_file_write_iter` down to the fs's write_begin (outermost first). */
+  protected abstract writeFrames(): FrameFn[];
+  /** Frames from `<fs>_file_read_iter` down to generic_file_read_iter's caller. */
+  protected abstract readFrames(): FrameFn[];
+  /** Whether write_begin passes AOP_FLAG_NOFS (→ FGP_NOFS in pagecache_get_page). */
+  protected abstract writeBeginNofs(): boolean;
+
+  get key(): `L${number}` {
+    return `L${this.index}`;
+  }
+
+  protected pcDomain(): Domain {
+    const P = this.k.totalPages();
+    return record({ clean: int(0, P), dirty: int(0, P), wb: int(0, P), locked: int(0, P) });
+  }
+
+  domain(): Domain {
+    return record({ pc: this.pcDomain() });
+  }
+
+  init(): unknown {
+    return { pc: { clean: 0, dirty: 0, wb: 0, locked: 0 } };
+  }
+
+  pages(k: KState): PageCache {
+    return k[this.key].pc;
+  }
+
+  setPages(k: KState, pc: PageCache): KState {
+    return { ...k, [this.key]: { ...k[this.key], pc } };
+  }
+
+  daemons(): DaemonDecl[] {
+    // fs/fs-writeback.c: one flusher (wb_workfn on the bdi_wq) per backing device
+    return [{ role: 'flusher', name: `flush-${this.label}`, layer: this.index }];
+  }
+
+  shrinkers(): Shrinker[] {
+    return [];
+  }
+
+  /** Registers the allocation continuations of the page-cache paths. */
+  register(): void {
+    this.k.onAllocDone('pagecache_get_page', (k, t, ok) => this.afterWriteAlloc(k, t, ok));
+    this.k.onAllocDone('__page_cache_alloc', (k, t, ok) => this.afterReadAlloc(k, t, ok));
+  }
+
+  /** The filesystem a page-cache frame on t's stack acts on (each fs registers the same continuation; dispatch on `at`). */
+  private fsOf(k: KState, t: TaskRef): FsBase {
+    const f = top(this.k.task(k, t))!;
+    return this.k.layers[f.at] as unknown as FsBase;
+  }
+
+  startIo(k: KState, t: TaskRef, op: 'read' | 'write', via: Via, file: FileKind): KState {
+    const at = this.index;
+    const entry = entryFrames(via, op).map((fn): FrameSpec => ({ fn, at }));
+    if (op === 'write') {
+      // generic_perform_write → ->write_begin → grab_cache_page_write_begin → pagecache_get_page
+      const frames: FrameSpec[] = [
+        ...entry,
+        ...this.writeFrames().map((fn): FrameSpec => ({ fn, at })),
+        { fn: 'grab_cache_page_write_begin', at },
+        { fn: 'pagecache_get_page', at, n: file === 'loop-backing' ? 1 : 0 },
+      ];
+      let k2 = this.k.pushFrames(k, t, frames);
+      // pagecache_get_page: gfp = mapping_gfp_mask; |= __GFP_WRITE (mapping_cap_account_dirty); FGP_NOFS clears __GFP_FS
+      const flags = this.k.task(k2, t).flags;
+      const gfp = this.k.effectiveGfp(flags, {
+        mapping: { fs: at, file },
+        add: __GFP_WRITE,
+        clear: this.writeBeginNofs() ? __GFP_FS : 0,
+      });
+      const r = this.k.startAlloc(k2, t, gfp, at);
+      k2 = r.k;
+      return r.ok ? this.afterWriteAlloc(k2, t, true) : k2;
+    }
+    // generic_file_buffered_read → page_cache_sync_readahead → __do_page_cache_readahead → __page_cache_alloc(readahead_gfp_mask)
+    const frames: FrameSpec[] = [
+      ...entry,
+      ...this.readFrames().map((fn): FrameSpec => ({ fn, at })),
+      { fn: 'generic_file_read_iter', at },
+      { fn: 'generic_file_buffered_read', at, n: file === 'loop-backing' ? 1 : 0 },
+      { fn: 'page_cache_sync_readahead', at },
+      { fn: 'ondemand_readahead', at },
+      { fn: '__do_page_cache_readahead', at },
+      { fn: '__page_cache_alloc', at, n: 0 },
+    ];
+    return this.readAlloc(this.k.pushFrames(k, t, frames), t, 0, file);
+  }
+
+  private readAlloc(k: KState, t: TaskRef, attempt: 0 | 1, file: FileKind): KState {
+    const flags = this.k.task(k, t).flags;
+    // readahead_gfp_mask(mapping) = mapping mask | __GFP_NORETRY | __GFP_NOWARN; no_cached_page: page_cache_alloc(mapping)
+    const gfp: Gfp = this.k.effectiveGfp(flags, {
+      mapping: { fs: this.index, file },
+      add: attempt === 0 ? __GFP_NORETRY | __GFP_NOWARN : 0,
+    });
+    const r = this.k.startAlloc(k, t, gfp, this.index);
+    return r.ok ? this.afterReadAlloc(r.k, t, true) : r.k;
+  }
+
+  /** write_begin got (or failed to get) its page: copy, write_end (page dirty), return from the syscall. */
+  private afterWriteAlloc(k: KState, t: TaskRef, ok: boolean): KState {
+    const me = this.fsOf(k, t);
+    if (me !== this) return me.afterWriteAlloc(k, t, ok);
+    let k2 = k;
+    if (ok) {
+      const pc = this.pages(k2);
+      k2 = this.setPages(k2, { ...pc, dirty: pc.dirty + 1 }); // generic_write_end → set_page_dirty
+    }
+    return this.k.syscallDone(this.popSyscall(k2, t), t, ok);
+  }
+
+  /** Readahead (or no_cached_page) got its page: add to page cache locked, submit the read, wait for it. */
+  private afterReadAlloc(k: KState, t: TaskRef, ok: boolean): KState {
+    const me = this.fsOf(k, t);
+    if (me !== this) return me.afterReadAlloc(k, t, ok);
+    const v = this.k.task(k, t);
+    const attempt = top(v)!.n;
+    const file: FileKind = v.stack[findFrame(v, 'generic_file_buffered_read')].n === 1 ? 'loop-backing' : 'regular';
+    if (!ok) {
+      if (attempt === 1) return this.k.syscallDone(this.popSyscall(k, t), t, false);
+      // readahead failed (__GFP_NORETRY): generic_file_buffered_read no_cached_page → page_cache_alloc(mapping)
+      const k2 = this.k.updTask(k, t, (x) => popTo(x, 'generic_file_buffered_read'));
+      return this.readAlloc(this.k.pushFrames(k2, t, [{ fn: '__page_cache_alloc', at: this.index, n: 1 }]), t, 1, file);
+    }
+    const pc = this.pages(k);
+    let k2 = this.setPages(k, { ...pc, locked: pc.locked + 1 }); // add_to_page_cache_lru (locked, !uptodate)
+    // read_pages → ->readpages → submit_bio, in this task's context (e.g. dmz_map runs here)
+    k2 = this.k.updTask(k2, t, (x) => popTo(x, 'generic_file_buffered_read'));
+    k2 = this.k.below(this.index).submit(k2, this.k.newReq(k2, t, 'read', 'page', this.index, t), t);
+    // generic_file_buffered_read: !PageUptodate → wait_on_page_locked_killable
+    return this.k.pushFrames(k2, t, [
+      { fn: 'wait_on_page_locked_killable', at: this.index },
+      { fn: 'io_schedule', at: this.index },
+    ]);
+  }
+
+  /** Pops the whole read/write call chain (down to the entry frame). */
+  private popSyscall(k: KState, t: TaskRef): KState {
+    return this.k.updTask(k, t, (v) => {
+      for (const fn of ['ksys_pwrite64', 'ksys_pread64', 'loop_queue_work'] as FrameFn[]) {
+        if (findFrame(v, fn) >= 0) return popThrough(v, fn);
+      }
+      throw new Error('no syscall entry frame');
+    });
+  }
+
+  endIo(k: KState, req: Req): KState {
+    const pc = this.pages(k);
+    if (req.src === 'page' && req.op === 'write') {
+      return this.setPages(k, { ...pc, wb: pc.wb - 1, clean: pc.clean + 1 }); // end_page_writeback
+    }
+    if (req.src === 'page' && req.op === 'read') {
+      // ->readpage end_io: SetPageUptodate + unlock_page → wakes the reader
+      return this.k.wakeWaiter(this.setPages(k, { ...pc, locked: pc.locked - 1, clean: pc.clean + 1 }), req);
+    }
+    return this.k.wakeWaiter(k, req);
+  }
+
+  fileClosed(k: KState, _op: 'read' | 'write'): KState {
+    return k;
+  }
+
+  actions(): KAction[] {
+    const flusher = this.k.daemonsOf('flusher', this.index)[0];
+    const readDone: KAction<TaskRef> = {
+      // generic_file_buffered_read: the page became uptodate and unlocked; copy it out and return
+      name: `wait_on_page_locked_killable(${this.label})`,
+      params: this.k.allTasks(),
+      formatParam: (t) => this.k.taskName(t),
+      next: (k, t) => {
+        const v = this.k.task(k, t);
+        const f = top(v);
+        if (!f || f.fn !== 'io_schedule' || f.at !== this.index || !v.ioDone) return undefined;
+        const k2 = this.k.updTask(k, t, (x) => ({ ...pop(x, 2), ioDone: false }));
+        return this.k.syscallDone(this.popSyscall(k2, t), t, true);
+      },
+    };
+    const writeback: KAction<TaskRef> = {
+      // fs/fs-writeback.c: wb_workfn → writeback_sb_inodes → do_writepages → ->writepages → submit_bio
+      name: `wb_workfn(${this.label})`,
+      params: [flusher],
+      formatParam: (t) => this.k.taskName(t),
+      next: (k, t) => {
+        const pc = this.pages(k);
+        if (pc.dirty === 0) return undefined;
+        const k2 = this.setPages(k, { ...pc, dirty: pc.dirty - 1, wb: pc.wb + 1 }); // clear_page_dirty_for_io, set_page_writeback
+        return this.k.below(this.index).submit(k2, this.k.newReq(k2, t, 'write', 'page', this.index, null), t);
+      },
+    };
+    return [writeback, readDone];
+  }
+
+  format(k: KState): Record<string, unknown> {
+    const pc = this.pages(k);
+    return { clean: pc.clean, dirty: pc.dirty, writeback: pc.wb, locked: pc.locked };
+  }
+}
+
+export type FsLayerImpl = FsBase & AnyLayer & FsLayer;

@@ -1,0 +1,50 @@
+/**
+ * A bounded FIFO of requests, as a fixed-size array plus a count (so it has a
+ * finite domain). Used for dm-zoned chunk work, the tcm_loop workqueue, the
+ * tcmu command ring, the loop worker's queue and a disk's hardware queue.
+ *
+ * @module
+ */
+import { Domain, array, bits, enumOf, int, optId, record } from '../../checker';
+import { NO_REQ, PF_BITS, Req } from '../task';
+
+export interface Queue {
+  readonly q: readonly Req[];
+  readonly n: number;
+}
+
+export function reqDomain(layers: number, daemons: number): Domain {
+  return record({
+    op: enumOf(['none', 'read', 'write']),
+    src: enumOf(['none', 'page', 'inode']),
+    fs: int(0, Math.max(0, layers - 1)),
+    ww: optId('writers'),
+    wd: int(-1, Math.max(0, daemons - 1)),
+    scope: bits(PF_BITS),
+  });
+}
+
+export const queueDomain = (cap: number, layers: number, daemons: number): Domain =>
+  record({ q: array(cap, reqDomain(layers, daemons)), n: int(0, cap) });
+
+export const emptyQueue = (cap: number): Queue => ({ q: Array.from({ length: cap }, () => NO_REQ), n: 0 });
+
+export function enqueue(qu: Queue, r: Req, what: string): Queue {
+  if (qu.n >= qu.q.length) throw new Error(`${what}: queue bound ${qu.q.length} exceeded (raise the queue bound)`);
+  const q = qu.q.slice();
+  q[qu.n] = r;
+  return { q, n: qu.n + 1 };
+}
+
+export function dequeue(qu: Queue): [Req, Queue] {
+  const q = qu.q.slice(1);
+  q.push(NO_REQ);
+  return [qu.q[0], { q, n: qu.n - 1 }];
+}
+
+export const findInQueue = (qu: Queue, match: (r: Req) => boolean): number => qu.q.slice(0, qu.n).findIndex(match);
+
+export function describeReq(r: Req, fsLabel: string): string {
+  if (r.src === 'inode') return `${fsLabel} inode cluster buffer write`;
+  return `${fsLabel} page ${r.op === 'write' ? 'writeback' : 'read'}`;
+}

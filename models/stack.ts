@@ -1,0 +1,360 @@
+/**
+ * Stack composition: parses `xfs/dm-zoned/tcmu/ext4/ssd`, validates it,
+ * composes the layers with the mm core and a workload into one Spec.
+ *
+ * @module
+ */
+import { Domain, Spec, array, bits, bool, int, mapOf, record, enumOf } from '../checker';
+import { KernelConfig, resolveConfig } from './config';
+import { FRAME_NAMES } from './frames';
+import { formatGfp } from './gfp';
+import { AnyLayer, Bounds, KAction, KState, Kernel } from './kernel';
+import { DiskLayer } from './layers/disk';
+import { DmZonedLayer } from './layers/dmzoned';
+import { Ext4Layer } from './layers/ext4';
+import { LoopLayer } from './layers/loop';
+import { reqDomain } from './layers/queue';
+import { TcmuLayer } from './layers/tcmu';
+import { XfsLayer } from './layers/xfs';
+import { CycleEntry, findCycle, waitOf } from './waitfor';
+import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, newTask } from './task';
+
+/** An invalid stack, workload or parameter; the message says exactly what is wrong. */
+export class StackError extends Error {
+  override name = 'StackError';
+}
+
+export interface StackOptions {
+  /** Layers top to bottom separated by `/`, e.g. `xfs/dm-zoned/tcmu/ext4/ssd`. */
+  stack: string;
+  workload?: 'write' | 'read';
+  /** `--param key=value` pairs (see listParams). */
+  params?: Record<string, string>;
+  /** Kernel mechanism deltas (fixes) on top of v5.2. */
+  config?: Partial<KernelConfig>;
+}
+
+type LayerKind = 'fs' | 'block' | 'disk';
+interface LayerInfo {
+  readonly name: string;
+  readonly kind: LayerKind;
+  readonly description: string;
+  /** Block device whose data lives in a file of the filesystem below. */
+  readonly fileBacked?: boolean;
+  /** Presents a zoned block device. */
+  readonly zoned?: boolean;
+  /** Needs a zoned device directly below. */
+  readonly needsZoned?: boolean;
+}
+
+const LAYERS: readonly LayerInfo[] = [
+  { name: 'xfs', kind: 'fs', description: 'XFS: NOFS page-cache mapping; v5.2 inode reclaim flushes dirty inodes and waits (xfs_bwrite → xfs_buf_iowait)' },
+  { name: 'ext4', kind: 'fs', description: 'ext4: default GFP_HIGHUSER_MOVABLE mapping (__GFP_FS set); ext4_da_write_begin allocates before the journal handle' },
+  { name: 'dm-zoned', kind: 'block', needsZoned: true, description: 'dm-zoned target: dmz_map in the submitter, chunk work on a kworker, GFP_NOIO allocations' },
+  { name: 'tcmu', kind: 'block', fileBacked: true, zoned: true, description: 'tcm_loop + tcmu: commands go through a kworker to the ring; tcmu-runner (ZBC file handler) serves them with pread/pwrite on a backing file' },
+  { name: 'loop', kind: 'block', fileBacked: true, description: 'loop device: a worker kthread reads/writes the backing file (mapping without __GFP_IO|__GFP_FS)' },
+  { name: 'ssd', kind: 'disk', description: 'SSD: requests complete in hardware' },
+  { name: 'zoned', kind: 'disk', zoned: true, description: 'zoned (ZBC) disk: requests complete in hardware; acceptable below dm-zoned' },
+];
+
+const NAMED_STACKS = [
+  { name: 'report-2019', stack: 'xfs/dm-zoned/tcmu/ext4/ssd', description: 'the 2019 report: XFS on dm-zoned on a tcmu-runner ZBC disk whose backing file is on ext4' },
+  { name: 'xfs-backend', stack: 'xfs/dm-zoned/tcmu/xfs/ssd', description: 'the same with the backing file on XFS, which the reporter saw not deadlock' },
+  { name: 'loop-ext4', stack: 'xfs/loop/ext4/ssd', description: 'the loopback variant the reporter tried: XFS on a loop device backed by an ext4 file' },
+  { name: 'ext4-ssd', stack: 'ext4/ssd', description: 'plain ext4 on an SSD' },
+  { name: 'xfs-ssd', stack: 'xfs/ssd', description: 'plain XFS on an SSD' },
+];
+
+interface ParamInfo {
+  readonly name: string;
+  readonly default: string;
+  readonly description: string;
+  readonly min: number;
+  readonly max: number;
+}
+
+const PARAMS: readonly ParamInfo[] = [
+  { name: 'writers', default: '1', min: 1, max: 4, description: 'application tasks doing the workload on the top filesystem (a symmetric domain)' },
+  { name: 'ios', default: '2', min: 1, max: 4, description: 'read/write syscalls (one page, one file each) per application task' },
+  { name: 'pages', default: '2', min: 1, max: 8, description: 'memory pages above the min watermark (free list + page cache)' },
+  { name: 'reserve', default: '1', min: 0, max: 4, description: 'pages below the min watermark, usable only with PF_MEMALLOC (ALLOC_NO_WATERMARKS)' },
+  { name: 'tcmu_threads', default: '1', min: 1, max: 3, description: 'tcmu-runner threads serving the ring (1: the ZBC file handler, QD=1 in the cmdproc thread)' },
+];
+
+export function listLayers(): { name: string; description: string }[] {
+  return LAYERS.map(({ name, description }) => ({ name, description }));
+}
+
+export function listStacks(): { name: string; stack: string; description: string }[] {
+  return NAMED_STACKS.map((s) => ({ ...s }));
+}
+
+export function listParams(): { name: string; default: string; description: string }[] {
+  return PARAMS.map(({ name, default: d, description }) => ({ name, default: d, description }));
+}
+
+/** Parses and validates a stack string; throws StackError saying why it is invalid. */
+export function parseStack(text: string): LayerInfo[] {
+  const named = NAMED_STACKS.find((s) => s.name === text);
+  const src = named ? named.stack : text;
+  if (!src || src.trim() === '') throw new StackError('empty stack: give layers top to bottom separated by "/", e.g. xfs/dm-zoned/tcmu/ext4/ssd');
+  const names = src.split('/').map((s) => s.trim());
+  const layers = names.map((n, i) => {
+    if (n === '') throw new StackError(`empty layer name at position ${i + 1} in "${src}"`);
+    const info = LAYERS.find((l) => l.name === n);
+    if (!info) throw new StackError(`unknown layer "${n}" at position ${i + 1}; known layers: ${LAYERS.map((l) => l.name).join(', ')}`);
+    return info;
+  });
+  if (layers.length > 7) throw new StackError(`stack "${src}" has ${layers.length} layers; at most 7 are supported`);
+  if (layers[0].kind !== 'fs') {
+    throw new StackError(`the top layer must be a filesystem (the workload reads and writes files), but "${layers[0].name}" is a ${layers[0].kind === 'disk' ? 'disk' : 'block device'}`);
+  }
+  const last = layers[layers.length - 1];
+  if (last.kind !== 'disk') throw new StackError(`the bottom layer must be a disk (ssd or zoned), but "${last.name}" is ${last.kind === 'fs' ? 'a filesystem' : 'a block device that needs something below it'}`);
+  layers.forEach((l, i) => {
+    const below = layers[i + 1];
+    if (l.kind === 'disk' && i !== layers.length - 1) {
+      throw new StackError(`disk "${l.name}" at position ${i + 1} is not at the bottom: a disk has nothing below it`);
+    }
+    if (!below) return;
+    if (l.kind === 'fs' && below.kind === 'fs') {
+      throw new StackError(`${l.name} cannot sit directly on ${below.name}: a filesystem needs a block device below it (put loop or tcmu between them to turn a file into a block device)`);
+    }
+    if (l.fileBacked && below.kind !== 'fs') {
+      throw new StackError(`${l.name} keeps its data in a file, so the layer below it must be a filesystem, not "${below.name}"`);
+    }
+    if (l.needsZoned && !below.zoned) {
+      throw new StackError(`${l.name} needs a zoned block device below it (tcmu's ZBC handler or a zoned disk), but "${below.name}" is not zoned`);
+    }
+  });
+  return layers;
+}
+
+function parseParams(p: Record<string, string> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const info of PARAMS) out[info.name] = Number(info.default);
+  for (const [key, raw] of Object.entries(p ?? {})) {
+    const info = PARAMS.find((x) => x.name === key);
+    if (!info) throw new StackError(`unknown parameter "${key}"; known parameters: ${PARAMS.map((x) => x.name).join(', ')}`);
+    const v = Number(raw);
+    if (!/^-?\d+$/.test(String(raw).trim()) || !Number.isInteger(v)) throw new StackError(`parameter ${key}=${raw} is not an integer`);
+    if (v < info.min || v > info.max) throw new StackError(`parameter ${key}=${v} is out of range ${info.min}..${info.max}`);
+    out[key] = v;
+  }
+  return out;
+}
+
+/** The composed model plus the Kernel that runs it (exposed for tests and tools). */
+export interface ComposedStack {
+  readonly kernel: Kernel;
+  readonly spec: Spec<any>;
+}
+
+const FRAME_LABELLED = new Set(['super_cache_scan', 'mutex_lock', 'xfs_reclaim_inodes_nr']);
+
+/** Composes a stack into a Kernel and its Spec. */
+export function composeStack(opts: StackOptions): ComposedStack {
+  const infos = parseStack(opts.stack);
+  const workload = opts.workload ?? 'write';
+  if (workload !== 'write' && workload !== 'read') throw new StackError(`unknown workload "${String(workload)}": use write or read`);
+  const p = parseParams(opts.params);
+  const cfg = resolveConfig(opts.config);
+  const inodes = p.writers * p.ios;
+  const bounds: Bounds = {
+    writers: p.writers,
+    ios: p.ios,
+    pages: p.pages,
+    reserve: p.reserve,
+    tcmuThreads: p.tcmu_threads,
+    depth: 36,
+    queue: p.pages + p.reserve + inodes,
+    inodes,
+  };
+  const K = new Kernel(cfg, bounds, workload);
+  const counts = new Map<string, number>();
+  infos.forEach((i) => counts.set(i.name, (counts.get(i.name) ?? 0) + 1));
+  const layerObjs: AnyLayer[] = infos.map((info, i) => {
+    const label = counts.get(info.name)! > 1 ? `${info.name}@${i}` : info.name;
+    switch (info.name) {
+      case 'xfs':
+        return new XfsLayer(K, i, label) as unknown as AnyLayer;
+      case 'ext4':
+        return new Ext4Layer(K, i, label) as unknown as AnyLayer;
+      case 'dm-zoned':
+        return new DmZonedLayer(K, i, label) as unknown as AnyLayer;
+      case 'tcmu':
+        return new TcmuLayer(K, i, label) as unknown as AnyLayer;
+      case 'loop':
+        return new LoopLayer(K, i, label) as unknown as AnyLayer;
+      case 'ssd':
+      case 'zoned':
+        return new DiskLayer(K, i, label, info.name) as unknown as AnyLayer;
+      default:
+        throw new StackError(`unknown layer ${info.name}`);
+    }
+  });
+  K.layers.push(...layerObjs);
+  for (const l of layerObjs) K.daemons.push(...l.daemons());
+  // shrinkers register at mount/ctr time, bottom layer first (register_shrinker appends to shrinker_list)
+  for (const l of [...layerObjs].reverse()) K.shrinkerList.push(...l.shrinkers());
+  for (const l of layerObjs) (l as unknown as { register?: () => void }).register?.();
+
+  const topFs = K.fsLayers()[0];
+  // application: the syscall returned → close the file (inode dirtied: mtime/size, or atime under relatime)
+  K.onSyscallDone(K.appRole, (k, _t, ok) => (ok ? topFs.fileClosed(k, workload) : k));
+
+  const taskDomain = (): Domain =>
+    record({
+      stack: array(
+        bounds.depth,
+        record({
+          fn: enumOf(FRAME_NAMES),
+          at: int(0, infos.length - 1),
+          n: int(0, 15),
+          gfp: bits(GFP_BITS_FOR_DOMAIN),
+          set: bits(PF_BITS),
+          old: bits(PF_BITS),
+        }),
+      ),
+      sp: int(0, bounds.depth),
+      flags: bits(PF_BITS),
+      todo: int(0, bounds.ios),
+      cmd: reqDomain(infos.length, K.daemons.length),
+      ioDone: bool(),
+    });
+
+  const variables: Record<string, Domain> = {
+    mm: record({ free: int(0, K.totalPages()), reserve: int(0, bounds.reserve) }),
+    app: mapOf('writers', taskDomain()),
+    kt: array(K.daemons.length, taskDomain()),
+  };
+  layerObjs.forEach((l, i) => (variables[`L${i}`] = l.domain()));
+
+  const init = (): KState => {
+    const s: Record<string, unknown> = {
+      mm: { free: bounds.pages, reserve: bounds.reserve },
+      app: Array.from({ length: bounds.writers }, () => newTask(bounds.depth, 0, bounds.ios)),
+      kt: K.daemons.map((d) => newTask(bounds.depth, flagsOf(cfg.taskFlags[d.role] ?? []), 0)),
+    };
+    layerObjs.forEach((l, i) => (s[`L${i}`] = l.init()));
+    return s as unknown as KState;
+  };
+
+  const writers: TaskRef[] = Array.from({ length: bounds.writers }, (_, w) => ({ w }));
+  const appAction: KAction<TaskRef> = {
+    // the application (fio, psync engine) issues pwrite/pread of one page of a new file on the top filesystem
+    name: workload === 'write' ? 'sys_pwrite' : 'sys_pread',
+    params: writers,
+    formatParam: (t) => K.taskName(t),
+    next: (k, t) => {
+      const v = K.task(k, t);
+      if (v.sp !== 0 || v.todo === 0) return undefined;
+      const k2 = K.setTask(k, t, { ...v, todo: v.todo - 1 });
+      return topFs.startIo(k2, t, workload, 'app', 'regular');
+    },
+  };
+  const slowParams: { t: TaskRef; lru: number }[] = [];
+  for (const t of K.allTasks()) for (const lru of [-1, ...K.fsLayers().map((f) => f.index)]) slowParams.push({ t, lru });
+  const slowAction: KAction<{ t: TaskRef; lru: number }> = {
+    name: '__alloc_pages_slowpath',
+    params: slowParams,
+    formatParam: (x) => `${K.taskName(x.t)}${x.lru >= 0 ? `, LRU frees a clean ${K.layers[x.lru].label} page` : ''}`,
+    next: (k, x) => K.slowpath(k, x.t, x.lru),
+  };
+  const actions: KAction[] = [appAction, slowAction, ...layerObjs.flatMap((l) => l.actions())];
+
+  const frameText = (f: Frame): string => {
+    let s: string = f.fn;
+    if (FRAME_LABELLED.has(f.fn)) s += ` (${K.layers[f.at].label})`;
+    if (f.fn === 'mutex_lock') s = `mutex_lock (${K.layers[f.at].label} pag_ici_reclaim_lock)`;
+    if (f.gfp) s += ` [${formatGfp(f.gfp)}]`;
+    return s;
+  };
+  const backtrace = (v: Task): string[] => v.stack.slice(0, v.sp).map(frameText).reverse();
+
+  const formatState = (k: KState) => ({
+    tasks: K.allTasks().map((t) => {
+      const v = K.task(k, t);
+      const w = waitOf(K, k, t);
+      return { name: K.taskName(t), role: K.role(t), flags: flagNames(v.flags), blocked: w !== null, waitsFor: w ? w.waitsFor : null, stack: backtrace(v) };
+    }),
+    memory: {
+      free: k.mm.free,
+      reserve: k.mm.reserve,
+      ...Object.fromEntries(K.fsLayers().map((f) => [f.index, f]).map(([, f]) => [(f as unknown as AnyLayer).label, (f as unknown as AnyLayer).format(k)])),
+    },
+    io: Object.fromEntries(layerObjs.filter((l) => l.kind !== 'fs').map((l) => [l.label, l.format(k)])),
+  });
+
+  const terminal = (k: KState): boolean =>
+    k.app.every((v) => v.sp === 0 && v.todo === 0) &&
+    k.kt.every((v) => v.sp === 0 && v.cmd.op === 'none') &&
+    layerObjs.every((l) => {
+      if (l.kind === 'fs') {
+        const pc = (l as unknown as { pages(k: KState): { dirty: number; wb: number; locked: number } }).pages(k);
+        return pc.dirty === 0 && pc.wb === 0 && pc.locked === 0;
+      }
+      const st = k[`L${l.index}`] as Record<string, { n: number }>;
+      return Object.values(st).every((q) => q.n === 0);
+    });
+
+  const cycleOf = (k: KState): CycleEntry[] | null => findCycle(K, k);
+  const deadlockClass = (k: KState): string => {
+    const c = cycleOf(k);
+    if (!c) {
+      const blocked = K.allTasks()
+        .map((t) => ({ t, w: waitOf(K, k, t) }))
+        .filter((x) => x.w)
+        .map((x) => `${K.role(x.t)}@${x.w!.at}`);
+      return `no-cycle: ${[...new Set(blocked)].sort().join(' + ')}`;
+    }
+    return [...new Set(c.map((e) => `${e.role}@${e.at}`))].sort().join(' + ');
+  };
+  const explain = (k: KState) => {
+    const cycle = cycleOf(k) ?? [];
+    const backtraces: Record<string, string[]> = {};
+    for (const t of K.allTasks()) {
+      if (waitOf(K, k, t)) backtraces[K.taskName(t)] = backtrace(K.task(k, t));
+    }
+    return { cycle: cycle.map(({ task, waitsFor, at, next, role }) => ({ task, role, waitsFor, at, next })), backtraces };
+  };
+
+  const pagesConserved = (k: KState): boolean =>
+    k.mm.free + k.mm.reserve + K.fsLayers().reduce((s, f) => { const pc = f.pages(k); return s + pc.clean + pc.dirty + pc.wb + pc.locked; }, 0) === K.totalPages();
+
+  const xfsLayers = layerObjs.filter((l): l is AnyLayer & XfsLayer => l instanceof XfsLayer);
+  const spec: Spec<any> = {
+    name: `stack:${infos.map((i) => i.name).join('/')}`,
+    description: `${infos.map((i) => i.name).join('/')} with a ${workload} workload (${cfg.kernel})`,
+    params: { stack: infos.map((i) => i.name).join('/'), workload, kernel: cfg.kernel, ...p },
+    symmetric: { writers: bounds.writers },
+    variables,
+    init: () => [init()],
+    actions: actions as Spec<any>['actions'],
+    invariants: [{ name: 'pages-are-conserved', holds: pagesConserved }],
+    witnesses: [
+      { name: 'workload-completes', reached: (k: KState) => terminal(k) },
+      {
+        name: 'direct-reclaim-runs-shrink-slab',
+        reached: (k: KState) => K.allTasks().some((t) => K.task(k, t).stack.slice(0, K.task(k, t).sp).some((f) => f.fn === 'do_shrink_slab')),
+      },
+      {
+        name: 'reclaim-waits-on-xfs-inode-io',
+        reached: (k: KState) => xfsLayers.length > 0 && K.allTasks().some((t) => waitOf(K, k, t)?.at === 'xfs_buf_iowait'),
+      },
+    ],
+    terminal,
+    deadlockClass,
+    formatState,
+    explain,
+  };
+  return { kernel: K, spec };
+}
+
+/** Builds the Spec of a stack; throws StackError for an invalid stack, workload or parameter. */
+export function buildStackSpec(opts: StackOptions): Spec<any> {
+  return composeStack(opts).spec;
+}
+
+import { GFP_BITS } from './gfp';
+const GFP_BITS_FOR_DOMAIN = GFP_BITS;

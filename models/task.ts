@@ -1,0 +1,185 @@
+/**
+ * Tasks: first-class processes with a call stack of kernel frames, task
+ * flags and memalloc scopes.
+ *
+ * Sources: [5.2.1] include/linux/sched.h (PF_* flags),
+ * include/linux/sched/mm.h (`memalloc_nofs_save/restore`,
+ * `memalloc_noio_save/restore`, `memalloc_noreclaim_save/restore`).
+ *
+ * A frame that opens a scope records which flags it set (`set`) and their
+ * previous values (`old`); popping it restores `flags = (flags & ~set) | old`,
+ * exactly like `memalloc_*_restore(saved)`, so scopes nest and an inner
+ * restore never clears an outer scope.
+ *
+ * @module
+ */
+import { Gfp } from './gfp';
+import { FrameFn } from './frames';
+
+/** Task flags modelled, [5.2.1] include/linux/sched.h (PF_LOCAL_THROTTLE is the 5.8 name of the same bit). */
+export const PF_BITS = [
+  'PF_MEMALLOC',
+  'PF_KSWAPD',
+  'PF_MEMALLOC_NOFS',
+  'PF_MEMALLOC_NOIO',
+  'PF_LESS_THROTTLE',
+  'PF_LOCAL_THROTTLE',
+  'PF_KTHREAD',
+] as const;
+export type TaskFlag = (typeof PF_BITS)[number];
+export const pf = (name: TaskFlag): number => 1 << PF_BITS.indexOf(name);
+export const PF_MEMALLOC = pf('PF_MEMALLOC');
+export const PF_KSWAPD = pf('PF_KSWAPD');
+export const PF_MEMALLOC_NOFS = pf('PF_MEMALLOC_NOFS');
+export const PF_MEMALLOC_NOIO = pf('PF_MEMALLOC_NOIO');
+export const PF_KTHREAD = pf('PF_KTHREAD');
+/** The flags a memalloc scope can save and restore. */
+export const SCOPE_FLAGS = PF_MEMALLOC | PF_MEMALLOC_NOFS | PF_MEMALLOC_NOIO;
+
+export const flagsOf = (names: readonly TaskFlag[]): number => names.reduce((m, n) => m | pf(n), 0);
+export const flagNames = (flags: number): TaskFlag[] => PF_BITS.filter((n) => (flags & pf(n)) !== 0);
+
+/** Roles of tasks in a composed stack. */
+export const ROLES = [
+  'app-writer',
+  'app-reader',
+  'flusher',
+  'dmz-kworker',
+  'tcm_loop-kworker',
+  'tcmu-runner',
+  'loop-worker',
+  'kswapd',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** One kernel frame: function, the layer it runs for, a small phase/index, the effective GFP mask of an allocation frame, and its scope save. */
+export interface Frame {
+  readonly fn: FrameFn;
+  /** Index (top = 0) of the layer this frame acts on, e.g. which superblock super_cache_scan scans. */
+  readonly at: number;
+  /** Phase or index inside the function (e.g. next shrinker for shrink_slab, lock held for xfs_reclaim_inodes_ag). */
+  readonly n: number;
+  /** Effective GFP mask (allocation frames only; 0 elsewhere). */
+  readonly gfp: Gfp;
+  /** Scope flags this frame set on entry (memalloc_*_save). */
+  readonly set: number;
+  /** Their values before (the `saved` of memalloc_*_restore). */
+  readonly old: number;
+}
+
+/** An I/O request (bio / SCSI command) travelling down the stack. */
+export interface Req {
+  readonly op: 'none' | 'read' | 'write';
+  /** What completing it does in the filesystem that issued it. */
+  readonly src: 'none' | 'page' | 'inode';
+  /** Layer index of the filesystem that issued it. */
+  readonly fs: number;
+  /** Waiting application task (writers domain), or null. */
+  readonly ww: number | null;
+  /** Waiting kernel/daemon task index, or -1. */
+  readonly wd: number;
+  /** Submitter's scope flags carried in the bio (only when config.bioCarriesScope). */
+  readonly scope: number;
+}
+
+export const NO_REQ: Req = Object.freeze({ op: 'none', src: 'none', fs: 0, ww: null, wd: -1, scope: 0 });
+
+export interface Task {
+  readonly stack: readonly Frame[];
+  readonly sp: number;
+  readonly flags: number;
+  /** Application tasks: syscalls still to issue. */
+  readonly todo: number;
+  /** Daemons: the request being served. */
+  readonly cmd: Req;
+  /** The completion this task waits for has happened. */
+  readonly ioDone: boolean;
+}
+
+export const EMPTY_FRAME: Frame = Object.freeze({ fn: '-', at: 0, n: 0, gfp: 0, set: 0, old: 0 });
+
+/** Reference to a task: an application task (symmetric writers domain) or a kernel/daemon task. */
+export type TaskRef = { readonly w: number } | { readonly d: number };
+export const isApp = (t: TaskRef): t is { readonly w: number } => 'w' in t;
+
+export function newTask(depth: number, flags: number, todo: number): Task {
+  return { stack: Array.from({ length: depth }, () => EMPTY_FRAME), sp: 0, flags, todo, cmd: NO_REQ, ioDone: false };
+}
+
+export const top = (t: Task): Frame | undefined => (t.sp > 0 ? t.stack[t.sp - 1] : undefined);
+export const frameAt = (t: Task, i: number): Frame | undefined => (i >= 0 && i < t.sp ? t.stack[i] : undefined);
+
+/** A frame to push: function, layer, and optionally phase, GFP and the scope flags it enters. */
+export interface FrameSpec {
+  readonly fn: FrameFn;
+  readonly at?: number;
+  readonly n?: number;
+  readonly gfp?: Gfp;
+  /** Scope flags to save-and-set on entry (e.g. PF_MEMALLOC_NOFS for memalloc_nofs_save). */
+  readonly scope?: number;
+}
+
+/** Pushes frames (outermost first); each frame with `scope` performs memalloc_*_save. */
+export function push(t: Task, frames: readonly FrameSpec[]): Task {
+  if (t.sp + frames.length > t.stack.length) {
+    throw new Error(`call stack overflow (${t.sp + frames.length} > ${t.stack.length}) pushing ${frames.map((f) => f.fn).join(',')}`);
+  }
+  const stack = t.stack.slice();
+  let flags = t.flags;
+  let sp = t.sp;
+  for (const f of frames) {
+    const set = (f.scope ?? 0) & SCOPE_FLAGS;
+    const old = flags & set; // memalloc_*_save: the previous state of the bits
+    flags |= set;
+    stack[sp++] = { fn: f.fn, at: f.at ?? 0, n: f.n ?? 0, gfp: f.gfp ?? 0, set, old };
+  }
+  return { ...t, stack, sp, flags };
+}
+
+/** Pops `count` frames, restoring each frame's scope (memalloc_*_restore). */
+export function pop(t: Task, count = 1): Task {
+  if (count > t.sp) throw new Error(`call stack underflow popping ${count} of ${t.sp}`);
+  const stack = t.stack.slice();
+  let flags = t.flags;
+  let sp = t.sp;
+  for (let i = 0; i < count; i++) {
+    const f = stack[--sp];
+    flags = (flags & ~f.set) | f.old; // memalloc_*_restore(saved)
+    stack[sp] = EMPTY_FRAME;
+  }
+  return { ...t, stack, sp, flags };
+}
+
+/** Pops frames down to (and excluding) the innermost frame named `fn`; throws if absent. */
+export function popTo(t: Task, fn: FrameFn): Task {
+  const i = findFrame(t, fn);
+  if (i < 0) throw new Error(`no frame ${fn} on the stack`);
+  return pop(t, t.sp - 1 - i);
+}
+
+/** Pops frames down to and including the innermost frame named `fn`. */
+export function popThrough(t: Task, fn: FrameFn): Task {
+  const i = findFrame(t, fn);
+  if (i < 0) throw new Error(`no frame ${fn} on the stack`);
+  return pop(t, t.sp - i);
+}
+
+/** Index of the innermost frame named `fn`, or -1. */
+export function findFrame(t: Task, fn: FrameFn, at?: number): number {
+  for (let i = t.sp - 1; i >= 0; i--) if (t.stack[i].fn === fn && (at === undefined || t.stack[i].at === at)) return i;
+  return -1;
+}
+
+/** Replaces the top frame's phase `n`. */
+export function setTopN(t: Task, n: number): Task {
+  const stack = t.stack.slice();
+  stack[t.sp - 1] = { ...stack[t.sp - 1], n };
+  return { ...t, stack };
+}
+
+/** Replaces the phase `n` of frame i. */
+export function setFrameN(t: Task, i: number, n: number): Task {
+  const stack = t.stack.slice();
+  stack[i] = { ...stack[i], n };
+  return { ...t, stack };
+}
