@@ -36,8 +36,8 @@ export interface Compiled {
   /** Writes the words to fingerprint (the view, if any) into `out`; returns `w` itself when there is no view. */
   viewOf(w: Uint32Array, state: State | undefined, out: Uint32Array): Uint32Array;
   readonly invariantNames: readonly string[];
-  /** Index of the first violated invariant, or −1. */
-  firstViolatedInvariant(w: Uint32Array, state: State | undefined): number;
+  /** Whether invariant i holds in the state. */
+  invariantHolds(i: number, w: Uint32Array, state: State | undefined): boolean;
   readonly witnessNames: readonly string[];
   witnessReached(i: number, w: Uint32Array, state: State | undefined): boolean;
   isTerminal(w: Uint32Array): boolean;
@@ -184,18 +184,13 @@ export function compile(spec: AnySpec): Compiled {
       return out;
     },
     invariantNames: [...packedInvariants.map((i) => i.name), ...invariants.map((i) => i.name)],
-    firstViolatedInvariant(w, s) {
-      for (let i = 0; i < packedInvariants.length; i++) {
+    invariantHolds(i, w, s) {
+      if (i < packedInvariants.length) {
         const inv = packedInvariants[i];
-        if (!guarded(() => `invariant ${inv.name}`, () => inv.holds(w))) return i;
+        return guarded(() => `invariant ${inv.name}`, () => inv.holds(w));
       }
-      if (invariants.length === 0) return -1;
-      const st = stateOf(w, s);
-      for (let i = 0; i < invariants.length; i++) {
-        const inv = invariants[i];
-        if (!guarded(() => `invariant ${inv.name}`, () => inv.holds(st))) return packedInvariants.length + i;
-      }
-      return -1;
+      const inv = invariants[i - packedInvariants.length];
+      return guarded(() => `invariant ${inv.name}`, () => inv.holds(stateOf(w, s)));
     },
     witnessNames: witnesses.map((w) => w.name),
     witnessReached(i, w, s) {

@@ -20,7 +20,7 @@ import { CompactStore, ExactStore, FingerprintStore, tlcOptimistic, VisitedStore
 import { createCanonicalizer } from './symmetry';
 import { ChunkedU32, Frontier, Ordinals } from './frontier';
 import { formatSteps, replayOrdinals } from './trace';
-import type { AnySpec, State } from './spec';
+import { AnySpec, isPacked, State } from './spec';
 import {
   CheckOptions,
   CheckResult,
@@ -173,11 +173,16 @@ function search(c: Compiled, o: CheckOptions & { capacity?: number }, clock: () 
   const hasPredicates = c.invariantNames.length + c.witnessNames.length > 0;
   const plainKey = !canon && !spec.view;
   const stBuf = new Uint32Array(W);
+  const nInvariants = c.invariantNames.length;
+  const nPackedInvariants = isPacked(spec) ? (spec.packedInvariants ?? []).length : 0;
   const checkPredicates = (w: Uint32Array, st: State | undefined, index: number, depth: number): void => {
-    const inv = c.firstViolatedInvariant(w, st);
-    if (inv >= 0 && !violatedInv.has(inv)) {
-      violatedInv.add(inv);
-      found.push({ property: c.invariantNames[inv], kind: 'invariant', index, words: Uint32Array.from(w) });
+    // Every invariant not yet violated is evaluated, so that with
+    // allViolations an invariant is not masked by another one failing first.
+    if (st === undefined && nInvariants > 0 && c.invariantNames.length > nPackedInvariants) st = c.decode(w);
+    for (let i = 0; i < nInvariants && !stop; i++) {
+      if (violatedInv.has(i) || c.invariantHolds(i, w, st)) continue;
+      violatedInv.add(i);
+      found.push({ property: c.invariantNames[i], kind: 'invariant', index, words: Uint32Array.from(w) });
       if (!all) stop = true;
     }
     if (witnessesLeft > 0) {
