@@ -15,8 +15,11 @@
  * - a deadlock is a reachable state with no successor different from itself
  *   that is not `terminal`;
  * - the shortest violation of a property is the BFS level (number of steps)
- *   of the first state violating it; with symmetry the levels are the same,
- *   since renaming never changes a distance.
+ *   of the first state violating it. With symmetry (and properties invariant
+ *   under renaming) it is the same, since the set of violating states is
+ *   closed under renaming; but the *depth* can shrink when the initial states
+ *   are not closed under renaming: an orbit's distance is the least distance
+ *   of its members (`orbitDepth`).
  *
  * `view` is ignored (none of the models that use this helper has one).
  *
@@ -34,6 +37,8 @@ export interface NaiveResult {
   readonly levels: readonly number[];
   /** Largest BFS level (0 when only initial states are reachable). */
   readonly depth: number;
+  /** Largest distance of an orbit (the least BFS level of its members): the depth of a search under symmetry. */
+  readonly orbitDepth: number;
   /** Invariant name (or `deadlock`) → number of steps to the shallowest state violating it. */
   readonly shortest: Readonly<Record<string, number>>;
   /** Witness name → number of steps to the shallowest state satisfying it. */
@@ -157,8 +162,9 @@ export function orbitKey(spec: Spec<any>): (s: State) => string {
   return (s) => {
     let best: string | undefined;
     for (const perms of combos) {
+      // Built in declaration order (variables, then record fields), so plain JSON is already canonical here.
       const r = Object.fromEntries(Object.entries(spec.variables).map(([k, d]) => [k, rename(d, s[k], perms)]));
-      const k = keyOf(r);
+      const k = JSON.stringify(r);
       if (best === undefined || k < best) best = k;
     }
     return best as string;
@@ -232,7 +238,13 @@ export function naiveExplore(spec: Spec<any>, options: NaiveOptions = {}): Naive
   const levels: number[] = [];
   for (const n of nodes) levels[n.level] = (levels[n.level] ?? 0) + 1;
   const orbitOf = orbitKey(spec);
-  const orbits = new Set(nodes.map((n) => orbitOf(n.state))).size;
+  const orbitLevel = new Map<string, number>();
+  for (const n of nodes) {
+    const k = orbitOf(n.state);
+    orbitLevel.set(k, Math.min(orbitLevel.get(k) ?? Infinity, n.level));
+  }
+  const orbits = orbitLevel.size;
+  const orbitDepth = Math.max(...orbitLevel.values());
   const traces: Record<string, { action: string | null; param: unknown; state: State }[]> = {};
   for (const [property, at] of Object.entries(found)) {
     const steps: { action: string | null; param: unknown; state: State }[] = [];
@@ -244,6 +256,7 @@ export function naiveExplore(spec: Spec<any>, options: NaiveOptions = {}): Naive
     orbits,
     levels,
     depth: levels.length - 1,
+    orbitDepth,
     shortest,
     witnesses,
     firstViolation: first,
