@@ -132,7 +132,7 @@ export function compile(spec: AnySpec): Compiled {
           }
           if (t === undefined) continue;
           try {
-            layout.encode(t, dst);
+            layout.encodeFrom(t, dst, s, src);
           } catch (e) {
             if (e instanceof LayoutValueError) throw new SpecError('MC201', `action ${a.name}${params ? `(${paramText(p)})` : ''}: ${e.message}`);
             throw e;

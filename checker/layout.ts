@@ -48,6 +48,11 @@ export interface Layout {
   set(w: Uint32Array, leaf: Leaf, value: number): void;
   /** Packs a record state into `out` (zeroed first); throws LayoutValueError on a value outside its domain. */
   encode(state: unknown, out: Uint32Array): void;
+  /**
+   * Like `encode`, for a successor of `prev` (whose words are `prevWords`):
+   * sub-objects shared with `prev` by reference are copied, not re-validated.
+   */
+  encodeFrom(state: unknown, out: Uint32Array, prev: unknown, prevWords: Uint32Array): void;
   /** Unpacks words into a fresh record state. */
   decode(w: Uint32Array): any;
 }
@@ -169,7 +174,7 @@ export function compileLayout(
   const words = word + 1;
 
   const byPath = new Map(leaves.map((l) => [l.path, l]));
-  const { encode, decode } = generateCodecs(variables, leaves, words, symmetric);
+  const { encode, encodeFrom, decode } = generateCodecs(variables, leaves, words, symmetric);
   return {
     words,
     leaves,
@@ -190,6 +195,7 @@ export function compileLayout(
       else w[l.word] = (w[l.word] & ~(l.mask << l.shift)) | ((raw & l.mask) << l.shift);
     },
     encode,
+    encodeFrom,
     decode,
   };
 }
@@ -200,7 +206,7 @@ function generateCodecs(
   leaves: readonly Leaf[],
   words: number,
   symmetric: Readonly<Record<string, number>>,
-): { encode: Layout['encode']; decode: Layout['decode'] } {
+): { encode: Layout['encode']; encodeFrom: Layout['encodeFrom']; decode: Layout['decode'] } {
   const consts: unknown[] = [];
   const k = (v: unknown): string => {
     consts.push(v);
@@ -242,33 +248,88 @@ function generateCodecs(
     .join(', ')}};`;
 
   // encode: one validated raw value per leaf, then one store per word.
-  const enc: string[] = [];
-  const perWord: string[][] = Array.from({ length: words }, () => []);
-  leaves.forEach((l, i) => {
-    const acc = 's' + l.path.replace(/\.([^.[\]]+)/g, (_m, f) => `[${JSON.stringify(f)}]`).replace(/^([^[.]+)/, (_m, f) => `[${JSON.stringify(f)}]`);
+  // `validate(i, expr)` checks leaf i's value and binds its raw bits to x<i>.
+  const validate = (i: number, acc: string): string[] => {
+    const l = leaves[i];
     const v = `v${i}`;
     const x = `x${i}`;
     const fail = `fail(${JSON.stringify(l.path)}, ${v}, ${JSON.stringify(describeDomain(l.domain))})`;
-    enc.push(`const ${v} = ${acc};`);
+    const out = [`const ${v} = ${acc};`];
     const d = l.domain;
-    if (d.kind === 'bool') enc.push(`const ${x} = ${v} === true ? 1 : ${v} === false ? 0 : ${fail};`);
+    if (d.kind === 'bool') out.push(`${x} = ${v} === true ? 1 : ${v} === false ? 0 : ${fail};`);
     else if (d.kind === 'int')
-      enc.push(`const ${x} = (typeof ${v} === 'number' && ${v} >= ${d.lo} && ${v} <= ${d.hi} && (${v} % 1) === 0) ? ${v} - ${d.lo} : ${fail};`);
+      out.push(`${x} = (typeof ${v} === 'number' && ${v} >= ${d.lo} && ${v} <= ${d.hi} && (${v} % 1) === 0) ? ${v} - ${d.lo} : ${fail};`);
     else if (d.kind === 'enum') {
       const m = new Map(d.values.map((s, j) => [s, j]));
-      enc.push(`const ${x} = ${k(m)}.get(${v}); if (${x} === undefined) ${fail};`);
+      out.push(`${x} = ${k(m)}.get(${v}); if (${x} === undefined) ${fail};`);
     } else if (d.kind === 'bits') {
       const max = d.names.length === 32 ? 0xffffffff : 2 ** d.names.length - 1;
-      enc.push(`const ${x} = (typeof ${v} === 'number' && ${v} >= 0 && ${v} <= ${max} && (${v} % 1) === 0) ? ${v} : ${fail};`);
+      out.push(`${x} = (typeof ${v} === 'number' && ${v} >= 0 && ${v} <= ${max} && (${v} % 1) === 0) ? ${v} : ${fail};`);
     } else if (d.kind === 'id') {
       const n = symmetric[d.domain];
-      if (d.optional) enc.push(`const ${x} = ${v} === null ? 0 : (typeof ${v} === 'number' && ${v} >= 0 && ${v} < ${n} && (${v} % 1) === 0) ? ${v} + 1 : ${fail};`);
-      else enc.push(`const ${x} = (typeof ${v} === 'number' && ${v} >= 0 && ${v} < ${n} && (${v} % 1) === 0) ? ${v} : ${fail};`);
+      if (d.optional) out.push(`${x} = ${v} === null ? 0 : (typeof ${v} === 'number' && ${v} >= 0 && ${v} < ${n} && (${v} % 1) === 0) ? ${v} + 1 : ${fail};`);
+      else out.push(`${x} = (typeof ${v} === 'number' && ${v} >= 0 && ${v} < ${n} && (${v} % 1) === 0) ? ${v} : ${fail};`);
     }
-    if (l.width > 0) perWord[l.word].push(l.width === 32 ? x : l.shift === 0 ? x : `(${x} << ${l.shift})`);
-  });
-  perWord.forEach((parts, w) => enc.push(`out[${w}] = ${parts.length ? `(${parts.join(' | ')}) >>> 0` : '0'};`));
-  const encBody = `try {\n${enc.join('\n')}\n} catch (e) { if (e instanceof LVE) throw e; fail('(state shape)', s, 'the declared variables: ' + e.message); }`;
+    return out;
+  };
+  /** Reads leaf i's raw bits from the previous state's words into x<i>. */
+  const reuse = (i: number): string => {
+    const l = leaves[i];
+    return `x${i} = ${l.width === 32 ? `src[${l.word}]` : l.width === 0 ? '0' : `(src[${l.word}] >>> ${l.shift}) & ${l.mask}`};`;
+  };
+  // Walk the domain tree; `p` is the accessor of the same node in the previous
+  // state, or undefined for a full encode. A node whose value is the very same
+  // object as in the previous state (structural sharing, as `{ ...s, x }`
+  // produces) is not re-validated: its bits are copied from the previous words.
+  let tmp = 0;
+  const gen = (d: Domain, acc: string, prev: string | undefined, first: number): { lines: string[]; next: number } => {
+    const kids: [Domain, string][] = [];
+    switch (d.kind) {
+      case 'array':
+        for (let i = 0; i < d.length; i++) kids.push([d.of, `[${i}]`]);
+        break;
+      case 'map':
+        for (let i = 0; i < symmetric[d.index]; i++) kids.push([d.of, `[${i}]`]);
+        break;
+      case 'record':
+        for (const [f, fd] of Object.entries(d.fields)) kids.push([fd, `[${JSON.stringify(f)}]`]);
+        break;
+      default:
+        return { lines: validate(first, acc), next: first + 1 };
+    }
+    const a = `n${tmp}`;
+    const q = `q${tmp++}`;
+    const full: string[] = [];
+    let at = first;
+    for (const [kd, sel] of kids) {
+      const r = gen(kd, `${a}${sel}`, prev === undefined ? undefined : `${q}${sel}`, at);
+      full.push(...r.lines);
+      at = r.next;
+    }
+    if (prev === undefined) return { lines: [`const ${a} = ${acc};`, ...full], next: at };
+    const copy: string[] = [];
+    for (let i = first; i < at; i++) copy.push(reuse(i));
+    return { lines: [`const ${a} = ${acc}; const ${q} = ${prev};`, `if (${a} === ${q}) { ${copy.join(' ')} } else {`, ...full, '}'], next: at };
+  };
+  const body = (incremental: boolean): string => {
+    tmp = 0;
+    const lines: string[] = [`let ${leaves.map((_l, i) => `x${i}`).join(', ') || 'unused'};`];
+    let at = 0;
+    for (const [name, d] of Object.entries(variables)) {
+      const sel = `[${JSON.stringify(name)}]`;
+      const r = gen(d, `s${sel}`, incremental ? `p${sel}` : undefined, at);
+      lines.push(...r.lines);
+      at = r.next;
+    }
+    const perWord: string[][] = Array.from({ length: words }, () => []);
+    leaves.forEach((l, i) => {
+      if (l.width > 0) perWord[l.word].push(l.width === 32 ? `x${i}` : l.shift === 0 ? `x${i}` : `(x${i} << ${l.shift})`);
+    });
+    perWord.forEach((parts, w) => lines.push(`out[${w}] = ${parts.length ? `(${parts.join(' | ')}) >>> 0` : '0'};`));
+    return `try {\n${lines.join('\n')}\n} catch (e) { if (e instanceof LVE) throw e; fail('(state shape)', s, 'the declared variables: ' + e.message); }`;
+  };
+  const encBody = body(false);
+  const incBody = body(true);
 
   const fail = (path: string, value: unknown, expected: string): never => {
     throw new LayoutValueError(path, value, expected);
@@ -278,5 +339,11 @@ function generateCodecs(
   const decode = new Function('K', 'nullId', `return function decode(w) { ${decBody} }`)(consts, nullId) as Layout['decode'];
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const encode = new Function('K', 'fail', 'LVE', `return function encode(s, out) {\n${encBody}\n}`)(consts, fail, LayoutValueError) as Layout['encode'];
-  return { encode, decode };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const encodeFrom = new Function('K', 'fail', 'LVE', `return function encodeFrom(s, out, p, src) {\n${incBody}\n}`)(
+    consts,
+    fail,
+    LayoutValueError,
+  ) as Layout['encodeFrom'];
+  return { encode, encodeFrom, decode };
 }
