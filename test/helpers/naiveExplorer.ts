@@ -39,6 +39,12 @@ export interface NaiveResult {
   readonly depth: number;
   /** Largest distance of an orbit (the least BFS level of its members): the depth of a search under symmetry. */
   readonly orbitDepth: number;
+  /** Number of orbits at each distance (what `levels` is under symmetry). */
+  readonly orbitLevels: readonly number[];
+  /** Whether some state at each BFS level has a successor other than itself. */
+  readonly levelHasProgress: readonly boolean[];
+  /** Whether some state in an orbit at each distance has a successor other than itself. */
+  readonly orbitLevelHasProgress: readonly boolean[];
   /** Invariant name (or `deadlock`) → number of steps to the shallowest state violating it. */
   readonly shortest: Readonly<Record<string, number>>;
   /** Witness name → number of steps to the shallowest state satisfying it. */
@@ -177,6 +183,8 @@ interface Node {
   readonly parent: number;
   readonly action: string | null;
   readonly param: unknown;
+  /** Set on expansion: some successor differs from the state. */
+  progress?: boolean;
 }
 
 /** Explores every reachable state of a record-API spec by plain BFS. */
@@ -230,6 +238,7 @@ export function naiveExplore(spec: Spec<any>, options: NaiveOptions = {}): Naive
         add(next, level + 1, at, action.name, param);
       }
     }
+    nodes[at].progress = moves;
     if (checkDeadlock && !moves && !(spec.terminal?.(state) ?? false)) note('deadlock', 'deadlock', at);
     for (const inv of spec.invariants ?? []) if (!inv.holds(state)) note('invariant', inv.name, at);
     for (const w of spec.witnesses ?? []) if (!(w.name in witnesses) && w.reached(state)) witnesses[w.name] = level;
@@ -239,12 +248,23 @@ export function naiveExplore(spec: Spec<any>, options: NaiveOptions = {}): Naive
   for (const n of nodes) levels[n.level] = (levels[n.level] ?? 0) + 1;
   const orbitOf = orbitKey(spec);
   const orbitLevel = new Map<string, number>();
+  const orbitProgress = new Map<string, boolean>();
   for (const n of nodes) {
     const k = orbitOf(n.state);
     orbitLevel.set(k, Math.min(orbitLevel.get(k) ?? Infinity, n.level));
+    // Renaming preserves "has a successor other than itself", so any member will do.
+    orbitProgress.set(k, n.progress === true);
   }
   const orbits = orbitLevel.size;
   const orbitDepth = Math.max(...orbitLevel.values());
+  const orbitLevels: number[] = [];
+  const orbitLevelHasProgress: boolean[] = [];
+  for (const [k, l] of orbitLevel) {
+    orbitLevels[l] = (orbitLevels[l] ?? 0) + 1;
+    orbitLevelHasProgress[l] = (orbitLevelHasProgress[l] ?? false) || (orbitProgress.get(k) as boolean);
+  }
+  const levelHasProgress: boolean[] = [];
+  for (const n of nodes) levelHasProgress[n.level] = (levelHasProgress[n.level] ?? false) || n.progress === true;
   const traces: Record<string, { action: string | null; param: unknown; state: State }[]> = {};
   for (const [property, at] of Object.entries(found)) {
     const steps: { action: string | null; param: unknown; state: State }[] = [];
@@ -257,6 +277,9 @@ export function naiveExplore(spec: Spec<any>, options: NaiveOptions = {}): Naive
     levels,
     depth: levels.length - 1,
     orbitDepth,
+    orbitLevels,
+    levelHasProgress,
+    orbitLevelHasProgress,
     shortest,
     witnesses,
     firstViolation: first,
