@@ -261,6 +261,52 @@ describe('spec errors', () => {
     expect(r.error?.message).toMatch(/fragile/);
   });
 
+  it.each([
+    ['formatState', { formatState: () => { throw new Error('cannot format'); } }],
+    ['explain', { explain: () => { throw new Error('cannot format'); } }],
+  ])('should report spec.%s throwing as MC202, not as an internal error', (what, extra) => {
+    // Arrange: a violation, so that the trace is formatted and explained.
+    const spec = chain(3, { invariants: [{ name: 'x < 2', holds: (s) => s.x < 2 }], ...(extra as Partial<Spec<{ x: number }>>) });
+    // Act
+    const r = check(spec);
+    // Assert
+    expect([r.status, r.error?.code]).toEqual(['error', 'MC202']);
+    expect(r.error?.message).toMatch(new RegExp(`${what}[^]*cannot format|cannot format[^]*${what}`));
+  });
+
+  it('should report an action formatParam that throws as MC202, not as an internal error', () => {
+    const spec = chain(3, {
+      invariants: [{ name: 'x < 2', holds: (s) => s.x < 2 }],
+      actions: [{ name: 'Inc', params: [1], formatParam: () => { throw new Error('cannot format'); }, next: (s) => ({ x: Math.min(3, s.x + 1) }) }],
+    });
+    const r = check(spec);
+    expect([r.status, r.error?.code]).toEqual(['error', 'MC202']);
+    expect(r.error?.message).toMatch(/Inc/);
+  });
+
+  it('should reject a state with a variable the spec does not declare rather than silently drop it', () => {
+    // Arrange: A and B lead to the same declared state but differ in the undeclared y; the
+    // invariant reads y. Dropping y merges the two successors and hides B's violation.
+    type T = { x: number; y?: number };
+    const spec: Spec<T> = {
+      name: 'undeclared',
+      variables: { x: int(0, 1) },
+      init: () => [{ x: 0 }],
+      actions: [
+        { name: 'A', next: (s) => (s.x === 0 ? { x: 1, y: 1 } : undefined) },
+        { name: 'B', next: (s) => (s.x === 0 ? { x: 1, y: 2 } : undefined) },
+      ],
+      invariants: [{ name: 'y /= 2', holds: (s) => s.y !== 2 }],
+      checkDeadlock: false,
+    };
+    // Act
+    const r = check(spec);
+    // Assert: never a "holds" built on states the engine cannot tell apart.
+    expect(r.status).not.toBe('holds');
+    expect([r.status, r.error?.code]).toEqual(['error', 'MC201']);
+    expect(r.error?.message).toMatch(/\by\b/);
+  });
+
   it('should report a spec without initial states or with an undeclared symmetric domain as MC204', () => {
     expect(check({ name: 'empty', variables: { x: bool() }, init: () => [], actions: [] }).error?.code).toBe('MC204');
     expect(check({ name: 'nosym', variables: { x: id('p') }, init: () => [{ x: 0 }], actions: [] }).error?.code).toBe('MC204');
