@@ -33,6 +33,8 @@ export const FRAME_SOURCES = {
   __do_page_cache_readahead: 'mm/readahead.c',
   __page_cache_alloc: 'mm/filemap.c',
   wait_on_page_locked_killable: 'include/linux/pagemap.h',
+  balance_dirty_pages_ratelimited: 'mm/page-writeback.c',
+  balance_dirty_pages: 'mm/page-writeback.c',
   // --- ext4 ---
   ext4_file_write_iter: 'fs/ext4/file.c',
   ext4_file_read_iter: 'fs/ext4/file.c',
@@ -72,6 +74,7 @@ export const FRAME_SOURCES = {
   wait_for_completion: 'kernel/sched/completion.c',
   mutex_lock: 'kernel/locking/mutex.c',
   io_schedule: 'kernel/sched/core.c',
+  io_schedule_timeout: 'kernel/sched/core.c',
 } as const;
 
 export type FrameFn = keyof typeof FRAME_SOURCES;

@@ -137,6 +137,8 @@ export interface Bounds {
   readonly depth: number;
   readonly queue: number;
   readonly inodes: number;
+  /** Global dirty + writeback hard limit in pages for balance_dirty_pages; 0 = no dirty throttling. */
+  readonly dirtyLimit: number;
 }
 
 /** Continuation run when an allocation started under a given frame finishes. */
@@ -297,6 +299,24 @@ export class Kernel {
   freePage(k: KState): KState {
     const { free, reserve } = k.mm;
     return reserve < this.bounds.reserve ? { ...k, mm: { free, reserve: reserve + 1 } } : { ...k, mm: { free: free + 1, reserve } };
+  }
+
+  /** Global NR_FILE_DIRTY + NR_WRITEBACK (mm/page-writeback.c: balance_dirty_pages, global domain). */
+  globalDirty(k: KState): number {
+    return this.fsLayers().reduce((s, f) => s + f.pages(k).dirty + f.pages(k).wb, 0);
+  }
+
+  /**
+   * [5.2.1] mm/page-writeback.c: balance_dirty_pages keeps a writer sleeping
+   * while global dirty >= the hard limit (pos_ratio = 0, task_ratelimit = 0)
+   * unless its own wb is (nearly) clean (wb_dirty <= wb_stat_error(), here:
+   * no dirty or writeback page of that filesystem). The PF_LESS_THROTTLE
+   * bonus (+limit/4 + limit/32) rounds to zero at the model's page counts.
+   */
+  dirtyThrottled(k: KState, fs: number): boolean {
+    if (this.bounds.dirtyLimit === 0) return false;
+    const pc = (this.layers[fs] as unknown as FsLayer).pages(k);
+    return this.globalDirty(k) >= this.bounds.dirtyLimit && pc.dirty + pc.wb > 0;
   }
 
   anyClean(k: KState): boolean {

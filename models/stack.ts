@@ -75,9 +75,10 @@ interface ParamInfo {
 
 const PARAMS: readonly ParamInfo[] = [
   { name: 'writers', default: '1', min: 1, max: 4, description: 'application tasks doing the workload on the top filesystem (a symmetric domain)' },
-  { name: 'ios', default: '2', min: 1, max: 4, description: 'read/write syscalls (one page, one file each) per application task' },
-  { name: 'pages', default: '2', min: 1, max: 8, description: 'memory pages above the min watermark (free list + page cache)' },
+  { name: 'ios', default: '4', min: 1, max: 6, description: 'read/write syscalls (one page, one file each) per application task' },
+  { name: 'pages', default: '3', min: 1, max: 8, description: 'memory pages above the min watermark (free list + page cache)' },
   { name: 'reserve', default: '1', min: 0, max: 4, description: 'pages below the min watermark, usable only with PF_MEMALLOC (ALLOC_NO_WATERMARKS)' },
+  { name: 'dirty_limit', default: '1', min: 0, max: 8, description: 'global dirty+writeback pages at which balance_dirty_pages throttles a writer (0: no dirty throttling)' },
   { name: 'tcmu_threads', default: '1', min: 1, max: 3, description: 'tcmu-runner threads serving the ring (1: the ZBC file handler, QD=1 in the cmdproc thread)' },
 ];
 
@@ -169,6 +170,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     depth: 36,
     queue: p.pages + p.reserve + inodes,
     inodes,
+    dirtyLimit: p.dirty_limit,
   };
   const K = new Kernel(cfg, bounds, workload);
   const counts = new Map<string, number>();
@@ -322,6 +324,10 @@ export function composeStack(opts: StackOptions): ComposedStack {
   const pagesConserved = (k: KState): boolean =>
     k.mm.free + k.mm.reserve + K.fsLayers().reduce((s, f) => { const pc = f.pages(k); return s + pc.clean + pc.dirty + pc.wb + pc.locked; }, 0) === K.totalPages();
 
+  const inSlowpath = (k: KState, t: TaskRef): boolean => {
+    const v = K.task(k, t);
+    return v.stack.slice(0, v.sp).some((f) => f.fn === '__alloc_pages_slowpath');
+  };
   const xfsLayers = layerObjs.filter((l): l is AnyLayer & XfsLayer => l instanceof XfsLayer);
   const spec: Spec<any> = {
     name: `stack:${infos.map((i) => i.name).join('/')}`,
@@ -334,9 +340,10 @@ export function composeStack(opts: StackOptions): ComposedStack {
     invariants: [{ name: 'pages-are-conserved', holds: pagesConserved }],
     witnesses: [
       { name: 'workload-completes', reached: (k: KState) => terminal(k) },
+      { name: 'allocation-enters-slowpath', reached: (k: KState) => K.allTasks().some((t) => inSlowpath(k, t)) },
       {
-        name: 'direct-reclaim-runs-shrink-slab',
-        reached: (k: KState) => K.allTasks().some((t) => K.task(k, t).stack.slice(0, K.task(k, t).sp).some((f) => f.fn === 'do_shrink_slab')),
+        name: 'lower-fs-io-enters-slowpath',
+        reached: (k: KState) => K.allTasks().some((t) => (K.role(t) === 'tcmu-runner' || K.role(t) === 'loop-worker') && inSlowpath(k, t)),
       },
       {
         name: 'reclaim-waits-on-xfs-inode-io',

@@ -71,6 +71,19 @@ export function waitOf(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
         irq: loc?.irq ?? false,
       };
     }
+    case 'io_schedule_timeout': {
+      if (!K.dirtyThrottled(k, f.at)) return null;
+      // global dirty drops only when some page writeback completes (or dirty pages are written)
+      const loc = K.locate(k, (r) => r.src === 'page' && r.op === 'write');
+      const on: TaskRef[] = [...(loc?.tasks ?? [])];
+      for (const fs of K.fsLayers()) if (fs.pages(k).dirty > 0) on.push(...K.daemonsOf('flusher', fs.index));
+      return {
+        at: 'balance_dirty_pages',
+        waitsFor: `global dirty+writeback (${K.globalDirty(k)} pages) to drop below the dirty limit (${K.bounds.dirtyLimit}) or ${label}'s own dirty pages to be written; the oldest page writeback is ${describeLoc(K, loc)}`,
+        on,
+        irq: loc?.irq ?? false,
+      };
+    }
     case 'mutex_lock': {
       const holder = (K.layers[f.at] as unknown as XfsLayer).lockHolder(k);
       if (holder === null) return null;

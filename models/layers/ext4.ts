@@ -27,6 +27,10 @@ export class Ext4Layer extends FsBase {
     return ['ext4_file_read_iter'];
   }
 
+  protected writeLoopFrame(): FrameFn {
+    return 'generic_perform_write';
+  }
+
   protected writeBeginNofs(): boolean {
     return false; // generic_perform_write passes flags = 0
   }

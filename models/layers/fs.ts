@@ -159,12 +159,23 @@ export abstract class FsBase {
     const me = this.fsOf(k, t);
     if (me !== this) return me.afterWriteAlloc(k, t, ok);
     let k2 = k;
-    if (ok) {
-      const pc = this.pages(k2);
-      k2 = this.setPages(k2, { ...pc, dirty: pc.dirty + 1 }); // generic_write_end → set_page_dirty
+    if (!ok) return this.k.syscallDone(this.popSyscall(k2, t), t, false);
+    const pc = this.pages(k2);
+    k2 = this.setPages(k2, { ...pc, dirty: pc.dirty + 1 }); // generic_write_end → set_page_dirty
+    // generic_perform_write / iomap_write_actor → balance_dirty_pages_ratelimited → balance_dirty_pages
+    if (this.k.dirtyThrottled(k2, this.index)) {
+      k2 = this.k.updTask(k2, t, (v) => popTo(v, this.writeLoopFrame()));
+      return this.k.pushFrames(k2, t, [
+        { fn: 'balance_dirty_pages_ratelimited', at: this.index },
+        { fn: 'balance_dirty_pages', at: this.index },
+        { fn: 'io_schedule_timeout', at: this.index },
+      ]);
     }
-    return this.k.syscallDone(this.popSyscall(k2, t), t, ok);
+    return this.k.syscallDone(this.popSyscall(k2, t), t, true);
   }
+
+  /** The frame that calls balance_dirty_pages_ratelimited after each page. */
+  protected abstract writeLoopFrame(): FrameFn;
 
   /** Readahead (or no_cached_page) got its page: add to page cache locked, submit the read, wait for it. */
   private afterReadAlloc(k: KState, t: TaskRef, ok: boolean): KState {
@@ -244,7 +255,20 @@ export abstract class FsBase {
         return this.k.below(this.index).submit(k2, this.k.newReq(k2, t, 'write', 'page', this.index, null), t);
       },
     };
-    return [writeback, readDone];
+    const throttleDone: KAction<TaskRef> = {
+      // balance_dirty_pages: loop of io_schedule_timeout(pause) until global dirty is below the hard
+      // limit or this wb is (nearly) clean; each wake-up that changes nothing is a stutter, so the
+      // task is modelled as blocked until one of the two holds
+      name: `balance_dirty_pages(${this.label})`,
+      params: this.k.allTasks(),
+      formatParam: (t) => this.k.taskName(t),
+      next: (k, t) => {
+        const f = top(this.k.task(k, t));
+        if (!f || f.fn !== 'io_schedule_timeout' || f.at !== this.index || this.k.dirtyThrottled(k, this.index)) return undefined;
+        return this.k.syscallDone(this.popSyscall(k, t), t, true);
+      },
+    };
+    return [writeback, readDone, throttleDone];
   }
 
   format(k: KState): Record<string, unknown> {

@@ -42,6 +42,10 @@ export class XfsLayer extends FsBase {
     return ['xfs_file_read_iter', 'xfs_file_buffered_aio_read'];
   }
 
+  protected writeLoopFrame(): FrameFn {
+    return 'iomap_write_actor';
+  }
+
   protected writeBeginNofs(): boolean {
     return true; // iomap_write_actor: flags = AOP_FLAG_NOFS
   }
