@@ -363,4 +363,29 @@ describe('symmetry', () => {
     expect(check(spec, { symmetry: true }).stats.distinctStates).toBe(naive.orbits);
     expect(naive.orbits).toBeLessThan(naive.reachable);
   });
+
+  it('should count orbits for a map nested in a map over a one-element symmetric domain', () => {
+    // Arrange: q has one element, so only p's 3! renamings matter; 27 states fall into 10 orbits.
+    type T = { m: readonly (readonly number[])[] };
+    const spec: Spec<T> = {
+      name: 'nested',
+      symmetric: { q: 1, p: 3 },
+      variables: { m: mapOf('q', mapOf('p', int(0, 2))) },
+      init: () => [{ m: [[0, 0, 0]] }],
+      actions: [
+        {
+          name: 'Inc',
+          params: [0, 1, 2],
+          next: (s, p: number) => (s.m[0][p] < 2 ? { m: [s.m[0].map((x, i) => (i === p ? x + 1 : x))] } : undefined),
+        },
+      ],
+      checkDeadlock: false,
+    };
+    const naive = naiveExplore(spec);
+    // Act
+    const r = check(spec, { store: { kind: 'exact' } });
+    // Assert
+    expect([naive.reachable, naive.orbits]).toEqual([27, 10]);
+    expect([r.stats.distinctStates, r.stats.symmetry.startsWith('exact')]).toEqual([10, true]);
+  });
 });
