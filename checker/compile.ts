@@ -54,7 +54,7 @@ const paramText = (p: unknown): string => {
 };
 
 /** Runs spec code, turning exceptions into MC202 errors that say where. */
-function guarded<T>(where: () => string, f: () => T): T {
+export function guarded<T>(where: () => string, f: () => T): T {
   try {
     return f();
   } catch (e) {

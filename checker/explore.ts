@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { compile, Compiled } from './compile';
+import { compile, Compiled, guarded } from './compile';
 import { hashWords, H } from './hash';
 import { CompactStore, ExactStore, FingerprintStore, tlcOptimistic, VisitedStore } from './store';
 import { createCanonicalizer } from './symmetry';
@@ -374,7 +374,7 @@ function search(c: Compiled, o: CheckOptions & { capacity?: number }, clock: () 
     chain.reverse();
     const raw = replayOrdinals(c, ords.get(i), chain, f.words);
     const last = c.decode(f.words);
-    const explain = spec.explain ? spec.explain(last) : undefined;
+    const explain = spec.explain ? guarded(() => 'explain', () => spec.explain!(last)) : undefined;
     return {
       property: f.property,
       kind: f.kind,

@@ -306,6 +306,12 @@ function generateCodecs(
       full.push(...r.lines);
       at = r.next;
     }
+    // A record must have exactly its declared fields: an undeclared field
+    // would be dropped by the packing and states that differ in it merged.
+    if (d.kind === 'record') {
+      const names = Object.keys(d.fields);
+      full.unshift(`if (typeof ${a} !== 'object' || ${a} === null || Object.keys(${a}).length !== ${names.length}) fields(${JSON.stringify(acc)}, ${a}, ${k(names)});`);
+    }
     if (prev === undefined) return { lines: [`const ${a} = ${acc};`, ...full], next: at };
     const copy: string[] = [];
     for (let i = first; i < at; i++) copy.push(reuse(i));
@@ -314,6 +320,8 @@ function generateCodecs(
   const body = (incremental: boolean): string => {
     tmp = 0;
     const lines: string[] = [`let ${leaves.map((_l, i) => `x${i}`).join(', ') || 'unused'};`];
+    const top = Object.keys(variables);
+    lines.push(`if (typeof s !== 'object' || s === null || Object.keys(s).length !== ${top.length}) fields('state', s, ${k(top)});`);
     let at = 0;
     for (const [name, d] of Object.entries(variables)) {
       const sel = `[${JSON.stringify(name)}]`;
@@ -335,15 +343,34 @@ function generateCodecs(
     throw new LayoutValueError(path, value, expected);
   };
   const nullId = (r: number): number | null => (r === 0 ? null : r - 1);
+  /** A record (or the state) whose fields are not exactly the declared ones. */
+  const fields = (where: string, value: unknown, declared: readonly string[]): never => {
+    const path = where.replace(/\["([^"]*)"\]/g, '.$1').replace(/^s\./, '').replace(/^s$/, 'state');
+    if (typeof value !== 'object' || value === null) throw new LayoutValueError(path, value, `a record {${declared.join(', ')}}`);
+    const have = Object.keys(value);
+    const extra = have.filter((f) => !declared.includes(f));
+    const missing = declared.filter((f) => !have.includes(f));
+    throw new LayoutValueError(
+      path,
+      value,
+      `a record with exactly the fields {${declared.join(', ')}}${extra.length ? ` (undeclared: ${extra.join(', ')})` : ''}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
+    );
+  };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const decode = new Function('K', 'nullId', `return function decode(w) { ${decBody} }`)(consts, nullId) as Layout['decode'];
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const encode = new Function('K', 'fail', 'LVE', `return function encode(s, out) {\n${encBody}\n}`)(consts, fail, LayoutValueError) as Layout['encode'];
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const encodeFrom = new Function('K', 'fail', 'LVE', `return function encodeFrom(s, out, p, src) {\n${incBody}\n}`)(
+  const encode = new Function('K', 'fail', 'LVE', 'fields', `return function encode(s, out) {\n${encBody}\n}`)(
     consts,
     fail,
     LayoutValueError,
+    fields,
+  ) as Layout['encode'];
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const encodeFrom = new Function('K', 'fail', 'LVE', 'fields', `return function encodeFrom(s, out, p, src) {\n${incBody}\n}`)(
+    consts,
+    fail,
+    LayoutValueError,
+    fields,
   ) as Layout['encodeFrom'];
   return { encode, encodeFrom, decode };
 }

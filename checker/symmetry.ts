@@ -9,7 +9,10 @@
  * product of the symmetric groups of all domains): exact canonicalisation, as
  * TLC's SYMMETRY and Murphi's -sym1.
  *
- * When the group has more than `permLimit` elements, the engine falls back to
+ * When no state variable holds an id and no entry is indexed by two
+ * symmetric domains, sorting each domain's map entries is itself a canonical
+ * form (exact, and O(n log n) instead of n!). Otherwise, when the group has
+ * more than `permLimit` elements, the engine falls back to
  * sorting normalisation (Murphi's "normalization"): for each domain the ids
  * are sorted by the contents of their map entries and that single permutation
  * is applied. Every state still maps to a member of its own orbit, so the
@@ -139,8 +142,18 @@ export function createCanonicalizer(layout: Layout, permLimit: number): Canonica
     return inv;
   };
 
+  // When no leaf holds an id of a symmetric domain and no leaf sits in maps
+  // over two symmetric domains, a state is a set of independent rows per
+  // domain (its map entries) and sorting the rows is a canonical form: two
+  // states in one orbit have the same multiset of rows, hence the same sorted
+  // words. That is exact, and far cheaper than enumerating n! permutations.
+  const sortIsCanonical = affected.every((j) => {
+    const l = leaves[j];
+    const symCoords = l.mapCoords.filter((c) => dIndex.has(c.domain)).length;
+    return !(l.idDomain !== undefined && dIndex.has(l.idDomain)) && symCoords <= 1;
+  });
   const groupSize = size.reduce((a, n) => a * factorial(n), 1);
-  if (groupSize <= permLimit) {
+  if (!sortIsCanonical && groupSize <= permLimit) {
     // Exact: enumerate the product group once.
     const perDomain = size.map((n) => permutations(n));
     const elements: { perm: Int32Array[]; sources: Int32Array }[] = [];
@@ -184,7 +197,7 @@ export function createCanonicalizer(layout: Layout, permLimit: number): Canonica
     ),
   );
   return {
-    description: 'normalisation (sort)',
+    description: sortIsCanonical ? 'exact (sorting)' : 'normalisation (sort)',
     canon(src, dst) {
       const perm: Int32Array[] = [];
       const inv: number[][] = [];

@@ -16,7 +16,7 @@
 import type { Compiled } from './compile';
 import { AnySpec, State } from './spec';
 import { SpecError, TraceStep } from './result';
-import { compile } from './compile';
+import { compile, guarded } from './compile';
 
 export interface RawStep {
   readonly action: number; // -1 for the initial state
@@ -53,11 +53,12 @@ export function formatSteps(c: Compiled, raw: readonly RawStep[]): TraceStep[] {
   const fmt = c.spec.formatState;
   return raw.map((r, i) => {
     const s = c.decode(r.words);
+    const action = r.action < 0 ? null : c.actions[r.action];
     return {
       step: i,
-      action: r.action < 0 ? null : c.actions[r.action].name,
-      params: r.action < 0 ? null : c.actions[r.action].formatParam(r.param),
-      state: fmt ? fmt.call(c.spec, s) : s,
+      action: action ? action.name : null,
+      params: action ? guarded(() => `formatParam of action ${action.name}`, () => action.formatParam(r.param)) : null,
+      state: fmt ? guarded(() => 'formatState', () => fmt.call(c.spec, s)) : s,
     };
   });
 }

@@ -1,0 +1,292 @@
+/**
+ * `gfpcheck check <spec-module-or-name> [options]`: explore a spec and report
+ * every property, in the format asked for, with a TLC exit code.
+ *
+ * The options are data (`searchOptions`, `outputOptions`, plus the options of
+ * every spec selector, such as `--stack`); `validateCheckArgv` turns argv
+ * into `CheckCommandOptions` without touching anything; `executeCheck` runs
+ * it and returns the exit code and the report.
+ *
+ * @module
+ */
+import type { Options } from 'yargs';
+import { check } from '../../explore';
+import type { CheckOptions, CheckResult, StoreOption } from '../../result';
+import { buildReport, Report, ReportOptions } from '../../report/report';
+import { findRenderer } from '../../report/renderer';
+import { formatProgress } from '../../report/progress';
+import { parseCount, parseKeyValues, parseStore, single, singleBoolean } from '../argv';
+import { exitCodeForReport } from '../exitCodes';
+import { classifyTarget, resolveTarget, SpecTarget } from '../resolve';
+import { emitOutput, printFailure } from '../output';
+import { Argv, CliContext, CommandModule, Consts, err, Failure, ok, ResolvedCliConfig, Result, usage } from '../types';
+
+/** How to search: what the engine's `CheckOptions` takes from the command line. */
+export interface SearchOptions {
+  readonly strategy: 'bfs' | 'dfs';
+  readonly store?: StoreOption;
+  readonly capacity?: number;
+  readonly symmetry?: boolean;
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  readonly allViolations: boolean;
+  readonly checkDeadlock?: boolean;
+}
+
+/** Where and how to write the result. */
+export interface OutputOptions {
+  readonly format: string;
+  readonly out?: string;
+  readonly quiet: boolean;
+}
+
+export interface CheckCommandOptions {
+  readonly target: SpecTarget;
+  readonly consts: Consts;
+  readonly search: SearchOptions;
+  readonly output: OutputOptions;
+}
+
+/** The search options, as yargs declarations. */
+export function searchOptions(): Record<string, Options> {
+  return {
+    strategy: { choices: ['bfs', 'dfs'], requiresArg: true, describe: 'bfs (default): level by level, shortest counterexamples; dfs: depth first' },
+    store: {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Visited set: exact, fingerprint (default; 64-bit) or compact[:BITS] (Stern-Dill hash compaction, default 40 bits)',
+    },
+    capacity: { type: 'string', requiresArg: true, describe: 'Slots of the compact store, a power of two (default 2^22)' },
+    symmetry: { type: 'boolean', describe: "Symmetry reduction over the spec's symmetric domains (default on; --no-symmetry turns it off)" },
+    'max-states': { type: 'string', requiresArg: true, describe: 'Stop (incomplete, exit 152) after this many distinct states' },
+    'max-depth': { type: 'string', requiresArg: true, describe: 'Do not expand states at this depth (incomplete if any had successors)' },
+    'all-violations': { type: 'boolean', describe: 'Keep searching after a violation; report each violated property (and deadlock class) once' },
+    deadlock: { type: 'boolean', describe: 'Check for deadlock (default: as the spec says); --no-deadlock turns it off' },
+  };
+}
+
+/** The output options, as yargs declarations. */
+export function outputOptions(cfg: ResolvedCliConfig): Record<string, Options> {
+  return {
+    format: { choices: cfg.renderers.map((r) => r.name), requiresArg: true, describe: `Output format (default text): ${cfg.renderers.map((r) => r.name).join(', ')}` },
+    out: { type: 'string', requiresArg: true, describe: 'Write the output to this file instead of stdout' },
+    quiet: { type: 'boolean', describe: 'No progress lines on stderr' },
+  };
+}
+
+/** Every option of `check`. */
+export function checkOptions(cfg: ResolvedCliConfig): Record<string, Options> {
+  return {
+    const: { type: 'string', requiresArg: true, describe: 'Set a constant of the spec, K=V (repeat for each constant)' },
+    ...searchOptions(),
+    ...outputOptions(cfg),
+    ...Object.assign({}, ...cfg.selectors.map((s) => s.options)),
+  };
+}
+
+const MIN_CAPACITY = 2 ** 4;
+const MAX_CAPACITY = 2 ** 32;
+
+/** Pure: the search options in argv. */
+export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
+  const strategy = single('strategy', argv.strategy);
+  if (!strategy.ok) return strategy;
+  const store = parseStore(argv.store);
+  if (!store.ok) return store;
+  const capacity = parseCount('capacity', argv.capacity, 1);
+  if (!capacity.ok) return capacity;
+  if (capacity.value !== undefined) {
+    if (store.value?.kind !== 'compact') return err(usage('--capacity applies only to --store compact', 'e.g. --store compact:40 --capacity 2^24'));
+    const c = capacity.value;
+    if (c < MIN_CAPACITY || c > MAX_CAPACITY || !Number.isInteger(Math.log2(c))) {
+      return err(usage(`--capacity must be a power of two from 2^4 to 2^32, got ${c}`, 'e.g. --capacity 2^24 (16,777,216 slots)'));
+    }
+  }
+  const symmetry = singleBoolean('symmetry', argv.symmetry);
+  if (!symmetry.ok) return symmetry;
+  const maxStates = parseCount('max-states', argv['max-states'], 1);
+  if (!maxStates.ok) return maxStates;
+  const maxDepth = parseCount('max-depth', argv['max-depth'], 0);
+  if (!maxDepth.ok) return maxDepth;
+  const all = singleBoolean('all-violations', argv['all-violations']);
+  if (!all.ok) return all;
+  const deadlock = singleBoolean('deadlock', argv.deadlock);
+  if (!deadlock.ok) return deadlock;
+  return ok({
+    strategy: strategy.value === 'dfs' ? 'dfs' : 'bfs',
+    ...(store.value ? { store: store.value } : {}),
+    ...(capacity.value !== undefined ? { capacity: capacity.value } : {}),
+    ...(symmetry.value !== undefined ? { symmetry: symmetry.value } : {}),
+    ...(maxStates.value !== undefined ? { maxStates: maxStates.value } : {}),
+    ...(maxDepth.value !== undefined ? { maxDepth: maxDepth.value } : {}),
+    allViolations: all.value ?? false,
+    ...(deadlock.value !== undefined ? { checkDeadlock: deadlock.value } : {}),
+  });
+}
+
+/** Pure: the output options in argv. */
+export function validateOutputArgv(argv: Argv, cfg: ResolvedCliConfig): Result<Failure, OutputOptions> {
+  const format = single('format', argv.format);
+  if (!format.ok) return format;
+  const f = format.value ?? 'text';
+  if (!findRenderer(cfg.renderers, f)) return err(usage(`unknown format '${f}'`, `use one of ${cfg.renderers.map((r) => r.name).join(', ')}`));
+  const out = single('out', argv.out);
+  if (!out.ok) return out;
+  if (out.value === '') return err(usage('--out needs a file name'));
+  const quiet = singleBoolean('quiet', argv.quiet);
+  if (!quiet.ok) return quiet;
+  return ok({ format: f, ...(out.value !== undefined ? { out: out.value } : {}), quiet: quiet.value ?? false });
+}
+
+const given = (argv: Argv, key: string): boolean => argv[key] !== undefined && !(Array.isArray(argv[key]) && (argv[key] as unknown[]).length === 0);
+
+/** Pure: which spec, with which constants. */
+export function validateTargetArgv(argv: Argv, cfg: ResolvedCliConfig): Result<Failure, { target: SpecTarget; consts: Consts }> {
+  const consts = parseKeyValues('const', argv.const);
+  if (!consts.ok) return consts;
+  const active = cfg.selectors.filter((s) => given(argv, s.trigger));
+  for (const s of cfg.selectors) {
+    if (active.includes(s)) continue;
+    const stray = Object.keys(s.options).find((k) => k !== s.trigger && given(argv, k));
+    if (stray) return err(usage(`--${stray} needs --${s.trigger}`, `e.g. gfpcheck check --${s.trigger} <...> --${stray} <...>`));
+  }
+  if (active.length > 1) return err(usage(`--${active[0].trigger} and --${active[1].trigger} cannot be used together`));
+  const spec = single('spec', argv.spec);
+  if (!spec.ok) return spec;
+  if (active.length === 1) {
+    const s = active[0];
+    if (spec.value !== undefined) return err(usage(`give either a spec or --${s.trigger}, not both (got '${spec.value}' and --${s.trigger})`));
+    if (Object.keys(consts.value).length > 0) return err(usage(`--const does not apply to --${s.trigger}`, `'gfpcheck check --help' lists the options of --${s.trigger}`));
+    const req = s.validate(argv);
+    if (!req.ok) return req;
+    return ok({ target: { kind: 'selector', selector: s.name, request: req.value }, consts: {} });
+  }
+  if (spec.value === undefined || spec.value === '') {
+    const alt = cfg.selectors.map((s) => ` or --${s.trigger} <...>`).join('');
+    return err(usage('no spec given', `gfpcheck check <name or module>${alt}, e.g. gfpcheck check diehard; 'gfpcheck list' shows the names`));
+  }
+  return ok({ target: classifyTarget(spec.value), consts: consts.value });
+}
+
+/** Pure: argv of `check` into its options. */
+export function validateCheckArgv(argv: Argv, cfg: ResolvedCliConfig): Result<Failure, CheckCommandOptions> {
+  const target = validateTargetArgv(argv, cfg);
+  if (!target.ok) return target;
+  const search = validateSearchArgv(argv);
+  if (!search.ok) return search;
+  const output = validateOutputArgv(argv, cfg);
+  if (!output.ok) return output;
+  return ok({ target: target.value.target, consts: target.value.consts, search: search.value, output: output.value });
+}
+
+/** The engine options for search options. */
+export function engineOptions(s: SearchOptions): CheckOptions & { capacity?: number } {
+  return {
+    strategy: s.strategy,
+    ...(s.store ? { store: s.store } : {}),
+    ...(s.capacity !== undefined ? { capacity: s.capacity } : {}),
+    ...(s.symmetry !== undefined ? { symmetry: s.symmetry } : {}),
+    ...(s.maxStates !== undefined ? { maxStates: s.maxStates } : {}),
+    ...(s.maxDepth !== undefined ? { maxDepth: s.maxDepth } : {}),
+    allViolations: s.allViolations,
+    ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
+  };
+}
+
+function storeText(s: StoreOption | undefined): string {
+  if (!s) return 'fingerprint';
+  return s.kind === 'compact' ? `compact:${s.bits}` : s.kind;
+}
+
+/** The `options` field of the report. */
+export function reportOptions(s: SearchOptions): ReportOptions {
+  return {
+    strategy: s.strategy,
+    store: storeText(s.store),
+    symmetry: s.symmetry ?? true,
+    ...(s.maxStates !== undefined ? { maxStates: s.maxStates } : {}),
+    ...(s.maxDepth !== undefined ? { maxDepth: s.maxDepth } : {}),
+    allViolations: s.allViolations,
+    ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
+  };
+}
+
+/** A report for a spec that could not even be built (so that `--format json` still prints JSON). */
+export function errorReport(name: string, params: Consts, failure: Failure & { kind: 'spec' }, version: string, search: SearchOptions): Report {
+  const result: CheckResult = {
+    spec: name,
+    params,
+    status: 'error',
+    complete: false,
+    stats: {
+      distinctStates: 0,
+      statesGenerated: 0,
+      depth: 0,
+      seconds: 0,
+      statesPerSecond: 0,
+      store: storeText(search.store),
+      omissionProbability: 0,
+      bytesPerState: 0,
+      symmetry: 'off',
+      stateWords: 0,
+      coverage: {},
+    },
+    properties: [],
+    violations: [],
+    error: failure.error,
+  };
+  return buildReport(result, { version, options: reportOptions(search) });
+}
+
+function targetName(t: SpecTarget): string {
+  return t.kind === 'name' ? t.name : t.kind === 'path' ? t.path : t.selector;
+}
+
+/** What a check ended with: the exit code and, when there is one, the report. */
+export interface CheckOutcome {
+  readonly code: number;
+  readonly report?: Report;
+}
+
+/** Runs a validated check: resolve the spec, explore, render, write. */
+export function executeCheck(o: CheckCommandOptions, ctx: CliContext): CheckOutcome {
+  const { io, config } = ctx;
+  const renderer = findRenderer(config.renderers, o.output.format);
+  if (!renderer) return { code: printFailure(usage(`unknown format '${o.output.format}'`), io) };
+  const resolved = resolveTarget(o.target, o.consts, config, io);
+  let report: Report;
+  if (!resolved.ok) {
+    if (resolved.error.kind !== 'spec') return { code: printFailure(resolved.error, io) };
+    report = errorReport(targetName(o.target), o.consts, resolved.error, config.version, o.search);
+  } else {
+    const { spec, source } = resolved.value;
+    const onProgress = o.output.quiet ? undefined : (p: Parameters<NonNullable<CheckOptions['onProgress']>>[0]) => io.stderr(`${formatProgress(p)}\n`);
+    const result = check(spec, {
+      ...engineOptions(o.search),
+      clock: () => io.clock(),
+      ...(onProgress ? { onProgress, progressInterval: ctx.progressInterval ?? 5 } : {}),
+    });
+    report = buildReport(result, { version: config.version, spec, source, options: reportOptions(o.search) });
+  }
+  const written = emitOutput(renderer.render(report), o.output, io);
+  if (!written.ok) return { code: printFailure(written.error, io), report };
+  return { code: exitCodeForReport(report), report };
+}
+
+/** The `check` command. */
+export function checkCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandOptions> {
+  const triggers = cfg.selectors.map((s) => `--${s.trigger}`).join(', ');
+  return {
+    command: 'check [spec]',
+    describe: `Check a spec: a registered name (see 'gfpcheck list') or a .ts/.js module${triggers ? `; or ${triggers}` : ''}`,
+    positionals: { spec: { type: 'string', describe: 'A registered spec name, or a path to a module exporting a spec (default export, `spec`, or `build(consts)`)' } },
+    options: checkOptions(cfg),
+    examples: [
+      ['gfpcheck check diehard', 'Die Hard: the invariant is violated (exit 12), the 6-step trace is the solution'],
+      ['gfpcheck check philosophers --const n=3', 'Dining philosophers: deadlock (exit 11)'],
+      ['gfpcheck check ./my-spec.ts --format json --out report.json', 'A spec module; the JSON report goes to report.json'],
+    ],
+    validate: (argv) => validateCheckArgv(argv, cfg),
+    run: (o, ctx) => executeCheck(o, ctx).code,
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * Reports and their renderers: the JSON report (the contract), and the text,
+ * json and itf formats. `defaultRenderers` is what the CLI offers for
+ * `--format`; a new format is a new module added to that list where the CLI is
+ * composed.
+ *
+ * @module
+ */
+import { itfRenderer } from './itf';
+import { jsonRenderer } from './json';
+import type { Renderer } from './renderer';
+import { textRenderer } from './text';
+
+export { buildReport, parseReport, explanationOf, REPORT_TOOL, VIOLATION_CORE_FIELDS } from './report';
+export type { Report, ReportMeta, ReportOptions, ReportStats, ReportStep, ReportViolation } from './report';
+export type { Renderer } from './renderer';
+export { findRenderer } from './renderer';
+export { textRenderer, renderText, formatTrace, formatViolation, formatStepAction } from './text';
+export { jsonRenderer } from './json';
+export { itfRenderer, itfTrace, itfTraces, toItfValue, ITF_FORMAT_DESCRIPTION } from './itf';
+export type { ItfTrace } from './itf';
+export { diffStates, deepEqual, isLeaf, topLevel } from './diff';
+export type { PathValue } from './diff';
+export { presentState, presentValue, shapeOfDomain, shapeOfVariables } from './shape';
+export type { Shape } from './shape';
+export { formatProgress } from './progress';
+export { formatCount, formatProbability, formatValue, formatOutline, joinPath } from './values';
+
+/** The formats every build of the CLI offers, in `--help` order. */
+export const defaultRenderers: readonly Renderer[] = [textRenderer, jsonRenderer, itfRenderer];

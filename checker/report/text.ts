@@ -1,0 +1,177 @@
+/**
+ * The `text` format: TLC's wording, so that TLA+ users recognise it.
+ *
+ * - a violation: "Error: Invariant X is violated." / "Error: Deadlock
+ *   reached.", then "Error: The behavior up to this point is:" and the trace;
+ * - a pass: "Model checking completed. No error has been found.", printed only
+ *   when the search was complete;
+ * - an incomplete search: "Search incomplete: <reason>." — never "No error";
+ * - then "N states generated, M distinct states found, Q states left on
+ *   queue." and "The depth of the complete state graph search is D.".
+ *
+ * Traces are written like TLC's `-difftrace`: "State n: <Action param>", the
+ * whole first state, then only the values that changed (see diff.ts). The
+ * spec's explanation of the final state (e.g. a wait-for cycle) follows the
+ * trace. Also reported: every property's status, witnesses NOT reached (a
+ * warning: the properties may hold vacuously), the omission probability of a
+ * non-exact visited set (birthday bound and TLC's optimistic estimate for
+ * fingerprints, the Stern–Dill bound for hash compaction), symmetry and bytes
+ * per state. The only wall-clock figures are on the last line, which starts
+ * with "Finished in".
+ *
+ * @module
+ */
+import type { PropertyStatus } from '../result';
+import { diffStates, PathValue, splitToWidth, topLevel } from './diff';
+import type { Renderer } from './renderer';
+import type { Report, ReportStep, ReportViolation } from './report';
+import { explanationOf } from './report';
+import { formatAssignment, formatCount, formatDecimal, formatOutline, formatProbability, formatValue, LINE_WIDTH } from './values';
+
+const CONJ = '/\\ ';
+
+function paramsText(params: Readonly<Record<string, unknown>>): string {
+  const ks = Object.keys(params);
+  return ks.length ? ` (${ks.map((k) => `${k}=${String(params[k])}`).join(', ')})` : '';
+}
+
+/** `Take p2`, `FillBigJug`: the action and its parameter as shown in a step header. */
+export function formatStepAction(step: ReportStep): string {
+  if (step.action === null) return 'Initial predicate';
+  if (step.params === null || step.params === undefined) return step.action;
+  return `${step.action} ${typeof step.params === 'string' ? step.params : formatValue(step.params)}`;
+}
+
+function assignmentLines(e: PathValue): string[] {
+  const lhs = e.path === '' ? 'state' : e.path;
+  return formatAssignment(`${CONJ}${lhs} = `, e.value, '');
+}
+
+/** The lines of a trace: the whole first state, then what each step changed. */
+export function formatTrace(trace: readonly ReportStep[]): string[] {
+  const out: string[] = [];
+  const measure = (e: PathValue): number => CONJ.length + e.path.length + 3 + formatValue(e.value).length;
+  trace.forEach((step, i) => {
+    out.push(`State ${i + 1}: <${formatStepAction(step)}>`);
+    const entries = i === 0 ? topLevel(step.state).flatMap((e) => splitToWidth(e, LINE_WIDTH, measure)) : diffStates(trace[i - 1].state, step.state);
+    if (entries.length === 0) out.push('(no variable changed)');
+    for (const e of entries) out.push(...assignmentLines(e));
+    out.push('');
+  });
+  return out;
+}
+
+function violationHeadline(v: ReportViolation): string[] {
+  if (v.kind === 'deadlock') return ['Error: Deadlock reached.', ...(v.class !== undefined ? [`Deadlock class: ${v.class}`] : [])];
+  if (v.kind === 'invariant') return [`Error: Invariant ${v.property} is violated.`];
+  return [`Error: Property ${v.property} is violated.`];
+}
+
+/** The lines for one violation: headline, trace, explanation. */
+export function formatViolation(v: ReportViolation): string[] {
+  const out = [...violationHeadline(v), 'Error: The behavior up to this point is:', ...formatTrace(v.trace)];
+  const explanation = explanationOf(v);
+  if (Object.keys(explanation).length > 0) {
+    out.push('The final state, as the spec explains it:', ...formatOutline(explanation, '  '), '');
+  }
+  return out;
+}
+
+function propertyLabel(p: PropertyStatus): string {
+  if (p.kind === 'deadlock') return p.name === 'deadlock' ? 'deadlock' : `deadlock ${p.name}`;
+  if (p.kind === 'witness') return `witness "${p.name}"`;
+  return `${p.kind} ${p.name}`;
+}
+
+function propertyStatus(p: PropertyStatus, r: Report): string {
+  switch (p.status) {
+    case 'holds':
+      return 'holds';
+    case 'violated':
+      return 'VIOLATED';
+    case 'reached':
+      return p.depth !== undefined ? `reached at depth ${p.depth}` : 'reached';
+    case 'unreached':
+      return 'NOT reached';
+    case 'disabled':
+      return 'not checked';
+    case 'unknown':
+      if (p.kind === 'witness') return 'not reached in the states explored';
+      return r.result === 'violated' ? 'unknown (the search stopped at a violation)' : 'unknown (not violated in the states explored)';
+  }
+}
+
+function storeLines(r: Report): string[] {
+  const s = r.stats;
+  const kind = s.store.split(/[\s:(]/)[0];
+  if (kind === 'exact') return ['Exact visited set: no state can have been omitted.'];
+  if (kind === 'fingerprint') {
+    return [
+      'Estimates of the probability that the search did not check all reachable states',
+      'because two distinct states had the same fingerprint:',
+      `  birthday bound:           Pr[even one collision] <= ${formatProbability(s.omissionProbability)}`,
+      ...(s.optimisticCollisionProbability !== undefined ? [`  calculated (optimistic):  val = ${formatProbability(s.optimisticCollisionProbability)}`] : []),
+    ];
+  }
+  if (kind === 'compact') return [`Hash compaction (Stern-Dill): Pr[even one omitted state] <= ${formatProbability(s.omissionProbability)}`];
+  return [`Pr[even one omitted state] <= ${formatProbability(s.omissionProbability)}`];
+}
+
+function searchLine(r: Report): string {
+  const o = r.options;
+  const strategy = o ? (o.strategy === 'dfs' ? 'Depth-first search' : 'Breadth-first search') : 'Search';
+  const limits = [
+    o?.maxStates !== undefined ? `--max-states ${o.maxStates}` : undefined,
+    o?.maxDepth !== undefined ? `--max-depth ${o.maxDepth}` : undefined,
+    o?.allViolations ? '--all-violations' : undefined,
+    o?.checkDeadlock === false ? '--no-deadlock' : undefined,
+  ].filter((x) => x !== undefined);
+  return `${strategy}; visited set: ${r.stats.store}; symmetry reduction: ${r.stats.symmetry}${limits.length ? `; ${limits.join(' ')}` : ''}.`;
+}
+
+/** Renders a report as TLC-like text. */
+export function renderText(r: Report): string {
+  const out: string[] = [`${r.tool} ${r.version}: ${r.spec}${paramsText(r.params)}`];
+  if (r.description) out.push(r.description);
+  if (r.result === 'error') {
+    const e = r.error ?? { code: 'MC501', message: 'the report says error but carries no error' };
+    out.push(`Error: ${e.message}`, `Error code ${e.code} (see docs/error-codes.md).`);
+    return `${out.join('\n')}\n`;
+  }
+  out.push(searchLine(r));
+  const n = r.violations.length;
+  r.violations.forEach((v, i) => {
+    if (n > 1) out.push(`Violation ${i + 1} of ${n}:`);
+    out.push(...formatViolation(v));
+  });
+  if (r.result === 'holds') out.push('Model checking completed. No error has been found.');
+  else if (r.result === 'violated' && r.complete) out.push(`Model checking completed. ${n === 1 ? '1 error was' : `${n} errors were`} found.`);
+  else if (r.result === 'violated' && !r.options?.allViolations) out.push('The search stopped at the first violation; --all-violations keeps searching for others.');
+  else if (r.result === 'violated') out.push(`Search incomplete: ${r.incompleteReason ?? 'stopped early'}; other violations may exist.`);
+  if (r.result === 'incomplete') {
+    out.push(`Search incomplete: ${r.incompleteReason ?? 'stopped early'}.`, 'Not every reachable state was explored, so no property is known to hold.');
+  }
+  out.push('Properties:');
+  for (const p of r.properties) out.push(`  ${propertyLabel(p)}: ${propertyStatus(p, r)}`);
+  for (const p of r.properties) {
+    if (p.kind === 'witness' && p.status === 'unreached') {
+      out.push(`WARNING: witness "${p.name}" was NOT reached: the behaviour it stands for never happens in this model, so the properties above may hold vacuously.`);
+    }
+  }
+  const s = r.stats;
+  out.push(...storeLines(r));
+  out.push(
+    `${formatCount(s.statesGenerated)} states generated, ${formatCount(s.distinctStates)} distinct states found` +
+      (s.queue !== undefined ? `, ${formatCount(s.queue)} states left on queue.` : '.'),
+  );
+  out.push(r.complete ? `The depth of the complete state graph search is ${s.depth}.` : `The depth of the state graph search so far is ${s.depth} (the search stopped early).`);
+  out.push(`Bytes per state: ${formatDecimal(s.bytesPerState)} (visited set and parent links).`);
+  out.push(`Finished in ${s.seconds.toFixed(2)} s (${formatCount(Math.round(s.statesPerSecond))} distinct states/s).`);
+  return `${out.join('\n')}\n`;
+}
+
+export const textRenderer: Renderer = {
+  name: 'text',
+  description: 'TLC-like text: verdict, diff trace, properties, statistics',
+  render: renderText,
+};
