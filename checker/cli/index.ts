@@ -19,6 +19,7 @@ export {
   checkCommand,
   checkOptions,
   engineOptions,
+  engineRunOptions,
   errorReport,
   executeCheck,
   outputOptions,

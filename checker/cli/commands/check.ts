@@ -11,7 +11,7 @@
  */
 import type { Options } from 'yargs';
 import { check } from '../../explore';
-import type { CheckOptions, CheckResult, StoreOption } from '../../result';
+import type { CheckOptions, CheckResult, Progress, StoreOption } from '../../result';
 import { buildReport, Report, ReportOptions } from '../../report/report';
 import { findRenderer } from '../../report/renderer';
 import { formatProgress } from '../../report/progress';
@@ -248,6 +248,17 @@ export interface CheckOutcome {
   readonly report?: Report;
 }
 
+/**
+ * The engine options of a run: the search options, the context's clock, and
+ * (unless `--quiet`) a progress callback that writes a line to stderr.
+ */
+export function engineRunOptions(o: CheckCommandOptions, ctx: CliContext): CheckOptions & { capacity?: number } {
+  const progress = o.output.quiet
+    ? {}
+    : { onProgress: (p: Progress) => ctx.io.stderr(`${formatProgress(p)}\n`), progressInterval: ctx.progressInterval ?? 5 };
+  return { ...engineOptions(o.search), clock: () => ctx.io.clock(), ...progress };
+}
+
 /** Runs a validated check: resolve the spec, explore, render, write. */
 export function executeCheck(o: CheckCommandOptions, ctx: CliContext): CheckOutcome {
   const { io, config } = ctx;
@@ -260,12 +271,7 @@ export function executeCheck(o: CheckCommandOptions, ctx: CliContext): CheckOutc
     report = errorReport(targetName(o.target), o.consts, resolved.error, config.version, o.search);
   } else {
     const { spec, source } = resolved.value;
-    const onProgress = o.output.quiet ? undefined : (p: Parameters<NonNullable<CheckOptions['onProgress']>>[0]) => io.stderr(`${formatProgress(p)}\n`);
-    const result = check(spec, {
-      ...engineOptions(o.search),
-      clock: () => io.clock(),
-      ...(onProgress ? { onProgress, progressInterval: ctx.progressInterval ?? 5 } : {}),
-    });
+    const result = check(spec, engineRunOptions(o, ctx));
     report = buildReport(result, { version: config.version, spec, source, options: reportOptions(o.search) });
   }
   const written = emitOutput(renderer.render(report), o.output, io);
