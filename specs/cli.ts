@@ -1,0 +1,213 @@
+/**
+ * The composition root of the `gfpcheck` command: the generic CLI of
+ * checker/cli with this project's specs plugged in.
+ *
+ * - the reference models (specs/reference) by name: `gfpcheck check diehard`;
+ * - the kernel model (models/) through `--stack <layers>`, `--workload
+ *   write|read` and `--param key=value`, and `gfpcheck list stacks|layers|params`;
+ * - `gfpcheck main`: the main job, the 2019 report's stack checked on the
+ *   v5.2 model, with the verdict it is expected to give.
+ *
+ * models/ is loaded lazily, so that a broken or half-written kernel model
+ * only breaks the commands that use it (with error MC101), never the
+ * reference models.
+ *
+ * `bin/gfpcheck` registers ts-node and calls `main()`.
+ *
+ * @module
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  CliConfig,
+  CommandModule,
+  Consts,
+  err,
+  executeCheck,
+  Failure,
+  ListSection,
+  ok,
+  outputOptions,
+  ResolvedCliConfig,
+  Result,
+  runMain,
+  searchOptions,
+  SpecProvider,
+  SpecSelector,
+  usage,
+  validateCheckArgv,
+  parseKeyValues,
+  single,
+  ExitCode,
+  CheckCommandOptions,
+} from '../checker/cli';
+import type { Report } from '../checker/report';
+import { referenceSpecs } from './reference';
+
+type Models = typeof import('../models');
+
+/** The version in package.json. */
+export function toolVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
+/** The reference models by name; constants must be integers the model declares. */
+export const referenceProvider: SpecProvider = {
+  name: 'reference',
+  list: () =>
+    Object.entries(referenceSpecs).map(([name, e]) => ({
+      name,
+      description: e.description,
+      ...(e.params.length ? { detail: e.params.map((p) => `${p.name}=${p.default}`).join(' ') } : {}),
+    })),
+  resolve(name: string, consts: Consts) {
+    const entry = referenceSpecs[name];
+    if (!entry) return undefined;
+    const known = entry.params.map((p) => p.name);
+    const values: Record<string, number> = {};
+    for (const [k, v] of Object.entries(consts)) {
+      if (!known.includes(k)) {
+        return err(usage(`${name} has no constant '${k}'`, known.length ? `its constants: ${entry.params.map((p) => `${p.name} (${p.description}, default ${p.default})`).join(', ')}` : `${name} takes no constants`));
+      }
+      if (!/^-?\d+$/.test(v)) return err(usage(`constant ${k} of ${name} must be an integer, got '${v}'`));
+      values[k] = Number(v);
+    }
+    try {
+      return ok({ spec: entry.build(values), source: `reference model ${name}` });
+    } catch (e) {
+      return err({ kind: 'spec', error: { code: 'MC102', message: firstLine(e) } } as Failure);
+    }
+  },
+};
+
+/** Loads models/ on first use. */
+function loadModels(): Result<Failure, Models> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return ok(require('../models') as Models);
+  } catch (e) {
+    return err({ kind: 'spec', error: { code: 'MC101', message: `the kernel model (models/) could not be loaded: ${firstLine(e)}` } });
+  }
+}
+
+/** A request for a composed stack. */
+export interface StackRequest {
+  readonly stack: string;
+  readonly workload: 'write' | 'read';
+  readonly params: Readonly<Record<string, string>>;
+}
+
+const STACK_HINT = "'gfpcheck list stacks', 'gfpcheck list layers' and 'gfpcheck list params' show what exists";
+
+/** `--stack`, `--workload`, `--param`: the composed kernel model. */
+export const stackSelector: SpecSelector<StackRequest> = {
+  name: 'stack',
+  trigger: 'stack',
+  options: {
+    stack: { type: 'string', requiresArg: true, describe: 'Check the kernel model of this stack: layers top to bottom, e.g. xfs/dm-zoned/tcmu/ext4/ssd, or a named stack' },
+    workload: { choices: ['write', 'read'], requiresArg: true, describe: 'With --stack: what the application tasks do (default write)' },
+    param: { type: 'string', requiresArg: true, describe: "With --stack: a model parameter, key=value (repeat; see 'gfpcheck list params')" },
+  },
+  validate(argv) {
+    const stack = single('stack', argv.stack);
+    if (!stack.ok) return stack;
+    if (!stack.value) return err(usage('--stack needs layers, e.g. --stack xfs/dm-zoned/tcmu/ext4/ssd', STACK_HINT));
+    const workload = single('workload', argv.workload);
+    if (!workload.ok) return workload;
+    const w = workload.value ?? 'write';
+    if (w !== 'write' && w !== 'read') return err(usage(`invalid value '${w}' for --workload`, 'choices: write, read'));
+    const params = parseKeyValues('param', argv.param);
+    if (!params.ok) return params;
+    return ok({ stack: stack.value, workload: w, params: params.value });
+  },
+  resolve(req) {
+    const models = loadModels();
+    if (!models.ok) return models;
+    const { buildStackSpec, StackError } = models.value;
+    try {
+      const spec = buildStackSpec({ stack: req.stack, workload: req.workload, params: { ...req.params } });
+      return ok({ spec, source: `stack ${req.stack} (${req.workload} workload)` });
+    } catch (e) {
+      if (e instanceof StackError) return err(usage(e.message, STACK_HINT));
+      return err({ kind: 'spec', error: { code: 'MC101', message: `the stack model could not be built: ${firstLine(e)}` } });
+    }
+  },
+};
+
+function modelsSection(name: string, description: string, rows: (m: Models) => { name: string; description: string; detail?: string }[]): ListSection {
+  return {
+    name,
+    description,
+    rows: () => {
+      const m = loadModels();
+      return m.ok ? ok(rows(m.value)) : m;
+    },
+  };
+}
+
+/** `gfpcheck list stacks|layers|params`. */
+export const stackSections: readonly ListSection[] = [
+  modelsSection('stacks', 'Named stacks (gfpcheck check --stack <name or layers>)', (m) => m.listStacks().map((s) => ({ name: s.name, description: s.description, detail: s.stack }))),
+  modelsSection('layers', 'Layers (compose top to bottom with /, e.g. --stack xfs/dm-zoned/tcmu/ext4/ssd)', (m) => m.listLayers().map((l) => ({ name: l.name, description: l.description }))),
+  modelsSection('params', 'Model parameters (--param key=value)', (m) => m.listParams().map((p) => ({ name: p.name, description: p.description, detail: `default ${p.default}` }))),
+];
+
+/** The stack of the 2019 report. */
+export const REPORT_2019_STACK = 'xfs/dm-zoned/tcmu/ext4/ssd';
+
+/** What `main` says, and whether the report gave the expected verdict (a deadlock). */
+export function mainVerdict(r: Report): { expected: boolean; text: string } {
+  if (r.result === 'violated' && r.violations[0]?.kind === 'deadlock') {
+    const cls = r.violations[0].class;
+    return { expected: true, text: `Verdict: deadlock reached${cls !== undefined ? ` (${cls})` : ''}, as in the 2019 report. Expected: deadlock.` };
+  }
+  const what = r.result === 'violated' ? `invariant ${r.violations[0]?.property} violated` : r.result === 'holds' ? 'no deadlock' : r.result;
+  return { expected: false, text: `Verdict: ${what}. Expected: deadlock. The model no longer reproduces the 2019 report.` };
+}
+
+/** `gfpcheck main`: the main job. */
+export function mainCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandOptions> {
+  return {
+    command: 'main',
+    describe: `The main job: check the 2019 report's stack (${REPORT_2019_STACK}, write workload) and print the verdict and the trace`,
+    options: { ...searchOptions(), ...outputOptions(cfg) },
+    validate: (argv) => validateCheckArgv({ ...argv, spec: undefined, const: undefined, stack: REPORT_2019_STACK, workload: 'write', param: undefined }, cfg),
+    run: (o, ctx) => {
+      const text = o.output.format === 'text' && o.output.out === undefined;
+      const say = (s: string): void => (text ? ctx.io.stdout(`${s}\n`) : o.output.quiet ? undefined : ctx.io.stderr(`${s}\n`));
+      say(
+        `gfpcheck main: the stack of the 2019 report, ${REPORT_2019_STACK}, with a write workload, on the v5.2 kernel model with no fix applied.\n` +
+          'The proposed fixes are not modelled yet; until they are, main checks this one configuration.\n',
+      );
+      const { code, report } = executeCheck(o, ctx);
+      if (!report || report.result === 'error' || report.result === 'incomplete' || (code !== ExitCode.deadlock && code !== ExitCode.invariant && code !== ExitCode.ok)) return code;
+      const v = mainVerdict(report);
+      say(v.text);
+      return v.expected ? ExitCode.ok : ExitCode.verdictMismatch;
+    },
+  };
+}
+
+/** The gfpcheck CLI config. */
+export function gfpcheckConfig(): CliConfig {
+  return {
+    version: toolVersion(),
+    providers: [referenceProvider],
+    selectors: [stackSelector],
+    listSections: stackSections,
+    commands: [mainCommand],
+  };
+}
+
+/** Runs gfpcheck as the process (bin/gfpcheck). */
+export function main(args: readonly string[] = process.argv.slice(2)): Promise<void> {
+  return runMain(gfpcheckConfig(), args);
+}
+
+if (require.main === module) void main();
