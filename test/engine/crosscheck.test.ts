@@ -158,7 +158,7 @@ describe('crosscheck with the naive explorer', () => {
     const tally = newTally();
     fc.assert(
       fc.property(plainModelArb(1), (m) => crosscheck(plainSpec(m), tally)),
-      { seed: SEED, numRuns: 120 },
+      { seed: SEED, numRuns: 100 },
     );
     // The generator must keep producing each kind of outcome.
     expect(tally.deadlock).toBeGreaterThanOrEqual(15);
@@ -188,9 +188,9 @@ describe('crosscheck with the naive explorer', () => {
         fc.oneof(plainModelArb(2).map((plain) => ({ plain })), symModelArb(2).map((sym) => ({ sym }))),
         (m: { plain?: PlainModel; sym?: SymModel }) => crosscheck(m.plain ? plainSpec(m.plain) : symSpec(m.sym!), tally),
       ),
-      { seed: SEED, numRuns: 150 },
+      { seed: SEED, numRuns: 100 },
     );
-    expect(tally.invariant).toBeGreaterThanOrEqual(40);
+    expect(tally.invariant).toBeGreaterThanOrEqual(30);
   });
 
   it('should give the same results through the packed API as through the record API', () => {
