@@ -167,7 +167,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     pages: p.pages,
     reserve: p.reserve,
     tcmuThreads: p.tcmu_threads,
-    depth: 36,
+    depth: 28,
     queue: p.pages + p.reserve + inodes,
     inodes,
     dirtyLimit: p.dirty_limit,

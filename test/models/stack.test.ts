@@ -1,0 +1,56 @@
+import { buildStackSpec, listLayers, listParams, listStacks, parseStack, StackError } from '../../models';
+
+describe('stack composition and validation', () => {
+  it('should list the named stacks of the 2019 thread', () => {
+    expect(listStacks().map((s) => [s.name, s.stack])).toEqual([
+      ['report-2019', 'xfs/dm-zoned/tcmu/ext4/ssd'],
+      ['xfs-backend', 'xfs/dm-zoned/tcmu/xfs/ssd'],
+      ['loop-ext4', 'xfs/loop/ext4/ssd'],
+      ['ext4-ssd', 'ext4/ssd'],
+      ['xfs-ssd', 'xfs/ssd'],
+    ]);
+  });
+
+  it('should list layers and params with descriptions and defaults', () => {
+    expect(listLayers().map((l) => l.name)).toEqual(['xfs', 'ext4', 'dm-zoned', 'tcmu', 'loop', 'ssd', 'zoned']);
+    expect(listLayers().every((l) => l.description.length > 10)).toBe(true);
+    expect(Object.fromEntries(listParams().map((p) => [p.name, p.default]))).toEqual({
+      writers: '1', ios: '4', pages: '3', reserve: '1', dirty_limit: '1', tcmu_threads: '1',
+    });
+  });
+
+  it('should accept every named stack and a zoned disk below dm-zoned', () => {
+    for (const s of listStacks()) expect(() => parseStack(s.stack)).not.toThrow();
+    expect(parseStack('xfs/dm-zoned/zoned').map((l) => l.name)).toEqual(['xfs', 'dm-zoned', 'zoned']);
+  });
+
+  it.each([
+    ['', /empty stack/],
+    ['xfs/btrfs/ssd', /unknown layer "btrfs" at position 2/],
+    ['xfs/ext4/ssd', /xfs cannot sit directly on ext4: a filesystem needs a block device below it/],
+    ['xfs/ssd/ext4', /the bottom layer must be a disk/],
+    ['xfs/ssd/zoned', /disk "ssd" at position 2 is not at the bottom/],
+    ['dm-zoned/zoned', /the top layer must be a filesystem/],
+    ['xfs/dm-zoned/ssd', /dm-zoned needs a zoned block device below it/],
+    ['xfs/loop/ssd', /loop keeps its data in a file, so the layer below it must be a filesystem/],
+    ['xfs/tcmu/dm-zoned/zoned', /tcmu keeps its data in a file/],
+    ['xfs//ssd', /empty layer name at position 2/],
+  ])('should reject %p saying why', (stack, why) => {
+    expect(() => parseStack(stack)).toThrow(StackError);
+    expect(() => parseStack(stack)).toThrow(why);
+  });
+
+  it('should reject an unknown workload or parameter, or a value out of range', () => {
+    expect(() => buildStackSpec({ stack: 'xfs/ssd', workload: 'mmap' as never })).toThrow(/unknown workload "mmap"/);
+    expect(() => buildStackSpec({ stack: 'xfs/ssd', params: { bogus: '1' } })).toThrow(/unknown parameter "bogus"/);
+    expect(() => buildStackSpec({ stack: 'xfs/ssd', params: { pages: 'x' } })).toThrow(/pages=x is not an integer/);
+    expect(() => buildStackSpec({ stack: 'xfs/ssd', params: { writers: '9' } })).toThrow(/writers=9 is out of range 1..4/);
+  });
+
+  it('should name the spec after its stack and report its parameters', () => {
+    const spec = buildStackSpec({ stack: 'report-2019' });
+    expect(spec.name).toBe('stack:xfs/dm-zoned/tcmu/ext4/ssd');
+    expect(spec.params).toMatchObject({ stack: 'xfs/dm-zoned/tcmu/ext4/ssd', workload: 'write', kernel: 'v5.2', writers: 1, ios: 4, pages: 3 });
+    expect(spec.symmetric).toEqual({ writers: 1 });
+  });
+});
