@@ -471,7 +471,7 @@ export class Kernel {
   /** A new request issued by task t (its scope travels in the bio when config.bioCarriesScope). */
   newReq(k: KState, t: TaskRef | null, op: 'read' | 'write', src: 'page' | 'inode', fs: number, waiter: TaskRef | null): Req {
     const w = waiter ? this.waiter(waiter) : { ww: null, wd: -1 };
-    const scope = this.cfg.bioCarriesScope && t ? this.task(k, t).flags & (PF_MEMALLOC_NOFS | PF_MEMALLOC_NOIO) : 0;
+    const scope = this.cfg.bioCarriesScope && t ? this.task(k, t).flags & (PF_MEMALLOC | PF_MEMALLOC_NOFS | PF_MEMALLOC_NOIO) : 0;
     return { op, src, fs, ww: w.ww, wd: w.wd, scope };
   }
 
