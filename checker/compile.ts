@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { compileLayout, Layout, LayoutValueError } from './layout';
+import { compileLayout, describeDomain, Layout, LayoutValueError } from './layout';
 import { DomainError } from './domain';
 import { AnySpec, isPacked, Spec, State } from './spec';
 import { SpecError } from './result';
@@ -99,7 +99,16 @@ export function compile(spec: AnySpec): Compiled {
         const n = arity[a];
         for (let p = 0; p < n; p++) {
           for (let i = 0; i < W; i++) dst[i] = src[i];
-          if (fire(src, dst, p)) emit(a, p);
+          if (fire(src, dst, p)) {
+            const bad = layout.invalidLeaf(dst);
+            if (bad) {
+              throw new SpecError(
+                'MC201',
+                `action ${actions[a].name}(${paramText(actions[a].formatParam(p))}): variable ${bad.leaf.path} = ${bad.value} is outside its domain ${describeDomain(bad.leaf.domain)}`,
+              );
+            }
+            emit(a, p);
+          }
         }
       }
     };

@@ -53,6 +53,12 @@ export interface Layout {
    * sub-objects shared with `prev` by reference are copied, not re-validated.
    */
   encodeFrom(state: unknown, out: Uint32Array, prev: unknown, prevWords: Uint32Array): void;
+  /**
+   * Checks that every leaf of packed words holds a value of its domain (for
+   * the packed API, whose actions write words directly). Returns the first
+   * offending leaf, or undefined.
+   */
+  invalidLeaf(w: Uint32Array): { leaf: Leaf; value: number } | undefined;
   /** Unpacks words into a fresh record state. */
   decode(w: Uint32Array): any;
 }
@@ -75,6 +81,24 @@ function show(v: unknown): string {
 }
 
 const bitsFor = (n: number): number => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
+
+/** Number of raw values a leaf domain has. */
+function domainSize(d: Domain, symmetric: Readonly<Record<string, number>>): number {
+  switch (d.kind) {
+    case 'bool':
+      return 2;
+    case 'int':
+      return d.hi - d.lo + 1;
+    case 'enum':
+      return d.values.length;
+    case 'bits':
+      return 2 ** d.names.length;
+    case 'id':
+      return symmetric[d.domain] + (d.optional ? 1 : 0);
+    default:
+      return Infinity;
+  }
+}
 
 /** Describes a domain for error messages. */
 export function describeDomain(d: Domain): string {
@@ -174,6 +198,17 @@ export function compileLayout(
   const words = word + 1;
 
   const byPath = new Map(leaves.map((l) => [l.path, l]));
+  // Leaves whose field can hold a raw value outside the domain.
+  const limits = leaves
+    .map((l) => ({ l, n: domainSize(l.domain, symmetric) }))
+    .filter(({ l, n }) => l.width < 32 && n < 2 ** l.width);
+  const invalidLeaf = (w: Uint32Array): { leaf: Leaf; value: number } | undefined => {
+    for (const { l, n } of limits) {
+      const raw = (w[l.word] >>> l.shift) & l.mask;
+      if (raw >= n) return { leaf: l, value: raw + l.offset };
+    }
+    return undefined;
+  };
   const { encode, encodeFrom, decode } = generateCodecs(variables, leaves, words, symmetric);
   return {
     words,
@@ -197,6 +232,7 @@ export function compileLayout(
     encode,
     encodeFrom,
     decode,
+    invalidLeaf,
   };
 }
 

@@ -192,7 +192,7 @@ export function createCanonicalizer(layout: Layout, permLimit: number): Canonica
     Array.from({ length: layout.symmetric[d] }, (_, i) =>
       leaves
         .map((l, j) => ({ l, j }))
-        .filter(({ l }) => l.mapCoords.length > 0 && l.mapCoords[0].domain === d && l.mapCoords[0].index === i && l.idDomain === undefined)
+        .filter(({ l }) => l.idDomain === undefined && l.mapCoords.some((c) => c.domain === d && c.index === i))
         .map(({ j }) => j),
     ),
   );
