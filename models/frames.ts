@@ -63,6 +63,9 @@ export const FRAME_SOURCES = {
   shrink_slab: 'mm/vmscan.c',
   do_shrink_slab: 'mm/vmscan.c',
   super_cache_scan: 'fs/super.c',
+  kswapd: 'mm/vmscan.c',
+  balance_pgdat: 'mm/vmscan.c',
+  kswapd_shrink_node: 'mm/vmscan.c',
   // --- loop ---
   loop_kthread_worker_fn: 'drivers/block/loop.c',
   loop_queue_work: 'drivers/block/loop.c',

@@ -12,6 +12,8 @@
 import {
   Gfp,
   GFP_HIGHUSER_MOVABLE,
+  GFP_KERNEL,
+  __GFP_KSWAPD_RECLAIM,
   __GFP_DIRECT_RECLAIM,
   __GFP_FS,
   __GFP_IO,
@@ -139,6 +141,8 @@ export interface Bounds {
   readonly inodes: number;
   /** Global dirty + writeback hard limit in pages for balance_dirty_pages; 0 = no dirty throttling. */
   readonly dirtyLimit: number;
+  /** Model kswapd (woken by the slow path, reclaims with GFP_KERNEL and PF_MEMALLOC). */
+  readonly kswapd: boolean;
 }
 
 /** Continuation run when an allocation started under a given frame finishes. */
@@ -342,7 +346,8 @@ export class Kernel {
       { fn: '__alloc_pages_nodemask', at, gfp },
       { fn: '__alloc_pages_slowpath', at, n: 0 },
     ]);
-    return { k: k2, ok: false };
+    // __alloc_pages_slowpath: if (alloc_flags & ALLOC_KSWAPD) wake_all_kswapds(...)
+    return { k: this.wakeKswapd(k2, gfp), ok: false };
   }
 
   /** Pops the allocation frames and runs the caller's continuation. */
@@ -371,7 +376,6 @@ export class Kernel {
     const f = top(v);
     if (!f || f.fn !== '__alloc_pages_slowpath') return undefined;
     const gfp = this.allocGfp(v);
-    // (wake_all_kswapds: kswapd is not modelled in this version.)
     // get_page_from_freelist at the min watermark
     if (k.mm.free > 0) {
       if (lru !== -1) return undefined;
@@ -394,7 +398,55 @@ export class Kernel {
     if (lru === -1 ? this.anyClean(k) : (this.layers[lru]?.kind !== 'fs' || (this.layers[lru] as FsLayer).pages(k).clean === 0)) {
       return undefined;
     }
-    return this.directReclaim(k, t, gfp, lru);
+    // retry: "wake kswapd again so it doesn't go to sleep as long as we loop"
+    return this.directReclaim(f.n >= 1 ? this.wakeKswapd(k, gfp) : k, t, gfp, lru);
+  }
+
+  /** The kswapd task, when modelled. */
+  kswapdTask(): TaskRef | null {
+    const d = this.daemons.findIndex((x) => x.role === 'kswapd');
+    return d < 0 ? null : { d };
+  }
+
+  /**
+   * [5.2.1] mm/vmscan.c: wakeup_kswapd — wakes a sleeping kswapd when the
+   * request has __GFP_KSWAPD_RECLAIM and the node is not balanced (here: no
+   * free page). kswapd then runs balance_pgdat.
+   */
+  wakeKswapd(k: KState, gfp: Gfp): KState {
+    const kt = this.kswapdTask();
+    if (!kt || (gfp & __GFP_KSWAPD_RECLAIM) === 0 || k.mm.free > 0 || this.task(k, kt).sp !== 0) return k;
+    return this.pushFrames(k, kt, [
+      { fn: 'kswapd', at: 0 },
+      { fn: 'balance_pgdat', at: 0, gfp: GFP_KERNEL },
+    ]);
+  }
+
+  /**
+   * One step of kswapd ([5.2.1] mm/vmscan.c: kswapd → balance_pgdat): when the
+   * node is balanced (a free page) or reclaim can change nothing, it goes back
+   * to sleep (kswapd_try_to_sleep; repeated failures make it "hopeless");
+   * otherwise one pass of kswapd_shrink_node → shrink_node with
+   * sc.gfp_mask = GFP_KERNEL under its permanent PF_MEMALLOC: one clean LRU
+   * page (choice `lru`) and every shrinker — with __GFP_FS, so XFS inode
+   * reclaim can block kswapd in xfs_buf_iowait.
+   */
+  kswapdStep(k: KState, t: TaskRef, lru: number): KState | undefined {
+    const v = this.task(k, t);
+    const f = top(v);
+    if (!f || f.fn !== 'balance_pgdat') return undefined;
+    const sleep = k.mm.free > 0 || !this.reclaimCouldProgress(k, GFP_KERNEL);
+    if (sleep) return lru === -1 ? this.updTask(k, t, (x) => pop(x, x.sp)) : undefined;
+    if (lru === -1 ? this.anyClean(k) : (this.layers[lru]?.kind !== 'fs' || (this.layers[lru] as FsLayer).pages(k).clean === 0)) {
+      return undefined;
+    }
+    let k2 = this.pushFrames(k, t, [{ fn: 'kswapd_shrink_node' }, { fn: 'shrink_node' }, { fn: 'shrink_slab', n: 0 }]);
+    if (lru >= 0) {
+      const fs = this.layers[lru] as FsLayer;
+      const pc = fs.pages(k2);
+      k2 = this.freePage(fs.setPages(k2, { ...pc, clean: pc.clean - 1 }));
+    }
+    return this.runShrinkers(k2, t, GFP_KERNEL, 0);
   }
 
   /**
@@ -441,12 +493,14 @@ export class Kernel {
     const v = this.task(k, t);
     const f = top(v);
     if (!f || f.fn !== 'shrink_slab') throw new Error(`shrinkSlabContinue with top frame ${f?.fn}`);
-    const gfp = v.stack[findFrame(v, 'try_to_free_pages')].gfp;
+    const i = findFrame(v, 'try_to_free_pages');
+    const gfp = i >= 0 ? v.stack[i].gfp : GFP_KERNEL; // direct reclaim's sc.gfp_mask, or kswapd's GFP_KERNEL
     return this.runShrinkers(k, t, gfp, f.n);
   }
 
   /** Reclaim returns to the slow path (PF_MEMALLOC restored); get_page_from_freelist once more. */
   private finishReclaim(k: KState, t: TaskRef): KState {
+    if (this.role(t) === 'kswapd') return this.updTask(k, t, (v) => popTo(v, 'balance_pgdat')); // next balance_pgdat step decides
     const k2 = this.updTask(k, t, (v) => popTo(v, '__alloc_pages_slowpath'));
     if (k2.mm.free > 0) return this.allocDone({ ...k2, mm: { ...k2.mm, free: k2.mm.free - 1 } }, t, true);
     return k2;

@@ -79,6 +79,7 @@ const PARAMS: readonly ParamInfo[] = [
   { name: 'pages', default: '3', min: 1, max: 8, description: 'memory pages above the min watermark (free list + page cache)' },
   { name: 'reserve', default: '1', min: 0, max: 4, description: 'pages below the min watermark, usable only with PF_MEMALLOC (ALLOC_NO_WATERMARKS)' },
   { name: 'dirty_limit', default: '1', min: 0, max: 8, description: 'global dirty+writeback pages at which balance_dirty_pages throttles a writer (0: no dirty throttling)' },
+  { name: 'kswapd', default: '0', min: 0, max: 1, description: '1: model kswapd (woken by the slow path, reclaims with GFP_KERNEL, may block in the XFS shrinker)' },
   { name: 'tcmu_threads', default: '1', min: 1, max: 3, description: 'tcmu-runner threads serving the ring (1: the ZBC file handler, QD=1 in the cmdproc thread)' },
 ];
 
@@ -171,6 +172,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     queue: p.pages + p.reserve + inodes,
     inodes,
     dirtyLimit: p.dirty_limit,
+    kswapd: p.kswapd === 1,
   };
   const K = new Kernel(cfg, bounds, workload);
   const counts = new Map<string, number>();
@@ -197,6 +199,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
   });
   K.layers.push(...layerObjs);
   for (const l of layerObjs) K.daemons.push(...l.daemons());
+  if (bounds.kswapd) K.daemons.push({ role: 'kswapd', name: 'kswapd0', layer: 0 });
   // shrinkers register at mount/ctr time, bottom layer first (register_shrinker appends to shrinker_list)
   for (const l of [...layerObjs].reverse()) K.shrinkerList.push(...l.shrinkers());
   for (const l of layerObjs) (l as unknown as { register?: () => void }).register?.();
@@ -263,7 +266,14 @@ export function composeStack(opts: StackOptions): ComposedStack {
     formatParam: (x) => `${K.taskName(x.t)}${x.lru >= 0 ? `, LRU frees a clean ${K.layers[x.lru].label} page` : ''}`,
     next: (k, x) => K.slowpath(k, x.t, x.lru),
   };
-  const actions: KAction[] = [appAction, slowAction, ...layerObjs.flatMap((l) => l.actions())];
+  const kswapdRef = K.kswapdTask();
+  const kswapdAction: KAction<number> | null = kswapdRef && {
+    name: 'balance_pgdat',
+    params: [-1, ...K.fsLayers().map((f) => f.index)],
+    formatParam: (lru) => `kswapd0${lru >= 0 ? `, LRU frees a clean ${K.layers[lru].label} page` : ''}`,
+    next: (k, lru) => K.kswapdStep(k, kswapdRef, lru),
+  };
+  const actions: KAction[] = [appAction, slowAction, ...(kswapdAction ? [kswapdAction] : []), ...layerObjs.flatMap((l) => l.actions())];
 
   const frameText = (f: Frame): string => {
     let s: string = f.fn;

@@ -170,3 +170,32 @@ describe('XFS inode reclaim (fs/xfs/xfs_icache.c, v5.2 SYNC_WAIT)', () => {
     expect(K.task(s, t).flags & PF_MEMALLOC).toBe(0);
   });
 });
+
+describe('kswapd (mm/vmscan.c, param kswapd=1)', () => {
+  it('should be woken by the slow path only for __GFP_KSWAPD_RECLAIM requests, and reclaim with GFP_KERNEL', () => {
+    const { K, k, runner } = pressured({ stack: 'report-2019', params: { kswapd: '1' } });
+    const ks = K.kswapdTask()!;
+    expect(K.task(k, ks).flags).toBe(K.task(k, ks).flags | PF_MEMALLOC);
+    // GFP_NOWAIT has __GFP_KSWAPD_RECLAIM: wakes it
+    const a = K.pushFrames(k, runner, [{ fn: 'ksys_pread64', at: EXT4 }]);
+    const woke = K.startAlloc(a, runner, GFP_NOWAIT, EXT4).k;
+    expect(fns(K.task(woke, ks))).toEqual(['kswapd', 'balance_pgdat']);
+    // a mask without it (GFP_NOWAIT & ~__GFP_KSWAPD_RECLAIM = 0) does not
+    const quiet = K.startAlloc(a, runner, 0, EXT4).k;
+    expect(K.task(quiet, ks).sp).toBe(0);
+    // kswapd's pass runs the XFS shrinker with __GFP_FS and blocks on the dirty inode
+    const s = K.kswapdStep(woke, ks, EXT4)!;
+    expect(topFn(K.task(s, ks))).toBe('wait_for_completion');
+    expect(K.task(s, ks).stack[1]).toMatchObject({ fn: 'balance_pgdat', gfp: 0xcc0 });
+  });
+
+  it('should go back to sleep once a page is free', () => {
+    const { K, k, runner } = pressured({ stack: 'report-2019', params: { kswapd: '1' } });
+    const ks = K.kswapdTask()!;
+    const a = K.pushFrames(k, runner, [{ fn: 'ksys_pread64', at: EXT4 }]);
+    const woke = K.startAlloc(a, runner, GFP_NOWAIT, EXT4).k;
+    const freed = { ...woke, mm: { free: 1, reserve: 1 } } as KState;
+    expect(K.kswapdStep(freed, ks, EXT4)).toBeUndefined();
+    expect(K.task(K.kswapdStep(freed, ks, -1)!, ks).sp).toBe(0);
+  });
+});

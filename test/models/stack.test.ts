@@ -15,7 +15,7 @@ describe('stack composition and validation', () => {
     expect(listLayers().map((l) => l.name)).toEqual(['xfs', 'ext4', 'dm-zoned', 'tcmu', 'loop', 'ssd', 'zoned']);
     expect(listLayers().every((l) => l.description.length > 10)).toBe(true);
     expect(Object.fromEntries(listParams().map((p) => [p.name, p.default]))).toEqual({
-      writers: '1', ios: '4', pages: '3', reserve: '1', dirty_limit: '1', tcmu_threads: '1',
+      writers: '1', ios: '4', pages: '3', reserve: '1', dirty_limit: '1', kswapd: '0', tcmu_threads: '1',
     });
   });
 

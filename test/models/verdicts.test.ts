@@ -189,6 +189,29 @@ describe('model variations that change the verdict', () => {
     expect(r.stats.distinctStates).toBe(203);
   });
 
+  it('should find a second class with kswapd: kswapd waits in xfs_buf_iowait holding the AG lock tcmu-runner needs', () => {
+    const r = check(buildStackSpec({ stack: 'report-2019', params: { kswapd: '1' } }), { allViolations: true });
+    expect(r.stats.distinctStates).toBe(143);
+    expect(r.violations.map((v) => [v.class, v.trace.length - 1])).toEqual([
+      ['tcmu-runner@xfs_buf_iowait', 18],
+      ['kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)', 28],
+    ]);
+    const bt = (r.violations[1].explain as { backtraces: Record<string, string[]> }).backtraces;
+    expect(bt['kswapd0'].slice(-4)).toEqual(['shrink_node', 'kswapd_shrink_node', 'balance_pgdat [GFP_KERNEL]', 'kswapd']);
+    expect(bt['tcmu-runner'][0]).toBe('mutex_lock (xfs pag_ici_reclaim_lock)');
+  });
+
+  it.each([
+    ['xfs-backend', 1942],
+    ['loop-ext4', 1070],
+    ['ext4-ssd', 32],
+    ['xfs-ssd', 100],
+  ])('should keep %s deadlock-free with kswapd (%i states)', (stack, states) => {
+    const r = check(buildStackSpec({ stack, params: { kswapd: '1' } }), { allViolations: true });
+    expect(r.status).toBe('holds');
+    expect(r.stats.distinctStates).toBe(states);
+  });
+
   it.each([
     ['xfs-backend', 'tcmu-runner@__alloc_pages_slowpath'],
     ['loop-ext4', 'loop-worker@__alloc_pages_slowpath'],
