@@ -42,6 +42,15 @@ function describeLoc(K: Kernel, loc: { where: string; tasks: TaskRef[]; irq: boo
   return `${loc.where} (only ${who} can move it on)`;
 }
 
+/** Where the oldest in-flight page I/O is, or which flushers still have dirty pages to write. */
+function pageIo(K: Kernel, k: KState, loc: { where: string; tasks: TaskRef[]; irq: boolean } | null): string {
+  if (loc) return `the oldest page I/O is ${describeLoc(K, loc)}`;
+  const flushers = K.fsLayers()
+    .filter((f) => f.pages(k).dirty > 0)
+    .flatMap((f) => K.daemonsOf('flusher', f.index).map((t) => K.taskName(t)));
+  return flushers.length ? `no page I/O in flight yet: dirty pages wait for ${flushers.join(' and ')}` : 'no page I/O in flight';
+}
+
 /** What task t is blocked on, or null when it can act or is idle. */
 export function waitOf(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
   const v = K.task(k, t);
@@ -79,7 +88,7 @@ export function waitOf(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
       for (const fs of K.fsLayers()) if (fs.pages(k).dirty > 0) on.push(...K.daemonsOf('flusher', fs.index));
       return {
         at: 'balance_dirty_pages',
-        waitsFor: `global dirty+writeback (${K.globalDirty(k)} pages) to drop below the dirty limit (${K.bounds.dirtyLimit}) or ${label}'s own dirty pages to be written; the oldest page writeback is ${describeLoc(K, loc)}`,
+        waitsFor: `global dirty+writeback (${K.globalDirty(k)} pages) to drop below the dirty limit (${K.bounds.dirtyLimit}) or ${label}'s own dirty pages to be written; ${pageIo(K, k, loc)}`,
         on,
         irq: loc?.irq ?? false,
       };
@@ -104,7 +113,7 @@ export function waitOf(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
       for (const fs of dirty) on.push(...K.daemonsOf('flusher', fs.index));
       return {
         at: '__alloc_pages_slowpath',
-        waitsFor: `a free page: nothing is reclaimable and every page is in use, dirty or under I/O; the oldest page I/O is ${describeLoc(K, loc)}`,
+        waitsFor: `a free page: nothing is reclaimable and every page is dirty or under I/O; ${pageIo(K, k, loc)}`,
         on,
         irq: loc?.irq ?? false,
       };
