@@ -1,7 +1,7 @@
 /**
  * The text renderer: TLC's wording, diff traces, and what it must never say.
  */
-import { check, CheckResult } from '../../checker';
+import { AnySpec, check, CheckResult } from '../../checker';
 import { buildReport, Report, renderText } from '../../checker/report';
 import { dieHard, philosophers } from '../../specs/reference';
 
@@ -9,7 +9,7 @@ const normalise = (text: string): string => text.replace(/^Finished in .*$/m, 'F
 
 const OPTIONS = { strategy: 'bfs', store: 'exact', symmetry: true, allViolations: false } as const;
 
-function report(result: CheckResult, spec = dieHard()): Report {
+function report(result: CheckResult, spec: AnySpec = dieHard()): Report {
   return buildReport(result, { version: '0.0.0-test', spec, source: 'test', options: OPTIONS });
 }
 
