@@ -12,7 +12,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { AnySpec, check, CheckOptions } from '../checker';
-import { counter, counterPacked, twoPhase } from './reference';
+import { counter, counterPacked, twoPhase, twoPhasePacked } from './reference';
 
 interface BenchCase {
   readonly name: string;
@@ -56,6 +56,12 @@ const cases: readonly BenchCase[] = [
     name: 'twophase-8',
     note: "Lamport's TwoPhase, 8 RMs, record API, no symmetry (TLC's state count)",
     build: () => twoPhase({ rm: 8 }),
+    options: { store: { kind: 'fingerprint' }, symmetry: false },
+  },
+  {
+    name: 'twophase-8-packed',
+    note: "Lamport's TwoPhase, 8 RMs, packed API, no symmetry (TLC's state count)",
+    build: () => twoPhasePacked({ rm: 8 }),
     options: { store: { kind: 'fingerprint' }, symmetry: false },
   },
   {

@@ -25,6 +25,7 @@ export type { PetersonPc, PetersonState } from './peterson';
 export { philosophers } from './philosophers';
 export type { PhilState, PhilosophersConstants, PhilosophersState } from './philosophers';
 export { twoPhase } from './twoPhase';
+export { twoPhasePacked } from './twoPhasePacked';
 export type { RmState, TmState, TwoPhaseConstants, TwoPhaseState } from './twoPhase';
 
 /** A constant a reference model takes. */
