@@ -1,0 +1,90 @@
+/**
+ * A stack spec with a fix set applied, plus the cost witness.
+ *
+ * `buildFixedStackSpec` is `buildStackSpec` with the composed delta of the
+ * named fixes as its config, the fix set recorded in the spec's params (so a
+ * saved report says which fixes it was run with) and one more reachability
+ * witness: Andreas Dilger's objection to the ext4 patch ("it prevents
+ * __GFP_FS reclaim when ext4 is *not* at the bottom of the IO stack"),
+ * stated on the model's state.
+ *
+ * @module
+ */
+import type { Spec, Witness } from '../../checker';
+import { composeStack, parseGfp, PF_BITS } from '../../models';
+import type { StackOptions } from '../../models';
+import { composeFixes, fixSetLabel, resolveFixes } from './index';
+
+/** The cost witness's name, as it appears in reports and in specs/verdicts.json. */
+export const COST_WITNESS = 'app-reclaim-enters-super_cache_scan-with-__GFP_FS';
+
+const GFP_FS = parseGfp('__GFP_FS');
+const GFP_DIRECT_RECLAIM = parseGfp('__GFP_DIRECT_RECLAIM');
+const PF_MEMALLOC = 1 << PF_BITS.indexOf('PF_MEMALLOC');
+
+type K = ReturnType<typeof composeStack>['kernel'];
+type KS = Parameters<K['task']>[0];
+
+/**
+ * "An application task enters super_cache_scan with __GFP_FS": some
+ * application task (the workload on the top filesystem, never a daemon) is
+ * either
+ * - inside super_cache_scan (a blocking filesystem shrinker left its frames on
+ *   the stack; they are pushed only past the __GFP_FS check), or
+ * - at the entry of direct reclaim: its top frame is __alloc_pages_slowpath
+ *   not yet retried (n = 0), the freelist is empty, the effective mask of the
+ *   allocation has __GFP_DIRECT_RECLAIM and __GFP_FS, and the task does not
+ *   have PF_MEMALLOC. The model's next step for that task is then
+ *   __alloc_pages_direct_reclaim → try_to_free_pages → shrink_slab, which
+ *   calls every registered shrinker, and super_cache_scan passes its
+ *   "if (!(sc->gfp_mask & __GFP_FS)) return SHRINK_STOP" check.
+ * The second case is needed because a shrinker that does not block runs
+ * inside one step and leaves no frame in any state.
+ */
+export function costWitness(kernel: K): Witness<any> {
+  const hasSuperShrinker = kernel.shrinkerList.some((s) => s.name.startsWith('super_cache_scan'));
+  const apps = kernel.allTasks().filter((t) => kernel.role(t).startsWith('app-'));
+  return {
+    name: COST_WITNESS,
+    reached: (k: KS) =>
+      hasSuperShrinker &&
+      apps.some((t) => {
+        const v = kernel.task(k, t);
+        const frames = v.stack.slice(0, v.sp);
+        if (frames.some((f) => f.fn === 'super_cache_scan')) return true;
+        const top = frames[frames.length - 1];
+        if (!top || top.fn !== '__alloc_pages_slowpath' || top.n !== 0 || k.mm.free !== 0) return false;
+        const gfp = kernel.allocGfp(v);
+        return (gfp & GFP_FS) !== 0 && (gfp & GFP_DIRECT_RECLAIM) !== 0 && (v.flags & PF_MEMALLOC) === 0;
+      }),
+  };
+}
+
+export interface FixedStackOptions extends Omit<StackOptions, 'config'> {
+  /** Fix names (see specs/fixes/index.ts); empty or absent: the v5.2 baseline. */
+  readonly fixes?: readonly string[];
+}
+
+/** Thrown for an unknown fix name (a usage error: the message lists the known fixes). */
+export class FixError extends Error {
+  override name = 'FixError';
+}
+
+/**
+ * Builds the spec of a stack with a fix set. Throws FixError for an unknown
+ * fix and StackError (from models/) for an invalid stack, workload or
+ * parameter.
+ */
+export function buildFixedStackSpec(opts: FixedStackOptions): Spec<any> {
+  const names = [...(opts.fixes ?? [])];
+  const r = resolveFixes(names);
+  if (!r.ok) throw new FixError(r.error);
+  const { kernel, spec } = composeStack({ stack: opts.stack, workload: opts.workload, params: opts.params, config: composeFixes(r.fixes) });
+  const label = fixSetLabel(r.fixes.map((f) => f.name));
+  return {
+    ...spec,
+    description: `${spec.description}${r.fixes.length ? ` with fix ${label}` : ''}`,
+    params: { ...(spec.params ?? {}), fixes: label },
+    witnesses: [...(spec.witnesses ?? []), costWitness(kernel)],
+  };
+}
