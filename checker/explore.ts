@@ -30,6 +30,7 @@ import {
   SpecError,
   Stats,
   StoreOption,
+  TraceStep,
   Violation,
 } from './result';
 
@@ -54,7 +55,7 @@ function createStore(opt: StoreOption, words: number, capacity: number | undefin
     case 'fingerprint':
       return new FingerprintStore();
     case 'compact':
-      return new CompactStore(opt.bits, capacity ?? 1 << 22);
+      return new CompactStore(opt.bits, 2 ** Math.ceil(Math.log2(Math.max(2, capacity ?? 1 << 22))));
   }
 }
 
@@ -67,7 +68,7 @@ export function storeName(opt: StoreOption): string {
  * Checks a spec: explores its reachable states and reports every property.
  * Never throws for a spec error: the result has `status: 'error'`.
  */
-export function check(spec: AnySpec, options: CheckOptions & { capacity?: number } = {}): CheckResult {
+export function check(spec: AnySpec, options: CheckOptions = {}): CheckResult {
   const clock = options.clock ?? defaultClock;
   const t0 = clock();
   let c: Compiled;
@@ -84,7 +85,7 @@ export function check(spec: AnySpec, options: CheckOptions & { capacity?: number
 }
 
 function toMcError(e: unknown): McError {
-  if (e instanceof SpecError) return { code: e.code, message: e.message };
+  if (e instanceof SpecError) return { code: e.code, message: e.message, ...(e.trace ? { trace: e.trace } : {}) };
   if (e instanceof RangeError && /allocation|Invalid typed array length|Array buffer/i.test(e.message)) {
     return { code: 'MC301', message: `out of memory: ${e.message}` };
   }
@@ -108,6 +109,7 @@ function errorResult(spec: AnySpec, error: McError, store: string): CheckResult 
       bytesPerState: 0,
       symmetry: 'off',
       stateWords: 0,
+      queue: 0,
       coverage: {},
     },
     properties: [],
@@ -116,7 +118,7 @@ function errorResult(spec: AnySpec, error: McError, store: string): CheckResult 
   };
 }
 
-function search(c: Compiled, o: CheckOptions & { capacity?: number }, clock: () => number, t0: number): CheckResult {
+function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): CheckResult {
   const spec = c.spec;
   const W = c.words;
   const storeOpt = o.store ?? { kind: 'fingerprint' };
@@ -145,6 +147,8 @@ function search(c: Compiled, o: CheckOptions & { capacity?: number }, clock: () 
   const coverage = new Float64Array(c.actions.length);
 
   let generated = 0;
+  /** Index of the state whose processing is under way (for the trace of a spec error). */
+  let blame = -1;
   let maxSeenDepth = 0;
   let stop = false;
   let limitReason: string | undefined;
@@ -199,6 +203,7 @@ function search(c: Compiled, o: CheckOptions & { capacity?: number }, clock: () 
     const index = parents.length;
     parents.push(parent);
     ords.push(ord);
+    blame = index;
     if (depth > maxSeenDepth) maxSeenDepth = depth;
     if (hasPredicates) {
       if (off !== 0 || w.length !== W) {
@@ -219,160 +224,175 @@ function search(c: Compiled, o: CheckOptions & { capacity?: number }, clock: () 
     }
   };
 
-  // Initial states.
+  const pathTo = (index: number): { root: number; chain: number[] } => {
+    const chain: number[] = [];
+    let i = index;
+    while (parents.get(i) !== NO_PARENT) {
+      chain.push(ords.get(i));
+      i = parents.get(i);
+    }
+    return { root: ords.get(i), chain: chain.reverse() };
+  };
   const inits = c.initStates();
   if (inits.length === 0) throw new SpecError('MC204', `spec ${spec.name} has no initial state`);
-  for (let i = 0; i < inits.length && !stop; i++) {
-    const k = keyOf(inits[i], 0, undefined);
-    if (store.insert(k, W, 0)) admit(inits[i], 0, undefined, NO_PARENT, i, 0);
-  }
+  try {
+    // Initial states.
+    for (let i = 0; i < inits.length && !stop; i++) {
+      const k = keyOf(inits[i], 0, undefined);
+      if (store.insert(k, W, 0)) admit(inits[i], 0, undefined, NO_PARENT, i, 0);
+    }
 
-  // Expansion, in batches. Phase 1 pops up to `maxBatchStates` states (one
-  // for DFS, whose order depends on each insertion) and collects all their
-  // successors. Phase 2 computes every successor's key and hashes and touches
-  // its table slot, so that the cache and TLB misses of the visited-set
-  // lookups overlap instead of being paid one after another. Phase 3 inserts
-  // the successors and checks deadlocks in exactly the order a one-state-at-a-
-  // time search would: counts, indexes, parents and traces are identical.
-  const maxBatchStates = lifo ? 1 : 64;
-  const batchSuccessors = 4096;
-  let bCap = 1024;
-  let bWords = new Uint32Array(bCap * W);
-  let bKeys = new Uint32Array(bCap * W);
-  let bHash = new Uint32Array(bCap * 3);
-  let bOrd = new Int32Array(bCap);
-  const bObj: (State | undefined)[] = new Array(bCap);
-  let bN = 0;
-  const growBatch = (): void => {
-    bCap *= 2;
-    const w = new Uint32Array(bCap * W);
-    w.set(bWords);
-    bWords = w;
-    bKeys = new Uint32Array(bCap * W);
-    bHash = new Uint32Array(bCap * 3);
-    const o = new Int32Array(bCap);
-    o.set(bOrd);
-    bOrd = o;
-    bObj.length = bCap;
-  };
-  const sIndex = new Uint32Array(maxBatchStates);
-  const sDepth = new Uint32Array(maxBatchStates);
-  const sEnd = new Uint32Array(maxBatchStates);
-  const sProgress = new Uint8Array(maxBatchStates);
-  const sWords = new Uint32Array(maxBatchStates * W);
+    // Expansion, in batches. Phase 1 pops up to `maxBatchStates` states (one
+    // for DFS, whose order depends on each insertion) and collects all their
+    // successors. Phase 2 computes every successor's key and hashes and touches
+    // its table slot, so that the cache and TLB misses of the visited-set
+    // lookups overlap instead of being paid one after another. Phase 3 inserts
+    // the successors and checks deadlocks in exactly the order a one-state-at-a-
+    // time search would: counts, indexes, parents and traces are identical.
+    const maxBatchStates = lifo ? 1 : 64;
+    const batchSuccessors = 4096;
+    let bCap = 1024;
+    let bWords = new Uint32Array(bCap * W);
+    let bKeys = new Uint32Array(bCap * W);
+    let bHash = new Uint32Array(bCap * 3);
+    let bOrd = new Int32Array(bCap);
+    const bObj: (State | undefined)[] = new Array(bCap);
+    let bN = 0;
+    const growBatch = (): void => {
+      bCap *= 2;
+      const w = new Uint32Array(bCap * W);
+      w.set(bWords);
+      bWords = w;
+      bKeys = new Uint32Array(bCap * W);
+      bHash = new Uint32Array(bCap * 3);
+      const o = new Int32Array(bCap);
+      o.set(bOrd);
+      bOrd = o;
+      bObj.length = bCap;
+    };
+    const sIndex = new Uint32Array(maxBatchStates);
+    const sDepth = new Uint32Array(maxBatchStates);
+    const sEnd = new Uint32Array(maxBatchStates);
+    const sProgress = new Uint8Array(maxBatchStates);
+    const sWords = new Uint32Array(maxBatchStates * W);
 
-  let curDepth = 0;
-  let progress = false;
-  let ordinal = 0;
-  let atBound = false;
-  const emit = (a: number, _p: number): void => {
-    const ord = ordinal++;
-    generated++;
-    coverage[a]++;
-    for (let i = 0; i < W; i++) {
-      if (dst[i] !== src[i]) {
-        progress = true;
-        if (atBound) {
-          truncated = true;
+    let curDepth = 0;
+    let progress = false;
+    let ordinal = 0;
+    let atBound = false;
+    const emit = (a: number, _p: number): void => {
+      const ord = ordinal++;
+      generated++;
+      coverage[a]++;
+      for (let i = 0; i < W; i++) {
+        if (dst[i] !== src[i]) {
+          progress = true;
+          if (atBound) {
+            truncated = true;
+            return;
+          }
+          if (bN === bCap) growBatch();
+          const o = bN * W;
+          for (let j = 0; j < W; j++) bWords[o + j] = dst[j];
+          bOrd[bN] = ord;
+          bObj[bN] = c.lastState;
+          bN++;
           return;
         }
-        if (bN === bCap) growBatch();
-        const o = bN * W;
-        for (let j = 0; j < W; j++) bWords[o + j] = dst[j];
-        bOrd[bN] = ord;
-        bObj[bN] = c.lastState;
-        bN++;
-        return;
       }
-    }
-    // A successor equal to its source is a stutter step: not progress.
-  };
+      // A successor equal to its source is a stutter step: not progress.
+    };
 
-  let expanded = 0;
-  let nextReportCheck = 65536;
-  let lastReport = t0;
-  while (frontier.size > 0 && !stop) {
-    // Phase 1: expand.
-    let nS = 0;
-    bN = 0;
-    while (nS < maxBatchStates && frontier.size > 0 && bN < batchSuccessors) {
-      sIndex[nS] = frontier.pop(src);
-      curDepth = sDepth[nS] = frontier.lastDepth;
-      atBound = curDepth >= maxDepth;
-      progress = false;
-      ordinal = 0;
-      c.successors(src, dst, emit);
-      sEnd[nS] = bN;
-      sProgress[nS] = progress ? 1 : 0;
-      if (!progress) for (let i = 0; i < W; i++) sWords[nS * W + i] = src[i];
-      nS++;
-    }
-    // Phase 2: keys, hashes, touches.
-    for (let b = 0; b < bN; b++) {
-      const k = keyOf(bWords, b * W, bObj[b]);
-      if (k !== bWords) for (let j = 0; j < W; j++) bKeys[b * W + j] = k[j];
-      bHash[3 * b] = H[0];
-      bHash[3 * b + 1] = H[1];
-      bHash[3 * b + 2] = H[2];
-    }
-    for (let b = 0; b < bN; b++) store.touch(bHash[3 * b], bHash[3 * b + 1], bHash[3 * b + 2]);
-    const keys = plainKey ? bWords : bKeys;
-    // Phase 3: insert and check, in sequential order.
-    let b = 0;
-    for (let si = 0; si < nS && !stop; si++) {
-      const parent = sIndex[si];
-      const depth = sDepth[si] + 1;
-      for (const end = sEnd[si]; b < end && !stop; b++) {
-        H[0] = bHash[3 * b];
-        H[1] = bHash[3 * b + 1];
-        H[2] = bHash[3 * b + 2];
-        if (store.insert(keys, W, b * W)) admit(bWords, b * W, bObj[b], parent, bOrd[b], depth);
-        bObj[b] = undefined;
+    let expanded = 0;
+    let lastReport = t0;
+    while (frontier.size > 0 && !stop) {
+      // Phase 1: expand.
+      let nS = 0;
+      bN = 0;
+      while (nS < maxBatchStates && frontier.size > 0 && bN < batchSuccessors) {
+        blame = sIndex[nS] = frontier.pop(src);
+        curDepth = sDepth[nS] = frontier.lastDepth;
+        atBound = curDepth >= maxDepth;
+        progress = false;
+        ordinal = 0;
+        c.successors(src, dst, emit);
+        sEnd[nS] = bN;
+        sProgress[nS] = progress ? 1 : 0;
+        if (!progress) for (let i = 0; i < W; i++) sWords[nS * W + i] = src[i];
+        nS++;
       }
-      if (!sProgress[si] && checkDeadlock && !stop) {
-        const w = sWords.slice(si * W, si * W + W);
-        if (!c.isTerminal(w)) {
-          const cls = c.deadlockClass(w);
-          const key = cls ?? '';
-          if (!deadlockClasses.has(key)) {
-            deadlockClasses.add(key);
-            found.push({ property: 'deadlock', kind: 'deadlock', cls, index: parent, words: w });
-            if (!all) stop = true;
+      // Phase 2: keys, hashes, touches.
+      for (let b = 0; b < bN; b++) {
+        const k = keyOf(bWords, b * W, bObj[b]);
+        if (k !== bWords) for (let j = 0; j < W; j++) bKeys[b * W + j] = k[j];
+        bHash[3 * b] = H[0];
+        bHash[3 * b + 1] = H[1];
+        bHash[3 * b + 2] = H[2];
+      }
+      for (let b = 0; b < bN; b++) store.touch(bHash[3 * b], bHash[3 * b + 1], bHash[3 * b + 2]);
+      const keys = plainKey ? bWords : bKeys;
+      // Phase 3: insert and check, in sequential order.
+      let b = 0;
+      for (let si = 0; si < nS && !stop; si++) {
+        const parent = sIndex[si];
+        const depth = sDepth[si] + 1;
+        for (const end = sEnd[si]; b < end && !stop; b++) {
+          H[0] = bHash[3 * b];
+          H[1] = bHash[3 * b + 1];
+          H[2] = bHash[3 * b + 2];
+          if (store.insert(keys, W, b * W)) admit(bWords, b * W, bObj[b], parent, bOrd[b], depth);
+          bObj[b] = undefined;
+        }
+        if (!sProgress[si] && checkDeadlock && !stop) {
+          blame = parent;
+          const w = sWords.slice(si * W, si * W + W);
+          if (!c.isTerminal(w)) {
+            const cls = c.deadlockClass(w);
+            const key = cls ?? '';
+            if (!deadlockClasses.has(key)) {
+              deadlockClasses.add(key);
+              found.push({ property: 'deadlock', kind: 'deadlock', cls, index: parent, words: w });
+              if (!all) stop = true;
+            }
           }
         }
       }
-    }
-    for (; b < bN; b++) bObj[b] = undefined;
-    expanded += nS;
-    if (o.onProgress && expanded >= nextReportCheck) {
-      nextReportCheck = expanded + 65536;
-      const now = clock();
-      if (now - lastReport >= progressEvery) {
-        lastReport = now;
-        const secs = now - t0;
-        o.onProgress({
-          distinctStates: parents.length,
-          statesGenerated: generated,
-          queue: frontier.size,
-          depth: maxSeenDepth,
-          seconds: secs,
-          statesPerSecond: secs > 0 ? parents.length / secs : 0,
-        });
+      for (; b < bN; b++) bObj[b] = undefined;
+      expanded += nS;
+      if (o.onProgress) {
+        const now = clock();
+        if (now - lastReport >= progressEvery) {
+          lastReport = now;
+          const secs = now - t0;
+          o.onProgress({
+            distinctStates: parents.length,
+            statesGenerated: generated,
+            queue: frontier.size,
+            depth: maxSeenDepth,
+            seconds: secs,
+            statesPerSecond: secs > 0 ? parents.length / secs : 0,
+          });
+        }
       }
     }
+  } catch (e) {
+    if (!(e instanceof SpecError) || blame < 0 || blame >= parents.length) throw e;
+    // TLC prints the behaviour up to an evaluation error; so do we.
+    let trace: TraceStep[] | undefined;
+    try {
+      const { root, chain } = pathTo(blame);
+      trace = formatSteps(c, replayOrdinals(c, root, chain));
+    } catch {
+      trace = undefined;
+    }
+    throw new SpecError(e.code, e.message, trace);
   }
   const t1 = clock();
 
   // Counterexamples: rebuild by replay, shortest first within each property.
   const violations: Violation[] = found.map((f) => {
-    const chain: number[] = [];
-    let i = f.index;
-    while (parents.get(i) !== NO_PARENT) {
-      chain.push(ords.get(i));
-      i = parents.get(i);
-    }
-    chain.reverse();
-    const raw = replayOrdinals(c, ords.get(i), chain, f.words);
+    const { root, chain } = pathTo(f.index);
+    const raw = replayOrdinals(c, root, chain, f.words);
     const last = c.decode(f.words);
     const explain = spec.explain ? guarded(() => 'explain', () => spec.explain!(last)) : undefined;
     return {
@@ -421,6 +441,7 @@ function search(c: Compiled, o: CheckOptions & { capacity?: number }, clock: () 
     bytesPerState: distinct > 0 ? (store.bytes() + parents.bytes() + ords.bytes()) / distinct : 0,
     symmetry: canon ? canon.description : 'off',
     stateWords: W,
+    queue: frontier.size,
     coverage: cov,
   };
   return {

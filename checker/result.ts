@@ -22,6 +22,8 @@ export interface CheckOptions {
   readonly store?: StoreOption;
   /** Symmetry reduction over the spec's symmetric domains; default true. */
   readonly symmetry?: boolean;
+  /** Slots of the compact store (rounded up to a power of two); default 2^22. */
+  readonly capacity?: number;
   /** Above this many permutations per state, canonicalisation falls back to sorting normalisation. Default 5040 (7!). */
   readonly permLimit?: number;
   /** Stop (incomplete) after this many distinct states. */
@@ -99,6 +101,8 @@ export interface Stats {
   readonly symmetry: string;
   /** Words (32-bit) per packed state. */
   readonly stateWords: number;
+  /** States discovered but not expanded when the search ended (0 for a complete search). */
+  readonly queue: number;
   /** Per-action count of successors generated (coverage). */
   readonly coverage: Readonly<Record<string, number>>;
 }
@@ -141,12 +145,14 @@ export type McErrorCode =
 export interface McError {
   readonly code: McErrorCode;
   readonly message: string;
+  /** For errors raised by spec code during the search: the behaviour up to the state being processed. */
+  readonly trace?: readonly TraceStep[];
 }
 
 /** Thrown inside the engine and caught at its boundary; never escapes `check`. */
 export class SpecError extends Error {
   override name = 'SpecError';
-  constructor(readonly code: McErrorCode, message: string) {
+  constructor(readonly code: McErrorCode, message: string, readonly trace?: readonly TraceStep[]) {
     super(message);
   }
 }

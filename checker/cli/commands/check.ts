@@ -229,6 +229,7 @@ export function errorReport(name: string, params: Consts, failure: Failure & { k
       bytesPerState: 0,
       symmetry: 'off',
       stateWords: 0,
+      queue: 0,
       coverage: {},
     },
     properties: [],
