@@ -57,7 +57,7 @@ Properties:
   deadlock: unknown (the search stopped at a violation)
   witness "both jugs full": reached at depth 2
 Exact visited set: no state can have been omitted.
-73 states generated, 14 distinct states found.
+73 states generated, 14 distinct states found, 2 states left on queue.
 The depth of the state graph search so far is 6 (the search stopped early).
 Bytes per state: <n>
 Finished in <time>
