@@ -1,0 +1,183 @@
+/**
+ * `gfpcheck verify [--expect FILE] [--junit FILE] [--format text|json|markdown]
+ * [--out FILE] [--quiet] [--update]`: the CI gate.
+ *
+ * Checks every (fix set, column) cell listed in the expectations file
+ * (default specs/verdicts.json), prints the verdict matrix, and exits
+ *
+ * - 0 when every cell matches its expectation (verdict, remaining deadlock
+ *   classes, distinct-state count);
+ * - 1 when one differs (the output names the cell and what changed);
+ * - 151 for a usage error (unknown fix, stack or parameter in the file, an
+ *   unreadable or malformed file);
+ * - 150/153/255 when a check failed (spec error, out of memory, internal
+ *   error) and 152 when one was incomplete, as `check` does (TLC's codes).
+ *
+ * `--update` rewrites the expectations file with what the model computed
+ * (same columns and rows); it is for after a deliberate model change, and
+ * every changed cell must then be checked and explained (docs/fixes.md).
+ *
+ * @module
+ */
+import * as path from 'path';
+import { ExitCode, exitCodeForError, printFailure, single, singleBoolean, usage, ok, err } from '../../checker/cli';
+import type { Argv, CliContext, CliIo, CommandModule, Failure, ResolvedCliConfig, Result } from '../../checker/cli';
+import type { Column, Expectations } from './expectations';
+import { formatExpectations, parseExpectations } from './expectations';
+import { renderJson, renderJunit, renderMarkdown, renderText, MatrixView, mismatches, rowsOf } from './render';
+import { computedExpectations, MatrixResult, runMatrix } from './run';
+
+/** The expectations file in this repository. */
+export const DEFAULT_EXPECTATIONS = path.join(__dirname, '..', 'verdicts.json');
+
+export const VERIFY_FORMATS = ['text', 'json', 'markdown'] as const;
+export type VerifyFormat = (typeof VERIFY_FORMATS)[number];
+
+export interface VerifyOptions {
+  /** Path as given (undefined: the default file). */
+  readonly expect?: string;
+  readonly junit?: string;
+  readonly format: VerifyFormat;
+  readonly out?: string;
+  readonly quiet: boolean;
+  readonly update: boolean;
+}
+
+/** Pure: argv of `verify`. */
+export function validateVerifyArgv(argv: Argv): Result<Failure, VerifyOptions> {
+  const expect = single('expect', argv.expect);
+  if (!expect.ok) return expect;
+  if (expect.value === '') return err(usage('--expect needs a file name', 'e.g. --expect specs/verdicts.json'));
+  const junit = single('junit', argv.junit);
+  if (!junit.ok) return junit;
+  if (junit.value === '') return err(usage('--junit needs a file name', 'e.g. --junit verify.xml'));
+  const format = single('format', argv.format);
+  if (!format.ok) return format;
+  const f = format.value ?? 'text';
+  if (!(VERIFY_FORMATS as readonly string[]).includes(f)) return err(usage(`invalid value '${f}' for --format`, `choices: ${VERIFY_FORMATS.join(', ')}`));
+  const out = single('out', argv.out);
+  if (!out.ok) return out;
+  if (out.value === '') return err(usage('--out needs a file name'));
+  const quiet = singleBoolean('quiet', argv.quiet);
+  if (!quiet.ok) return quiet;
+  const update = singleBoolean('update', argv.update);
+  if (!update.ok) return update;
+  return ok({
+    ...(expect.value !== undefined ? { expect: expect.value } : {}),
+    ...(junit.value !== undefined ? { junit: junit.value } : {}),
+    format: f as VerifyFormat,
+    ...(out.value !== undefined ? { out: out.value } : {}),
+    quiet: quiet.value ?? false,
+    update: update.value ?? false,
+  });
+}
+
+/** Reads and validates an expectations file. */
+export function loadExpectations(file: string | undefined, io: CliIo): Result<Failure, { expectations: Expectations; abs: string; shown: string }> {
+  const abs = file === undefined ? DEFAULT_EXPECTATIONS : path.resolve(io.cwd, file);
+  const shown = file ?? (path.relative(io.cwd, abs).startsWith('..') ? abs : path.relative(io.cwd, abs));
+  let text: string;
+  try {
+    text = io.readFile(abs);
+  } catch (e) {
+    return err(usage(`cannot read the expectations file '${shown}': ${e instanceof Error ? e.message : String(e)}`, 'gfpcheck verify --expect specs/verdicts.json'));
+  }
+  const parsed = parseExpectations(text);
+  if (!parsed.ok) return err(usage(`'${shown}' is not a valid expectations file: ${parsed.error}`, 'see docs/adding-a-fix.md for its format'));
+  return ok({ expectations: parsed.value, abs, shown });
+}
+
+/** The exit code of a matrix: errors and incomplete searches first (TLC codes), then 1 for any difference. */
+export function exitCodeForMatrix(m: MatrixResult): number {
+  const error = m.cells.find((c) => c.actual.verdict === 'error');
+  if (error) return exitCodeForError(error.actual.errorCode ?? 'MC501');
+  if (m.cells.some((c) => c.actual.verdict === 'incomplete')) return ExitCode.incomplete;
+  return mismatches(m).length ? ExitCode.verdictMismatch : ExitCode.ok;
+}
+
+/**
+ * Runs the matrix of an expectations file, with one progress line per fix set
+ * on stderr unless quiet.
+ */
+export function computeMatrix(
+  expectations: Expectations,
+  io: CliIo,
+  opts: { quiet: boolean; columns?: (c: Column) => boolean },
+): Result<Failure, MatrixResult> {
+  const rows = expectations.rows.length;
+  let done = 0;
+  let seen = '';
+  const r = runMatrix(expectations, {
+    clock: () => io.clock(),
+    ...(opts.columns ? { columns: opts.columns } : {}),
+    onCell: (c) => {
+      if (opts.quiet || c.rowLabel === seen) return;
+      seen = c.rowLabel;
+      done++;
+      io.stderr(`verify: fix set ${done}/${rows}: ${c.rowLabel}\n`);
+    },
+  });
+  return r.ok ? ok(r.value) : err(usage(r.error.message, r.error.hint));
+}
+
+function write(io: CliIo, file: string, text: string, what: string, quiet: boolean, shown = file): Failure | undefined {
+  try {
+    io.writeFile(path.resolve(io.cwd, file), text);
+  } catch (e) {
+    return { kind: 'system', message: `cannot write ${what} to ${shown}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (!quiet) io.stderr(`gfpcheck: wrote ${what} to ${shown}\n`);
+  return undefined;
+}
+
+/** Runs `verify`; resolves to the exit code. */
+export function runVerify(o: VerifyOptions, ctx: CliContext): number {
+  const { io } = ctx;
+  const loaded = loadExpectations(o.expect, io);
+  if (!loaded.ok) return printFailure(loaded.error, io);
+  const { expectations, shown } = loaded.value;
+  const computed = computeMatrix(expectations, io, { quiet: o.quiet });
+  if (!computed.ok) return printFailure(computed.error, io);
+  const matrix = computed.value;
+  const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version };
+  const text = o.format === 'json' ? renderJson(view) : o.format === 'markdown' ? renderMarkdown(view) : renderText(view, { quiet: o.quiet && o.out === undefined });
+  if (o.out !== undefined) {
+    const f = write(io, o.out, text, `the ${o.format} matrix`, o.quiet);
+    if (f) return printFailure(f, io);
+  } else io.stdout(text);
+  if (o.junit !== undefined) {
+    const f = write(io, o.junit, renderJunit(view), 'the JUnit XML', o.quiet);
+    if (f) return printFailure(f, io);
+  }
+  const code = exitCodeForMatrix(matrix);
+  if (o.update && code === ExitCode.verdictMismatch) {
+    const changed = mismatches(matrix).length;
+    const f = write(io, loaded.value.abs, formatExpectations(computedExpectations(expectations, matrix)), `${changed} updated cell${changed === 1 ? '' : 's'} (${rowsOf(matrix).length} fix sets)`, false, shown);
+    if (f) return printFailure(f, io);
+    return ExitCode.ok;
+  }
+  return code;
+}
+
+/** The `verify` command. */
+export function verifyCommand(_cfg: ResolvedCliConfig): CommandModule<VerifyOptions> {
+  return {
+    command: 'verify',
+    describe: 'The CI gate: check every (stack, workload, fix set) of the expectations file, print the verdict matrix, exit 1 if a verdict or state count changed',
+    options: {
+      expect: { type: 'string', requiresArg: true, describe: 'Expectations file (default specs/verdicts.json)' },
+      junit: { type: 'string', requiresArg: true, describe: 'Also write JUnit XML to this file (one testcase per cell)' },
+      format: { choices: [...VERIFY_FORMATS], requiresArg: true, describe: 'Output format of the matrix (default text)' },
+      out: { type: 'string', requiresArg: true, describe: 'Write the matrix to this file instead of stdout' },
+      quiet: { type: 'boolean', describe: 'Text: only the differences and a summary; no progress lines on stderr' },
+      update: { type: 'boolean', describe: 'Rewrite the expectations file with what the model computed (after a deliberate change; explain each change in docs/fixes.md)' },
+    },
+    examples: [
+      ['gfpcheck verify', 'Check specs/verdicts.json and print the matrix (exit 0 when everything matches)'],
+      ['gfpcheck verify --junit verify.xml --quiet', 'CI: JUnit XML for the test report, only differences on stdout'],
+      ['gfpcheck verify --format markdown', 'The matrix as a markdown table'],
+    ],
+    validate: (argv) => validateVerifyArgv(argv),
+    run: (o, ctx) => runVerify(o, ctx),
+  };
+}

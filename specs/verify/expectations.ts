@@ -1,0 +1,151 @@
+/**
+ * The expectations file (specs/verdicts.json): which (stack, workload, fix
+ * set) cells `gfpcheck verify` checks, and what each is expected to give.
+ *
+ * ```
+ * { "description": "...",
+ *   "columns": [ { "id": "2019-write", "title": "2019 write", "kind": "safety",
+ *                  "stack": "xfs/dm-zoned/tcmu/ext4/ssd", "workload": "write", "params": {} }, ... ],
+ *   "rows": [ { "fixes": [], "cells": { "2019-write": { "verdict": "deadlock",
+ *                  "classes": ["tcmu-runner@xfs_buf_iowait"], "states": 21 }, ... } }, ... ] }
+ * ```
+ *
+ * A `safety` column checks the deadlock property (and the model's
+ * invariants) on a stacked configuration; a `cost` column checks the cost
+ * witness (specs/fixes/spec.ts) on an unstacked one. Every cell records the
+ * verdict, the deadlock classes that remain, and the number of distinct
+ * states, so that an unexplained change of the state space fails the gate
+ * as surely as a changed verdict.
+ *
+ * @module
+ */
+
+/** What a cell says. */
+export type Verdict =
+  /** safety: no deadlock, every invariant holds; cost: __GFP_FS reclaim is still reachable where it is safe. */
+  | 'holds'
+  /** A deadlock is reachable (its classes are listed). */
+  | 'deadlock'
+  /** An invariant of the model is violated (listed as `invariant <name>`). */
+  | 'violated'
+  /** cost: the fix makes the cost witness unreachable: it takes __GFP_FS reclaim away where it is safe. */
+  | 'over-restrictive'
+  /** The search did not finish (a limit was reached). */
+  | 'incomplete'
+  /** The spec could not be built or the engine failed. */
+  | 'error';
+
+export const VERDICTS: readonly Verdict[] = ['holds', 'deadlock', 'violated', 'over-restrictive', 'incomplete', 'error'];
+
+export type ColumnKind = 'safety' | 'cost';
+
+export interface Column {
+  /** Short id used in rows and in messages, e.g. `2019-write`. */
+  readonly id: string;
+  /** Header of the column in the matrix. */
+  readonly title: string;
+  readonly kind: ColumnKind;
+  /** Layers top to bottom, e.g. `xfs/dm-zoned/tcmu/ext4/ssd`. */
+  readonly stack: string;
+  readonly workload: 'write' | 'read';
+  /** Model parameters (`--param key=value`); absent: the model's defaults. */
+  readonly params?: Readonly<Record<string, string>>;
+  /** What the column shows, one line (for the legend). */
+  readonly description?: string;
+}
+
+/** What a cell is expected to give. */
+export interface CellExpectation {
+  readonly verdict: Verdict;
+  /** Deadlock classes (and violated invariants) that remain, sorted; absent when none. */
+  readonly classes?: readonly string[];
+  /** Distinct states of the exhaustive search. */
+  readonly states: number;
+}
+
+export interface Row {
+  /** The fix set (names from specs/fixes); empty: the v5.2 baseline. */
+  readonly fixes: readonly string[];
+  /** Expected value of each column, by column id. */
+  readonly cells: Readonly<Record<string, CellExpectation>>;
+}
+
+export interface Expectations {
+  readonly description?: string;
+  readonly columns: readonly Column[];
+  readonly rows: readonly Row[];
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
+
+/** Parses and validates an expectations file; the error says where it is wrong. */
+export function parseExpectations(text: string): { ok: true; value: Expectations } | { ok: false; error: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `not JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+  if (!isRecord(data)) return { ok: false, error: 'not a JSON object' };
+  if (!Array.isArray(data.columns) || data.columns.length === 0) return { ok: false, error: '"columns" is missing or empty' };
+  if (!Array.isArray(data.rows) || data.rows.length === 0) return { ok: false, error: '"rows" is missing or empty' };
+  const ids = new Set<string>();
+  for (const [i, c] of data.columns.entries()) {
+    const where = `columns[${i}]`;
+    if (!isRecord(c)) return { ok: false, error: `${where} is not an object` };
+    for (const k of ['id', 'title', 'stack'] as const) if (typeof c[k] !== 'string' || c[k] === '') return { ok: false, error: `${where}.${k} is missing or not a string` };
+    if (c.kind !== 'safety' && c.kind !== 'cost') return { ok: false, error: `${where}.kind must be "safety" or "cost", got ${JSON.stringify(c.kind)}` };
+    if (c.workload !== 'write' && c.workload !== 'read') return { ok: false, error: `${where}.workload must be "write" or "read", got ${JSON.stringify(c.workload)}` };
+    if (c.params !== undefined && (!isRecord(c.params) || !Object.values(c.params).every((v) => typeof v === 'string'))) {
+      return { ok: false, error: `${where}.params must map parameter names to strings` };
+    }
+    if (ids.has(c.id as string)) return { ok: false, error: `column id "${String(c.id)}" is used twice` };
+    ids.add(c.id as string);
+  }
+  const sets = new Set<string>();
+  for (const [i, r] of data.rows.entries()) {
+    const where = `rows[${i}]`;
+    if (!isRecord(r)) return { ok: false, error: `${where} is not an object` };
+    if (!isStringArray(r.fixes)) return { ok: false, error: `${where}.fixes must be an array of fix names` };
+    const key = r.fixes.join(' + ');
+    if (sets.has(key)) return { ok: false, error: `${where}: the fix set [${r.fixes.join(', ')}] is listed twice` };
+    sets.add(key);
+    if (!isRecord(r.cells)) return { ok: false, error: `${where}.cells must be an object keyed by column id` };
+    for (const [id, cell] of Object.entries(r.cells)) {
+      const cw = `${where}.cells["${id}"]`;
+      if (!ids.has(id)) return { ok: false, error: `${cw}: no column has id "${id}"` };
+      if (!isRecord(cell)) return { ok: false, error: `${cw} is not an object` };
+      if (typeof cell.verdict !== 'string' || !VERDICTS.includes(cell.verdict as Verdict)) {
+        return { ok: false, error: `${cw}.verdict must be one of ${VERDICTS.join(', ')}, got ${JSON.stringify(cell.verdict)}` };
+      }
+      if (cell.classes !== undefined && !isStringArray(cell.classes)) return { ok: false, error: `${cw}.classes must be an array of strings` };
+      if (typeof cell.states !== 'number' || !Number.isInteger(cell.states) || cell.states < 0) return { ok: false, error: `${cw}.states must be a whole number` };
+    }
+  }
+  return { ok: true, value: data as unknown as Expectations };
+}
+
+/** The expectations file as written by `verify --update`: stable key order, two-space indent, one cell per line. */
+export function formatExpectations(e: Expectations): string {
+  const cell = (c: CellExpectation): string =>
+    JSON.stringify({ verdict: c.verdict, ...(c.classes && c.classes.length ? { classes: c.classes } : {}), states: c.states });
+  const lines: string[] = ['{'];
+  if (e.description !== undefined) lines.push(`  "description": ${JSON.stringify(e.description)},`);
+  lines.push('  "columns": [');
+  e.columns.forEach((c, i) => {
+    const col = { id: c.id, title: c.title, kind: c.kind, stack: c.stack, workload: c.workload, params: c.params ?? {}, ...(c.description !== undefined ? { description: c.description } : {}) };
+    lines.push(`    ${JSON.stringify(col)}${i < e.columns.length - 1 ? ',' : ''}`);
+  });
+  lines.push('  ],');
+  lines.push('  "rows": [');
+  e.rows.forEach((r, i) => {
+    lines.push(`    { "fixes": ${JSON.stringify(r.fixes)}, "cells": {`);
+    const ids = e.columns.map((c) => c.id).filter((id) => r.cells[id] !== undefined);
+    ids.forEach((id, j) => lines.push(`      ${JSON.stringify(id)}: ${cell(r.cells[id])}${j < ids.length - 1 ? ',' : ''}`));
+    lines.push(`    } }${i < e.rows.length - 1 ? ',' : ''}`);
+  });
+  lines.push('  ]');
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}

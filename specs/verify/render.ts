@@ -1,0 +1,228 @@
+/**
+ * The verdict matrix in text, markdown and JSON, and the JUnit XML of a
+ * verify run. Pure: the same matrix gives the same output (wall-clock figures
+ * only on the last text line, which starts with "Finished in", and in the
+ * `seconds` fields).
+ *
+ * Rows are fix sets, columns are (stack, workload) configurations and the
+ * cost witness; each cell is its verdict, the deadlock classes that remain
+ * (as short labels D1, D2, ... explained under the table) and the number of
+ * distinct states.
+ *
+ * @module
+ */
+import { COST_WITNESS } from '../fixes/spec';
+import type { Column } from './expectations';
+import type { CellResult, MatrixResult } from './run';
+import { VERIFY_OPTIONS } from './run';
+
+/** What a verify run is rendered with. */
+export interface MatrixView {
+  readonly matrix: MatrixResult;
+  /** The expectations file, as the user named it. */
+  readonly expectations: string;
+  readonly version: string;
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** The columns that were run, in order. */
+export function columnsOf(m: MatrixResult): Column[] {
+  const out: Column[] = [];
+  for (const c of m.cells) if (!out.includes(c.column)) out.push(c.column);
+  return out;
+}
+
+/** The row labels, in order. */
+export function rowsOf(m: MatrixResult): string[] {
+  const out: string[] = [];
+  for (const c of m.cells) if (!out.includes(c.rowLabel)) out.push(c.rowLabel);
+  return out;
+}
+
+/** Every deadlock class (and violated invariant) that appears, with its short label D1, D2, ... in order of first appearance. */
+export function classLabels(m: MatrixResult): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const c of m.cells) for (const k of c.actual.classes) if (!labels.has(k)) labels.set(k, `D${labels.size + 1}`);
+  return labels;
+}
+
+export const mismatches = (m: MatrixResult): CellResult[] => m.cells.filter((c) => c.diffs.length > 0);
+
+/** One line describing the search every cell ran. */
+export function searchLine(): string {
+  return `search: exhaustive BFS, ${VERIFY_OPTIONS.store.kind} store (64-bit), all violations (each deadlock class with its own shortest trace), symmetry ${VERIFY_OPTIONS.symmetry ? 'on' : 'off'}`;
+}
+
+/** `row x column (stack, workload)`: how a cell is named in messages. */
+export const cellName = (c: CellResult): string => `${c.rowLabel} x ${c.column.id} (${c.column.stack}, ${c.column.workload})`;
+
+/** One line per differing cell. */
+export function mismatchLines(m: MatrixResult, expectations: string): string[] {
+  const bad = mismatches(m);
+  if (bad.length === 0) return [`All ${m.cells.length} cells match ${expectations}.`];
+  return [
+    `${bad.length} of ${m.cells.length} cells differ from ${expectations}:`,
+    ...bad.map((c) => `  ${cellName(c)}: ${c.diffs.join('; ')}`),
+    `If the model changed on purpose, check each new verdict against the kernel and the thread, explain it in docs/fixes.md, and update the file (gfpcheck verify --update).`,
+  ];
+}
+
+function cellText(c: CellResult, labels: Map<string, string>): string {
+  const a = c.actual;
+  const ids = a.classes.map((k) => labels.get(k)!).sort((x, y) => Number(x.slice(1)) - Number(y.slice(1)));
+  const cls = ids.length ? ` ${ids.join(',')}` : '';
+  return `${a.verdict}${cls} (${count(a.states)})${c.diffs.length ? ' *' : ''}`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((x, i) => (i === r.length - 1 ? x : x.padEnd(widths[i]))).join('  ').trimEnd());
+}
+
+function costLine(): string {
+  return `cost: holds = an application task can still enter super_cache_scan with __GFP_FS (witness ${COST_WITNESS}); over-restrictive = it no longer can.`;
+}
+
+/** The matrix as a plain-text table (what `verify` and `main` print). */
+export function matrixTable(m: MatrixResult): string[] {
+  const cols = columnsOf(m);
+  const labels = classLabels(m);
+  const rows = rowsOf(m);
+  const grid: string[][] = [['fix set', ...cols.map((c) => c.id)]];
+  for (const r of rows) grid.push([r, ...cols.map((col) => { const c = m.cells.find((x) => x.rowLabel === r && x.column === col); return c ? cellText(c, labels) : '-'; })]);
+  const out = ['Columns:', ...table(cols.map((c) => [`  ${c.id}`, `${c.stack}, ${c.workload}`, c.kind === 'cost' ? 'cost witness' : (c.description ?? '')])), '', ...table(grid), ''];
+  if (labels.size) out.push('Deadlock classes (role@wait point, for each task in the wait-for cycle):', ...[...labels].map(([k, l]) => `  ${l}  ${k}`), '');
+  out.push('(n) = distinct states of the exhaustive search; * = differs from the expectations.', costLine());
+  return out;
+}
+
+/** The `text` format of `verify`. */
+export function renderText(v: MatrixView, opts: { quiet: boolean }): string {
+  const m = v.matrix;
+  const total = m.cells.reduce((s, c) => s + c.actual.states, 0);
+  const finished = `Finished in ${m.seconds.toFixed(1)}s (${m.cells.length} checks, ${count(total)} distinct states in all).`;
+  if (opts.quiet) return `${[...mismatchLines(m, v.expectations), finished].join('\n')}\n`;
+  const out = [
+    `gfpcheck verify: ${rowsOf(m).length} fix sets x ${columnsOf(m).length} columns, expectations ${v.expectations}`,
+    searchLine(),
+    '',
+    ...matrixTable(m),
+    '',
+    ...mismatchLines(m, v.expectations),
+    finished,
+  ];
+  return `${out.join('\n')}\n`;
+}
+
+const mdEscape = (s: string): string => s.replace(/\|/g, '\\|');
+
+/** The `markdown` format: a table for docs and PR comments. */
+export function renderMarkdown(v: MatrixView): string {
+  const m = v.matrix;
+  const cols = columnsOf(m);
+  const out = [
+    `Verdict matrix (\`gfpcheck verify --expect ${v.expectations}\`). ${searchLine().replace(/^search: /, 'Search: ')}.`,
+    '',
+    `| fix set | ${cols.map((c) => `${mdEscape(c.title)}<br>\`${c.stack}\` ${c.workload}`).join(' | ')} |`,
+    `|---|${cols.map(() => '---').join('|')}|`,
+  ];
+  for (const r of rowsOf(m)) {
+    const cells = cols.map((col) => {
+      const c = m.cells.find((x) => x.rowLabel === r && x.column === col);
+      if (!c) return '-';
+      const a = c.actual;
+      const verdict = a.verdict === 'holds' ? 'holds' : `**${a.verdict}**`;
+      const cls = a.classes.length ? `: ${a.classes.map((k) => `\`${k}\``).join(', ')}` : '';
+      return `${verdict}${cls} (${count(a.states)} states)${c.diffs.length ? ' (differs)' : ''}`;
+    });
+    out.push(`| \`${mdEscape(r)}\` | ${cells.join(' | ')} |`);
+  }
+  out.push('', mdEscape(costLine()), '', ...mismatchLines(m, v.expectations).map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : l)));
+  return `${out.join('\n')}\n`;
+}
+
+/** The `json` format. */
+export function renderJson(v: MatrixView): string {
+  const m = v.matrix;
+  const cols = columnsOf(m);
+  const bad = mismatches(m);
+  const obj = {
+    tool: 'gfpcheck',
+    version: v.version,
+    command: 'verify',
+    expectations: v.expectations,
+    options: { strategy: VERIFY_OPTIONS.strategy, store: VERIFY_OPTIONS.store.kind, allViolations: VERIFY_OPTIONS.allViolations, symmetry: VERIFY_OPTIONS.symmetry },
+    result: m.cells.some((c) => c.actual.verdict === 'error') ? 'error' : bad.length ? 'mismatch' : 'match',
+    columns: cols,
+    rows: rowsOf(m).map((label) => {
+      const cells = m.cells.filter((c) => c.rowLabel === label);
+      return {
+        fixes: cells[0].row.fixes,
+        label,
+        cells: Object.fromEntries(
+          cells.map((c) => [
+            c.column.id,
+            {
+              verdict: c.actual.verdict,
+              classes: c.actual.classes,
+              states: c.actual.states,
+              depth: c.actual.depth,
+              shortest: c.actual.shortest,
+              witness: c.actual.witness,
+              seconds: c.actual.seconds,
+              ...(c.actual.error ? { error: { code: c.actual.errorCode, message: c.actual.error } } : {}),
+              ...(c.expected ? { expected: c.expected } : {}),
+              match: c.diffs.length === 0,
+              diffs: c.diffs,
+            },
+          ]),
+        ),
+      };
+    }),
+    mismatches: bad.map((c) => ({ row: c.rowLabel, column: c.column.id, diffs: c.diffs })),
+    stats: { cells: m.cells.length, distinctStates: m.cells.reduce((s, c) => s + c.actual.states, 0), seconds: m.seconds },
+  };
+  return `${JSON.stringify(obj, null, 2)}\n`;
+}
+
+const xml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+/** JUnit XML: one testsuite per fix set, one testcase per cell (failure: the verdict changed; error: the check failed). */
+export function renderJunit(v: MatrixView): string {
+  const m = v.matrix;
+  const bad = (c: CellResult) => c.diffs.length > 0 && c.actual.verdict !== 'error' && c.actual.verdict !== 'incomplete';
+  const errored = (c: CellResult) => c.actual.verdict === 'error' || c.actual.verdict === 'incomplete';
+  const secs = (s: number) => s.toFixed(3);
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  out.push(
+    `<testsuites name="gfpcheck verify" tests="${m.cells.length}" failures="${m.cells.filter(bad).length}" errors="${m.cells.filter(errored).length}" time="${secs(m.seconds)}">`,
+  );
+  for (const label of rowsOf(m)) {
+    const cells = m.cells.filter((c) => c.rowLabel === label);
+    const time = cells.reduce((s, c) => s + c.actual.seconds, 0);
+    out.push(`  <testsuite name="${xml(`fix set: ${label}`)}" tests="${cells.length}" failures="${cells.filter(bad).length}" errors="${cells.filter(errored).length}" time="${secs(time)}">`);
+    for (const c of cells) {
+      const a = c.actual;
+      const name = `${c.column.id}: ${c.column.stack} ${c.column.workload}`;
+      const got = `${a.verdict}${a.classes.length ? ` [${a.classes.join(', ')}]` : ''}, ${a.states} distinct states`;
+      const open = `    <testcase classname="${xml(`gfpcheck.verify.${label}`)}" name="${xml(name)}" time="${secs(a.seconds)}"`;
+      if (errored(c)) {
+        out.push(`${open}>`, `      <error message="${xml(`${a.verdict}: ${a.error ?? 'search incomplete'}`)}" type="${xml(a.errorCode ?? a.verdict)}"/>`, '    </testcase>');
+      } else if (bad(c)) {
+        const exp = c.expected ? `${c.expected.verdict}${c.expected.classes?.length ? ` [${c.expected.classes.join(', ')}]` : ''}, ${c.expected.states} distinct states` : 'nothing recorded';
+        out.push(
+          `${open}>`,
+          `      <failure message="${xml(c.diffs.join('; '))}" type="verdict-changed">${xml(`expected (${v.expectations}): ${exp}\ncomputed: ${got}`)}</failure>`,
+          '    </testcase>',
+        );
+      } else {
+        out.push(`${open}>`, `      <system-out>${xml(got)}</system-out>`, '    </testcase>');
+      }
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return `${out.join('\n')}\n`;
+}

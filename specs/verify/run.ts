@@ -1,0 +1,159 @@
+/**
+ * Running the cells of an expectations file: every (fix set, column) is an
+ * exhaustive BFS with the fingerprint store and `allViolations`, so that each
+ * deadlock class that remains is reported with its own shortest trace.
+ *
+ * @module
+ */
+import { check } from '../../checker';
+import type { CheckOptions, CheckResult, Spec } from '../../checker';
+import { StackError } from '../../models';
+import { fixSetLabel, resolveFixes } from '../fixes';
+import { buildFixedStackSpec, COST_WITNESS } from '../fixes/spec';
+import type { CellExpectation, Column, Expectations, Row, Verdict } from './expectations';
+
+/** The search every cell runs with (printed in the matrix header). */
+export const VERIFY_OPTIONS = { strategy: 'bfs', store: { kind: 'fingerprint' }, allViolations: true, symmetry: true } as const satisfies CheckOptions;
+
+/** What the model computed for one cell. */
+export interface CellActual extends CellExpectation {
+  /** Remaining deadlock classes and violated invariants, sorted (empty when none). */
+  readonly classes: readonly string[];
+  /** Longest shortest path (BFS depth). */
+  readonly depth: number;
+  readonly seconds: number;
+  /** Steps of the shortest trace of each remaining class, in `classes` order. */
+  readonly shortest: readonly number[];
+  /** The cost witness's status (every cell computes it). */
+  readonly witness: string;
+  /** The error message, for `error` cells. */
+  readonly error?: string;
+  readonly errorCode?: string;
+}
+
+/** One cell: what was expected, what the model computed, and the differences (empty: it matches). */
+export interface CellResult {
+  readonly row: Row;
+  /** `none`, or the fix names joined with ` + `. */
+  readonly rowLabel: string;
+  readonly column: Column;
+  readonly expected?: CellExpectation;
+  readonly actual: CellActual;
+  readonly diffs: readonly string[];
+  /** The engine's result (traces, explanations), for renderers that want more than the verdict. */
+  readonly result: CheckResult;
+  /** The spec that was checked. */
+  readonly spec: Spec<any>;
+}
+
+export interface MatrixResult {
+  readonly cells: readonly CellResult[];
+  readonly seconds: number;
+}
+
+/** Why the matrix could not be run at all. */
+export type MatrixFailure = { readonly kind: 'usage'; readonly message: string; readonly hint?: string };
+
+const classesText = (c: readonly string[] | undefined): string => (c && c.length ? ` [${c.join(', ')}]` : '');
+
+/** The verdict and remaining classes of a check, for a column of this kind. */
+export function verdictOf(r: CheckResult, kind: Column['kind']): { verdict: Verdict; classes: string[] } {
+  const deadlocks = r.violations.filter((v) => v.kind === 'deadlock').map((v) => v.class ?? 'deadlock');
+  const invariants = r.violations.filter((v) => v.kind === 'invariant').map((v) => `invariant ${v.property}`);
+  const classes = [...[...deadlocks].sort(), ...[...invariants].sort()];
+  if (r.status === 'error') return { verdict: 'error', classes: [] };
+  if (!r.complete) return { verdict: 'incomplete', classes };
+  if (invariants.length) return { verdict: 'violated', classes };
+  if (kind === 'cost' && r.properties.find((p) => p.name === COST_WITNESS)?.status !== 'reached') return { verdict: 'over-restrictive', classes };
+  if (deadlocks.length) return { verdict: 'deadlock', classes };
+  return { verdict: 'holds', classes };
+}
+
+/** The differences between an expected and a computed cell, one phrase each (empty: they agree). */
+export function compareCell(expected: CellExpectation | undefined, actual: CellActual): string[] {
+  if (!expected) return [`no expectation recorded (the model gives ${actual.verdict}${classesText(actual.classes)}, ${actual.states} states)`];
+  const out: string[] = [];
+  const ec = [...(expected.classes ?? [])].sort();
+  const ac = [...actual.classes].sort();
+  if (expected.verdict !== actual.verdict) {
+    out.push(`verdict ${expected.verdict}${classesText(ec)} -> ${actual.verdict}${classesText(ac)}`);
+  } else if (ec.join('\n') !== ac.join('\n')) {
+    const gone = ec.filter((c) => !ac.includes(c));
+    const added = ac.filter((c) => !ec.includes(c));
+    out.push(`classes${gone.length ? ` no longer [${gone.join(', ')}]` : ''}${added.length ? `${gone.length ? ',' : ''} now also [${added.join(', ')}]` : ''}`);
+  }
+  if (expected.states !== actual.states) out.push(`distinct states ${expected.states} -> ${actual.states}`);
+  return out;
+}
+
+/** Runs one cell. Throws StackError/FixError for a bad column or fix (the caller turns them into usage errors). */
+export function runCell(row: Row, column: Column, expected: CellExpectation | undefined, clock: () => number): CellResult {
+  const spec = buildFixedStackSpec({ stack: column.stack, workload: column.workload, params: { ...(column.params ?? {}) }, fixes: row.fixes });
+  const t0 = clock();
+  const result = check(spec, { ...VERIFY_OPTIONS, clock });
+  const seconds = clock() - t0;
+  const { verdict, classes } = verdictOf(result, column.kind);
+  const byClass = new Map(result.violations.map((v) => [v.kind === 'invariant' ? `invariant ${v.property}` : v.class ?? 'deadlock', v.trace.length - 1]));
+  const actual: CellActual = {
+    verdict,
+    classes,
+    states: result.stats.distinctStates,
+    depth: result.stats.depth,
+    seconds,
+    shortest: classes.map((c) => byClass.get(c) ?? 0),
+    witness: result.properties.find((p) => p.name === COST_WITNESS)?.status ?? 'absent',
+    ...(result.error ? { error: result.error.message, errorCode: result.error.code } : {}),
+  };
+  return { row, rowLabel: fixSetLabel(row.fixes), column, ...(expected ? { expected } : {}), actual, diffs: compareCell(expected, actual), result, spec };
+}
+
+/**
+ * Runs every cell of the expectations (rows in order, columns in order).
+ * Unknown fixes, stacks or parameters are usage failures, found before any
+ * search runs. `onCell` is called after each cell (progress).
+ */
+export function runMatrix(
+  e: Expectations,
+  opts: { clock: () => number; columns?: (c: Column) => boolean; onCell?: (c: CellResult) => void },
+): { ok: true; value: MatrixResult } | { ok: false; error: MatrixFailure } {
+  for (const row of e.rows) {
+    const r = resolveFixes(row.fixes);
+    if (!r.ok) return { ok: false, error: { kind: 'usage', message: `expectations: ${r.error}`, hint: 'docs/fixes.md describes each fix' } };
+  }
+  const columns = e.columns.filter(opts.columns ?? (() => true));
+  for (const column of columns) {
+    try {
+      buildFixedStackSpec({ stack: column.stack, workload: column.workload, params: { ...(column.params ?? {}) } });
+    } catch (err) {
+      if (err instanceof StackError) {
+        return { ok: false, error: { kind: 'usage', message: `expectations: column "${column.id}": ${err.message}`, hint: "'gfpcheck list stacks|layers|params' show what exists" } };
+      }
+      throw err;
+    }
+  }
+  const t0 = opts.clock();
+  const cells: CellResult[] = [];
+  for (const row of e.rows) {
+    for (const column of columns) {
+      const cell = runCell(row, column, row.cells[column.id], opts.clock);
+      cells.push(cell);
+      opts.onCell?.(cell);
+    }
+  }
+  return { ok: true, value: { cells, seconds: opts.clock() - t0 } };
+}
+
+/** The expectations the model computed (same columns and rows, cells replaced): what `verify --update` writes. */
+export function computedExpectations(e: Expectations, m: MatrixResult): Expectations {
+  return {
+    ...e,
+    rows: e.rows.map((row) => {
+      const label = fixSetLabel(row.fixes);
+      const cells: Record<string, CellExpectation> = { ...row.cells };
+      for (const c of m.cells.filter((x) => x.rowLabel === label)) {
+        cells[c.column.id] = { verdict: c.actual.verdict, ...(c.actual.classes.length ? { classes: c.actual.classes } : {}), states: c.actual.states };
+      }
+      return { ...row, cells };
+    }),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Runs `gfpcheck verify` in-process as a plain function (validate, then run)
+ * with in-memory output, on a temporary copy of the expectations file.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { createMemoryIo, MemoryIo, resolveCliConfig } from '../../checker/cli';
+import { gfpcheckConfig } from '../../specs/cli';
+import { verifyCommand } from '../../specs/verify/command';
+import type { Expectations } from '../../specs/verify/expectations';
+
+export const REPO = path.resolve(__dirname, '..', '..');
+export const VERDICTS = path.join(REPO, 'specs', 'verdicts.json');
+
+export const realExpectations = (): Expectations => JSON.parse(fs.readFileSync(VERDICTS, 'utf8')) as Expectations;
+
+/** The real expectations restricted to some rows (fix-set labels) and columns (ids), for fast tests. */
+export function subset(rows: string[], columns: string[], e: Expectations = realExpectations()): Expectations {
+  return {
+    ...e,
+    columns: e.columns.filter((c) => columns.includes(c.id)),
+    rows: e.rows
+      .filter((r) => rows.includes(r.fixes.length ? r.fixes.join(' + ') : 'none'))
+      .map((r) => ({ ...r, cells: Object.fromEntries(Object.entries(r.cells).filter(([id]) => columns.includes(id))) })),
+  };
+}
+
+/** Writes a temporary expectations file and returns its path. */
+export function tempExpectations(e: Expectations | string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gfpcheck-verify-'));
+  const file = path.join(dir, 'verdicts.json');
+  fs.writeFileSync(file, typeof e === 'string' ? e : JSON.stringify(e, null, 2));
+  return file;
+}
+
+export interface Run {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+  readonly io: MemoryIo;
+}
+
+/** `gfpcheck verify ...argv` as a function call. */
+export async function verify(argv: Record<string, unknown>): Promise<Run> {
+  const cfg = resolveCliConfig(gfpcheckConfig());
+  const cmd = verifyCommand(cfg);
+  const io = createMemoryIo({ cwd: REPO });
+  const o = cmd.validate(argv);
+  if (!o.ok) throw new Error(`invalid argv: ${JSON.stringify(o.error)}`);
+  const code = await cmd.run(o.value, { io, config: cfg });
+  return { code, out: io.out, err: io.err, io };
+}
