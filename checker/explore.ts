@@ -92,7 +92,8 @@ function toMcError(e: unknown): McError {
   return { code: 'MC501', message: `internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}` };
 }
 
-function errorResult(spec: AnySpec, error: McError, store: string): CheckResult {
+/** The result of a check that could not run (spec or option error). */
+export function errorResult(spec: { readonly name: string; readonly params?: Readonly<Record<string, unknown>> }, error: McError, store: string): CheckResult {
   return {
     spec: spec.name,
     params: spec.params ?? {},

@@ -10,8 +10,8 @@
  * @module
  */
 import type { Options } from 'yargs';
-import { check } from '../../explore';
-import type { CheckOptions, CheckResult, Progress, StoreOption } from '../../result';
+import { check, errorResult } from '../../explore';
+import type { CheckOptions, Progress, StoreOption } from '../../result';
 import { buildReport, Report, ReportOptions } from '../../report/report';
 import { findRenderer } from '../../report/renderer';
 import { formatProgress } from '../../report/progress';
@@ -213,29 +213,7 @@ export function reportOptions(s: SearchOptions): ReportOptions {
 
 /** A report for a spec that could not even be built (so that `--format json` still prints JSON). */
 export function errorReport(name: string, params: Consts, failure: Failure & { kind: 'spec' }, version: string, search: SearchOptions): Report {
-  const result: CheckResult = {
-    spec: name,
-    params,
-    status: 'error',
-    complete: false,
-    stats: {
-      distinctStates: 0,
-      statesGenerated: 0,
-      depth: 0,
-      seconds: 0,
-      statesPerSecond: 0,
-      store: storeText(search.store),
-      omissionProbability: 0,
-      bytesPerState: 0,
-      symmetry: 'off',
-      stateWords: 0,
-      queue: 0,
-      coverage: {},
-    },
-    properties: [],
-    violations: [],
-    error: failure.error,
-  };
+  const result = errorResult({ name, params }, failure.error, storeText(search.store));
   return buildReport(result, { version, options: reportOptions(search) });
 }
 
