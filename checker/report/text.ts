@@ -158,6 +158,12 @@ export function renderText(r: Report): string {
       out.push(`WARNING: witness "${p.name}" was NOT reached: the behaviour it stands for never happens in this model, so the properties above may hold vacuously.`);
     }
   }
+  // Vacuity, as TLC's -coverage and SPIN's "unreached" list: an action that
+  // never fired in a complete search is dead code in the model.
+  if (r.complete && r.stats.coverage) {
+    const dead = Object.entries(r.stats.coverage).filter(([, n]) => n === 0).map(([a]) => a);
+    if (dead.length > 0) out.push(`WARNING: ${dead.length === 1 ? 'action' : 'actions'} never enabled in any reachable state: ${dead.join(', ')}.`);
+  }
   const s = r.stats;
   out.push(...storeLines(r));
   out.push(
