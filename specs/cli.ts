@@ -5,8 +5,12 @@
  * - the reference models (specs/reference) by name: `gfpcheck check diehard`;
  * - the kernel model (models/) through `--stack <layers>`, `--workload
  *   write|read` and `--param key=value`, and `gfpcheck list stacks|layers|params`;
- * - `gfpcheck main`: the main job, the 2019 report's stack checked on the
- *   v5.2 model, with the verdict it is expected to give.
+ * - `--fix <name>` (repeatable) with `--stack`: a proposed fix (specs/fixes);
+ * - `gfpcheck verify`: the verdict matrix and CI gate (specs/verify);
+ * - `--format mail`: counterexamples for mailing-list replies (specs/report/mail.ts);
+ * - `gfpcheck main`: the main job, the verdict matrix of the 2019 report's
+ *   stack under every fix, then the unfixed stack checked on the v5.2 model,
+ *   with the verdict it is expected to give.
  *
  * models/ is loaded lazily, so that a broken or half-written kernel model
  * only breaks the commands that use it (with error MC101), never the
@@ -40,9 +44,14 @@ import {
   single,
   ExitCode,
   CheckCommandOptions,
+  printFailure,
 } from '../checker/cli';
 import type { Report } from '../checker/report';
+import { defaultRenderers } from '../checker/report';
 import { referenceSpecs } from './reference';
+import { mailRenderer } from './report/mail';
+import { verifyCommand } from './verify/command';
+import { mainMatrix } from './verify/main';
 
 type Models = typeof import('../models');
 
@@ -101,6 +110,8 @@ export interface StackRequest {
   readonly stack: string;
   readonly workload: 'write' | 'read';
   readonly params: Readonly<Record<string, string>>;
+  /** Proposed fixes to apply (specs/fixes), in order; absent: none. */
+  readonly fixes?: readonly string[];
 }
 
 const STACK_HINT = "'gfpcheck list stacks', 'gfpcheck list layers' and 'gfpcheck list params' show what exists";
@@ -113,6 +124,7 @@ export const stackSelector: SpecSelector<StackRequest> = {
     stack: { type: 'string', requiresArg: true, describe: 'Check the kernel model of this stack: layers top to bottom, e.g. xfs/dm-zoned/tcmu/ext4/ssd, or a named stack' },
     workload: { choices: ['write', 'read'], requiresArg: true, describe: 'With --stack: what the application tasks do (default write)' },
     param: { type: 'string', requiresArg: true, describe: "With --stack: a model parameter, key=value (repeat; see 'gfpcheck list params')" },
+    fix: { type: 'string', requiresArg: true, describe: 'With --stack: apply a proposed fix, e.g. io-flusher (repeat to combine; see docs/fixes.md)' },
   },
   validate(argv) {
     const stack = single('stack', argv.stack);
@@ -124,15 +136,25 @@ export const stackSelector: SpecSelector<StackRequest> = {
     if (w !== 'write' && w !== 'read') return err(usage(`invalid value '${w}' for --workload`, 'choices: write, read'));
     const params = parseKeyValues('param', argv.param);
     if (!params.ok) return params;
-    return ok({ stack: stack.value, workload: w, params: params.value });
+    const fixes: string[] = argv.fix === undefined ? [] : (Array.isArray(argv.fix) ? argv.fix : [argv.fix]).map(String);
+    return ok({ stack: stack.value, workload: w, params: params.value, ...(fixes.length ? { fixes } : {}) });
   },
   resolve(req) {
     const models = loadModels();
     if (!models.ok) return models;
-    const { buildStackSpec, StackError } = models.value;
+    const { StackError } = models.value;
     try {
-      const spec = buildStackSpec({ stack: req.stack, workload: req.workload, params: { ...req.params } });
-      return ok({ spec, source: `stack ${req.stack} (${req.workload} workload)` });
+      // specs/fixes loads models/ too, so it is loaded here, lazily
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const { buildFixedStackSpec, FixError } = require('./fixes/spec') as typeof import('./fixes/spec');
+      try {
+        const fixes = req.fixes ?? [];
+        const spec = buildFixedStackSpec({ stack: req.stack, workload: req.workload, params: { ...req.params }, fixes });
+        return ok({ spec, source: `stack ${req.stack} (${req.workload} workload${fixes.length ? `, fix ${fixes.join(' + ')}` : ''})` });
+      } catch (e) {
+        if (e instanceof FixError) return err(usage(e.message, 'docs/fixes.md describes each fix'));
+        throw e;
+      }
     } catch (e) {
       if (e instanceof StackError) return err(usage(e.message, STACK_HINT));
       return err({ kind: 'spec', error: { code: 'MC101', message: `the stack model could not be built: ${firstLine(e)}` } });
@@ -177,19 +199,23 @@ export function mainCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandO
     command: 'main',
     describe: `The main job: check the 2019 report's stack (${REPORT_2019_STACK}, write workload) and print the verdict and the trace`,
     options: { ...searchOptions(), ...outputOptions(cfg) },
-    validate: (argv) => validateCheckArgv({ ...argv, spec: undefined, const: undefined, stack: REPORT_2019_STACK, workload: 'write', param: undefined }, cfg),
+    validate: (argv) =>
+      validateCheckArgv({ ...argv, spec: undefined, const: undefined, stack: REPORT_2019_STACK, workload: 'write', param: undefined, fix: undefined, 'all-violations': argv['all-violations'] ?? true }, cfg),
     run: (o, ctx) => {
-      const text = o.output.format === 'text' && o.output.out === undefined;
+      const text = (o.output.format === 'text' || o.output.format === 'mail') && o.output.out === undefined;
       const say = (s: string): void => (text ? ctx.io.stdout(`${s}\n`) : o.output.quiet ? undefined : ctx.io.stderr(`${s}\n`));
       say(
-        `gfpcheck main: the stack of the 2019 report, ${REPORT_2019_STACK}, with a write workload, on the v5.2 kernel model with no fix applied.\n` +
-          'The proposed fixes are not modelled yet; until they are, main checks this one configuration.\n',
+        `gfpcheck main: the stack of the 2019 report, ${REPORT_2019_STACK}, under every proposed fix (the verdict matrix),\n` +
+          'then with a write workload on the v5.2 kernel model with no fix applied.\n',
       );
+      const matrix = mainMatrix(ctx.io);
+      if (!matrix.ok) return printFailure(matrix.error, ctx.io);
+      say(matrix.value.text);
       const { code, report } = executeCheck(o, ctx);
       if (!report || report.result === 'error' || report.result === 'incomplete' || (code !== ExitCode.deadlock && code !== ExitCode.invariant && code !== ExitCode.ok)) return code;
       const v = mainVerdict(report);
       say(v.text);
-      return v.expected ? ExitCode.ok : ExitCode.verdictMismatch;
+      return v.expected && matrix.value.matches ? ExitCode.ok : ExitCode.verdictMismatch;
     },
   };
 }
@@ -201,7 +227,8 @@ export function gfpcheckConfig(): CliConfig {
     providers: [referenceProvider],
     selectors: [stackSelector],
     listSections: stackSections,
-    commands: [mainCommand],
+    commands: [mainCommand, verifyCommand],
+    renderers: [...defaultRenderers, mailRenderer],
   };
 }
 

@@ -12,7 +12,8 @@
  *   `loopBackingClear` are unions of cleared bits (with the v5.2 bits);
  * - `allocSites`: per site, the later fix's mask wins;
  * - `bioCarriesScope`: on if any fix turns it on;
- * - `xfsInodeReclaim` and any other scalar: the later fix wins.
+ * - `xfsInodeReclaim` and any other scalar: the later fix wins;
+ * - any other record field: merged key by key, the later fix winning.
  *
  * Unions start from the v5.2 value because `resolveConfig` replaces a role's
  * flag list (or a filesystem's mapping bits) rather than merging it.
@@ -77,6 +78,9 @@ const union = <T>(...lists: (readonly T[] | undefined)[]): T[] => {
   return out;
 };
 
+const HANDLED = new Set<string>(['scopes', 'taskFlags', 'mappingClear', 'lowerFsMappingClear', 'loopBackingClear', 'allocSites', 'bioCarriesScope']);
+const isPlainRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
 /** Merges the deltas of several fixes into one (see the module comment for the rules). */
 export function composeFixes(fixes: readonly Fix[]): Partial<KernelConfig> {
   const d = defaultKernelConfig;
@@ -103,6 +107,13 @@ export function composeFixes(fixes: readonly Fix[]): Partial<KernelConfig> {
     if (delta.loopBackingClear) next.loopBackingClear = union(d.loopBackingClear, out.loopBackingClear, delta.loopBackingClear);
     if (delta.allocSites) next.allocSites = { ...(out.allocSites ?? {}), ...delta.allocSites };
     if (delta.bioCarriesScope !== undefined) next.bioCarriesScope = (out.bioCarriesScope ?? false) || delta.bioCarriesScope;
+    // any other record field (e.g. a later model's allocation-mask table): per key, the later fix wins
+    for (const key of Object.keys(delta) as (keyof FixDelta)[]) {
+      if (HANDLED.has(key)) continue;
+      const v = delta[key] as unknown;
+      const prev = out[key] as unknown;
+      if (isPlainRecord(v) && isPlainRecord(prev)) (next as Record<string, unknown>)[key] = { ...prev, ...v };
+    }
     out = next;
   }
   // record fields are partial: resolveConfig merges them key by key into the v5.2 defaults

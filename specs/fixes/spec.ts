@@ -14,9 +14,9 @@ import type { Spec, Witness } from '../../checker';
 import { composeStack, parseGfp, PF_BITS } from '../../models';
 import type { StackOptions } from '../../models';
 import { composeFixes, fixSetLabel, resolveFixes } from './index';
+import { COST_WITNESS } from './types';
 
-/** The cost witness's name, as it appears in reports and in specs/verdicts.json. */
-export const COST_WITNESS = 'app-reclaim-enters-super_cache_scan-with-__GFP_FS';
+export { COST_WITNESS };
 
 const GFP_FS = parseGfp('__GFP_FS');
 const GFP_DIRECT_RECLAIM = parseGfp('__GFP_DIRECT_RECLAIM');

@@ -17,11 +17,20 @@ import type { KernelConfig } from '../../models';
  * (only the filesystems, roles and allocation sites a fix touches):
  * `resolveConfig` merges record fields key by key.
  */
-export type FixDelta = Omit<Partial<KernelConfig>, 'mappingClear' | 'taskFlags' | 'allocSites'> & {
-  readonly mappingClear?: Partial<KernelConfig['mappingClear']>;
-  readonly taskFlags?: KernelConfig['taskFlags'];
-  readonly allocSites?: Partial<KernelConfig['allocSites']>;
+export type FixDelta = {
+  readonly [K in keyof KernelConfig]?: KernelConfig[K] extends readonly unknown[]
+    ? KernelConfig[K]
+    : KernelConfig[K] extends object
+      ? Partial<KernelConfig[K]>
+      : KernelConfig[K];
 };
+
+/**
+ * The name of the cost witness (see specs/fixes/spec.ts): Andreas Dilger's
+ * objection as a reachability property. Here, not in spec.ts, so that
+ * renderers can name it without loading the kernel model.
+ */
+export const COST_WITNESS = 'app-reclaim-enters-super_cache_scan-with-__GFP_FS';
 
 /** A proposed fix from the 2019 thread (or a related kernel change), as a KernelConfig delta. */
 export interface Fix {

@@ -25,7 +25,23 @@ import type { Argv, CliContext, CliIo, CommandModule, Failure, ResolvedCliConfig
 import type { Column, Expectations } from './expectations';
 import { formatExpectations, parseExpectations } from './expectations';
 import { renderJson, renderJunit, renderMarkdown, renderText, MatrixView, mismatches, rowsOf } from './render';
-import { computedExpectations, MatrixResult, runMatrix } from './run';
+import type { MatrixResult } from './run';
+
+type RunModule = typeof import('./run');
+
+/**
+ * Loads run.ts (and with it the kernel model and the fixes) on first use, so
+ * that a broken or half-written model only breaks the commands that need it
+ * (error MC101), as specs/cli.ts does for `--stack`.
+ */
+export function loadRunner(): Result<Failure, RunModule> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return ok(require('./run') as RunModule);
+  } catch (e) {
+    return err({ kind: 'spec', error: { code: 'MC101', message: `the kernel model or the fixes could not be loaded: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` } });
+  }
+}
 
 /** The expectations file in this repository. */
 export const DEFAULT_EXPECTATIONS = path.join(__dirname, '..', 'verdicts.json');
@@ -104,10 +120,12 @@ export function computeMatrix(
   io: CliIo,
   opts: { quiet: boolean; columns?: (c: Column) => boolean },
 ): Result<Failure, MatrixResult> {
+  const runner = loadRunner();
+  if (!runner.ok) return runner;
   const rows = expectations.rows.length;
   let done = 0;
   let seen = '';
-  const r = runMatrix(expectations, {
+  const r = runner.value.runMatrix(expectations, {
     clock: () => io.clock(),
     ...(opts.columns ? { columns: opts.columns } : {}),
     onCell: (c) => {
@@ -152,7 +170,9 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   const code = exitCodeForMatrix(matrix);
   if (o.update && code === ExitCode.verdictMismatch) {
     const changed = mismatches(matrix).length;
-    const f = write(io, loaded.value.abs, formatExpectations(computedExpectations(expectations, matrix)), `${changed} updated cell${changed === 1 ? '' : 's'} (${rowsOf(matrix).length} fix sets)`, false, shown);
+    const runner = loadRunner();
+    if (!runner.ok) return printFailure(runner.error, io);
+    const f = write(io, loaded.value.abs, formatExpectations(runner.value.computedExpectations(expectations, matrix)), `${changed} updated cell${changed === 1 ? '' : 's'} (${rowsOf(matrix).length} fix sets)`, false, shown);
     if (f) return printFailure(f, io);
     return ExitCode.ok;
   }

@@ -11,10 +11,10 @@
  *
  * @module
  */
-import { COST_WITNESS } from '../fixes/spec';
+import { COST_WITNESS } from '../fixes/types';
 import type { Column } from './expectations';
+import { VERIFY_OPTIONS } from './options';
 import type { CellResult, MatrixResult } from './run';
-import { VERIFY_OPTIONS } from './run';
 
 /** What a verify run is rendered with. */
 export interface MatrixView {
@@ -91,7 +91,7 @@ export function matrixTable(m: MatrixResult): string[] {
   const rows = rowsOf(m);
   const grid: string[][] = [['fix set', ...cols.map((c) => c.id)]];
   for (const r of rows) grid.push([r, ...cols.map((col) => { const c = m.cells.find((x) => x.rowLabel === r && x.column === col); return c ? cellText(c, labels) : '-'; })]);
-  const out = ['Columns:', ...table(cols.map((c) => [`  ${c.id}`, `${c.stack}, ${c.workload}`, c.kind === 'cost' ? 'cost witness' : (c.description ?? '')])), '', ...table(grid), ''];
+  const out = ['Columns:', ...table(cols.map((c) => [`  ${c.id}`, `${c.stack}, ${c.workload}`, c.kind === 'cost' ? `cost witness${c.description ? `: ${c.description}` : ''}` : (c.description ?? '')])), '', ...table(grid), ''];
   if (labels.size) out.push('Deadlock classes (role@wait point, for each task in the wait-for cycle):', ...[...labels].map(([k, l]) => `  ${l}  ${k}`), '');
   out.push('(n) = distinct states of the exhaustive search; * = differs from the expectations.', costLine());
   return out;

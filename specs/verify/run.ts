@@ -6,14 +6,14 @@
  * @module
  */
 import { check } from '../../checker';
-import type { CheckOptions, CheckResult, Spec } from '../../checker';
+import type { CheckResult, Spec } from '../../checker';
 import { StackError } from '../../models';
 import { fixSetLabel, resolveFixes } from '../fixes';
 import { buildFixedStackSpec, COST_WITNESS } from '../fixes/spec';
 import type { CellExpectation, Column, Expectations, Row, Verdict } from './expectations';
+import { VERIFY_OPTIONS } from './options';
 
-/** The search every cell runs with (printed in the matrix header). */
-export const VERIFY_OPTIONS = { strategy: 'bfs', store: { kind: 'fingerprint' }, allViolations: true, symmetry: true } as const satisfies CheckOptions;
+export { VERIFY_OPTIONS };
 
 /** What the model computed for one cell. */
 export interface CellActual extends CellExpectation {

@@ -1,0 +1,34 @@
+/**
+ * The matrix part of `gfpcheck main` (what `npm start` prints first): the
+ * columns of specs/verdicts.json on the 2019 report's stack, plus the cost
+ * witness, for the baseline and every fix set, computed by exhaustive search
+ * and compared with the expectations.
+ *
+ * @module
+ */
+import type { CliIo, Failure, Result } from '../../checker/cli';
+import { ok } from '../../checker/cli';
+import { computeMatrix, loadExpectations } from './command';
+import { matrixTable, mismatches, mismatchLines, searchLine } from './render';
+
+/** The stack of the 2019 report. */
+export const MAIN_STACK = 'xfs/dm-zoned/tcmu/ext4/ssd';
+
+/** The matrix text for `main`, and whether every cell matched its expectation. */
+export function mainMatrix(io: CliIo): Result<Failure, { text: string; matches: boolean; seconds: number }> {
+  const loaded = loadExpectations(undefined, io);
+  if (!loaded.ok) return loaded;
+  const computed = computeMatrix(loaded.value.expectations, io, { quiet: true, columns: (c) => c.stack === MAIN_STACK || c.kind === 'cost' });
+  if (!computed.ok) return computed;
+  const m = computed.value;
+  const bad = mismatches(m).length > 0 || m.cells.some((c) => c.actual.verdict === 'error' || c.actual.verdict === 'incomplete');
+  const lines = [
+    `Verdict matrix: the 2019 stack under each proposed fix (rows), and the cost of each fix on an unstacked ext4 (${m.cells.length} checks, ${m.seconds.toFixed(1)}s; 'gfpcheck verify' runs every column of ${loaded.value.shown}).`,
+    searchLine(),
+    '',
+    ...matrixTable(m),
+    '',
+    ...mismatchLines(m, loaded.value.shown),
+  ];
+  return ok({ text: `${lines.join('\n')}\n`, matches: !bad, seconds: m.seconds });
+}
