@@ -18,9 +18,9 @@ export const bioCarriesNofs: Fix = {
   proposedBy: 'Andreas Dilger',
   where: 'reply of 2019-07-29; Damien Le Moal, 2019-07-30: "there is no BIO to work with here"',
   mechanism:
-    'block layer: submit_bio() records the submitter\'s PF_MEMALLOC_NOFS/NOIO in the bio; a worker that processes the bio (loop worker) enters ' +
+    'block layer: submit_bio() records the submitter\'s PF_MEMALLOC, PF_MEMALLOC_NOFS and PF_MEMALLOC_NOIO in the bio; a worker that processes the bio (loop worker) enters ' +
     'that scope with memalloc_*_save() while serving it; a SCSI command in the tcmu ring carries no task state (kernel-semantics.md §2.7, §8.1, §12.4)',
   modelNote:
-    "the model carries PF_MEMALLOC_NOFS/NOIO, not PF_MEMALLOC (Req.scope); the scope stops at tcm_loop_submission_work (the ring) and is entered by the loop worker",
+    "the model carries the submitter's PF_MEMALLOC, PF_MEMALLOC_NOFS and PF_MEMALLOC_NOIO (Req.scope); the scope stops at tcm_loop_submission_work (the ring carries no task state) and is entered by the loop worker while it serves the bio",
   delta: { bioCarriesScope: true },
 };

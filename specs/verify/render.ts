@@ -25,6 +25,7 @@ export interface MatrixView {
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
+const plural = (n: number, one: string): string => `${count(n)} ${one}${n === 1 ? '' : 's'}`;
 
 /** The columns that were run, in order. */
 export function columnsOf(m: MatrixResult): Column[] {
@@ -60,9 +61,10 @@ export const cellName = (c: CellResult): string => `${c.rowLabel} x ${c.column.i
 /** One line per differing cell. */
 export function mismatchLines(m: MatrixResult, expectations: string): string[] {
   const bad = mismatches(m);
-  if (bad.length === 0) return [`All ${m.cells.length} cells match ${expectations}.`];
+  const n = m.cells.length;
+  if (bad.length === 0) return [n === 1 ? `The 1 cell matches ${expectations}.` : `All ${n} cells match ${expectations}.`];
   return [
-    `${bad.length} of ${m.cells.length} cells differ from ${expectations}:`,
+    `${bad.length} of ${n} cell${n === 1 ? '' : 's'} ${bad.length === 1 ? 'differs' : 'differ'} from ${expectations}:`,
     ...bad.map((c) => `  ${cellName(c)}: ${c.diffs.join('; ')}`),
     `If the model changed on purpose, check each new verdict against the kernel and the thread, explain it in docs/fixes.md, and update the file (gfpcheck verify --update).`,
   ];
@@ -104,7 +106,7 @@ export function renderText(v: MatrixView, opts: { quiet: boolean }): string {
   const finished = `Finished in ${m.seconds.toFixed(1)}s (${m.cells.length} checks, ${count(total)} distinct states in all).`;
   if (opts.quiet) return `${[...mismatchLines(m, v.expectations), finished].join('\n')}\n`;
   const out = [
-    `gfpcheck verify: ${rowsOf(m).length} fix sets x ${columnsOf(m).length} columns, expectations ${v.expectations}`,
+    `gfpcheck verify: ${plural(rowsOf(m).length, 'fix set')} x ${plural(columnsOf(m).length, 'column')}, expectations ${v.expectations}`,
     searchLine(),
     '',
     ...matrixTable(m),
@@ -138,7 +140,12 @@ export function renderMarkdown(v: MatrixView): string {
     });
     out.push(`| \`${mdEscape(r)}\` | ${cells.join(' | ')} |`);
   }
-  out.push('', mdEscape(costLine()), '', ...mismatchLines(m, v.expectations).map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : l)));
+  out.push(
+    '',
+    `Cost column: holds = an application task can still enter \`super_cache_scan\` with \`__GFP_FS\` (witness \`${COST_WITNESS}\`); over-restrictive = it no longer can.`,
+    '',
+    ...mismatchLines(m, v.expectations).map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : l)),
+  );
   return `${out.join('\n')}\n`;
 }
 

@@ -27,7 +27,7 @@ describe('bin/gfpcheck verify', () => {
     const changed = run(['verify', '--expect', bad, '--quiet', '--junit', `${bad}.xml`]);
     // Assert
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toContain(`All 1 cells match ${good}.`);
+    expect(ok.stdout).toContain(`The 1 cell matches ${good}.`);
     expect(changed.status).toBe(1);
     expect(changed.stdout).toContain('io-flusher x 2019-write (xfs/dm-zoned/tcmu/ext4/ssd, write): verdict deadlock [tcmu-runner@xfs_buf_iowait] -> holds; distinct states 21 -> 79');
     expect(fs.readFileSync(`${bad}.xml`, 'utf8')).toContain('<failure message="verdict deadlock [tcmu-runner@xfs_buf_iowait] -&gt; holds; distinct states 21 -&gt; 79"');

@@ -74,7 +74,7 @@ describe('gfpcheck verify', () => {
     const r = await verify({ expect: file });
     // Assert
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`1 of 6 cells differ from ${file}:`);
+    expect(r.out).toContain(`1 of 6 cells differs from ${file}:`);
     expect(r.out).toContain(
       'io-flusher x 2019-write (xfs/dm-zoned/tcmu/ext4/ssd, write): verdict deadlock [tcmu-runner@xfs_buf_iowait] -> holds; distinct states 21 -> 79',
     );

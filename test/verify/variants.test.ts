@@ -1,0 +1,57 @@
+/**
+ * Claims docs/fixes.md makes about variants that are not rows of the matrix,
+ * each checked by exhaustive search: the big hammer without its oracle, the
+ * cost witness on XFS, and the fixes that leave the 2019 deadlock exactly as
+ * it was.
+ */
+import { check } from '../../checker';
+import { composeStack } from '../../models';
+import { buildFixedStackSpec, COST_WITNESS, costWitness } from '../../specs/fixes/spec';
+import { VERIFY_OPTIONS } from '../../specs/verify/options';
+
+jest.setTimeout(60_000);
+
+const witness = (r: ReturnType<typeof check>) => r.properties.find((p) => p.name === COST_WITNESS)?.status;
+
+describe('lower-fs-io-nofs without the lower-filesystem oracle', () => {
+  // the same NOFS scopes on every read/write, top filesystem included
+  const scopes = (['vfs_write', 'vfs_read', 'vfs_iter_write', 'vfs_iter_read'] as const).map((frame) => ({ frame, scope: 'NOFS' as const }));
+  const run = (stack: string) => {
+    const { kernel, spec } = composeStack({ stack, workload: 'write', config: { scopes } });
+    return check({ ...spec, witnesses: [...(spec.witnesses ?? []), costWitness(kernel)] }, VERIFY_OPTIONS);
+  };
+
+  it('should be over-restrictive: an application on an unstacked ext4 can no longer reclaim with __GFP_FS', () => {
+    const r = run('ext4/ssd');
+    expect(r.complete).toBe(true);
+    expect(r.stats.distinctStates).toBe(18);
+    expect(witness(r)).toBe('unreached');
+  });
+
+  it('should still remove the 2019 deadlock', () => {
+    const r = run('xfs/dm-zoned/tcmu/ext4/ssd');
+    expect(r.status).toBe('holds');
+    expect(r.stats.distinctStates).toBe(79);
+  });
+});
+
+describe('the cost witness on xfs/ssd', () => {
+  it('should be unreached even with no fix (XFS page-cache allocations are NOFS), so xfs/ssd is no cost column', () => {
+    const r = check(buildFixedStackSpec({ stack: 'xfs/ssd' }), VERIFY_OPTIONS);
+    expect(r.stats.distinctStates).toBe(18);
+    expect(witness(r)).toBe('unreached');
+  });
+});
+
+describe('fixes that leave the 2019 deadlock as it was', () => {
+  const actions = (fixes: string[], params: Record<string, string> = {}) =>
+    check(buildFixedStackSpec({ stack: 'xfs/dm-zoned/tcmu/ext4/ssd', params, fixes }), VERIFY_OPTIONS).violations.map((v) => [
+      v.class,
+      v.trace.map((s) => `${s.action}(${String(s.params)})`),
+    ]);
+
+  it.each(['dmzoned-nofs-scope', 'bio-carries-nofs', 'tcmu-gfp-noio', 'loop-worker-noio'])('%s: the same classes with step-for-step the same shortest traces', (fix) => {
+    expect(actions([fix])).toEqual(actions([]));
+    expect(actions([fix], { kswapd: '1' })).toEqual(actions([], { kswapd: '1' }));
+  });
+});
