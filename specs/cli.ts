@@ -6,6 +6,8 @@
  * - the kernel model (models/) through `--stack <layers>`, `--workload
  *   write|read` and `--param key=value`, and `gfpcheck list stacks|layers|params`;
  * - `--fix <name>` (repeatable) with `--stack`: a proposed fix (specs/fixes);
+ * - `--kernel 5.2|5.10|6.14` with `--stack`: a kernel profile (specs/profiles.ts),
+ *   the merged changes of that kernel as the baseline, fixes on top;
  * - `gfpcheck verify`: the verdict matrix and CI gate (specs/verify);
  * - `--format mail`: counterexamples for mailing-list replies (specs/report/mail.ts);
  * - `gfpcheck main`: the main job, the verdict matrix of the 2019 report's
@@ -112,6 +114,8 @@ export interface StackRequest {
   readonly params: Readonly<Record<string, string>>;
   /** Proposed fixes to apply (specs/fixes), in order; absent: none. */
   readonly fixes?: readonly string[];
+  /** Kernel profile (specs/profiles.ts); absent: 5.2. */
+  readonly kernel?: string;
 }
 
 const STACK_HINT = "'gfpcheck list stacks', 'gfpcheck list layers' and 'gfpcheck list params' show what exists";
@@ -125,6 +129,7 @@ export const stackSelector: SpecSelector<StackRequest> = {
     workload: { choices: ['write', 'read'], requiresArg: true, describe: 'With --stack: what the application tasks do (default write)' },
     param: { type: 'string', requiresArg: true, describe: "With --stack: a model parameter, key=value (repeat; see 'gfpcheck list params')" },
     fix: { type: 'string', requiresArg: true, describe: 'With --stack: apply a proposed fix, e.g. io-flusher (repeat to combine; see docs/fixes.md)' },
+    kernel: { type: 'string', requiresArg: true, describe: 'With --stack: kernel profile whose merged changes are the baseline: 5.2 (default), 5.10 or 6.14; fixes apply on top' },
   },
   validate(argv) {
     const stack = single('stack', argv.stack);
@@ -137,7 +142,10 @@ export const stackSelector: SpecSelector<StackRequest> = {
     const params = parseKeyValues('param', argv.param);
     if (!params.ok) return params;
     const fixes: string[] = argv.fix === undefined ? [] : (Array.isArray(argv.fix) ? argv.fix : [argv.fix]).map(String);
-    return ok({ stack: stack.value, workload: w, params: params.value, ...(fixes.length ? { fixes } : {}) });
+    const kernel = single('kernel', argv.kernel);
+    if (!kernel.ok) return kernel;
+    if (kernel.value === '') return err(usage('--kernel needs a profile, e.g. --kernel 5.10', 'known profiles: 5.2, 5.10, 6.14 (docs/fixes.md, "Kernel profiles")'));
+    return ok({ stack: stack.value, workload: w, params: params.value, ...(fixes.length ? { fixes } : {}), ...(kernel.value !== undefined ? { kernel: String(kernel.value) } : {}) });
   },
   resolve(req) {
     const models = loadModels();
@@ -146,12 +154,14 @@ export const stackSelector: SpecSelector<StackRequest> = {
     try {
       // specs/fixes loads models/ too, so it is loaded here, lazily
       // eslint-disable-next-line @typescript-eslint/no-var-requires
-      const { buildFixedStackSpec, FixError } = require('./fixes/spec') as typeof import('./fixes/spec');
+      const { buildFixedStackSpec, FixError, ProfileError } = require('./fixes/spec') as typeof import('./fixes/spec');
       try {
         const fixes = req.fixes ?? [];
-        const spec = buildFixedStackSpec({ stack: req.stack, workload: req.workload, params: { ...req.params }, fixes });
-        return ok({ spec, source: `stack ${req.stack} (${req.workload} workload${fixes.length ? `, fix ${fixes.join(' + ')}` : ''})` });
+        const spec = buildFixedStackSpec({ stack: req.stack, workload: req.workload, params: { ...req.params }, fixes, ...(req.kernel !== undefined ? { kernel: req.kernel } : {}) });
+        const kernel = req.kernel !== undefined ? `, kernel ${req.kernel}` : '';
+        return ok({ spec, source: `stack ${req.stack} (${req.workload} workload${kernel}${fixes.length ? `, fix ${fixes.join(' + ')}` : ''})` });
       } catch (e) {
+        if (e instanceof ProfileError) return err(usage(e.message, 'docs/fixes.md, "Kernel profiles", says what each profile contains'));
         if (e instanceof FixError) return err(usage(e.message, 'docs/fixes.md describes each fix'));
         throw e;
       }
@@ -200,12 +210,12 @@ export function mainCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandO
     describe: `The main job: check the 2019 report's stack (${REPORT_2019_STACK}, write workload) and print the verdict and the trace`,
     options: { ...searchOptions(), ...outputOptions(cfg) },
     validate: (argv) =>
-      validateCheckArgv({ ...argv, spec: undefined, const: undefined, stack: REPORT_2019_STACK, workload: 'write', param: undefined, fix: undefined, 'all-violations': argv['all-violations'] ?? true }, cfg),
+      validateCheckArgv({ ...argv, spec: undefined, const: undefined, stack: REPORT_2019_STACK, workload: 'write', param: undefined, fix: undefined, kernel: undefined, 'all-violations': argv['all-violations'] ?? true }, cfg),
     run: (o, ctx) => {
       const text = (o.output.format === 'text' || o.output.format === 'mail') && o.output.out === undefined;
       const say = (s: string): void => (text ? ctx.io.stdout(`${s}\n`) : o.output.quiet ? undefined : ctx.io.stderr(`${s}\n`));
       say(
-        `gfpcheck main: the stack of the 2019 report, ${REPORT_2019_STACK}, under every proposed fix (the verdict matrix),\n` +
+        `gfpcheck main: the stack of the 2019 report, ${REPORT_2019_STACK}, under every proposed fix and kernel profile (the verdict matrix),\n` +
           'then with a write workload on the v5.2 kernel model with no fix applied.\n',
       );
       const matrix = mainMatrix(ctx.io);

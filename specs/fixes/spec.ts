@@ -1,8 +1,9 @@
 /**
  * A stack spec with a fix set applied, plus the cost witness.
  *
- * `buildFixedStackSpec` is `buildStackSpec` with the composed delta of the
- * named fixes as its config, the fix set recorded in the spec's params (so a
+ * `buildFixedStackSpec` is `buildStackSpec` with the composed delta of a
+ * kernel profile (specs/profiles.ts, default 5.2) and the named fixes on top
+ * as its config (the profile's label is the spec's `kernel` param), the fix set recorded in the spec's params (so a
  * saved report says which fixes it was run with) and one more reachability
  * witness: Andreas Dilger's objection to the ext4 patch ("it prevents
  * __GFP_FS reclaim when ext4 is *not* at the bottom of the IO stack"),
@@ -13,7 +14,8 @@
 import type { Spec, Witness } from '../../checker';
 import { composeStack, parseGfp, PF_BITS } from '../../models';
 import type { StackOptions } from '../../models';
-import { composeFixes, fixSetLabel, resolveFixes } from './index';
+import { fixSetLabel, resolveFixes } from './index';
+import { composeProfile, DEFAULT_PROFILE, resolveProfile } from '../profiles';
 import { COST_WITNESS } from './types';
 
 export { COST_WITNESS };
@@ -63,11 +65,18 @@ export function costWitness(kernel: K): Witness<any> {
 export interface FixedStackOptions extends Omit<StackOptions, 'config'> {
   /** Fix names (see specs/fixes/index.ts); empty or absent: the v5.2 baseline. */
   readonly fixes?: readonly string[];
+  /** Kernel profile (specs/profiles.ts) the fixes apply on top of; absent: 5.2, the kernel of the report. */
+  readonly kernel?: string;
 }
 
 /** Thrown for an unknown fix name (a usage error: the message lists the known fixes). */
 export class FixError extends Error {
   override name = 'FixError';
+}
+
+/** Thrown for an unknown kernel profile (a usage error: the message lists the known profiles). */
+export class ProfileError extends FixError {
+  override name = 'ProfileError';
 }
 
 /**
@@ -79,7 +88,10 @@ export function buildFixedStackSpec(opts: FixedStackOptions): Spec<any> {
   const names = [...(opts.fixes ?? [])];
   const r = resolveFixes(names);
   if (!r.ok) throw new FixError(r.error);
-  const { kernel, spec } = composeStack({ stack: opts.stack, workload: opts.workload, params: opts.params, config: composeFixes(r.fixes) });
+  const profile = opts.kernel ?? DEFAULT_PROFILE;
+  const p = resolveProfile(profile);
+  if (!p.ok) throw new ProfileError(p.error);
+  const { kernel, spec } = composeStack({ stack: opts.stack, workload: opts.workload, params: opts.params, config: composeProfile(profile, r.fixes) });
   const label = fixSetLabel(r.fixes.map((f) => f.name));
   return {
     ...spec,

@@ -106,6 +106,8 @@ export function reproduceCommand(r: Report): string[] {
   const args: string[] = ['gfpcheck', 'check'];
   if (typeof p.stack === 'string') {
     args.push('--stack', p.stack, '--workload', String(p.workload ?? 'write'));
+    // a kernel profile other than the report's 5.2 (specs/profiles.ts labels them v5.10, v6.14)
+    if (typeof p.kernel === 'string' && /^v\d/.test(p.kernel) && p.kernel !== 'v5.2') args.push('--kernel', p.kernel.slice(1));
     for (const f of fixesOf(r)) args.push('--fix', f);
     for (const [k, v] of Object.entries(p)) if (!NON_MODEL_PARAMS.has(k)) args.push('--param', `${k}=${String(v)}`);
   } else {

@@ -10,6 +10,10 @@
  *                  "classes": ["tcmu-runner@xfs_buf_iowait"], "states": 21 }, ... } }, ... ] }
  * ```
  *
+ * A row may name a kernel profile (`"kernel": "5.10"`, specs/profiles.ts):
+ * its fixes then apply on top of that kernel's merged changes; without it,
+ * the row is on 5.2, the kernel of the report.
+ *
  * A `safety` column checks the deadlock property (and the model's
  * invariants) on a stacked configuration; a `cost` column checks the cost
  * witness (specs/fixes/spec.ts) on an unstacked one. Every cell records the
@@ -64,7 +68,9 @@ export interface CellExpectation {
 }
 
 export interface Row {
-  /** The fix set (names from specs/fixes); empty: the v5.2 baseline. */
+  /** Kernel profile of the baseline (specs/profiles.ts: 5.2, 5.10, 6.14); absent: 5.2, the kernel of the report. */
+  readonly kernel?: string;
+  /** The fix set (names from specs/fixes), on top of the profile; empty: the profile's baseline. */
   readonly fixes: readonly string[];
   /** Expected value of each column, by column id. */
   readonly cells: Readonly<Record<string, CellExpectation>>;
@@ -74,6 +80,17 @@ export interface Expectations {
   readonly description?: string;
   readonly columns: readonly Column[];
   readonly rows: readonly Row[];
+}
+
+/**
+ * How a row is named in the matrix and in messages: the fix set (`none`, or
+ * names joined with ` + `) on 5.2; `kernel 5.10` for a profile's baseline,
+ * `kernel 5.10 + io-flusher` with fixes on top.
+ */
+export function rowLabel(row: Pick<Row, 'kernel' | 'fixes'>): string {
+  const fixes = row.fixes.join(' + ');
+  if (row.kernel === undefined) return fixes === '' ? 'none' : fixes;
+  return `kernel ${row.kernel}${fixes ? ` + ${fixes}` : ''}`;
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -108,8 +125,9 @@ export function parseExpectations(text: string): { ok: true; value: Expectations
     const where = `rows[${i}]`;
     if (!isRecord(r)) return { ok: false, error: `${where} is not an object` };
     if (!isStringArray(r.fixes)) return { ok: false, error: `${where}.fixes must be an array of fix names` };
-    const key = r.fixes.join(' + ');
-    if (sets.has(key)) return { ok: false, error: `${where}: the fix set [${r.fixes.join(', ')}] is listed twice` };
+    if (r.kernel !== undefined && (typeof r.kernel !== 'string' || r.kernel === '')) return { ok: false, error: `${where}.kernel must be a kernel profile name, e.g. "5.10"` };
+    const key = rowLabel({ fixes: r.fixes, ...(r.kernel !== undefined ? { kernel: r.kernel as string } : {}) });
+    if (sets.has(key)) return { ok: false, error: `${where}: the fix set [${r.fixes.join(', ')}]${r.kernel !== undefined ? ` on kernel ${String(r.kernel)}` : ''} is listed twice` };
     sets.add(key);
     if (!isRecord(r.cells)) return { ok: false, error: `${where}.cells must be an object keyed by column id` };
     for (const [id, cell] of Object.entries(r.cells)) {
@@ -140,7 +158,7 @@ export function formatExpectations(e: Expectations): string {
   lines.push('  ],');
   lines.push('  "rows": [');
   e.rows.forEach((r, i) => {
-    lines.push(`    { "fixes": ${JSON.stringify(r.fixes)}, "cells": {`);
+    lines.push(`    { ${r.kernel !== undefined ? `"kernel": ${JSON.stringify(r.kernel)}, ` : ''}"fixes": ${JSON.stringify(r.fixes)}, "cells": {`);
     const ids = e.columns.map((c) => c.id).filter((id) => r.cells[id] !== undefined);
     ids.forEach((id, j) => lines.push(`      ${JSON.stringify(id)}: ${cell(r.cells[id])}${j < ids.length - 1 ? ',' : ''}`));
     lines.push(`    } }${i < e.rows.length - 1 ? ',' : ''}`);

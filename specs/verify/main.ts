@@ -23,7 +23,7 @@ export function mainMatrix(io: CliIo): Result<Failure, { text: string; matches: 
   const m = computed.value;
   const bad = mismatches(m).length > 0 || m.cells.some((c) => c.actual.verdict === 'error' || c.actual.verdict === 'incomplete');
   const lines = [
-    `Verdict matrix: the 2019 stack under each proposed fix (rows), and the cost of each fix on an unstacked ext4 (${m.cells.length} checks; 'gfpcheck verify' runs every column of ${loaded.value.shown}).`,
+    `Verdict matrix: the 2019 stack under each proposed fix and kernel profile (rows), and the cost of each fix on an unstacked ext4 (${m.cells.length} checks; 'gfpcheck verify' runs every column of ${loaded.value.shown}).`,
     searchLine(),
     '',
     ...matrixTable(m),

@@ -165,6 +165,7 @@ export function renderJson(v: MatrixView): string {
     rows: rowsOf(m).map((label) => {
       const cells = m.cells.filter((c) => c.rowLabel === label);
       return {
+        ...(cells[0].row.kernel !== undefined ? { kernel: cells[0].row.kernel } : {}),
         fixes: cells[0].row.fixes,
         label,
         cells: Object.fromEntries(

@@ -8,8 +8,10 @@
 import { check } from '../../checker';
 import type { CheckResult, Spec } from '../../checker';
 import { StackError } from '../../models';
-import { fixSetLabel, resolveFixes } from '../fixes';
+import { resolveFixes } from '../fixes';
 import { buildFixedStackSpec, COST_WITNESS } from '../fixes/spec';
+import { resolveProfile } from '../profiles';
+import { rowLabel } from './expectations';
 import type { CellExpectation, Column, Expectations, Row, Verdict } from './expectations';
 import { VERIFY_OPTIONS } from './options';
 
@@ -34,7 +36,7 @@ export interface CellActual extends CellExpectation {
 /** One cell: what was expected, what the model computed, and the differences (empty: it matches). */
 export interface CellResult {
   readonly row: Row;
-  /** `none`, or the fix names joined with ` + `. */
+  /** `none`, or the fix names joined with ` + `; `kernel 5.10[ + fixes]` on a profile (expectations.ts: rowLabel). */
   readonly rowLabel: string;
   readonly column: Column;
   readonly expected?: CellExpectation;
@@ -88,7 +90,7 @@ export function compareCell(expected: CellExpectation | undefined, actual: CellA
 
 /** Runs one cell. Throws StackError/FixError for a bad column or fix (the caller turns them into usage errors). */
 export function runCell(row: Row, column: Column, expected: CellExpectation | undefined, clock: () => number): CellResult {
-  const spec = buildFixedStackSpec({ stack: column.stack, workload: column.workload, params: { ...(column.params ?? {}) }, fixes: row.fixes });
+  const spec = buildFixedStackSpec({ stack: column.stack, workload: column.workload, params: { ...(column.params ?? {}) }, fixes: row.fixes, ...(row.kernel !== undefined ? { kernel: row.kernel } : {}) });
   const t0 = clock();
   const result = check(spec, { ...VERIFY_OPTIONS, clock });
   const seconds = clock() - t0;
@@ -104,7 +106,7 @@ export function runCell(row: Row, column: Column, expected: CellExpectation | un
     witness: result.properties.find((p) => p.name === COST_WITNESS)?.status ?? 'absent',
     ...(result.error ? { error: result.error.message, errorCode: result.error.code } : {}),
   };
-  return { row, rowLabel: fixSetLabel(row.fixes), column, ...(expected ? { expected } : {}), actual, diffs: compareCell(expected, actual), result, spec };
+  return { row, rowLabel: rowLabel(row), column, ...(expected ? { expected } : {}), actual, diffs: compareCell(expected, actual), result, spec };
 }
 
 /**
@@ -119,6 +121,10 @@ export function runMatrix(
   for (const row of e.rows) {
     const r = resolveFixes(row.fixes);
     if (!r.ok) return { ok: false, error: { kind: 'usage', message: `expectations: ${r.error}`, hint: 'docs/fixes.md describes each fix' } };
+    if (row.kernel !== undefined) {
+      const p = resolveProfile(row.kernel);
+      if (!p.ok) return { ok: false, error: { kind: 'usage', message: `expectations: ${p.error}`, hint: 'docs/fixes.md, "Kernel profiles", says what each profile contains' } };
+    }
   }
   const columns = e.columns.filter(opts.columns ?? (() => true));
   for (const column of columns) {
@@ -148,7 +154,7 @@ export function computedExpectations(e: Expectations, m: MatrixResult): Expectat
   return {
     ...e,
     rows: e.rows.map((row) => {
-      const label = fixSetLabel(row.fixes);
+      const label = rowLabel(row);
       const cells: Record<string, CellExpectation> = { ...row.cells };
       for (const c of m.cells.filter((x) => x.rowLabel === label)) {
         cells[c.column.id] = { verdict: c.actual.verdict, ...(c.actual.classes.length ? { classes: c.actual.classes } : {}), states: c.actual.states };

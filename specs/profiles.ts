@@ -1,0 +1,184 @@
+/**
+ * Kernel profiles: which merged changes are part of the baseline
+ * (`--kernel 5.2|5.10|6.14`, a `kernel` field in specs/verdicts.json).
+ *
+ * A profile is a named list of KernelConfig deltas on the v5.2 defaults of
+ * models/config.ts, not separate code: the fixes of specs/fixes where they ARE
+ * the merged change, plus small named deltas (`MERGED`, below) for merged
+ * changes that are not one of the eleven proposals. Every delta uses an
+ * existing knob only. `composeProfile` composes a profile's deltas first, then
+ * a fix set on top (`composeFixes`, same rules), and sets the `kernel` label.
+ *
+ * Sources: /work/shared/reference/kernel-semantics.md (KS below).
+ *
+ * - **5.2** (the kernel of the 2019 report, the default): none.
+ * - **5.10** ([5.10.7] in KS):
+ *   - `loop-worker-noio` — d0a255e795ab, Linux 5.3 (KS §6.5, §11);
+ *   - `tcmu-gfp-noio` — GFP_NOIO in tcmu_alloc_cmd / tcmu_get_empty_block,
+ *     present in 5.10.7, exact release unconfirmed (KS §8.5);
+ *   - `loop-worker-local-throttle` — a37b0715ddf3, Linux 5.8: PF_LESS_THROTTLE
+ *     becomes PF_LOCAL_THROTTLE (KS §6.4, §6.5);
+ *   - `xfs-async-inode-reclaim` — Linux 5.9 (KS §4.9);
+ *   - `readahead-nofs` — the 2020 readahead rework: page_cache_ra_unbounded()
+ *     runs under memalloc_nofs_save() (KS §5.4).
+ *   - NOT in the baseline: `io-flusher`. PR_SET_IO_FLUSHER exists from Linux
+ *     5.6 (KS §7.1) but tcmu-runner never calls it (KS §7.3); apply it on top
+ *     with `--kernel 5.10 --fix io-flusher`.
+ * - **6.14** ([6.14] in KS): the 5.10 deltas. What else 6.14 has, and what the
+ *   model assumes about it:
+ *   - XFS inode reclaim goes through xfs_icwalk(XFS_ICWALK_RECLAIM), still
+ *     non-blocking; the xfs_inodegc shrinker only queues work and returns
+ *     SHRINK_STOP (KS §4.9): same as `xfsInodeReclaim: 'nonblocking'`;
+ *   - the loop worker sets PF_LOCAL_THROTTLE | PF_MEMALLOC_NOIO around
+ *     loop_process_work instead of for the thread's lifetime (KS §6.5): the
+ *     model's loop worker only ever runs work, so the same task flags;
+ *   - the readahead NOFS scope and the page-cache write path are unchanged
+ *     (KS §5.3 item 6, §5.4); PR_SET_IO_FLUSHER is identical (KS §7.2);
+ *   - NOT expressible yet (`NOT_EXPRESSIBLE` below): 1080782f13e3 (GFP_NOIO for
+ *     every tcmu command-path allocation, KS §8.5) beyond the two sites the
+ *     model has, and reclaim_throttle() replacing congestion_wait (KS §4.3).
+ *   So the 6.14 profile composes to the same config as 5.10 with another
+ *   label; its cells differ from 5.10 only once the knobs above exist.
+ *
+ * Adding a merged change to a profile is one line: its name (or delta) in
+ * `PROFILES` (declare the delta in `MERGED` first if it is not a fix).
+ *
+ * @module
+ */
+import type { KernelConfig, Role, TaskFlag } from '../models';
+import { defaultKernelConfig } from '../models';
+import { composeFixes, findFix } from './fixes';
+import type { Fix } from './fixes';
+
+/**
+ * A merged kernel change that is not one of the proposals: a Fix-shaped delta,
+ * plus task-flag renames applied after the whole composition (a flag that no
+ * longer exists in that kernel becomes its new name, in every role, whichever
+ * fix added it: a fix written against v5.2 that sets PF_LESS_THROTTLE sets
+ * PF_LOCAL_THROTTLE on 5.8+).
+ */
+export interface MergedChange extends Fix {
+  readonly renameTaskFlags?: Readonly<Partial<Record<TaskFlag, TaskFlag>>>;
+}
+
+/** Merged changes that are not one of the eleven proposals (existing knobs only). */
+export const MERGED: readonly MergedChange[] = [
+  {
+    name: 'loop-worker-local-throttle',
+    title: "PF_LESS_THROTTLE replaced by PF_LOCAL_THROTTLE (the loop worker's flag, Linux 5.8)",
+    proposedBy: 'NeilBrown',
+    where: 'mm/writeback: replace PF_LESS_THROTTLE with PF_LOCAL_THROTTLE, a37b0715ddf3 (v3 2020-04-16)',
+    mechanism:
+      'include/linux/sched.h, mm/page-writeback.c: the bit is renamed and balance_dirty_pages() free-runs a PF_LOCAL_THROTTLE task while its own ' +
+      'wb is below its freerun ceiling (no more +25% bonus); the loop worker and PR_SET_IO_FLUSHER set it (kernel-semantics.md §6.4, §6.5)',
+    merged: 'Linux 5.8 (a37b0715ddf3)',
+    modelNote:
+      'a rename of the task flag (taskFlags); the model does not branch on either flag yet, so it changes no verdict until dirty throttling honours PF_LOCAL_THROTTLE',
+    delta: {},
+    renameTaskFlags: { PF_LESS_THROTTLE: 'PF_LOCAL_THROTTLE' },
+  },
+  {
+    name: 'readahead-nofs',
+    title: 'memalloc_nofs_save() around page_cache_ra_unbounded() (the 2020 readahead rework, in 5.10)',
+    proposedBy: 'Matthew Wilcox (readahead rework)',
+    where: 'mm/readahead.c: page_cache_ra_unbounded(), present in 5.10.7, absent in 5.2.1',
+    mechanism:
+      'mm/readahead.c: page_cache_ra_unbounded() wraps the whole readahead in memalloc_nofs_save(), because locked not-yet-submitted pages are in the ' +
+      'page cache; its page allocations drop __GFP_FS whatever the mapping mask (kernel-semantics.md §5.4)',
+    merged: 'the 2020 readahead rework (in 5.10.7)',
+    modelNote:
+      'a NOFS scope on __do_page_cache_readahead, the 5.2 frame that 5.10 splits into do_page_cache_ra → page_cache_ra_unbounded; the model reads only through readahead, so the no_cached_page allocation (not under the scope) is not modelled',
+    delta: { scopes: [{ frame: '__do_page_cache_readahead', scope: 'NOFS', why: 'readahead-nofs (5.10): memalloc_nofs_save in page_cache_ra_unbounded' }] },
+  },
+];
+
+/** A kernel change of a profile: a fix's name, a `MERGED` name, or an inline change. */
+export type ProfileEntry = string | MergedChange;
+
+/** The kernel profiles, oldest first. Each is a list of changes applied in order to the v5.2 defaults. */
+export const PROFILES: Readonly<Record<string, readonly ProfileEntry[]>> = {
+  '5.2': [],
+  '5.10': ['loop-worker-noio', 'tcmu-gfp-noio', 'loop-worker-local-throttle', 'xfs-async-inode-reclaim', 'readahead-nofs'],
+  '6.14': ['loop-worker-noio', 'tcmu-gfp-noio', 'loop-worker-local-throttle', 'xfs-async-inode-reclaim', 'readahead-nofs'],
+};
+
+/** The profile used when none is named: the kernel of the 2019 report. */
+export const DEFAULT_PROFILE = '5.2';
+
+/**
+ * Merged changes that the model cannot express yet, per profile, with the
+ * knob that is missing (docs/fixes.md, "Kernel profiles").
+ */
+export const NOT_EXPRESSIBLE: Readonly<Record<string, readonly { change: string; missing: string }[]>> = {
+  '5.2': [],
+  '5.10': [
+    {
+      change: 'PF_LOCAL_THROTTLE free-running in balance_dirty_pages (a37b0715ddf3, KS §6.4)',
+      missing: 'dirtyThrottled() ignores task flags: a knob for the per-wb freerun of PF_LOCAL_THROTTLE tasks (the flag itself is set)',
+    },
+  ],
+  '6.14': [
+    {
+      change: 'PF_LOCAL_THROTTLE free-running in balance_dirty_pages (a37b0715ddf3, KS §6.4)',
+      missing: 'dirtyThrottled() ignores task flags: a knob for the per-wb freerun of PF_LOCAL_THROTTLE tasks (the flag itself is set)',
+    },
+    {
+      change: '1080782f13e3: GFP_NOIO for every tcmu command-path allocation, incl. TMR and xarray stores under cmdr_lock (KS §8.5)',
+      missing: 'allocSites has only tcmu_alloc_cmd and tcmu_get_empty_block: the other command-path allocations (tcm_loop under cmdr_lock) are not modelled',
+    },
+    {
+      change: 'reclaim_throttle(VMSCAN_THROTTLE_*) with bounded timeouts, skipped for PF_KTHREAD (KS §4.3)',
+      missing: 'reclaim congestion/isolation throttling (too_many_isolated, wait_iff_congested) is not modelled at all',
+    },
+  ],
+};
+
+/** The known profile names, oldest first. */
+export const profileNames = (): string[] => Object.keys(PROFILES);
+
+/** The label a profile gives the model (`KernelConfig.kernel`, shown as `kernel=` in the spec's params). */
+export const profileLabel = (name: string): string => `v${name}`;
+
+/** The changes of a profile, resolved; an unknown profile or change name is an error listing what exists. */
+export function resolveProfile(name: string): { ok: true; changes: MergedChange[] } | { ok: false; error: string } {
+  const entries = Object.prototype.hasOwnProperty.call(PROFILES, name) ? PROFILES[name] : undefined;
+  if (!entries) return { ok: false, error: `unknown kernel profile "${name}"; known profiles: ${profileNames().join(', ')}` };
+  const changes: MergedChange[] = [];
+  for (const e of entries) {
+    const c = typeof e === 'string' ? (MERGED.find((m) => m.name === e) ?? findFix(e)) : e;
+    if (!c) return { ok: false, error: `kernel profile ${name}: unknown change "${String(e)}"` };
+    changes.push(c);
+  }
+  return { ok: true, changes };
+}
+
+/**
+ * The delta of a profile with a fix set on top: the profile's changes first,
+ * then the fixes (composeFixes), then the profile's flag renames, and the
+ * kernel label. Throws for an unknown profile (callers check with
+ * resolveProfile first).
+ */
+export function composeProfile(name: string, fixes: readonly Fix[] = []): Partial<KernelConfig> {
+  const r = resolveProfile(name);
+  if (!r.ok) throw new Error(r.error);
+  const all = [...r.changes, ...fixes.filter((f) => !r.changes.some((c) => c.name === f.name))];
+  const out: Record<string, unknown> = { ...composeFixes(all) };
+  const renames = r.changes.reduce<Partial<Record<TaskFlag, TaskFlag>>>((m, c) => ({ ...m, ...(c.renameTaskFlags ?? {}) }), {});
+  if (Object.keys(renames).length) {
+    const composed = (out.taskFlags ?? {}) as Partial<Record<Role, readonly TaskFlag[]>>;
+    const roles = [...new Set([...Object.keys(defaultKernelConfig.taskFlags), ...Object.keys(composed)])] as Role[];
+    const tf: Partial<Record<Role, TaskFlag[]>> = {};
+    for (const role of roles) {
+      const before = composed[role] ?? defaultKernelConfig.taskFlags[role] ?? [];
+      const after: TaskFlag[] = [];
+      for (const f of before) {
+        const g = renames[f] ?? f;
+        if (!after.includes(g)) after.push(g);
+      }
+      tf[role] = after;
+    }
+    out.taskFlags = tf;
+  }
+  if (name !== DEFAULT_PROFILE) out.kernel = profileLabel(name);
+  return out as Partial<KernelConfig>;
+}
