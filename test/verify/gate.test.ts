@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import { fixNames } from '../../specs/fixes';
 import { COST_WITNESS } from '../../specs/fixes/spec';
-import { parseExpectations } from '../../specs/verify/expectations';
+import { parseExpectations, rowLabel } from '../../specs/verify/expectations';
 import type { Expectations } from '../../specs/verify/expectations';
 import { realExpectations, subset, tempExpectations, verify, VERDICTS } from './helpers';
 
@@ -19,7 +19,7 @@ const SMALL = () => subset(['none', 'io-flusher', 'ext4-mapping-nofs'], ['2019-w
 function withCell(e: Expectations, row: string, column: string, cell: object): Expectations {
   return {
     ...e,
-    rows: e.rows.map((r) => ((r.fixes.length ? r.fixes.join(' + ') : 'none') === row ? { ...r, cells: { ...r.cells, [column]: cell } } : r)),
+    rows: e.rows.map((r) => (rowLabel(r) === row ? { ...r, cells: { ...r.cells, [column]: cell } } : r)),
   } as Expectations;
 }
 
@@ -30,8 +30,8 @@ describe('specs/verdicts.json', () => {
     expect(parseExpectations(fs.readFileSync(VERDICTS, 'utf8')).ok).toBe(true);
   });
 
-  it('should have a row for the baseline, every fix, and io-flusher + tcmu-gfp-noio', () => {
-    expect(e.rows.map((r) => r.fixes.join(' + '))).toEqual(['', ...fixNames(), 'io-flusher + tcmu-gfp-noio']);
+  it('should have a row for the baseline, every fix, io-flusher + tcmu-gfp-noio, and every later kernel profile', () => {
+    expect(e.rows.map(rowLabel)).toEqual(['none', ...fixNames(), 'io-flusher + tcmu-gfp-noio', 'kernel 5.10', 'kernel 6.14']);
   });
 
   it('should have the columns of the issue: the 2019 stack (write, read), its XFS-backed and loop variants, and the cost witness on ext4/ssd', () => {

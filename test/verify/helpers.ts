@@ -9,19 +9,20 @@ import { createMemoryIo, MemoryIo, resolveCliConfig } from '../../checker/cli';
 import { gfpcheckConfig } from '../../specs/cli';
 import { verifyCommand } from '../../specs/verify/command';
 import type { Expectations } from '../../specs/verify/expectations';
+import { rowLabel } from '../../specs/verify/expectations';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const VERDICTS = path.join(REPO, 'specs', 'verdicts.json');
 
 export const realExpectations = (): Expectations => JSON.parse(fs.readFileSync(VERDICTS, 'utf8')) as Expectations;
 
-/** The real expectations restricted to some rows (fix-set labels) and columns (ids), for fast tests. */
+/** The real expectations restricted to some rows (row labels: fix sets, `kernel 5.10`) and columns (ids), for fast tests. */
 export function subset(rows: string[], columns: string[], e: Expectations = realExpectations()): Expectations {
   return {
     ...e,
     columns: e.columns.filter((c) => columns.includes(c.id)),
     rows: e.rows
-      .filter((r) => rows.includes(r.fixes.length ? r.fixes.join(' + ') : 'none'))
+      .filter((r) => rows.includes(rowLabel(r)))
       .map((r) => ({ ...r, cells: Object.fromEntries(Object.entries(r.cells).filter(([id]) => columns.includes(id))) })),
   };
 }
