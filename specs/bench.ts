@@ -35,6 +35,12 @@ const cases: readonly BenchCase[] = [
     options: { store: { kind: 'fingerprint' } },
   },
   {
+    name: 'counter-1e7-bare',
+    note: '7 counters mod 10, packed API, no invariant or witness (exploration alone)',
+    build: () => ({ ...counterPacked({ k: 7, m: 10 }), invariants: [], witnesses: [], packedInvariants: [] }),
+    options: { store: { kind: 'fingerprint' } },
+  },
+  {
     name: 'counter-1e7-compact32',
     note: '7 counters mod 10, packed API, 32-bit hash compaction in 2^24 slots',
     build: () => counterPacked({ k: 7, m: 10 }),
