@@ -24,7 +24,7 @@ export type { PathValue } from './diff';
 export { presentState, presentValue, shapeOfDomain, shapeOfVariables } from './shape';
 export type { Shape } from './shape';
 export { formatProgress } from './progress';
-export { formatCount, formatProbability, formatValue, formatOutline, joinPath } from './values';
+export { formatCount, formatProbability, formatValue, formatOutline, isRecord, joinPath, parseJsonObject } from './values';
 
 /** The formats every build of the CLI offers, in `--help` order. */
 export const defaultRenderers: readonly Renderer[] = [textRenderer, jsonRenderer, itfRenderer];

@@ -27,7 +27,7 @@
 import type { CheckResult, McError, PropertyStatus, ResultStatus } from '../result';
 import type { AnySpec } from '../spec';
 import { presentState, Shape, shapeOfVariables } from './shape';
-import { isRecord } from './values';
+import { isRecord, parseJsonObject } from './values';
 
 /** The `tool` field of every report. */
 export const REPORT_TOOL = 'gfpcheck';
@@ -181,13 +181,9 @@ const RESULTS: readonly string[] = ['holds', 'violated', 'incomplete', 'error'];
  * text is not a gfpcheck report.
  */
 export function parseReport(text: string): { ok: true; value: Report } | { ok: false; error: string } {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, error: `not JSON (${e instanceof Error ? e.message : String(e)})` };
-  }
-  if (!isRecord(data)) return { ok: false, error: 'not a JSON object' };
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return parsed;
+  const data = parsed.value;
   if (data.tool !== REPORT_TOOL) return { ok: false, error: `not a ${REPORT_TOOL} report (its "tool" field is ${JSON.stringify(data.tool)})` };
   if (typeof data.result !== 'string' || !RESULTS.includes(data.result)) return { ok: false, error: `unknown "result" ${JSON.stringify(data.result)}` };
   for (const k of ['spec', 'version']) if (typeof data[k] !== 'string') return { ok: false, error: `field "${k}" is missing or not a string` };

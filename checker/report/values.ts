@@ -18,6 +18,17 @@ export function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Parses text that must hold one JSON object; the error says why it does not. */
+export function parseJsonObject(text: string): { ok: true; value: Readonly<Record<string, unknown>> } | { ok: false; error: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `not JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+  return isRecord(data) ? { ok: true, value: data } : { ok: false, error: 'not a JSON object' };
+}
+
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Appends a record key or array index to a path: `tasks` + 1 → `tasks[1]`, `io` + `dm-zoned` → `io["dm-zoned"]`. */

@@ -23,6 +23,7 @@
  *
  * @module
  */
+import { isRecord, parseJsonObject } from '../../checker/report';
 
 /** What a cell says. */
 export type Verdict =
@@ -93,18 +94,13 @@ export function rowLabel(row: Pick<Row, 'kernel' | 'fixes'>): string {
   return `kernel ${row.kernel}${fixes ? ` + ${fixes}` : ''}`;
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 
 /** Parses and validates an expectations file; the error says where it is wrong. */
 export function parseExpectations(text: string): { ok: true; value: Expectations } | { ok: false; error: string } {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, error: `not JSON (${e instanceof Error ? e.message : String(e)})` };
-  }
-  if (!isRecord(data)) return { ok: false, error: 'not a JSON object' };
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return parsed;
+  const data = parsed.value;
   if (!Array.isArray(data.columns) || data.columns.length === 0) return { ok: false, error: '"columns" is missing or empty' };
   if (!Array.isArray(data.rows) || data.rows.length === 0) return { ok: false, error: '"rows" is missing or empty' };
   const ids = new Set<string>();
