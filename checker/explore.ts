@@ -137,6 +137,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
 
   const keyBuf = new Uint32Array(W);
   const viewBuf = new Uint32Array(W);
+  const stateBuf = new Uint32Array(W);
   const src = new Uint32Array(W);
   const dst = new Uint32Array(W);
   const nWitness = c.witnessNames.length;
@@ -162,7 +163,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
    */
   const keyOf = (w: Uint32Array, off: number, st: State | undefined): Uint32Array => {
     if (!plainKey) {
-      const s = off === 0 && w.length === W ? w : w.slice(off, off + W);
+      let s = w;
+      if (off !== 0 || w.length !== W) {
+        for (let i = 0; i < W; i++) stateBuf[i] = w[off + i];
+        s = stateBuf;
+      }
       let k = c.viewOf(s, st, viewBuf);
       if (canon) {
         canon.canon(k, keyBuf);
