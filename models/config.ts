@@ -32,6 +32,13 @@ export type FsName = 'xfs' | 'ext4';
 /** Kernel allocation sites whose requested mask is configurable. */
 export type AllocSite = 'tcmu_alloc_cmd' | 'tcmu_get_empty_block' | 'dmz_queue_chunk_work';
 
+/**
+ * Allocation sites added with the other routes of the 2019 stack (issue 5).
+ * Kept apart from `allocSites` so that deltas written against the three
+ * original sites keep their exact shape.
+ */
+export type RouteAllocSite = 'tcmur_malloc_fault' | 'xfs_buf_allocate_memory' | 'ext4_mpage_readpages_bio';
+
 export interface KernelConfig {
   /** Human label of what these defaults model. */
   readonly kernel: string;
@@ -51,6 +58,24 @@ export interface KernelConfig {
   readonly taskFlags: Readonly<Partial<Record<Role, readonly TaskFlag[]>>>;
   /** Requested masks of kernel allocation sites. */
   readonly allocSites: Readonly<Record<AllocSite, readonly GfpFlag[] | string>>;
+  /**
+   * Requested masks of the allocation sites of the other routes:
+   * - `tcmur_malloc_fault`: tcmu-runner's per-command malloc() touches a new heap
+   *   page; the anonymous fault allocates it (mm/memory.c: do_anonymous_page →
+   *   alloc_zeroed_user_highpage_movable: GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+   * - `xfs_buf_allocate_memory`: the pages of an inode cluster buffer that is not
+   *   cached (fs/xfs/xfs_buf.c: xb_to_gfp → GFP_NOFS | __GFP_NOWARN);
+   * - `ext4_mpage_readpages_bio`: the read bio of ext4's readpages
+   *   (fs/ext4/readpage.c: bio_alloc(GFP_KERNEL, …)), which mempool_alloc turns
+   *   into a page allocation with direct reclaim when the bio pool is empty.
+   */
+  readonly allocMasks: Readonly<Record<RouteAllocSite, readonly GfpFlag[] | string>>;
+  /**
+   * mm/memory.c: __get_fault_gfp_mask — a page fault on a file mapping ORs
+   * __GFP_FS | __GFP_IO into the mapping's mask (true in every kernel read: 5.2,
+   * 5.10, 6.14). A knob for a hypothetical change; see effectiveGfp's `fault`.
+   */
+  readonly faultAddsFsIo: boolean;
   /** The submitter's scope flags travel in the bio and the worker processing it enters them (proposal, not in any kernel). */
   readonly bioCarriesScope: boolean;
   /** XFS superblock-shrinker inode reclaim: `sync-wait` (<= 5.8, SYNC_WAIT flushes and waits) or `nonblocking` (5.9+). */
@@ -77,11 +102,17 @@ export const defaultKernelConfig: KernelConfig = Object.freeze({
     tcmu_get_empty_block: 'GFP_KERNEL', // target_core_user.c: tcmu_get_empty_block (v5.2)
     dmz_queue_chunk_work: 'GFP_NOIO', // dm-zoned-target.c: dmz_queue_chunk_work
   }),
+  allocMasks: Object.freeze({
+    tcmur_malloc_fault: 'GFP_HIGHUSER_MOVABLE|__GFP_ZERO', // mm/memory.c: do_anonymous_page → alloc_zeroed_user_highpage_movable
+    xfs_buf_allocate_memory: 'GFP_NOFS|__GFP_NOWARN', // fs/xfs/xfs_buf.c: xfs_buf_allocate_memory (xb_to_gfp, not readahead)
+    ext4_mpage_readpages_bio: 'GFP_KERNEL', // fs/ext4/readpage.c: ext4_mpage_readpages → bio_alloc(GFP_KERNEL, …)
+  }),
+  faultAddsFsIo: true,
   bioCarriesScope: false,
   xfsInodeReclaim: 'sync-wait',
 }) as KernelConfig;
 
-/** Applies a delta: scalar fields replace, record fields merge, `scopes` concatenates. */
+/** Applies a delta: scalar fields replace, record fields (`mappingClear`, `taskFlags`, `allocSites`, `allocMasks`) merge, `scopes` concatenates. */
 export function resolveConfig(delta?: Partial<KernelConfig>): KernelConfig {
   if (!delta) return defaultKernelConfig;
   const d = defaultKernelConfig;
@@ -91,6 +122,7 @@ export function resolveConfig(delta?: Partial<KernelConfig>): KernelConfig {
     mappingClear: { ...d.mappingClear, ...(delta.mappingClear ?? {}) },
     taskFlags: { ...d.taskFlags, ...(delta.taskFlags ?? {}) },
     allocSites: { ...d.allocSites, ...(delta.allocSites ?? {}) },
+    allocMasks: { ...d.allocMasks, ...(delta.allocMasks ?? {}) },
     scopes: [...d.scopes, ...(delta.scopes ?? [])],
   };
 }

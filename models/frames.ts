@@ -78,6 +78,50 @@ export const FRAME_SOURCES = {
   mutex_lock: 'kernel/locking/mutex.c',
   io_schedule: 'kernel/sched/core.c',
   io_schedule_timeout: 'kernel/sched/core.c',
+  // --- added with the other routes of the 2019 stack (appended: existing values keep their encoding) ---
+  // mm: throttle_direct_reclaim and its sleeps (mm/vmscan.c), the bounded congestion wait (mm/backing-dev.c)
+  throttle_direct_reclaim: 'mm/vmscan.c',
+  schedule: 'kernel/sched/core.c',
+  schedule_timeout: 'kernel/time/timer.c',
+  congestion_wait: 'mm/backing-dev.c',
+  // page faults (arch/x86/mm/fault.c, mm/memory.c)
+  do_page_fault: 'arch/x86/mm/fault.c',
+  handle_mm_fault: 'mm/memory.c',
+  do_anonymous_page: 'mm/memory.c',
+  alloc_pages_vma: 'mm/mempolicy.c',
+  __do_fault: 'mm/memory.c',
+  iov_iter_fault_in_readable: 'lib/iov_iter.c',
+  // xfs: flushing an inode whose cluster buffer is not cached (fs/xfs/xfs_inode.c, xfs_inode_buf.c, xfs_buf.c)
+  xfs_iflush: 'fs/xfs/xfs_inode.c',
+  xfs_imap_to_bp: 'fs/xfs/libxfs/xfs_inode_buf.c',
+  xfs_buf_read_map: 'fs/xfs/xfs_buf.c',
+  xfs_buf_get_map: 'fs/xfs/xfs_buf.c',
+  xfs_buf_allocate_memory: 'fs/xfs/xfs_buf.c',
+  // ext4 read bio (mm/readahead.c, fs/ext4/inode.c, fs/ext4/readpage.c, block/bio.c, mm/mempool.c)
+  read_pages: 'mm/readahead.c',
+  ext4_readpages: 'fs/ext4/inode.c',
+  ext4_readpage: 'fs/ext4/inode.c',
+  ext4_mpage_readpages: 'fs/ext4/readpage.c',
+  bio_alloc_bioset: 'block/bio.c',
+  mempool_alloc: 'mm/mempool.c',
+  // tcm_loop kworker → tcmu (drivers/target/loopback/tcm_loop.c, target_core_transport.c, target_core_user.c)
+  tcm_loop_submission_work: 'drivers/target/loopback/tcm_loop.c',
+  target_submit_cmd_map_sgls: 'drivers/target/target_core_transport.c',
+  __target_execute_cmd: 'drivers/target/target_core_transport.c',
+  tcmu_queue_cmd: 'drivers/target/target_core_user.c',
+  tcmu_alloc_cmd: 'drivers/target/target_core_user.c',
+  kmem_cache_zalloc: 'include/linux/slab.h',
+  queue_cmd_ring: 'drivers/target/target_core_user.c',
+  is_ring_space_avail: 'drivers/target/target_core_user.c',
+  tcmu_get_empty_blocks: 'drivers/target/target_core_user.c',
+  tcmu_get_empty_block: 'drivers/target/target_core_user.c',
+  // tcmu-runner's data-area fault and completion (target_core_user.c, drivers/uio/uio.c, libtcmu.c)
+  tcmu_vma_fault: 'drivers/target/target_core_user.c',
+  tcmu_try_get_block_page: 'drivers/target/target_core_user.c',
+  tcmulib_get_next_command: 'tcmu-runner libtcmu.c (userspace)',
+  tcmulib_processing_complete: 'tcmu-runner libtcmu.c (userspace)',
+  uio_write: 'drivers/uio/uio.c',
+  tcmu_irqcontrol: 'drivers/target/target_core_user.c',
 } as const;
 
 export type FrameFn = keyof typeof FRAME_SOURCES;

@@ -6,7 +6,7 @@
 export { buildStackSpec, composeStack, listLayers, listParams, listStacks, parseStack, StackError } from './stack';
 export type { StackOptions, ComposedStack } from './stack';
 export { defaultKernelConfig, resolveConfig } from './config';
-export type { KernelConfig, ScopeRule, AllocSite, FsName } from './config';
+export type { KernelConfig, ScopeRule, AllocSite, RouteAllocSite, FsName } from './config';
 export { formatGfp, parseGfp, GFP_BITS } from './gfp';
 export type { Gfp, GfpFlag } from './gfp';
 export { currentGfpContext } from './kernel';

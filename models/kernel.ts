@@ -17,15 +17,19 @@ import {
   __GFP_DIRECT_RECLAIM,
   __GFP_FS,
   __GFP_IO,
+  __GFP_NOMEMALLOC,
   __GFP_NORETRY,
   gfpOf,
+  parseGfp,
 } from './gfp';
-import { KernelConfig, FsName } from './config';
+import { AllocSite, KernelConfig, FsName, RouteAllocSite } from './config';
 import { FrameFn } from './frames';
 import {
   Frame,
   FrameSpec,
   NO_REQ,
+  PF_KTHREAD,
+  PF_LOCAL_THROTTLE,
   PF_MEMALLOC,
   PF_MEMALLOC_NOFS,
   PF_MEMALLOC_NOIO,
@@ -56,7 +60,8 @@ export interface PageCache {
 export interface KState {
   readonly mm: { readonly free: number; readonly reserve: number };
   readonly app: readonly Task[];
-  readonly kt: readonly Task[];
+  /** Kernel/daemon tasks by daemon index (a record '0'..'n-1' so that each role has its own stack depth). */
+  readonly kt: { readonly [d: number]: Task };
   readonly [layer: `L${number}`]: any;
 }
 
@@ -74,6 +79,8 @@ export interface Shrinker {
   readonly layer: number;
   /** Would scanning with this mask do anything (free objects or block)? */
   hasWork(k: KState, gfp: Gfp): boolean;
+  /** Would scanning with this mask allocate memory (and so depend on the free pages)? */
+  allocates?(k: KState, gfp: Gfp): boolean;
   /** Runs the shrinker for task t. `blocked` when it pushed frames and waits; it then resumes via `shrinkSlabContinue`. */
   scan(k: KState, t: TaskRef, gfp: Gfp): { k: KState; blocked: boolean };
 }
@@ -136,13 +143,23 @@ export interface Bounds {
   readonly pages: number;
   readonly reserve: number;
   readonly tcmuThreads: number;
+  /** tcm_loop workqueue workers that may run submission work concurrently. */
+  readonly tcmLoopWorkers: number;
   readonly depth: number;
   readonly queue: number;
   readonly inodes: number;
   /** Global dirty + writeback hard limit in pages for balance_dirty_pages; 0 = no dirty throttling. */
   readonly dirtyLimit: number;
-  /** Model kswapd (woken by the slow path, reclaims with GFP_KERNEL and PF_MEMALLOC). */
+  /** Model kswapd (woken by the slow path, reclaims with GFP_KERNEL and PF_MEMALLOC); also enables throttle_direct_reclaim, which waits for kswapd. */
   readonly kswapd: boolean;
+  /** Route (a): tcmu-runner's allocations outside the page cache (malloc heap fault, data-area fault, ext4 read bio). */
+  readonly daemonAlloc: boolean;
+  /** Route (d): the tcm_loop kworker's allocations in tcmu_queue_cmd (tcmu_get_empty_block under cmdr_lock); tcmu-runner takes cmdr_lock to fault the data area and to complete. */
+  readonly tcmuKernel: boolean;
+  /** The tcmu in-flight command timeout (an escape, not a route): fires only when nothing else can happen. */
+  readonly cmdTimeout: boolean;
+  /** Route (e): the loop worker's allocations outside the backing file's page cache (ext4 read bio). */
+  readonly loopAlloc: boolean;
 }
 
 /** Continuation run when an allocation started under a given frame finishes. */
@@ -157,12 +174,27 @@ export class Kernel {
   private readonly allocConts = new Map<FrameFn, AllocCont>();
   private readonly syscallDoneHooks = new Map<Role, (k: KState, t: TaskRef, ok: boolean) => KState>();
 
+  private readonly siteMasks = new Map<AllocSite | RouteAllocSite, Gfp>();
+  /** pfmemalloc_reserve / 2 of allow_direct_reclaim, in pages: floor(min watermark / 2). */
+  private readonly halfMin: number;
+
   constructor(
     readonly cfg: KernelConfig,
     readonly bounds: Bounds,
     readonly workload: 'write' | 'read',
   ) {
     this.appRole = workload === 'write' ? 'app-writer' : 'app-reader';
+    this.halfMin = (bounds.reserve - (bounds.reserve % 2)) / 2;
+    const mask = (m: readonly string[] | string): Gfp => (typeof m === 'string' ? parseGfp(m) : parseGfp(m.join('|')));
+    for (const [site, m] of Object.entries(cfg.allocSites)) this.siteMasks.set(site as AllocSite, mask(m));
+    for (const [site, m] of Object.entries(cfg.allocMasks)) this.siteMasks.set(site as RouteAllocSite, mask(m));
+  }
+
+  /** The requested mask of a configurable allocation site (KernelConfig.allocSites / allocMasks). */
+  siteGfp(site: AllocSite | RouteAllocSite): Gfp {
+    const m = this.siteMasks.get(site);
+    if (m === undefined) throw new Error(`no mask for allocation site ${site}`);
+    return m;
   }
 
   // ---------------------------------------------------------------- tasks
@@ -177,9 +209,7 @@ export class Kernel {
       app[t.w] = v;
       return { ...k, app };
     }
-    const kt = k.kt.slice();
-    kt[t.d] = v;
-    return { ...k, kt };
+    return { ...k, kt: { ...k.kt, [t.d]: v } };
   }
 
   updTask(k: KState, t: TaskRef, f: (v: Task) => Task): KState {
@@ -283,7 +313,7 @@ export class Kernel {
     a: { req?: Gfp; mapping?: { fs: number; file: FileKind }; add?: Gfp; clear?: Gfp; fault?: boolean },
   ): Gfp {
     let g = a.mapping ? this.mappingGfp(a.mapping.fs, a.mapping.file) & (a.req ?? ~0) : (a.req ?? 0);
-    if (a.fault) g |= __GFP_FS | __GFP_IO;
+    if (a.fault && this.cfg.faultAddsFsIo) g |= __GFP_FS | __GFP_IO;
     g |= a.add ?? 0;
     g &= ~(a.clear ?? 0);
     return currentGfpContext(g, taskFlags);
@@ -316,11 +346,22 @@ export class Kernel {
    * unless its own wb is (nearly) clean (wb_dirty <= wb_stat_error(), here:
    * no dirty or writeback page of that filesystem). The PF_LESS_THROTTLE
    * bonus (+limit/4 + limit/32) rounds to zero at the model's page counts.
+   *
+   * PF_LOCAL_THROTTLE ([5.10.7] balance_dirty_pages, a37b0715ddf3, 5.8): a
+   * task with the flag is free-running while its own wb is below the wb's
+   * free-run ceiling, whatever global dirty is ("goto free_running"). The
+   * kernel's ceiling is (wb_thresh + wb_bg_thresh) / 2, a fraction of the
+   * limit proportional to the wb's share of recent writeout; at the model's
+   * page counts that fraction rounds to 0 or to one limit's worth, and the
+   * model takes one limit's worth: free-running while the own wb holds at most
+   * `dirtyLimit` dirty + writeback pages (with 0 the flag would never apply).
    */
-  dirtyThrottled(k: KState, fs: number): boolean {
+  dirtyThrottled(k: KState, fs: number, taskFlags = 0): boolean {
     if (this.bounds.dirtyLimit === 0) return false;
     const pc = (this.layers[fs] as unknown as FsLayer).pages(k);
-    return this.globalDirty(k) >= this.bounds.dirtyLimit && pc.dirty + pc.wb > 0;
+    const own = pc.dirty + pc.wb;
+    if (taskFlags & PF_LOCAL_THROTTLE && own <= this.bounds.dirtyLimit) return false;
+    return this.globalDirty(k) >= this.bounds.dirtyLimit && own > 0;
   }
 
   anyClean(k: KState): boolean {
@@ -383,10 +424,11 @@ export class Kernel {
     }
     // no __GFP_DIRECT_RECLAIM: fail (GFP_NOWAIT / GFP_ATOMIC)
     if ((gfp & __GFP_DIRECT_RECLAIM) === 0) return lru === -1 ? this.allocDone(k, t, false) : undefined;
-    // "Avoid recursion of direct reclaim": PF_MEMALLOC uses reserves (ALLOC_NO_WATERMARKS), else fails
+    // "Avoid recursion of direct reclaim": PF_MEMALLOC uses reserves (ALLOC_NO_WATERMARKS) unless
+    // __GFP_NOMEMALLOC (__gfp_pfmemalloc_flags), else fails
     if (v.flags & PF_MEMALLOC) {
       if (lru !== -1) return undefined;
-      if (k.mm.reserve > 0) return this.allocDone({ ...k, mm: { ...k.mm, reserve: k.mm.reserve - 1 } }, t, true);
+      if (k.mm.reserve > 0 && (gfp & __GFP_NOMEMALLOC) === 0) return this.allocDone({ ...k, mm: { ...k.mm, reserve: k.mm.reserve - 1 } }, t, true);
       return this.allocDone(k, t, false);
     }
     // __GFP_NORETRY: one reclaim round, then fail
@@ -394,12 +436,89 @@ export class Kernel {
     // should_reclaim_retry: an order-0 request keeps retrying; when no reclaim
     // could change anything the task is stuck waiting for memory (no step).
     if (f.n >= 1 && !this.reclaimCouldProgress(k, gfp)) return undefined;
-    // LRU choice must be a filesystem with a clean page, or -1 when there is none
-    if (lru === -1 ? this.anyClean(k) : (this.layers[lru]?.kind !== 'fs' || (this.layers[lru] as FsLayer).pages(k).clean === 0)) {
-      return undefined;
-    }
     // retry: "wake kswapd again so it doesn't go to sleep as long as we loop"
-    return this.directReclaim(f.n >= 1 ? this.wakeKswapd(k, gfp) : k, t, gfp, lru);
+    const k1 = f.n >= 1 ? this.wakeKswapd(k, gfp) : k;
+    // __alloc_pages_direct_reclaim → __perform_reclaim (PF_MEMALLOC) → try_to_free_pages → throttle_direct_reclaim
+    const throttle = this.throttleKind(k1, v, gfp);
+    if (throttle !== null) {
+      if (lru !== -1) return undefined;
+      let k2 = this.updTask(k1, t, (x) => setFrameN(x, x.sp - 1, 1));
+      k2 = this.pushFrames(k2, t, [
+        { fn: 'try_to_free_pages', gfp, scope: PF_MEMALLOC },
+        { fn: 'throttle_direct_reclaim' },
+        { fn: throttle },
+      ]);
+      // allow_direct_reclaim: "if (!wmark_ok && waitqueue_active(&pgdat->kswapd_wait)) wake_up_interruptible(&pgdat->kswapd_wait)"
+      return this.wakeKswapdTask(k2);
+    }
+    if (!this.validLru(k1, lru)) return undefined;
+    return this.directReclaim(k1, t, gfp, lru);
+  }
+
+  /** The LRU choice of a reclaim pass must be a filesystem with a clean page, or -1 when there is none. */
+  private validLru(k: KState, lru: number): boolean {
+    return lru === -1 ? !this.anyClean(k) : this.layers[lru]?.kind === 'fs' && (this.layers[lru] as FsLayer).pages(k).clean > 0;
+  }
+
+  /**
+   * [5.2.1] mm/vmscan.c: allow_direct_reclaim — true when the free pages of the
+   * node exceed half of the min watermarks (model: free + reserve pages >
+   * floor(reserve bound / 2)), or kswapd has given up (kswapd_failures >=
+   * MAX_RECLAIM_RETRIES; the model's kswapd goes back to sleep exactly when it is
+   * balanced or can change nothing, so a sleeping kswapd means "allowed").
+   * Without a modelled kswapd there is no throttling.
+   */
+  allowDirectReclaim(k: KState): boolean {
+    const ks = this.kswapdTask();
+    if (!ks || this.task(k, ks).sp === 0) return true;
+    return k.mm.free + k.mm.reserve > this.halfMin;
+  }
+
+  /**
+   * [5.2.1] mm/vmscan.c: throttle_direct_reclaim — kernel threads (PF_KTHREAD)
+   * are never throttled; otherwise, when allow_direct_reclaim() is false, a
+   * caller without __GFP_FS sleeps at most HZ
+   * (wait_event_interruptible_timeout → `schedule_timeout`), a caller with
+   * __GFP_FS sleeps killable and unbounded until kswapd wakes pfmemalloc_wait
+   * with the condition true (wait_event_killable → `schedule`). Returns the
+   * sleep frame, or null when the task is not throttled.
+   */
+  throttleKind(k: KState, v: Task, gfp: Gfp): 'schedule' | 'schedule_timeout' | null {
+    if (v.flags & PF_KTHREAD || this.allowDirectReclaim(k)) return null;
+    return gfp & __GFP_FS ? 'schedule' : 'schedule_timeout';
+  }
+
+  /**
+   * May a task sleeping in throttle_direct_reclaim go on? The unbounded
+   * (__GFP_FS) sleep ends only when kswapd wakes pfmemalloc_wait: at the top of
+   * a balance_pgdat iteration when allow_direct_reclaim() holds, or when it
+   * goes back to sleep (prepare_kswapd_sleep wakes every waiter; the model's
+   * kswapd sleeps only when balanced or hopeless, where the condition holds).
+   * A kswapd blocked inside a shrinker wakes nobody. The bounded sleep ends by
+   * its timeout in any case.
+   */
+  throttleReleased(k: KState, sleep: 'schedule' | 'schedule_timeout'): boolean {
+    if (sleep === 'schedule_timeout') return true;
+    const ks = this.kswapdTask();
+    if (!ks) return true;
+    const kv = this.task(k, ks);
+    if (kv.sp === 0) return true;
+    return top(kv)!.fn === 'balance_pgdat' && this.allowDirectReclaim(k);
+  }
+
+  /**
+   * The step of a task sleeping in throttle_direct_reclaim: when released,
+   * try_to_free_pages goes on into do_try_to_free_pages (LRU choice `lru`).
+   */
+  throttleStep(k: KState, t: TaskRef, lru: number): KState | undefined {
+    const v = this.task(k, t);
+    const f = top(v);
+    if (!f || (f.fn !== 'schedule' && f.fn !== 'schedule_timeout') || v.stack[v.sp - 2]?.fn !== 'throttle_direct_reclaim') return undefined;
+    if (!this.throttleReleased(k, f.fn)) return undefined;
+    if (!this.validLru(k, lru)) return undefined;
+    const k2 = this.updTask(k, t, (x) => pop(x, 2));
+    const gfp = this.task(k2, t).stack[this.task(k2, t).sp - 1].gfp;
+    return this.reclaimPass(k2, t, gfp, lru);
   }
 
   /** The kswapd task, when modelled. */
@@ -414,8 +533,14 @@ export class Kernel {
    * free page). kswapd then runs balance_pgdat.
    */
   wakeKswapd(k: KState, gfp: Gfp): KState {
+    if ((gfp & __GFP_KSWAPD_RECLAIM) === 0 || k.mm.free > 0) return k;
+    return this.wakeKswapdTask(k);
+  }
+
+  /** Wakes kswapd if it sleeps (wake_up_interruptible(&pgdat->kswapd_wait)). */
+  wakeKswapdTask(k: KState): KState {
     const kt = this.kswapdTask();
-    if (!kt || (gfp & __GFP_KSWAPD_RECLAIM) === 0 || k.mm.free > 0 || this.task(k, kt).sp !== 0) return k;
+    if (!kt || this.task(k, kt).sp !== 0) return k;
     return this.pushFrames(k, kt, [
       { fn: 'kswapd', at: 0 },
       { fn: 'balance_pgdat', at: 0, gfp: GFP_KERNEL },
@@ -437,16 +562,34 @@ export class Kernel {
     if (!f || f.fn !== 'balance_pgdat') return undefined;
     const sleep = k.mm.free > 0 || !this.reclaimCouldProgress(k, GFP_KERNEL);
     if (sleep) return lru === -1 ? this.updTask(k, t, (x) => pop(x, x.sp)) : undefined;
-    if (lru === -1 ? this.anyClean(k) : (this.layers[lru]?.kind !== 'fs' || (this.layers[lru] as FsLayer).pages(k).clean === 0)) {
-      return undefined;
-    }
-    let k2 = this.pushFrames(k, t, [{ fn: 'kswapd_shrink_node' }, { fn: 'shrink_node' }, { fn: 'shrink_slab', n: 0 }]);
-    if (lru >= 0) {
-      const fs = this.layers[lru] as FsLayer;
-      const pc = fs.pages(k2);
-      k2 = this.freePage(fs.setPages(k2, { ...pc, clean: pc.clean - 1 }));
-    }
-    return this.runShrinkers(k2, t, GFP_KERNEL, 0);
+    if (!this.validLru(k, lru)) return undefined;
+    const k2 = this.pushFrames(k, t, [{ fn: 'kswapd_shrink_node' }, { fn: 'shrink_node' }, { fn: 'shrink_slab', n: 0 }]);
+    return this.shrinkNode(k2, t, GFP_KERNEL, lru);
+  }
+
+  /**
+   * shrink_node: shrink_node_memcg frees one clean page-cache page from the LRU
+   * (choice `lru`, -1: none), then shrink_slab runs every shrinker. When a page
+   * was freed and a shrinker would allocate (XFS reading an uncached cluster
+   * buffer under PF_MEMALLOC), shrink_slab is a step of its own: between the
+   * two, other tasks may take the freed page (the freelist is shared), and the
+   * shrinker's allocation then dips into the reserves. Otherwise the pass is one
+   * step: the freed page is then only a count that the shrinkers do not read.
+   */
+  private shrinkNode(k: KState, t: TaskRef, gfp: Gfp, lru: number): KState {
+    if (lru < 0) return this.runShrinkers(k, t, gfp, 0);
+    const fs = this.layers[lru] as FsLayer;
+    const pc = fs.pages(k);
+    const k2 = this.freePage(fs.setPages(k, { ...pc, clean: pc.clean - 1 }));
+    if (this.shrinkerList.some((s) => s.allocates?.(k2, gfp))) return k2; // shrink_slab is the next step (shrinkSlabStep)
+    return this.runShrinkers(k2, t, gfp, 0);
+  }
+
+  /** The shrink_slab step of a pass split by shrinkNode (top frame shrink_slab, no shrinker run yet). */
+  shrinkSlabStep(k: KState, t: TaskRef): KState | undefined {
+    const f = top(this.task(k, t));
+    if (!f || f.fn !== 'shrink_slab' || f.n !== 0) return undefined;
+    return this.shrinkSlabContinue(k, t);
   }
 
   /**
@@ -462,18 +605,18 @@ export class Kernel {
    */
   private directReclaim(k: KState, t: TaskRef, gfp: Gfp, lru: number): KState {
     let k2 = this.updTask(k, t, (v) => setFrameN(v, v.sp - 1, 1));
-    k2 = this.pushFrames(k2, t, [
-      { fn: 'try_to_free_pages', gfp, scope: PF_MEMALLOC },
+    k2 = this.pushFrames(k2, t, [{ fn: 'try_to_free_pages', gfp, scope: PF_MEMALLOC }]);
+    return this.reclaimPass(k2, t, gfp, lru);
+  }
+
+  /** do_try_to_free_pages → shrink_node: one clean LRU page (choice `lru`) and every shrinker, under try_to_free_pages. */
+  private reclaimPass(k: KState, t: TaskRef, gfp: Gfp, lru: number): KState {
+    const k2 = this.pushFrames(k, t, [
       { fn: 'do_try_to_free_pages' },
       { fn: 'shrink_node' },
       { fn: 'shrink_slab', n: 0 },
     ]);
-    if (lru >= 0) {
-      const fs = this.layers[lru] as FsLayer;
-      const pc = fs.pages(k2);
-      k2 = this.freePage(fs.setPages(k2, { ...pc, clean: pc.clean - 1 }));
-    }
-    return this.runShrinkers(k2, t, gfp, 0);
+    return this.shrinkNode(k2, t, gfp, lru);
   }
 
   private runShrinkers(k: KState, t: TaskRef, gfp: Gfp, from: number): KState {
@@ -526,7 +669,7 @@ export class Kernel {
   newReq(k: KState, t: TaskRef | null, op: 'read' | 'write', src: 'page' | 'inode', fs: number, waiter: TaskRef | null): Req {
     const w = waiter ? this.waiter(waiter) : { ww: null, wd: -1 };
     const scope = this.cfg.bioCarriesScope && t ? this.task(k, t).flags & (PF_MEMALLOC | PF_MEMALLOC_NOFS | PF_MEMALLOC_NOIO) : 0;
-    return { op, src, fs, ww: w.ww, wd: w.wd, scope };
+    return { op, src, fs, ww: w.ww, wd: w.wd, scope, fresh: false, err: false };
   }
 
   /** A request completed at the bottom of its path: bio_endio up to the filesystem that issued it. */
@@ -580,11 +723,13 @@ export function superShrinker(
   layer: number,
   cached: (k: KState) => boolean,
   freeCached: (k: KState, t: TaskRef, gfp: Gfp) => { k: KState; blocked: boolean },
+  allocates?: (k: KState) => boolean,
 ): Shrinker {
   return {
     name: `super_cache_scan(${fsName})`,
     layer,
     hasWork: (k, gfp) => (gfp & __GFP_FS) !== 0 && cached(k),
+    allocates: (k, gfp) => (gfp & __GFP_FS) !== 0 && (allocates?.(k) ?? false),
     scan: (k, t, gfp) => {
       if ((gfp & __GFP_FS) === 0) return { k, blocked: false }; // SHRINK_STOP
       return freeCached(k, t, gfp);

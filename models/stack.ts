@@ -76,11 +76,16 @@ interface ParamInfo {
 const PARAMS: readonly ParamInfo[] = [
   { name: 'writers', default: '1', min: 1, max: 4, description: 'application tasks doing the workload on the top filesystem (a symmetric domain)' },
   { name: 'ios', default: '4', min: 1, max: 6, description: 'read/write syscalls (one page, one file each) per application task' },
-  { name: 'pages', default: '3', min: 1, max: 8, description: 'memory pages above the min watermark (free list + page cache)' },
+  { name: 'pages', default: '3', min: 1, max: 8, description: 'memory pages above the min watermark (free list, page cache, and the top XFS\'s cached inode cluster buffer)' },
   { name: 'reserve', default: '1', min: 0, max: 4, description: 'pages below the min watermark, usable only with PF_MEMALLOC (ALLOC_NO_WATERMARKS)' },
-  { name: 'dirty_limit', default: '1', min: 0, max: 8, description: 'global dirty+writeback pages at which balance_dirty_pages throttles a writer (0: no dirty throttling)' },
-  { name: 'kswapd', default: '0', min: 0, max: 1, description: '1: model kswapd (woken by the slow path, reclaims with GFP_KERNEL, may block in the XFS shrinker)' },
+  { name: 'dirty_limit', default: '1', min: 0, max: 8, description: 'route (c): global dirty+writeback pages at which balance_dirty_pages throttles a writer (0: no dirty throttling)' },
+  { name: 'kswapd', default: '1', min: 0, max: 1, description: 'route (b): kswapd (woken by the slow path, reclaims with GFP_KERNEL, may block in the XFS shrinker) and throttle_direct_reclaim, which makes __GFP_FS direct reclaimers wait for it (0: no kswapd, no throttling)' },
   { name: 'tcmu_threads', default: '1', min: 1, max: 3, description: 'tcmu-runner threads serving the ring (1: the ZBC file handler, QD=1 in the cmdproc thread)' },
+  { name: 'tcm_loop_workers', default: '1', min: 1, max: 2, description: 'kworkers running tcm_loop submission work (1: one worker; a second one takes queued commands while the first is blocked)' },
+  { name: 'daemon_alloc', default: '1', min: 0, max: 1, description: "route (a): tcmu-runner's allocations outside the page cache: the per-command malloc's heap page fault, the data-area fault (with tcmu_kernel), the ext4 read bio (0: page-cache allocations only)" },
+  { name: 'tcmu_kernel', default: '1', min: 0, max: 1, description: "route (d): the tcm_loop kworker's allocations in tcmu_queue_cmd (tcmu_alloc_cmd, tcmu_get_empty_block under cmdr_lock) and tcmu-runner taking cmdr_lock to fault the data area and to complete (0: neither)" },
+  { name: 'cmd_timeout', default: '0', min: 0, max: 1, description: 'the tcmu in-flight command timeout: 1 = when nothing else can happen, the oldest outstanding command times out and fails with an I/O error (needs cmdr_lock); 0 = no timeout, a hang is permanent as reported' },
+  { name: 'loop_alloc', default: '1', min: 0, max: 1, description: "route (e): the loop worker's allocations outside the backing file's page cache (the ext4 read bio of lo_read_simple) (0: page-cache allocations only)" },
 ];
 
 export function listLayers(): { name: string; description: string }[] {
@@ -168,13 +173,37 @@ export function composeStack(opts: StackOptions): ComposedStack {
     pages: p.pages,
     reserve: p.reserve,
     tcmuThreads: p.tcmu_threads,
-    depth: 28,
-    queue: p.pages + p.reserve + inodes,
+    tcmLoopWorkers: p.tcm_loop_workers,
+    depth: 34,
+    // a request in flight is a page I/O (each holds its own page: under writeback or locked) or the inode
+    // cluster buffer I/O of an XFS layer (one buffer, used only by the AG lock holder): no queue holds more
+    // more (an expired tcmu command stays in the ring after its upper completion, so with the timeout
+    // the bound doubles). enqueue throws if a bound is ever exceeded.
+    queue: (p.pages + p.reserve + infos.filter((i) => i.name === 'xfs').length) * (p.cmd_timeout === 1 ? 2 : 1),
     inodes,
     dirtyLimit: p.dirty_limit,
     kswapd: p.kswapd === 1,
+    daemonAlloc: p.daemon_alloc === 1,
+    tcmuKernel: p.tcmu_kernel === 1,
+    cmdTimeout: p.cmd_timeout === 1,
+    loopAlloc: p.loop_alloc === 1,
   };
   const K = new Kernel(cfg, bounds, workload);
+  /**
+   * Call-stack depth per role (a push beyond it throws "call stack overflow",
+   * which the engine reports as an error, never silently): the flushers and the
+   * dm-zoned kworker never sleep inside a call (their steps are atomic); kswapd
+   * reaches balance_pgdat → … → xfs_buf_allocate_memory → the slow path (17);
+   * an application's deepest path is its page-cache allocation in direct
+   * reclaim, throttled or in a shrinker (at most 20 in any stack, as no
+   * application's reclaim can flush an XFS inode: the top filesystem's own
+   * mask is NOFS for XFS, and a lower XFS has no dirty inodes); tcmu-runner,
+   * the tcm_loop kworker and the loop worker can reach XFS inode reclaim and a
+   * nested buffer allocation below their own call chains (33 for the loop
+   * worker's read of its backing file).
+   */
+  const depthOf = (role: string): number =>
+    role === 'flusher' || role === 'dmz-kworker' ? 0 : role === 'kswapd' ? 20 : role.startsWith('app-') ? 24 : bounds.depth;
   const counts = new Map<string, number>();
   infos.forEach((i) => counts.set(i.name, (counts.get(i.name) ?? 0) + 1));
   const layerObjs: AnyLayer[] = infos.map((info, i) => {
@@ -208,10 +237,10 @@ export function composeStack(opts: StackOptions): ComposedStack {
   // application: the syscall returned → close the file (inode dirtied: mtime/size, or atime under relatime)
   K.onSyscallDone(K.appRole, (k, _t, ok) => (ok ? topFs.fileClosed(k, workload) : k));
 
-  const taskDomain = (): Domain =>
+  const taskDomain = (depth: number): Domain =>
     record({
       stack: array(
-        bounds.depth,
+        depth,
         record({
           fn: enumOf(FRAME_NAMES),
           at: int(0, infos.length - 1),
@@ -221,7 +250,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
           old: bits(PF_BITS),
         }),
       ),
-      sp: int(0, bounds.depth),
+      sp: int(0, depth),
       flags: bits(PF_BITS),
       todo: int(0, bounds.ios),
       cmd: reqDomain(infos.length, K.daemons.length),
@@ -230,16 +259,20 @@ export function composeStack(opts: StackOptions): ComposedStack {
 
   const variables: Record<string, Domain> = {
     mm: record({ free: int(0, K.totalPages()), reserve: int(0, bounds.reserve) }),
-    app: mapOf('writers', taskDomain()),
-    kt: array(K.daemons.length, taskDomain()),
+    app: mapOf('writers', taskDomain(depthOf(K.appRole))),
+    kt: record(Object.fromEntries(K.daemons.map((d, i) => [String(i), taskDomain(depthOf(d.role))]))),
   };
   layerObjs.forEach((l, i) => (variables[`L${i}`] = l.domain()));
 
+  // pages a layer holds outside the page cache from the start (the top XFS's cached inode cluster buffer)
+  const held = layerObjs.map((l) => l as unknown as { initialPages?: () => number; heldPages?: (k: KState) => number });
+  const initialHeld = held.reduce((n, l) => n + (l.initialPages?.() ?? 0), 0);
+  if (initialHeld > bounds.pages) throw new StackError(`pages=${bounds.pages} is too small: the stack holds ${initialHeld} page(s) outside the page cache from the start`);
   const init = (): KState => {
     const s: Record<string, unknown> = {
-      mm: { free: bounds.pages, reserve: bounds.reserve },
-      app: Array.from({ length: bounds.writers }, () => newTask(bounds.depth, 0, bounds.ios)),
-      kt: K.daemons.map((d) => newTask(bounds.depth, flagsOf(cfg.taskFlags[d.role] ?? []), 0)),
+      mm: { free: bounds.pages - initialHeld, reserve: bounds.reserve },
+      app: Array.from({ length: bounds.writers }, () => newTask(depthOf(K.appRole), 0, bounds.ios)),
+      kt: Object.fromEntries(K.daemons.map((d, i) => [String(i), newTask(depthOf(d.role), flagsOf(cfg.taskFlags[d.role] ?? []), 0)])),
     };
     layerObjs.forEach((l, i) => (s[`L${i}`] = l.init()));
     return s as unknown as KState;
@@ -266,6 +299,20 @@ export function composeStack(opts: StackOptions): ComposedStack {
     formatParam: (x) => `${K.taskName(x.t)}${x.lru >= 0 ? `, LRU frees a clean ${K.layers[x.lru].label} page` : ''}`,
     next: (k, x) => K.slowpath(k, x.t, x.lru),
   };
+  const throttleAction: KAction<{ t: TaskRef; lru: number }> = {
+    // throttle_direct_reclaim: the sleep ended (kswapd woke pfmemalloc_wait, or the HZ timeout of a caller without __GFP_FS)
+    name: 'throttle_direct_reclaim',
+    params: slowParams,
+    formatParam: (x) => `${K.taskName(x.t)}${x.lru >= 0 ? `, LRU frees a clean ${K.layers[x.lru].label} page` : ''}`,
+    next: (k, x) => K.throttleStep(k, x.t, x.lru),
+  };
+  const shrinkSlabAction: KAction<TaskRef> = {
+    // shrink_slab after shrink_node_memcg freed an LRU page (a step of its own when a shrinker has work)
+    name: 'shrink_slab',
+    params: K.allTasks(),
+    formatParam: (t) => K.taskName(t),
+    next: (k, t) => K.shrinkSlabStep(k, t),
+  };
   const kswapdRef = K.kswapdTask();
   const kswapdAction: KAction<number> | null = kswapdRef && {
     name: 'balance_pgdat',
@@ -273,12 +320,27 @@ export function composeStack(opts: StackOptions): ComposedStack {
     formatParam: (lru) => `kswapd0${lru >= 0 ? `, LRU frees a clean ${K.layers[lru].label} page` : ''}`,
     next: (k, lru) => K.kswapdStep(k, kswapdRef, lru),
   };
-  const actions: KAction[] = [appAction, slowAction, ...(kswapdAction ? [kswapdAction] : []), ...layerObjs.flatMap((l) => l.actions())];
+  const baseActions: KAction[] = [appAction, slowAction, shrinkSlabAction, ...(bounds.kswapd ? [throttleAction] : []), ...(kswapdAction ? [kswapdAction] : []), ...layerObjs.flatMap((l) => l.actions())];
+  const tcmuLayers = layerObjs.filter((l): l is AnyLayer & TcmuLayer => l instanceof TcmuLayer);
+  const stuck = (k: KState): boolean => baseActions.every((a) => a.params.every((p) => a.next(k, p) === undefined));
+  const timeoutAction: KAction<number> = {
+    // tcmu_cmd_timedout (cmd_time_out, 30 s by default): a timer cannot be told from an instant in an untimed
+    // model, so it fires only in a state where nothing else can happen (the system made no progress for 30 s)
+    name: 'tcmu_cmd_timedout',
+    params: tcmuLayers.map((l) => l.index),
+    formatParam: (i) => K.layers[i].label,
+    next: (k, i) => {
+      const l = K.layers[i] as unknown as TcmuLayer;
+      const r = l.timeout(k);
+      return r !== undefined && stuck(k) ? r : undefined;
+    },
+  };
+  const actions: KAction[] = [...baseActions, ...(bounds.cmdTimeout && tcmuLayers.length ? [timeoutAction] : [])];
 
   const frameText = (f: Frame): string => {
     let s: string = f.fn;
     if (FRAME_LABELLED.has(f.fn)) s += ` (${K.layers[f.at].label})`;
-    if (f.fn === 'mutex_lock') s = `mutex_lock (${K.layers[f.at].label} pag_ici_reclaim_lock)`;
+    if (f.fn === 'mutex_lock') s = `mutex_lock (${K.layers[f.at].label} ${K.layers[f.at].name === 'tcmu' ? 'cmdr_lock' : 'pag_ici_reclaim_lock'})`;
     if (f.gfp) s += ` [${formatGfp(f.gfp)}]`;
     return s;
   };
@@ -300,14 +362,14 @@ export function composeStack(opts: StackOptions): ComposedStack {
 
   const terminal = (k: KState): boolean =>
     k.app.every((v) => v.sp === 0 && v.todo === 0) &&
-    k.kt.every((v) => v.sp === 0 && v.cmd.op === 'none') &&
+    K.daemons.every((_, d) => k.kt[d].sp === 0 && k.kt[d].cmd.op === 'none') &&
     layerObjs.every((l) => {
       if (l.kind === 'fs') {
         const pc = (l as unknown as { pages(k: KState): { dirty: number; wb: number; locked: number } }).pages(k);
         return pc.dirty === 0 && pc.wb === 0 && pc.locked === 0;
       }
-      const st = k[`L${l.index}`] as Record<string, { n: number }>;
-      return Object.values(st).every((q) => q.n === 0);
+      const st = k[`L${l.index}`] as Record<string, unknown>;
+      return Object.values(st).every((q) => typeof q !== 'object' || q === null || (q as { n?: number }).n === undefined || (q as { n: number }).n === 0);
     });
 
   const cycleOf = (k: KState): CycleEntry[] | null => findCycle(K, k);
@@ -317,10 +379,10 @@ export function composeStack(opts: StackOptions): ComposedStack {
       const blocked = K.allTasks()
         .map((t) => ({ t, w: waitOf(K, k, t) }))
         .filter((x) => x.w)
-        .map((x) => `${K.role(x.t)}@${x.w!.at}`);
+        .map((x) => `${K.role(x.t)}@${x.w!.at}${x.w!.via ? `[${x.w!.via}]` : ''}`);
       return `no-cycle: ${[...new Set(blocked)].sort().join(' + ')}`;
     }
-    return [...new Set(c.map((e) => `${e.role}@${e.at}`))].sort().join(' + ');
+    return [...new Set(c.map((e) => `${e.role}@${e.at}${e.via ? `[${e.via}]` : ''}`))].sort().join(' + ');
   };
   const explain = (k: KState) => {
     const cycle = cycleOf(k) ?? [];
@@ -328,11 +390,15 @@ export function composeStack(opts: StackOptions): ComposedStack {
     for (const t of K.allTasks()) {
       if (waitOf(K, k, t)) backtraces[K.taskName(t)] = backtrace(K.task(k, t));
     }
-    return { cycle: cycle.map(({ task, waitsFor, at, next, role }) => ({ task, role, waitsFor, at, next })), backtraces };
+    return { cycle: cycle.map(({ task, waitsFor, at, via, next, role }) => ({ task, role, waitsFor, at, ...(via ? { via } : {}), next })), backtraces };
   };
 
   const pagesConserved = (k: KState): boolean =>
-    k.mm.free + k.mm.reserve + K.fsLayers().reduce((s, f) => { const pc = f.pages(k); return s + pc.clean + pc.dirty + pc.wb + pc.locked; }, 0) === K.totalPages();
+    k.mm.free +
+      k.mm.reserve +
+      K.fsLayers().reduce((s, f) => { const pc = f.pages(k); return s + pc.clean + pc.dirty + pc.wb + pc.locked; }, 0) +
+      held.reduce((n, l) => n + (l.heldPages?.(k) ?? 0), 0) ===
+    K.totalPages();
 
   const inSlowpath = (k: KState, t: TaskRef): boolean => {
     const v = K.task(k, t);
@@ -359,6 +425,10 @@ export function composeStack(opts: StackOptions): ComposedStack {
         name: 'reclaim-waits-on-xfs-inode-io',
         reached: (k: KState) => xfsLayers.length > 0 && K.allTasks().some((t) => waitOf(K, k, t)?.at === 'xfs_buf_iowait'),
       },
+      ...(bounds.kswapd
+        ? [{ name: 'direct-reclaim-throttled', reached: (k: KState) => K.allTasks().some((t) => { const v = K.task(k, t); return v.sp >= 2 && v.stack[v.sp - 2].fn === 'throttle_direct_reclaim'; }) }]
+        : []),
+      ...(bounds.cmdTimeout && tcmuLayers.length ? [{ name: 'tcmu-command-timed-out', reached: (k: KState) => tcmuLayers.some((l) => l.timedOut(k)) }] : []),
     ],
     terminal,
     deadlockClass,

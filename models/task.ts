@@ -33,6 +33,7 @@ export const PF_KSWAPD = pf('PF_KSWAPD');
 export const PF_MEMALLOC_NOFS = pf('PF_MEMALLOC_NOFS');
 export const PF_MEMALLOC_NOIO = pf('PF_MEMALLOC_NOIO');
 export const PF_KTHREAD = pf('PF_KTHREAD');
+export const PF_LOCAL_THROTTLE = pf('PF_LOCAL_THROTTLE');
 /** The flags a memalloc scope can save and restore. */
 export const SCOPE_FLAGS = PF_MEMALLOC | PF_MEMALLOC_NOFS | PF_MEMALLOC_NOIO;
 
@@ -80,9 +81,13 @@ export interface Req {
   readonly wd: number;
   /** Submitter's scope flags carried in the bio (only when config.bioCarriesScope). */
   readonly scope: number;
+  /** tcmu: the data-area block of this command was populated for it (tcmu_get_empty_block allocated its page), so tcmu-runner has not mapped it yet. */
+  readonly fresh: boolean;
+  /** tcmu: the command timed out (tcmu_check_expired_cmd) and was already completed with an error; tcmu-runner's later completion is dropped. */
+  readonly err: boolean;
 }
 
-export const NO_REQ: Req = Object.freeze({ op: 'none', src: 'none', fs: 0, ww: null, wd: -1, scope: 0 });
+export const NO_REQ: Req = Object.freeze({ op: 'none', src: 'none', fs: 0, ww: null, wd: -1, scope: 0, fresh: false, err: false });
 
 export interface Task {
   readonly stack: readonly Frame[];

@@ -7,8 +7,9 @@
  */
 import { Kernel, KState } from './kernel';
 import { XfsLayer } from './layers/xfs';
+import { TcmuLayer } from './layers/tcmu';
 import { FrameFn } from './frames';
-import { Req, TaskRef, isApp, top } from './task';
+import { Req, Task, TaskRef, findFrame, isApp, top } from './task';
 
 export interface WaitInfo {
   /** Kernel function the task waits in. */
@@ -19,6 +20,13 @@ export interface WaitInfo {
   readonly on: readonly TaskRef[];
   /** Hardware (a disk) will release it without any task. */
   readonly irq: boolean;
+  /**
+   * How the task got there, when that names the route: the allocation that
+   * entered direct reclaim (the caller of its __alloc_pages_nodemask, e.g.
+   * pagecache_get_page, do_anonymous_page, tcmu_get_empty_block) or, for
+   * cmdr_lock, the path that takes it (tcmu_irqcontrol, tcmu_vma_fault).
+   */
+  readonly via?: string;
 }
 
 export interface CycleEntry {
@@ -26,6 +34,8 @@ export interface CycleEntry {
   readonly role: string;
   readonly waitsFor: string;
   readonly at: string;
+  /** See WaitInfo.via. */
+  readonly via?: string;
   /** The next task in the cycle (whose progress this one needs). */
   readonly next: string;
 }
@@ -51,8 +61,60 @@ function pageIo(K: Kernel, k: KState, loc: { where: string; tasks: TaskRef[]; ir
   return flushers.length ? `no page I/O in flight yet: dirty pages wait for ${flushers.join(' and ')}` : 'no page I/O in flight';
 }
 
+/**
+ * Tasks whose progress could give memory back: the servers of the oldest page
+ * I/O (its completion makes a page clean, hence reclaimable), the servers of
+ * an inode cluster buffer I/O (its completion releases the reclaimer that
+ * holds the buffer page), the flushers of filesystems with dirty pages, tasks
+ * that would reclaim once released from throttle_direct_reclaim, and kswapd.
+ */
+function memoryReleasers(K: Kernel, k: KState): { on: TaskRef[]; loc: { where: string; tasks: TaskRef[]; irq: boolean } | null } {
+  const loc = K.locate(k, (r) => r.src === 'page');
+  const on: TaskRef[] = [...(loc?.tasks ?? [])];
+  const ino = K.locate(k, (r) => r.src === 'inode');
+  if (ino) on.push(...ino.tasks);
+  for (const fs of K.fsLayers()) if (fs.pages(k).dirty > 0) on.push(...K.daemonsOf('flusher', fs.index));
+  for (const t of K.allTasks()) {
+    const v = K.task(k, t);
+    if (v.sp >= 2 && top(v)!.fn === 'schedule' && v.stack[v.sp - 2].fn === 'throttle_direct_reclaim') on.push(t);
+  }
+  const ks = K.kswapdTask();
+  if (ks && K.task(k, ks).sp > 0) on.push(ks);
+  return { on, loc: loc ?? ino };
+}
+
+/** Allocation wrappers skipped when naming the allocation that entered reclaim. */
+const ALLOC_WRAPPERS = new Set<string>(['mempool_alloc', 'bio_alloc_bioset']);
+
+/**
+ * The allocation through which task v entered direct reclaim (the caller of
+ * the __alloc_pages_nodemask below its try_to_free_pages), or, for a task
+ * waiting in the slow path, of its innermost allocation. Null for kswapd and
+ * for tasks not allocating.
+ */
+export function reclaimEntry(v: Task): string | undefined {
+  let alloc = -1;
+  for (let i = 0; i < v.sp; i++) {
+    if (v.stack[i].fn === 'try_to_free_pages') {
+      alloc = i - 2;
+      break;
+    }
+  }
+  if (alloc < 0) for (let i = v.sp - 1; i >= 0; i--) if (v.stack[i].fn === '__alloc_pages_nodemask') { alloc = i; break; }
+  if (alloc < 0 || v.stack[alloc]?.fn !== '__alloc_pages_nodemask') return undefined;
+  for (let i = alloc - 1; i >= 0; i--) if (!ALLOC_WRAPPERS.has(v.stack[i].fn)) return v.stack[i].fn;
+  return undefined;
+}
+
 /** What task t is blocked on, or null when it can act or is idle. */
 export function waitOf(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
+  const w = waitOf0(K, k, t);
+  if (!w || w.via) return w;
+  const via = reclaimEntry(K.task(k, t));
+  return via ? { ...w, via } : w;
+}
+
+function waitOf0(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
   const v = K.task(k, t);
   const f = top(v);
   if (!f) return null;
@@ -61,10 +123,15 @@ export function waitOf(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
     case 'wait_for_completion': {
       if (v.ioDone) return null;
       const w = sameWaiter(K, t);
-      const loc = K.locate(k, (r) => r.src === 'inode' && w(r));
+      let op = 'write';
+      const loc = K.locate(k, (r) => {
+        const m = r.src === 'inode' && w(r);
+        if (m) op = r.op;
+        return m;
+      });
       return {
         at: 'xfs_buf_iowait',
-        waitsFor: `completion of the ${label} inode cluster buffer write it submitted, ${describeLoc(K, loc)}`,
+        waitsFor: `completion of the ${label} inode cluster buffer ${op} it submitted, ${describeLoc(K, loc)}`,
         on: loc?.tasks ?? [],
         irq: loc?.irq ?? false,
       };
@@ -81,7 +148,7 @@ export function waitOf(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
       };
     }
     case 'io_schedule_timeout': {
-      if (!K.dirtyThrottled(k, f.at)) return null;
+      if (!K.dirtyThrottled(k, f.at, v.flags)) return null;
       // global dirty drops only when some page writeback completes (or dirty pages are written)
       const loc = K.locate(k, (r) => r.src === 'page' && r.op === 'write');
       const on: TaskRef[] = [...(loc?.tasks ?? [])];
@@ -94,6 +161,18 @@ export function waitOf(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
       };
     }
     case 'mutex_lock': {
+      if (K.layers[f.at]?.name === 'tcmu') {
+        const holder = (K.layers[f.at] as unknown as TcmuLayer).cmdrLockHolder(k);
+        if (holder === null) return null;
+        const where = findFrame(v, 'tcmu_irqcontrol') >= 0 ? 'to complete its command (tcmu_irqcontrol)' : 'to fault in a data-area page (tcmu_vma_fault)';
+        return {
+          at: 'mutex_lock(cmdr_lock)',
+          waitsFor: `${label}'s cmdr_lock ${where}, held by ${K.taskName(holder)} in tcmu_queue_cmd`,
+          on: [holder],
+          irq: false,
+          via: findFrame(v, 'tcmu_irqcontrol') >= 0 ? 'tcmu_irqcontrol' : 'tcmu_vma_fault',
+        };
+      }
       const holder = (K.layers[f.at] as unknown as XfsLayer).lockHolder(k);
       if (holder === null) return null;
       return {
@@ -103,19 +182,41 @@ export function waitOf(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
         irq: false,
       };
     }
+    case 'schedule': {
+      // throttle_direct_reclaim: wait_event_killable(pgdat->pfmemalloc_wait, allow_direct_reclaim(pgdat))
+      if (K.throttleReleased(k, 'schedule')) return null;
+      const ks = K.kswapdTask()!;
+      const kw = waitOf(K, k, ks);
+      return {
+        at: 'throttle_direct_reclaim',
+        waitsFor:
+          `kswapd to wake pfmemalloc_wait with free pages above half the min watermark (free ${k.mm.free} + reserve ${k.mm.reserve} pages); ` +
+          (kw ? `kswapd0 is blocked in ${kw.at}` : 'kswapd0 is reclaiming'),
+        on: [ks],
+        irq: false,
+      };
+    }
+    case 'congestion_wait': {
+      // xfs_buf_allocate_memory: alloc_page failed under PF_MEMALLOC (no reserves); retried after congestion_wait
+      if (k.mm.free + k.mm.reserve > 0) return null;
+      const r = memoryReleasers(K, k);
+      return {
+        at: 'xfs_buf_allocate_memory',
+        waitsFor: `a free page for the ${label} inode cluster buffer: the reserves below the min watermark are used up; ${pageIo(K, k, r.loc)}`,
+        on: r.on,
+        irq: r.loc?.irq ?? false,
+      };
+    }
     case '__alloc_pages_slowpath': {
       const choices = [-1, ...K.layers.map((_, i) => i)];
       if (choices.some((c) => K.slowpath(k, t, c) !== undefined)) return null;
-      // nothing to reclaim: memory comes back only when in-flight page I/O completes (or dirty pages are written)
-      const dirty = K.fsLayers().filter((x) => x.pages(k).dirty > 0);
-      const loc = K.locate(k, (r) => r.src === 'page');
-      const on: TaskRef[] = [...(loc?.tasks ?? [])];
-      for (const fs of dirty) on.push(...K.daemonsOf('flusher', fs.index));
+      // nothing to reclaim: memory comes back only when in-flight I/O completes (or dirty pages are written)
+      const r = memoryReleasers(K, k);
       return {
         at: '__alloc_pages_slowpath',
-        waitsFor: `a free page: nothing is reclaimable and every page is dirty or under I/O; ${pageIo(K, k, loc)}`,
-        on,
-        irq: loc?.irq ?? false,
+        waitsFor: `a free page: nothing is reclaimable and every page is dirty or under I/O; ${pageIo(K, k, r.loc)}`,
+        on: r.on,
+        irq: r.loc?.irq ?? false,
       };
     }
     default:
@@ -151,7 +252,7 @@ export function findCycle(K: Kernel, k: KState): CycleEntry[] | null {
       const cyc = path.slice(seen.get(key(cur))!);
       return cyc.map((t, i) => {
         const w = wait(t)!;
-        return { task: K.taskName(t), role: K.role(t), waitsFor: w.waitsFor, at: w.at, next: K.taskName(cyc[(i + 1) % cyc.length]) };
+        return { task: K.taskName(t), role: K.role(t), waitsFor: w.waitsFor, at: w.at, ...(w.via ? { via: w.via } : {}), next: K.taskName(cyc[(i + 1) % cyc.length]) };
       });
     }
   }

@@ -35,6 +35,15 @@ export class Ext4Layer extends FsBase {
     return false; // generic_perform_write passes flags = 0
   }
 
+  protected override readBioUnconstrained(): boolean {
+    return true; // fs/ext4/readpage.c: ext4_mpage_readpages → bio_alloc(GFP_KERNEL, …) (v5.2)
+  }
+
+  protected override readpagesFrames(): { readahead: FrameFn[]; readpage: FrameFn[] } {
+    // readahead: __do_page_cache_readahead → read_pages → ext4_readpages; no_cached_page: ->readpage = ext4_readpage
+    return { readahead: ['read_pages', 'ext4_readpages', 'ext4_mpage_readpages'], readpage: ['ext4_readpage', 'ext4_mpage_readpages'] };
+  }
+
   override shrinkers(): Shrinker[] {
     // fs/super.c: super_cache_scan → prune_dcache_sb / prune_icache_sb: no modelled objects, never waits
     return [superShrinker(this.label, this.index, () => false, (k) => ({ k, blocked: false }))];

@@ -13,7 +13,7 @@
 import { Domain, int, record } from '../../checker';
 import { FsName } from '../config';
 import { FrameFn } from '../frames';
-import { Gfp, __GFP_FS, __GFP_NORETRY, __GFP_NOWARN, __GFP_WRITE } from '../gfp';
+import { Gfp, __GFP_FS, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN, __GFP_WRITE } from '../gfp';
 import {
   AnyLayer,
   DaemonDecl,
@@ -26,7 +26,7 @@ import {
   Shrinker,
   Via,
 } from '../kernel';
-import { FrameSpec, Req, TaskRef, findFrame, pop, popThrough, popTo, top } from '../task';
+import { FrameSpec, Req, TaskRef, findFrame, pop, popThrough, popTo, setFrameN, top } from '../task';
 
 /** Frames of the caller of a read/write, outermost first (who issues the I/O). */
 export function entryFrames(via: Via, op: 'read' | 'write'): FrameFn[] {
@@ -59,6 +59,19 @@ export abstract class FsBase {
   protected abstract readFrames(): FrameFn[];
   /** Whether write_begin passes AOP_FLAG_NOFS (→ FGP_NOFS in pagecache_get_page). */
   protected abstract writeBeginNofs(): boolean;
+  /**
+   * Whether ->readpages / ->readpage allocate their bio outside the mapping
+   * mask: ext4_mpage_readpages uses bio_alloc(GFP_KERNEL); XFS (iomap_readpage_actor)
+   * constrains its bio to the mapping mask (NOFS, or NOIO under loop), which
+   * cannot reach a filesystem shrinker and is not modelled.
+   */
+  protected readBioUnconstrained(): boolean {
+    return false;
+  }
+  /** ->readpages of readahead and ->readpage of no_cached_page, for the frames of the read bio. */
+  protected readpagesFrames(): { readahead: FrameFn[]; readpage: FrameFn[] } {
+    return { readahead: [], readpage: [] };
+  }
 
   get key(): `L${number}` {
     return `L${this.index}`;
@@ -98,6 +111,7 @@ export abstract class FsBase {
   register(): void {
     this.k.onAllocDone('pagecache_get_page', (k, t, ok) => this.afterWriteAlloc(k, t, ok));
     this.k.onAllocDone('__page_cache_alloc', (k, t, ok) => this.afterReadAlloc(k, t, ok));
+    this.k.onAllocDone('mempool_alloc', (k, t, ok) => this.afterBioAlloc(k, t, ok));
   }
 
   /** The filesystem a page-cache frame on t's stack acts on (each fs registers the same continuation; dispatch on `at`). */
@@ -163,7 +177,7 @@ export abstract class FsBase {
     const pc = this.pages(k2);
     k2 = this.setPages(k2, { ...pc, dirty: pc.dirty + 1 }); // generic_write_end → set_page_dirty
     // generic_perform_write / iomap_write_actor → balance_dirty_pages_ratelimited → balance_dirty_pages
-    if (this.k.dirtyThrottled(k2, this.index)) {
+    if (this.k.dirtyThrottled(k2, this.index, this.k.task(k2, t).flags)) {
       k2 = this.k.updTask(k2, t, (v) => popTo(v, this.writeLoopFrame()));
       return this.k.pushFrames(k2, t, [
         { fn: 'balance_dirty_pages_ratelimited', at: this.index },
@@ -191,15 +205,88 @@ export abstract class FsBase {
       return this.readAlloc(this.k.pushFrames(k2, t, [{ fn: '__page_cache_alloc', at: this.index, n: 1 }]), t, 1, file);
     }
     const pc = this.pages(k);
-    let k2 = this.setPages(k, { ...pc, locked: pc.locked + 1 }); // add_to_page_cache_lru (locked, !uptodate)
-    // read_pages → ->readpages → submit_bio, in this task's context (e.g. dmz_map runs here)
-    k2 = this.k.updTask(k2, t, (x) => popTo(x, 'generic_file_buffered_read'));
+    const k2 = this.setPages(k, { ...pc, locked: pc.locked + 1 }); // add_to_page_cache_lru (locked, !uptodate)
+    if (this.readBioRoute(k2, t)) {
+      // read_pages → ext4_readpages → ext4_mpage_readpages (readahead), or ext4_readpage → ext4_mpage_readpages
+      // (no_cached_page): the bio allocation is the next step (mempool_alloc, see readBio)
+      const fr = this.readpagesFrames();
+      const k3 = attempt === 0 ? this.k.updTask(k2, t, (x) => popTo(x, '__do_page_cache_readahead')) : this.k.updTask(k2, t, (x) => popTo(x, 'generic_file_buffered_read'));
+      return this.k.pushFrames(k3, t, (attempt === 0 ? fr.readahead : fr.readpage).map((fn) => ({ fn, at: this.index })));
+    }
+    return this.submitRead(k2, t);
+  }
+
+  /**
+   * Is the read bio allocation of task t a step of its own? Only when it can
+   * matter: the filesystem allocates it outside the mapping mask (ext4), no
+   * page is free (else mempool_alloc's first, non-reclaiming attempt takes
+   * one), and the route of the reader's role is on (tcmu-runner: daemon_alloc;
+   * loop worker: loop_alloc; an application always).
+   */
+  private readBioRoute(k: KState, t: TaskRef): boolean {
+    if (!this.readBioUnconstrained() || k.mm.free > 0) return false;
+    const role = this.k.role(t);
+    if (role === 'tcmu-runner') return this.k.bounds.daemonAlloc;
+    if (role === 'loop-worker') return this.k.bounds.loopAlloc;
+    return true;
+  }
+
+  /**
+   * ext4_mpage_readpages → bio_alloc(GFP_KERNEL) → bio_alloc_bioset →
+   * mempool_alloc ([5.2.1] mm/mempool.c): a first attempt without direct
+   * reclaim (no page is free: it fails), then an element of the bio pool if
+   * one is left (`empty` false); with the pool empty, the allocation again
+   * with the caller's mask plus __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN
+   * — a direct reclaim round with __GFP_FS unless the task's scope clears it.
+   * Whether the pool is empty is not modelled (a choice). If that round fails,
+   * mempool_alloc waits at most 5 s for an element (io_schedule_timeout(5*HZ));
+   * ext4's read bios complete on the disk, so the model continues with one.
+   * The page of a successful allocation is not kept (a bio is a small slab
+   * object): only the reclaim it may run is modelled.
+   */
+  readBio(k: KState, t: TaskRef, empty: boolean): KState | undefined {
+    const v = this.k.task(k, t);
+    const f = top(v);
+    if (!f || f.fn !== 'ext4_mpage_readpages' || f.at !== this.index || f.n !== 0) return undefined;
+    if (!empty) return this.submitRead(k, t);
+    const k2 = this.k.pushFrames(this.k.updTask(k, t, (x) => setFrameN(x, x.sp - 1, 1)), t, [
+      { fn: 'bio_alloc_bioset', at: this.index },
+      { fn: 'mempool_alloc', at: this.index },
+    ]);
+    const gfp = this.k.effectiveGfp(this.k.task(k2, t).flags, {
+      req: this.k.siteGfp('ext4_mpage_readpages_bio') | __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN,
+    });
+    const r = this.k.startAlloc(k2, t, gfp, this.index);
+    return r.ok ? this.afterBioAlloc(r.k, t, true) : r.k;
+  }
+
+  /** The bio's allocation returned (its page is not kept; on failure a pool element comes back within 5 s): submit. */
+  private afterBioAlloc(k: KState, t: TaskRef, ok: boolean): KState {
+    const me = this.fsOf(k, t);
+    if (me !== this) return me.afterBioAlloc(k, t, ok);
+    const k2 = ok ? this.k.freePage(k) : k;
+    return this.submitRead(k2, t);
+  }
+
+  /** ->readpages / ->readpage → submit_bio in this task's context (e.g. dmz_map runs here), then wait_on_page_locked_killable. */
+  private submitRead(k: KState, t: TaskRef): KState {
+    let k2 = this.k.updTask(k, t, (x) => popTo(x, 'generic_file_buffered_read'));
     k2 = this.k.below(this.index).submit(k2, this.k.newReq(k2, t, 'read', 'page', this.index, t), t);
     // generic_file_buffered_read: !PageUptodate → wait_on_page_locked_killable
     return this.k.pushFrames(k2, t, [
       { fn: 'wait_on_page_locked_killable', at: this.index },
       { fn: 'io_schedule', at: this.index },
     ]);
+  }
+
+  /**
+   * The frames of the write path down to the copy from the user buffer
+   * (generic_perform_write / iomap_write_actor → iov_iter_fault_in_readable),
+   * for a fault on the source buffer before ->write_begin.
+   */
+  faultInFrames(): FrameFn[] {
+    const w = this.writeFrames();
+    return [...entryFrames('tcmu', 'write'), ...w.slice(0, w.indexOf(this.writeLoopFrame()) + 1), 'iov_iter_fault_in_readable'];
   }
 
   /** Pops the whole read/write call chain (down to the entry frame). */
@@ -264,11 +351,20 @@ export abstract class FsBase {
       formatParam: (t) => this.k.taskName(t),
       next: (k, t) => {
         const f = top(this.k.task(k, t));
-        if (!f || f.fn !== 'io_schedule_timeout' || f.at !== this.index || this.k.dirtyThrottled(k, this.index)) return undefined;
+        if (!f || f.fn !== 'io_schedule_timeout' || f.at !== this.index || this.k.dirtyThrottled(k, this.index, this.k.task(k, t).flags)) return undefined;
         return this.k.syscallDone(this.popSyscall(k, t), t, true);
       },
     };
-    return [writeback, readDone, throttleDone];
+    const readBio: KAction<{ t: TaskRef; empty: boolean }> | null = this.readBioUnconstrained()
+      ? {
+          // ext4_mpage_readpages: bio_alloc(GFP_KERNEL) from the bio mempool; `empty`: no element left
+          name: `ext4_mpage_readpages(${this.label})`,
+          params: this.k.allTasks().flatMap((t) => [false, true].map((empty) => ({ t, empty }))),
+          formatParam: (x) => `${this.k.taskName(x.t)}${x.empty ? ', bio mempool empty: bio_alloc reclaims' : ''}`,
+          next: (k, x) => this.readBio(k, x.t, x.empty),
+        }
+      : null;
+    return [writeback, readDone, throttleDone, ...(readBio ? [readBio] : [])];
   }
 
   format(k: KState): Record<string, unknown> {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Domain, array, bits, enumOf, int, optId, record } from '../../checker';
+import { Domain, array, bits, bool, enumOf, int, optId, record } from '../../checker';
 import { NO_REQ, PF_BITS, Req } from '../task';
 
 export interface Queue {
@@ -21,6 +21,8 @@ export function reqDomain(layers: number, daemons: number): Domain {
     ww: optId('writers'),
     wd: int(-1, Math.max(0, daemons - 1)),
     scope: bits(PF_BITS),
+    fresh: bool(),
+    err: bool(),
   });
 }
 

@@ -12,7 +12,21 @@
  *   blocking pass when an AG was skipped), xfs_reclaim_inode (dirty + SYNC_WAIT:
  *   xfs_iflush + xfs_bwrite);
  * - fs/xfs/xfs_buf.c: xfs_bwrite → xfs_buf_submit → __xfs_buf_submit(wait) →
- *   xfs_buf_iowait → wait_for_completion (uninterruptible, no timeout).
+ *   xfs_buf_iowait → wait_for_completion (uninterruptible, no timeout);
+ * - fs/xfs/xfs_inode.c: xfs_iflush → xfs_imap_to_bp → xfs_trans_read_buf →
+ *   xfs_buf_read_map: an inode cluster buffer that is not cached is allocated
+ *   (xfs_buf_get_map → xfs_buf_allocate_memory: alloc_page(GFP_NOFS |
+ *   __GFP_NOWARN) per page, on failure "possible memory allocation deadlock"
+ *   and congestion_wait(BLK_RW_ASYNC, HZ/50), retried forever) and read
+ *   synchronously (_xfs_buf_read → xfs_buf_submit → xfs_buf_iowait) before the
+ *   flush; a reclaimer runs this under PF_MEMALLOC, so the buffer pages come
+ *   from the reserves below the min watermark;
+ * - fs/xfs/xfs_buf.c: xfs_buftarg_shrink_scan → xfs_buftarg_isolate walks the
+ *   buffer LRU (no __GFP_FS check, never waits): a buffer in use is skipped, a
+ *   buffer whose b_lru_ref is not zero has it decremented ("another trip
+ *   through the LRU"), one at zero is freed. A new buffer starts with
+ *   b_lru_ref = 1 (_xfs_buf_alloc), so an idle cluster buffer survives one
+ *   pass and is freed by the next.
  *
  * @module
  */
@@ -20,7 +34,7 @@ import { Domain, int, record } from '../../checker';
 import { FrameFn } from '../frames';
 import { Gfp } from '../gfp';
 import { KAction, KState, Shrinker, superShrinker } from '../kernel';
-import { TaskRef, findFrame, popTo, setFrameN, top } from '../task';
+import { TaskRef, findFrame, pop, popTo, setFrameN, top } from '../task';
 import { FsBase } from './fs';
 
 /** Reclaimable XFS inodes (XFS_IRECLAIMABLE): clean, dirty, or being flushed by a reclaimer. */
@@ -29,6 +43,16 @@ export interface XfsInodes {
   readonly dirty: number;
   readonly flushing: number;
 }
+
+/**
+ * The inode cluster buffer of the modelled files (one page; every modelled
+ * inode is in one cluster): not in memory, cached on the buffer LRU (a page
+ * that xfs_buftarg_shrink_scan can free), or in use by the reclaimer that holds
+ * the AG lock (being allocated, read or written).
+ */
+export const BUF_NONE = 0;
+export const BUF_CACHED = 1;
+export const BUF_BUSY = 2;
 
 export class XfsLayer extends FsBase {
   readonly name = 'xfs' as const;
@@ -52,11 +76,43 @@ export class XfsLayer extends FsBase {
 
   override domain(): Domain {
     const K = this.k.bounds.inodes;
-    return record({ pc: this.pcDomain(), ino: record({ clean: int(0, K), dirty: int(0, K), flushing: int(0, K) }) });
+    return record({ pc: this.pcDomain(), ino: record({ clean: int(0, K), dirty: int(0, K), flushing: int(0, K) }), buf: int(0, 2), bufRef: int(0, 1) });
   }
 
+  /**
+   * The top XFS starts with the cluster buffer of its new inode chunk cached:
+   * fio creates new files, and xfs_ialloc_ag_alloc → xfs_ialloc_inode_init
+   * builds a new chunk's cluster buffers in the buffer cache (xfs_trans_get_buf,
+   * no read). That page is taken from `pages` (initialPages). A lower XFS holds
+   * one backing file whose inode is not modelled: no buffer.
+   */
   override init(): unknown {
-    return { pc: { clean: 0, dirty: 0, wb: 0, locked: 0 }, ino: { clean: 0, dirty: 0, flushing: 0 } };
+    return { pc: { clean: 0, dirty: 0, wb: 0, locked: 0 }, ino: { clean: 0, dirty: 0, flushing: 0 }, buf: this.index === 0 ? BUF_CACHED : BUF_NONE, bufRef: this.index === 0 ? 1 : 0 };
+  }
+
+  /** Pages this layer holds outside the page cache at the start (the cached cluster buffer). */
+  initialPages(): number {
+    return this.index === 0 ? 1 : 0;
+  }
+
+  /** Pages held by the inode cluster buffer (cached or in use). */
+  heldPages(k: KState): number {
+    return this.buf(k) === BUF_NONE ? 0 : 1;
+  }
+
+  buf(k: KState): number {
+    return k[this.key].buf;
+  }
+
+  private setBuf(k: KState, buf: number, bufRef: number = k[this.key].bufRef): KState {
+    return { ...k, [this.key]: { ...k[this.key], buf, bufRef } };
+  }
+
+  /** xfs_buftarg_isolate on the idle cached cluster buffer: decrement b_lru_ref, or free the buffer (and its page) at zero. */
+  private isolateBuf(k: KState): KState {
+    if (this.buf(k) !== BUF_CACHED) return k;
+    if (k[this.key].bufRef > 0) return this.setBuf(k, BUF_CACHED, k[this.key].bufRef - 1);
+    return this.k.freePage(this.setBuf(k, BUF_NONE, 0));
   }
 
   inodes(k: KState): XfsInodes {
@@ -101,9 +157,17 @@ export class XfsLayer extends FsBase {
           return sync ? i.clean + i.dirty + i.flushing > 0 : i.clean > 0;
         },
         (k, t, gfp) => this.freeCachedObjects(k, t, gfp),
+        // the walk allocates when it will flush a dirty inode whose cluster buffer is not cached
+        (k) => sync && this.inodes(k).dirty > 0 && this.buf(k) === BUF_NONE && this.lockHolder(k) === null,
       ),
-      // fs/xfs/xfs_buf.c: xfs_buftarg_shrink_scan — trylocks only, never waits; no objects modelled
-      { name: `xfs_buftarg_shrink_scan(${this.label})`, layer: this.index, hasWork: () => false, scan: (k) => ({ k, blocked: false }) },
+      // fs/xfs/xfs_buf.c: xfs_buftarg_shrink_scan — no gfp check, trylocks only, never waits: ages or
+      // frees the idle cached cluster buffer (xfs_buftarg_isolate)
+      {
+        name: `xfs_buftarg_shrink_scan(${this.label})`,
+        layer: this.index,
+        hasWork: (k) => this.buf(k) === BUF_CACHED,
+        scan: (k) => ({ k: this.isolateBuf(k), blocked: false }),
+      },
     ];
   }
 
@@ -147,19 +211,72 @@ export class XfsLayer extends FsBase {
     }
     const at = this.index;
     k2 = this.setInodes(k2, { clean: 0, dirty: ino.dirty - 1, flushing: ino.flushing + 1 });
-    // xfs_reclaim_inode: xfs_ilock, xfs_iflock_nowait, xfs_iflush → xfs_bwrite → __xfs_buf_submit
+    if (this.buf(k2) === BUF_CACHED) {
+      // xfs_reclaim_inode: xfs_ilock, xfs_iflock_nowait, xfs_iflush (cluster buffer found in the cache) → xfs_bwrite
+      k2 = this.k.pushFrames(this.setBuf(k2, BUF_BUSY), t, [{ fn: 'xfs_reclaim_inode', at, n: 1 }]);
+      return { k: this.bwrite(k2, t), blocked: true };
+    }
+    // xfs_iflush → xfs_imap_to_bp → xfs_trans_read_buf → xfs_buf_read_map → xfs_buf_get_map: not cached
     k2 = this.k.pushFrames(k2, t, [
-      { fn: 'xfs_reclaim_inode', at },
+      { fn: 'xfs_reclaim_inode', at, n: 0 },
+      { fn: 'xfs_iflush', at },
+      { fn: 'xfs_imap_to_bp', at },
+      { fn: 'xfs_buf_read_map', at },
+      { fn: 'xfs_buf_get_map', at },
+      { fn: 'xfs_buf_allocate_memory', at },
+    ]);
+    return { k: this.allocBuf(k2, t), blocked: true };
+  }
+
+  /** xfs_buf_allocate_memory: alloc_page(xb_to_gfp) in the reclaimer's context (PF_MEMALLOC: the reserves). */
+  private allocBuf(k: KState, t: TaskRef): KState {
+    const gfp = this.k.effectiveGfp(this.k.task(k, t).flags, { req: this.k.siteGfp('xfs_buf_allocate_memory') });
+    const r = this.k.startAlloc(k, t, gfp, this.index);
+    return r.ok ? this.afterBufAlloc(r.k, t, true) : r.k;
+  }
+
+  /**
+   * The buffer page was allocated: _xfs_buf_read submits the read in this
+   * task's context and waits (xfs_buf_submit → __xfs_buf_submit(wait) →
+   * xfs_buf_iowait). Allocation failure (PF_MEMALLOC without reserves: "Avoid
+   * recursion of direct reclaim"): congestion_wait(BLK_RW_ASYNC, HZ/50) and
+   * retry, forever.
+   */
+  private afterBufAlloc(k: KState, t: TaskRef, ok: boolean): KState {
+    const at = this.index;
+    if (!ok) return this.k.pushFrames(k, t, [{ fn: 'congestion_wait', at }]);
+    let k2 = this.setBuf(k, BUF_BUSY, 1); // the page now belongs to the new buffer (_xfs_buf_alloc: b_lru_ref = 1)
+    k2 = this.k.updTask(k2, t, (v) => popTo(v, 'xfs_buf_read_map'));
+    k2 = this.k.pushFrames(k2, t, [{ fn: '__xfs_buf_submit', at }]);
+    k2 = this.k.below(this.index).submit(k2, this.k.newReq(k2, t, 'read', 'inode', this.index, t), t);
+    return this.k.pushFrames(k2, t, [
+      { fn: 'xfs_buf_iowait', at },
+      { fn: 'wait_for_completion', at },
+    ]);
+  }
+
+  /** xfs_iflush returned the (locked) cluster buffer: xfs_bwrite → __xfs_buf_submit, the write submitted in this task's context, then xfs_buf_iowait. */
+  private bwrite(k: KState, t: TaskRef): KState {
+    const at = this.index;
+    let k2 = this.k.pushFrames(k, t, [
       { fn: 'xfs_bwrite', at },
       { fn: '__xfs_buf_submit', at },
     ]);
     k2 = this.k.below(this.index).submit(k2, this.k.newReq(k2, t, 'write', 'inode', this.index, t), t);
     // __xfs_buf_submit(bp, wait=true) → xfs_buf_iowait → wait_for_completion(&bp->b_iowait)
-    k2 = this.k.pushFrames(k2, t, [
+    return this.k.pushFrames(k2, t, [
       { fn: 'xfs_buf_iowait', at },
       { fn: 'wait_for_completion', at },
     ]);
-    return { k: k2, blocked: true };
+  }
+
+  /** Registers the continuation of the cluster buffer allocation (dispatching on the layer the frame acts on). */
+  override register(): void {
+    super.register();
+    this.k.onAllocDone('xfs_buf_allocate_memory', (k, t, ok) => {
+      const f = top(this.k.task(k, t))!;
+      return (this.k.layers[f.at] as unknown as XfsLayer).afterBufAlloc(k, t, ok);
+    });
   }
 
   /** Continues the walk after a wait; if it finishes, shrink_slab continues with the next shrinker. */
@@ -179,10 +296,31 @@ export class XfsLayer extends FsBase {
         const v = this.k.task(k, t);
         const f = top(v);
         if (!f || f.fn !== 'wait_for_completion' || f.at !== at || !v.ioDone) return undefined;
+        const i = findFrame(v, 'xfs_reclaim_inode', at);
+        if (v.stack[i].n === 0) {
+          // the cluster buffer was read: xfs_iflush goes on (xfs_iflush_int) and returns it; xfs_bwrite
+          let k2 = this.k.updTask(k, t, (x) => ({ ...setFrameN(popTo(x, 'xfs_reclaim_inode'), i, 1), ioDone: false }));
+          k2 = this.bwrite(k2, t);
+          return k2;
+        }
+        // the write completed: xfs_buf_relse puts the buffer on the LRU (still cached); the inode is reclaimed
         let k2 = this.k.updTask(k, t, (x) => ({ ...popTo(x, 'xfs_reclaim_inodes_ag'), ioDone: false }));
         const ino = this.inodes(k2);
-        k2 = this.setInodes(k2, { ...ino, flushing: ino.flushing - 1 });
+        k2 = this.setBuf(this.setInodes(k2, { ...ino, flushing: ino.flushing - 1 }), BUF_CACHED);
         return this.resumeWalk(k2, t);
+      },
+    };
+    const congestion: KAction<TaskRef> = {
+      // xfs_buf_allocate_memory: congestion_wait(BLK_RW_ASYNC, HZ/50) ended; alloc_page again. Only a
+      // page becoming free can change the outcome (the reclaimer has PF_MEMALLOC: free or reserve pages)
+      name: `xfs_buf_allocate_memory(${this.label})`,
+      params: this.k.allTasks(),
+      formatParam: (t) => this.k.taskName(t),
+      next: (k, t) => {
+        const v = this.k.task(k, t);
+        const f = top(v);
+        if (!f || f.fn !== 'congestion_wait' || f.at !== at || k.mm.free + k.mm.reserve === 0) return undefined;
+        return this.allocBuf(this.k.updTask(k, t, (x) => pop(x, 1)), t);
       },
     };
     const lock: KAction<TaskRef> = {
@@ -199,11 +337,11 @@ export class XfsLayer extends FsBase {
         return this.resumeWalk(k2, t);
       },
     };
-    return [...super.actions(), iodone, lock];
+    return [...super.actions(), iodone, lock, congestion];
   }
 
   override format(k: KState): Record<string, unknown> {
     const i = this.inodes(k);
-    return { ...super.format(k), inodes: { clean: i.clean, dirty: i.dirty, flushing: i.flushing } };
+    return { ...super.format(k), inodes: { clean: i.clean, dirty: i.dirty, flushing: i.flushing }, clusterBuffer: ['none', 'cached', 'in use'][this.buf(k)] };
   }
 }

@@ -100,8 +100,9 @@ describe('page allocator slow path and direct reclaim (mm/page_alloc.c, mm/vmsca
   it('should keep a small NOFS allocation retrying (blocked, not failed) when nothing is reclaimable', () => {
     const { K, s0 } = compose({ stack: 'xfs/dm-zoned/tcmu/xfs/ssd' });
     const runner = daemon(K, 'tcmu-runner');
-    // every page is dirty in the lower xfs; one dirty top-xfs inode that NOFS reclaim may not touch
-    const k = { ...s0, mm: { free: 0, reserve: 1 }, L3: { pc: { clean: 0, dirty: 3, wb: 0, locked: 0 }, ino: { clean: 0, dirty: 0, flushing: 0 } }, L0: { ...(s0 as any).L0, ino: { clean: 0, dirty: 1, flushing: 0 } } } as KState;
+    // every page is dirty in the lower xfs; one dirty top-xfs inode that NOFS reclaim may not touch; no cached XFS buffer
+    const noBuf = { buf: 0, bufRef: 0 };
+    const k = { ...s0, mm: { free: 0, reserve: 1 }, L3: { pc: { clean: 0, dirty: 3, wb: 0, locked: 0 }, ino: { clean: 0, dirty: 0, flushing: 0 }, ...noBuf }, L0: { ...(s0 as any).L0, ino: { clean: 0, dirty: 1, flushing: 0 }, ...noBuf } } as KState;
     const k1 = K.fsLayers()[1].startIo(k, runner, 'write', 'tcmu', 'regular');
     const k2 = K.slowpath(k1, runner, -1)!; // one reclaim round: nothing freed, XFS skipped (no __GFP_FS)
     expect(topFn(K.task(k2, runner))).toBe('__alloc_pages_slowpath');
@@ -115,7 +116,8 @@ describe('page allocator slow path and direct reclaim (mm/page_alloc.c, mm/vmsca
   it('should fail a __GFP_NORETRY readahead allocation after one round and fall back to page_cache_alloc', () => {
     const { K, s0 } = compose({ stack: 'xfs/dm-zoned/tcmu/xfs/ssd' });
     const runner = daemon(K, 'tcmu-runner');
-    const k = { ...s0, mm: { free: 0, reserve: 1 }, L3: { pc: { clean: 0, dirty: 3, wb: 0, locked: 0 }, ino: { clean: 0, dirty: 0, flushing: 0 } } } as KState;
+    const noBuf = { buf: 0, bufRef: 0 };
+    const k = { ...s0, mm: { free: 0, reserve: 1 }, L3: { pc: { clean: 0, dirty: 3, wb: 0, locked: 0 }, ino: { clean: 0, dirty: 0, flushing: 0 }, ...noBuf }, L0: { ...(s0 as any).L0, ...noBuf } } as KState;
     const k1 = K.fsLayers()[1].startIo(k, runner, 'read', 'tcmu', 'regular');
     const k2 = K.slowpath(k1, runner, -1)!; // reclaim round
     const k3 = K.slowpath(k2, runner, -1)!; // NORETRY → fail → no_cached_page
@@ -151,12 +153,12 @@ describe('XFS inode reclaim (fs/xfs/xfs_icache.c, v5.2 SYNC_WAIT)', () => {
 
   it('should complete the reclaim once the inode buffer write completes', () => {
     const { K, k } = pressured({ stack: 'xfs/dm-zoned/zoned' });
-    // a writer on xfs/dm-zoned/zoned is NOFS and never reaches the XFS shrinker; drive reclaim as a GFP_KERNEL task instead
-    const t: TaskRef = { d: 0 }; // flush-xfs, used only as a context here
+    // a writer on xfs/dm-zoned/zoned is NOFS and never reaches the XFS shrinker; drive reclaim as a GFP_KERNEL allocation instead
+    const t: TaskRef = { w: 0 }; // the application task, used only as a context here
     let s = K.pushFrames({ ...k, L0: (k as any).L0 } as KState, t, [{ fn: 'ksys_pwrite64', at: 0 }]);
     let done = false;
     K.onAllocDone('ksys_pwrite64', (kk, _t, ok) => ((done = ok), kk));
-    s = { ...s, mm: { free: 0, reserve: 1 }, L0: { pc: { clean: 1, dirty: 0, wb: 0, locked: 0 }, ino: { clean: 0, dirty: 1, flushing: 0 } } } as KState;
+    s = { ...s, mm: { free: 0, reserve: 1 }, L0: { pc: { clean: 1, dirty: 0, wb: 0, locked: 0 }, ino: { clean: 0, dirty: 1, flushing: 0 }, buf: 1, bufRef: 1 } } as KState;
     s = K.startAlloc(s, t, 0xcc0 /* GFP_KERNEL */, 0).k;
     s = K.slowpath(s, t, 0)!;
     expect(topFn(K.task(s, t))).toBe('wait_for_completion');
@@ -197,5 +199,40 @@ describe('kswapd (mm/vmscan.c, param kswapd=1)', () => {
     const freed = { ...woke, mm: { free: 1, reserve: 1 } } as KState;
     expect(K.kswapdStep(freed, ks, EXT4)).toBeUndefined();
     expect(K.task(K.kswapdStep(freed, ks, -1)!, ks).sp).toBe(0);
+  });
+});
+
+describe('the XFS inode cluster buffer and the split reclaim pass', () => {
+  it('should age an idle cached cluster buffer on one buftarg pass and free its page on the next (b_lru_ref = 1)', () => {
+    const { K, k } = pressured();
+    const buftarg = K.shrinkerList.find((s) => s.name === 'xfs_buftarg_shrink_scan(xfs)')!;
+    expect((k as any).L0).toMatchObject({ buf: 1, bufRef: 1 });
+    expect(buftarg.hasWork(k, 0)).toBe(true); // no __GFP_FS needed
+    const once = buftarg.scan(k, { w: 0 }, 0).k;
+    expect((once as any).L0).toMatchObject({ buf: 1, bufRef: 0 });
+    expect(once.mm).toEqual(k.mm);
+    const twice = buftarg.scan(once, { w: 0 }, 0).k;
+    expect((twice as any).L0).toMatchObject({ buf: 0 });
+    expect(twice.mm.free).toBe(k.mm.free + 1);
+    expect(buftarg.hasWork(twice, 0)).toBe(false);
+  });
+
+  it('should make shrink_slab a step of its own only when a shrinker will allocate (an uncached cluster buffer to read)', () => {
+    const { K, k, runner } = pressured();
+    // cluster buffer cached: the pass is atomic, the runner ends in xfs_buf_iowait (xfs_bwrite)
+    const cached = K.slowpath(K.fsLayers()[1].startIo(k, runner, 'write', 'tcmu', 'regular'), runner, EXT4)!;
+    expect(topFn(K.task(cached, runner))).toBe('wait_for_completion');
+    // not cached: the LRU page is freed, then the pass stops before shrink_slab; another task may take the page
+    const uncached = { ...k, L0: { ...(k as any).L0, buf: 0, bufRef: 0 } } as KState;
+    let s = K.slowpath(K.fsLayers()[1].startIo(uncached, runner, 'write', 'tcmu', 'regular'), runner, EXT4)!;
+    expect(topFn(K.task(s, runner))).toBe('shrink_slab');
+    expect(s.mm.free).toBe(1);
+    s = { ...s, mm: { free: 0, reserve: 1 } } as KState; // taken by someone else
+    s = K.shrinkSlabStep(s, runner)!;
+    // xfs_buf_allocate_memory under PF_MEMALLOC: the slow path takes the reserve, then the read is submitted
+    expect(topFn(K.task(s, runner))).toBe('__alloc_pages_slowpath');
+    s = K.slowpath(s, runner, -1)!;
+    expect(s.mm).toEqual({ free: 0, reserve: 0 });
+    expect(fns(K.task(s, runner))).toContain('xfs_buf_read_map');
   });
 });

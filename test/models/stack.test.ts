@@ -15,8 +15,13 @@ describe('stack composition and validation', () => {
     expect(listLayers().map((l) => l.name)).toEqual(['xfs', 'ext4', 'dm-zoned', 'tcmu', 'loop', 'ssd', 'zoned']);
     expect(listLayers().every((l) => l.description.length > 10)).toBe(true);
     expect(Object.fromEntries(listParams().map((p) => [p.name, p.default]))).toEqual({
-      writers: '1', ios: '4', pages: '3', reserve: '1', dirty_limit: '1', kswapd: '0', tcmu_threads: '1',
+      writers: '1', ios: '4', pages: '3', reserve: '1', dirty_limit: '1', kswapd: '1', tcmu_threads: '1', tcm_loop_workers: '1',
+      daemon_alloc: '1', tcmu_kernel: '1', cmd_timeout: '0', loop_alloc: '1',
     });
+    // every route is on by default, and each parameter says which route it switches
+    for (const name of ['daemon_alloc', 'kswapd', 'dirty_limit', 'tcmu_kernel', 'loop_alloc']) {
+      expect(listParams().find((p) => p.name === name)!.description).toMatch(/^route \([a-e]\)/);
+    }
   });
 
   it('should accept every named stack and a zoned disk below dm-zoned', () => {
@@ -45,6 +50,7 @@ describe('stack composition and validation', () => {
     expect(() => buildStackSpec({ stack: 'xfs/ssd', params: { bogus: '1' } })).toThrow(/unknown parameter "bogus"/);
     expect(() => buildStackSpec({ stack: 'xfs/ssd', params: { pages: 'x' } })).toThrow(/pages=x is not an integer/);
     expect(() => buildStackSpec({ stack: 'xfs/ssd', params: { writers: '9' } })).toThrow(/writers=9 is out of range 1..4/);
+    expect(() => buildStackSpec({ stack: 'xfs/ssd', params: { pages: '0' } })).toThrow(/pages=0 is out of range/);
   });
 
   it('should name the spec after its stack and report its parameters', () => {
