@@ -81,7 +81,7 @@ const PARAMS: readonly ParamInfo[] = [
   { name: 'dirty_limit', default: '1', min: 0, max: 8, description: 'route (c): global dirty+writeback pages at which balance_dirty_pages throttles a writer (0: no dirty throttling)' },
   { name: 'kswapd', default: '1', min: 0, max: 1, description: 'route (b): kswapd (woken by the slow path, reclaims with GFP_KERNEL, may block in the XFS shrinker) and throttle_direct_reclaim, which makes __GFP_FS direct reclaimers wait for it (0: no kswapd, no throttling)' },
   { name: 'tcmu_threads', default: '1', min: 1, max: 3, description: 'tcmu-runner threads serving the ring (1: the ZBC file handler, QD=1 in the cmdproc thread)' },
-  { name: 'tcm_loop_workers', default: '1', min: 1, max: 2, description: 'kworkers running tcm_loop submission work (1: one worker; a second one takes queued commands while the first is blocked)' },
+  { name: 'tcm_loop_workers', default: '2', min: 1, max: 2, description: 'kworkers running tcm_loop submission work: 2 = the running one plus the idle one that the concurrency-managed workqueue wakes when the first sleeps (a third would be created with GFP_KERNEL under the same memory pressure; not modelled); 1 = queued commands wait behind a blocked worker' },
   { name: 'daemon_alloc', default: '1', min: 0, max: 1, description: "route (a): tcmu-runner's allocations outside the page cache: the per-command malloc's heap page fault, the data-area fault (with tcmu_kernel), the ext4 read bio (0: page-cache allocations only)" },
   { name: 'tcmu_kernel', default: '1', min: 0, max: 1, description: "route (d): the tcm_loop kworker's allocations in tcmu_queue_cmd (tcmu_alloc_cmd, tcmu_get_empty_block under cmdr_lock) and tcmu-runner taking cmdr_lock to fault the data area and to complete (0: neither)" },
   { name: 'cmd_timeout', default: '0', min: 0, max: 1, description: 'the tcmu in-flight command timeout: 1 = when nothing else can happen, the oldest outstanding command times out and fails with an I/O error (needs cmdr_lock); 0 = no timeout, a hang is permanent as reported' },
@@ -379,10 +379,10 @@ export function composeStack(opts: StackOptions): ComposedStack {
       const blocked = K.allTasks()
         .map((t) => ({ t, w: waitOf(K, k, t) }))
         .filter((x) => x.w)
-        .map((x) => `${K.role(x.t)}@${x.w!.at}${x.w!.via ? `[${x.w!.via}]` : ''}`);
+        .map((x) => `${K.role(x.t)}@${x.w!.at}`);
       return `no-cycle: ${[...new Set(blocked)].sort().join(' + ')}`;
     }
-    return [...new Set(c.map((e) => `${e.role}@${e.at}${e.via ? `[${e.via}]` : ''}`))].sort().join(' + ');
+    return [...new Set(c.map((e) => `${e.role}@${e.at}`))].sort().join(' + ');
   };
   const explain = (k: KState) => {
     const cycle = cycleOf(k) ?? [];
