@@ -34,9 +34,10 @@
  *     model's loop worker only ever runs work, so the same task flags;
  *   - the readahead NOFS scope and the page-cache write path are unchanged
  *     (KS §5.3 item 6, §5.4); PR_SET_IO_FLUSHER is identical (KS §7.2);
- *   - NOT expressible yet (`NOT_EXPRESSIBLE` below): 1080782f13e3 (GFP_NOIO for
+ *   - NOT expressible (`NOT_EXPRESSIBLE` below): 1080782f13e3 (GFP_NOIO for
  *     every tcmu command-path allocation, KS §8.5) beyond the two sites the
- *     model has, and reclaim_throttle() replacing congestion_wait (KS §4.3).
+ *     model has (both already GFP_NOIO through tcmu-gfp-noio), and
+ *     reclaim_throttle() replacing congestion_wait (KS §4.3).
  *   So the 6.14 profile composes to the same config as 5.10 with another
  *   label; its cells differ from 5.10 only once the knobs above exist.
  *
@@ -73,7 +74,7 @@ export const MERGED: readonly MergedChange[] = [
       'wb is below its freerun ceiling (no more +25% bonus); the loop worker and PR_SET_IO_FLUSHER set it (kernel-semantics.md §6.4, §6.5)',
     merged: 'Linux 5.8 (a37b0715ddf3)',
     modelNote:
-      'a rename of the task flag (taskFlags); the model does not branch on either flag yet, so it changes no verdict until dirty throttling honours PF_LOCAL_THROTTLE',
+      'a rename of the task flag (taskFlags); balance_dirty_pages in the model (models/kernel.ts: dirtyThrottled) lets a PF_LOCAL_THROTTLE task free-run while its own wb is within the limit, and ignores PF_LESS_THROTTLE (its +25% bonus is below the model\'s one-page resolution)',
     delta: {},
     renameTaskFlags: { PF_LESS_THROTTLE: 'PF_LOCAL_THROTTLE' },
   },
@@ -87,7 +88,7 @@ export const MERGED: readonly MergedChange[] = [
       'page cache; its page allocations drop __GFP_FS whatever the mapping mask (kernel-semantics.md §5.4)',
     merged: 'the 2020 readahead rework (in 5.10.7)',
     modelNote:
-      'a NOFS scope on __do_page_cache_readahead, the 5.2 frame that 5.10 splits into do_page_cache_ra → page_cache_ra_unbounded; the model reads only through readahead, so the no_cached_page allocation (not under the scope) is not modelled',
+      'a NOFS scope on __do_page_cache_readahead, the 5.2 frame that 5.10 splits into do_page_cache_ra → page_cache_ra_unbounded; the no_cached_page fallback after a failed __GFP_NORETRY readahead (page_cache_alloc(mapping) and ->readpage\'s bio) is outside the scope, in 5.10 as in the model',
     delta: { scopes: [{ frame: '__do_page_cache_readahead', scope: 'NOFS', why: 'readahead-nofs (5.10): memalloc_nofs_save in page_cache_ra_unbounded' }] },
   },
 ];
@@ -111,20 +112,13 @@ export const DEFAULT_PROFILE = '5.2';
  */
 export const NOT_EXPRESSIBLE: Readonly<Record<string, readonly { change: string; missing: string }[]>> = {
   '5.2': [],
-  '5.10': [
-    {
-      change: 'PF_LOCAL_THROTTLE free-running in balance_dirty_pages (a37b0715ddf3, KS §6.4)',
-      missing: 'dirtyThrottled() ignores task flags: a knob for the per-wb freerun of PF_LOCAL_THROTTLE tasks (the flag itself is set)',
-    },
-  ],
+  '5.10': [],
   '6.14': [
     {
-      change: 'PF_LOCAL_THROTTLE free-running in balance_dirty_pages (a37b0715ddf3, KS §6.4)',
-      missing: 'dirtyThrottled() ignores task flags: a knob for the per-wb freerun of PF_LOCAL_THROTTLE tasks (the flag itself is set)',
-    },
-    {
       change: '1080782f13e3: GFP_NOIO for every tcmu command-path allocation, incl. TMR and xarray stores under cmdr_lock (KS §8.5)',
-      missing: 'allocSites has only tcmu_alloc_cmd and tcmu_get_empty_block: the other command-path allocations (tcm_loop under cmdr_lock) are not modelled',
+      missing:
+        'the model\'s command path allocates only in tcmu_alloc_cmd and tcmu_get_empty_block, which tcmu-gfp-noio already makes GFP_NOIO; ' +
+        'the TMR path and the xarray stores are not modelled, so the change adds nothing the model could see',
     },
     {
       change: 'reclaim_throttle(VMSCAN_THROTTLE_*) with bounded timeouts, skipped for PF_KTHREAD (KS §4.3)',
