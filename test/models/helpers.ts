@@ -1,3 +1,4 @@
+import type { Spec } from '../../checker';
 import { composeStack, StackOptions } from '../../models';
 import { KState, Kernel } from '../../models/kernel';
 import { Task, TaskRef, top } from '../../models/task';
@@ -25,4 +26,22 @@ export function deepFreeze<T>(o: T): T {
     for (const v of Object.values(o as object)) deepFreeze(v);
   }
   return o;
+}
+
+/**
+ * A stack spec whose deadlock classes also name the reclaim entry of each
+ * wait (`role@waitpoint[via]`, the `via` of the explanation's cycle), for
+ * tests about which allocation sites a change closes. The model's own class
+ * is the set of role@waitpoint pairs only, so two entries into the same
+ * wait are one class there.
+ */
+export function byEntry<S extends Readonly<Record<string, unknown>>>(spec: Spec<S>): Spec<S> {
+  return {
+    ...spec,
+    deadlockClass: (s: S) => {
+      const cycle = (spec.explain!(s) as { cycle: { role: string; at: string; via?: string }[] }).cycle;
+      if (!cycle.length) return spec.deadlockClass!(s);
+      return [...new Set(cycle.map((e) => `${e.role}@${e.at}${e.via ? `[${e.via}]` : ''}`))].sort().join(' + ');
+    },
+  };
 }
