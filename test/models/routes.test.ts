@@ -99,7 +99,7 @@ describe('(a) daemon allocations outside the page cache (daemon_alloc)', () => {
   it('should make the copy from a fresh data-area block fault into tcmu_vma_fault, which takes cmdr_lock', () => {
     // Arrange: the kworker holds cmdr_lock (inside tcmu_queue_cmd, allocating a data-area page)
     const { K, k, spec, runner } = pressured();
-    const kworker = daemon(K, 'kworker/tcm_loop');
+    const kworker = daemon(K, 'kworker/tcm_loop/0');
     let s = K.pushFrames(ring(k, [req('write', { fresh: true })]), kworker, [{ fn: 'tcmu_queue_cmd', at: TCMU, n: 1 }, { fn: 'tcmu_get_empty_block', at: TCMU }]);
     const tcmu = K.layers[TCMU] as unknown as TcmuLayer;
     expect(tcmu.cmdrLockHolder(s)).toEqual(kworker);
@@ -196,7 +196,7 @@ describe('(b) kswapd and throttle_direct_reclaim (kswapd)', () => {
 
   it('should never throttle a kernel thread (PF_KTHREAD)', () => {
     const { K, s, spec } = kswapdInReserves();
-    const kworker = daemon(K, 'kworker/tcm_loop');
+    const kworker = daemon(K, 'kworker/tcm_loop/0');
     const w = work({ ...s, L3: { pc: { clean: 1, dirty: 0, wb: 0, locked: 0 } } } as KState, [req('write')]);
     let r = act(spec, 'tcm_loop_submission_work').next(w, { t: kworker, a: 'tcmu_get_empty_block' }) as KState;
     r = K.slowpath(r, kworker, EXT4)!;
@@ -256,8 +256,8 @@ describe('(c) dirty throttling (dirty_limit) and PF_LOCAL_THROTTLE', () => {
 });
 
 describe('(d) the tcmu kernel route: tcm_loop kworker allocations and cmdr_lock (tcmu_kernel)', () => {
-  it('should hold cmdr_lock while tcmu_get_empty_block (GFP_KERNEL) reclaims into XFS, its inode write queued behind itself', () => {
-    const { K, k, spec } = pressured();
+  it('should hold cmdr_lock while tcmu_get_empty_block (GFP_KERNEL) reclaims into XFS, its inode write queued behind itself (one tcm_loop worker)', () => {
+    const { K, k, spec } = pressured({ params: { tcm_loop_workers: '1' } });
     const kworker = daemon(K, 'kworker/tcm_loop');
     const tcmu = K.layers[TCMU] as unknown as TcmuLayer;
     let s = act(spec, 'tcm_loop_submission_work').next(work(k, [req('write')]), { t: kworker, a: 'tcmu_get_empty_block' }) as KState;
@@ -271,9 +271,18 @@ describe('(d) the tcmu kernel route: tcm_loop kworker allocations and cmdr_lock 
     expect(tcmu.cmdrLockHolder(s)).toEqual(kworker);
   });
 
+  it('should leave that inode write to either worker with two tcm_loop workers (the default)', () => {
+    const { K, k, spec } = pressured();
+    const kworker = daemon(K, 'kworker/tcm_loop/0');
+    let s = act(spec, 'tcm_loop_submission_work').next(work(k, [req('write')]), { t: kworker, a: 'tcmu_get_empty_block' }) as KState;
+    s = K.slowpath(s, kworker, EXT4)!;
+    s = act(spec, 'dmz_chunk_work').next(s, daemon(K, 'kworker/dmz_cwq')) as KState;
+    expect(waitOf(K, s, kworker)!.waitsFor).toMatch(/queued for the tcm_loop kworker \(only kworker\/tcm_loop\/0 or kworker\/tcm_loop\/1 can move it on\)/);
+  });
+
   it('should make tcmu-runner wait for cmdr_lock to complete a command (write(uio) → tcmu_irqcontrol)', () => {
     const { K, k, runner } = pressured();
-    const kworker = daemon(K, 'kworker/tcm_loop');
+    const kworker = daemon(K, 'kworker/tcm_loop/0');
     let s = K.pushFrames(k, kworker, [{ fn: 'tcmu_queue_cmd', at: TCMU, n: 1 }]);
     s = K.setTask(s, runner, { ...K.task(s, runner), cmd: req('write') });
     s = K.syscallDone(s, runner, true);
@@ -287,7 +296,7 @@ describe('(d) the tcmu kernel route: tcm_loop kworker allocations and cmdr_lock 
 
   it('should reclaim in tcmu_alloc_cmd before taking cmdr_lock', () => {
     const { K, k, spec } = pressured();
-    const kworker = daemon(K, 'kworker/tcm_loop');
+    const kworker = daemon(K, 'kworker/tcm_loop/0');
     const s = act(spec, 'tcm_loop_submission_work').next(work(k, [req('write')]), { t: kworker, a: 'tcmu_alloc_cmd' }) as KState;
     expect(fns(K.task(s, kworker))).toContain('tcmu_alloc_cmd');
     expect((K.layers[TCMU] as unknown as TcmuLayer).cmdrLockHolder(s)).toBeNull();
@@ -295,7 +304,7 @@ describe('(d) the tcmu kernel route: tcm_loop kworker allocations and cmdr_lock 
 
   it('should keep the kworker out of the filesystem shrinkers with GFP_NOIO at both sites (tcmu-gfp-noio)', () => {
     const { K, k, spec } = pressured({ config: { allocSites: { tcmu_alloc_cmd: 'GFP_NOIO', tcmu_get_empty_block: 'GFP_NOIO', dmz_queue_chunk_work: 'GFP_NOIO' } } });
-    const kworker = daemon(K, 'kworker/tcm_loop');
+    const kworker = daemon(K, 'kworker/tcm_loop/0');
     let s = act(spec, 'tcm_loop_submission_work').next(work(k, [req('write')]), { t: kworker, a: 'tcmu_get_empty_block' }) as KState;
     expect(formatGfp(K.allocGfp(K.task(s, kworker)))).toBe('GFP_NOIO');
     s = K.slowpath(s, kworker, EXT4)!;
@@ -307,9 +316,13 @@ describe('(d) the tcmu kernel route: tcm_loop kworker allocations and cmdr_lock 
 
   it('should have neither allocation choices nor cmdr_lock with tcmu_kernel=0', () => {
     const { K, spec } = compose({ stack: 'report-2019', params: { tcmu_kernel: '0' } });
-    expect(act(spec, 'tcm_loop_submission_work').params).toHaveLength(1);
+    // one choice per worker (two by default): submit without allocating
+    expect(act(spec, 'tcm_loop_submission_work').params).toEqual([
+      { t: daemon(K, 'kworker/tcm_loop/0'), a: 'none' },
+      { t: daemon(K, 'kworker/tcm_loop/1'), a: 'none' },
+    ]);
     expect(spec.actions.map((a) => a.name)).not.toContain('mutex_lock(cmdr_lock)');
-    const kworker = daemon(K, 'kworker/tcm_loop');
+    const kworker = daemon(K, 'kworker/tcm_loop/0');
     const s = K.pushFrames(spec.init()[0] as KState, kworker, [{ fn: 'tcmu_queue_cmd', at: TCMU, n: 1 }]);
     expect((K.layers[TCMU] as unknown as TcmuLayer).cmdrLockHolder(s)).toBeNull();
   });
@@ -324,7 +337,7 @@ describe('the tcmu command timeout (cmd_timeout)', () => {
     s = K.fsLayers()[1].startIo(s, runner, 'write', 'tcmu', 'regular');
     s = K.slowpath(s, runner, EXT4)!;
     s = act(spec, 'dmz_chunk_work').next(s, daemon(K, 'kworker/dmz_cwq')) as KState;
-    s = act(spec, 'tcm_loop_submission_work').next(s, { t: daemon(K, 'kworker/tcm_loop'), a: 'none' }) as KState;
+    s = act(spec, 'tcm_loop_submission_work').next(s, { t: daemon(K, 'kworker/tcm_loop/0'), a: 'none' }) as KState;
     return { K, s, spec, runner };
   }
 
@@ -353,7 +366,7 @@ describe('the tcmu command timeout (cmd_timeout)', () => {
 
   it('should not fire while cmdr_lock is held (check_timedout_devices takes it)', () => {
     const { K, s } = reportedDeadlock();
-    const held = K.pushFrames(s, daemon(K, 'kworker/tcm_loop'), [{ fn: 'tcmu_queue_cmd', at: TCMU, n: 1 }, { fn: 'mutex_lock', at: XFS }]);
+    const held = K.pushFrames(s, daemon(K, 'kworker/tcm_loop/0'), [{ fn: 'tcmu_queue_cmd', at: TCMU, n: 1 }, { fn: 'mutex_lock', at: XFS }]);
     expect((K.layers[TCMU] as unknown as TcmuLayer).timeout(held)).toBeUndefined();
   });
 });
@@ -399,7 +412,7 @@ describe('(e) loop worker allocations beyond the page cache (loop_alloc)', () =>
 describe('how the wait point names the route', () => {
   it('should name the allocation that entered reclaim, skipping allocator wrappers', () => {
     const { K, k, spec } = pressured();
-    const kworker = daemon(K, 'kworker/tcm_loop');
+    const kworker = daemon(K, 'kworker/tcm_loop/0');
     const s = act(spec, 'tcm_loop_submission_work').next(work(k, [req('write')]), { t: kworker, a: 'tcmu_alloc_cmd' }) as KState;
     expect(reclaimEntry(K.task(s, kworker))).toBe('tcmu_alloc_cmd');
     expect(reclaimEntry(K.task(k, kworker))).toBeUndefined();

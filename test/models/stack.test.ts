@@ -15,7 +15,7 @@ describe('stack composition and validation', () => {
     expect(listLayers().map((l) => l.name)).toEqual(['xfs', 'ext4', 'dm-zoned', 'tcmu', 'loop', 'ssd', 'zoned']);
     expect(listLayers().every((l) => l.description.length > 10)).toBe(true);
     expect(Object.fromEntries(listParams().map((p) => [p.name, p.default]))).toEqual({
-      writers: '1', ios: '4', pages: '3', reserve: '1', dirty_limit: '1', kswapd: '1', tcmu_threads: '1', tcm_loop_workers: '1',
+      writers: '1', ios: '4', pages: '3', reserve: '1', dirty_limit: '1', kswapd: '1', tcmu_threads: '1', tcm_loop_workers: '2',
       daemon_alloc: '1', tcmu_kernel: '1', cmd_timeout: '0', loop_alloc: '1',
     });
     // every route is on by default, and each parameter says which route it switches
