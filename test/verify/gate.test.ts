@@ -13,7 +13,9 @@ import { realExpectations, subset, tempExpectations, verify, VERDICTS } from './
 
 jest.setTimeout(120_000);
 
-const SMALL = () => subset(['none', 'io-flusher', 'ext4-mapping-nofs'], ['2019-write', 'cost-ext4']);
+// the thread's route alone (2019-thread: tens of states) keeps these runs to seconds; every cell of every column is
+// checked by `gfpcheck verify --quiet` at the end of npm test
+const SMALL = () => subset(['none', 'io-flusher', 'ext4-mapping-nofs'], ['2019-thread', 'cost-ext4']);
 
 /** A copy of `e` with one cell replaced. */
 function withCell(e: Expectations, row: string, column: string, cell: object): Expectations {
@@ -30,8 +32,8 @@ describe('specs/verdicts.json', () => {
     expect(parseExpectations(fs.readFileSync(VERDICTS, 'utf8')).ok).toBe(true);
   });
 
-  it('should have a row for the baseline, every fix, io-flusher + tcmu-gfp-noio, and every later kernel profile', () => {
-    expect(e.rows.map(rowLabel)).toEqual(['none', ...fixNames(), 'io-flusher + tcmu-gfp-noio', 'kernel 5.10', 'kernel 6.14']);
+  it('should have a row for the baseline, every fix, io-flusher + tcmu-gfp-noio (+ loop-worker-noio), and every later kernel profile', () => {
+    expect(e.rows.map(rowLabel)).toEqual(['none', ...fixNames(), 'io-flusher + tcmu-gfp-noio', 'io-flusher + tcmu-gfp-noio + loop-worker-noio', 'kernel 5.10', 'kernel 6.14']);
   });
 
   it('should have the columns of the issue: the 2019 stack (write, read), its XFS-backed and loop variants, and the cost witness on ext4/ssd', () => {
@@ -45,8 +47,9 @@ describe('specs/verdicts.json', () => {
     for (const r of e.rows) expect(Object.keys(r.cells).sort()).toEqual(e.columns.map((c) => c.id).sort());
   });
 
-  it('should expect the unfixed 2019 stack to deadlock in the reported class', () => {
-    expect(e.rows[0].cells['2019-write']).toMatchObject({ verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'] });
+  it('should expect the unfixed 2019 stack to deadlock in the reported class (among the other routes), and in it alone on the route the thread saw', () => {
+    expect(e.rows[0].cells['2019-write']).toMatchObject({ verdict: 'deadlock', classes: expect.arrayContaining(['tcmu-runner@xfs_buf_iowait']) });
+    expect(e.rows[0].cells['2019-thread']).toMatchObject({ verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'] });
   });
 });
 
@@ -59,8 +62,8 @@ describe('gfpcheck verify', () => {
     // Assert
     expect(r.code).toBe(0);
     expect(r.out).toContain('search: exhaustive BFS, fingerprint store (64-bit), all violations');
-    expect(r.out).toMatch(/^none\s+deadlock D1 \(21\)\s+holds \(18\)$/m);
-    expect(r.out).toMatch(/^ext4-mapping-nofs\s+holds \(79\)\s+over-restrictive \(18\)$/m);
+    expect(r.out).toMatch(/^none\s+deadlock D1 \(24\)\s+holds \(32\)$/m);
+    expect(r.out).toMatch(/^ext4-mapping-nofs\s+holds \(68\)\s+over-restrictive \(32\)$/m);
     expect(r.out).toContain('D1  tcmu-runner@xfs_buf_iowait');
     expect(r.out).toContain(COST_WITNESS);
     expect(r.out).toContain(`All 6 cells match ${file}.`);
@@ -69,38 +72,38 @@ describe('gfpcheck verify', () => {
 
   it('should exit 1 and name the cell and the change when a verdict differs', async () => {
     // Arrange: claim io-flusher still deadlocks on the 2019 stack
-    const file = tempExpectations(withCell(SMALL(), 'io-flusher', '2019-write', { verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 21 }));
+    const file = tempExpectations(withCell(SMALL(), 'io-flusher', '2019-thread', { verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 24 }));
     // Act
     const r = await verify({ expect: file });
     // Assert
     expect(r.code).toBe(1);
     expect(r.out).toContain(`1 of 6 cells differs from ${file}:`);
     expect(r.out).toContain(
-      'io-flusher x 2019-write (xfs/dm-zoned/tcmu/ext4/ssd, write): verdict deadlock [tcmu-runner@xfs_buf_iowait] -> holds; distinct states 21 -> 79',
+      'io-flusher x 2019-thread (xfs/dm-zoned/tcmu/ext4/ssd, write): verdict deadlock [tcmu-runner@xfs_buf_iowait] -> holds; distinct states 24 -> 162',
     );
-    expect(r.out).toMatch(/^io-flusher\s+holds \(79\) \*/m);
+    expect(r.out).toMatch(/^io-flusher\s+holds \(162\) \*/m);
   });
 
   it('should exit 1 when only the distinct-state count changed', async () => {
-    const file = tempExpectations(withCell(SMALL(), 'none', 'cost-ext4', { verdict: 'holds', states: 17 }));
+    const file = tempExpectations(withCell(SMALL(), 'none', 'cost-ext4', { verdict: 'holds', states: 31 }));
     const r = await verify({ expect: file, quiet: true });
     expect(r.code).toBe(1);
-    expect(r.out).toContain('none x cost-ext4 (ext4/ssd, write): distinct states 17 -> 18');
+    expect(r.out).toContain('none x cost-ext4 (ext4/ssd, write): distinct states 31 -> 32');
     expect(r.err).toBe('');
   });
 
   it('should exit 1 when the over-restrictive verdict of the cost witness changed', async () => {
-    const file = tempExpectations(withCell(SMALL(), 'ext4-mapping-nofs', 'cost-ext4', { verdict: 'holds', states: 18 }));
+    const file = tempExpectations(withCell(SMALL(), 'ext4-mapping-nofs', 'cost-ext4', { verdict: 'holds', states: 32 }));
     const r = await verify({ expect: file, quiet: true });
     expect(r.code).toBe(1);
     expect(r.out).toContain('ext4-mapping-nofs x cost-ext4 (ext4/ssd, write): verdict holds -> over-restrictive');
   });
 
   it('should exit 1 when a remaining deadlock class changed', async () => {
-    const file = tempExpectations(withCell(SMALL(), 'none', '2019-write', { verdict: 'deadlock', classes: ['kswapd@xfs_buf_iowait'], states: 21 }));
+    const file = tempExpectations(withCell(SMALL(), 'none', '2019-thread', { verdict: 'deadlock', classes: ['kswapd@xfs_buf_iowait'], states: 24 }));
     const r = await verify({ expect: file, quiet: true });
     expect(r.code).toBe(1);
-    expect(r.out).toContain('none x 2019-write (xfs/dm-zoned/tcmu/ext4/ssd, write): classes no longer [kswapd@xfs_buf_iowait], now also [tcmu-runner@xfs_buf_iowait]');
+    expect(r.out).toContain('none x 2019-thread (xfs/dm-zoned/tcmu/ext4/ssd, write): classes no longer [kswapd@xfs_buf_iowait], now also [tcmu-runner@xfs_buf_iowait]');
   });
 
   it('should exit 1 for a cell with no expectation, saying what the model gives', async () => {
@@ -108,38 +111,38 @@ describe('gfpcheck verify', () => {
     const file = tempExpectations({ ...e, rows: e.rows.map((r, i) => (i === 0 ? { ...r, cells: { 'cost-ext4': r.cells['cost-ext4'] } } : r)) });
     const r = await verify({ expect: file, quiet: true });
     expect(r.code).toBe(1);
-    expect(r.out).toContain('none x 2019-write (xfs/dm-zoned/tcmu/ext4/ssd, write): no expectation recorded (the model gives deadlock [tcmu-runner@xfs_buf_iowait], 21 states)');
+    expect(r.out).toContain('none x 2019-thread (xfs/dm-zoned/tcmu/ext4/ssd, write): no expectation recorded (the model gives deadlock [tcmu-runner@xfs_buf_iowait], 24 states)');
   });
 
   it('should rewrite the expectations with --update, after which they match', async () => {
     // Arrange
-    const file = tempExpectations(withCell(SMALL(), 'io-flusher', '2019-write', { verdict: 'deadlock', states: 1 }));
+    const file = tempExpectations(withCell(SMALL(), 'io-flusher', '2019-thread', { verdict: 'deadlock', states: 1 }));
     // Act
     const updated = await verify({ expect: file, update: true, quiet: true });
     // Assert
     expect(updated.code).toBe(0);
     expect(updated.err).toContain(`wrote 1 updated cell (3 fix sets) to ${file}`);
     const text = updated.io.files.get(file)!;
-    expect(JSON.parse(text).rows[1].cells['2019-write']).toEqual({ verdict: 'holds', states: 79 });
+    expect((JSON.parse(text) as Expectations).rows.find((row) => rowLabel(row) === 'io-flusher')!.cells['2019-thread']).toEqual({ verdict: 'holds', states: 162 });
     fs.writeFileSync(file, text);
     expect((await verify({ expect: file, quiet: true })).code).toBe(0);
   });
 
   it('should print the matrix as JSON with the cells, their expectations and the mismatches', async () => {
-    const file = tempExpectations(withCell(SMALL(), 'none', 'cost-ext4', { verdict: 'holds', states: 17 }));
+    const file = tempExpectations(withCell(SMALL(), 'none', 'cost-ext4', { verdict: 'holds', states: 31 }));
     const r = await verify({ expect: file, format: 'json', quiet: true });
     const j = JSON.parse(r.out);
     expect(r.code).toBe(1);
     expect(j).toMatchObject({ tool: 'gfpcheck', command: 'verify', result: 'mismatch', options: { strategy: 'bfs', store: 'fingerprint', allViolations: true } });
-    expect(j.rows[0].cells['2019-write']).toMatchObject({ verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 21, shortest: [17], match: true });
-    expect(j.mismatches).toEqual([{ row: 'none', column: 'cost-ext4', diffs: ['distinct states 17 -> 18'] }]);
+    expect(j.rows[0].cells['2019-thread']).toMatchObject({ verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 24, shortest: [18], match: true });
+    expect(j.mismatches).toEqual([{ row: 'none', column: 'cost-ext4', diffs: ['distinct states 31 -> 32'] }]);
   });
 
   it('should print the matrix as a markdown table', async () => {
     const r = await verify({ expect: tempExpectations(SMALL()), format: 'markdown' });
-    expect(r.out).toMatch(/^\| fix set \| 2019 report, write<br>`xfs\/dm-zoned\/tcmu\/ext4\/ssd` write \| cost: app on ext4\/ssd<br>`ext4\/ssd` write \|$/m);
-    expect(r.out).toContain('| `none` | **deadlock**: `tcmu-runner@xfs_buf_iowait` (21 states) | holds (18 states) |');
-    expect(r.out).toContain('| `ext4-mapping-nofs` | holds (79 states) | **over-restrictive** (18 states) |');
+    expect(r.out).toMatch(/^\| fix set \| 2019 report, the thread's route only<br>`xfs\/dm-zoned\/tcmu\/ext4\/ssd` write \| cost: app on ext4\/ssd<br>`ext4\/ssd` write \|$/m);
+    expect(r.out).toContain('| `none` | **deadlock**: `tcmu-runner@xfs_buf_iowait` (24 states) | holds (32 states) |');
+    expect(r.out).toContain('| `ext4-mapping-nofs` | holds (68 states) | **over-restrictive** (32 states) |');
   });
 
   it.each([
@@ -147,7 +150,7 @@ describe('gfpcheck verify', () => {
     ['an unknown layer', (e: Expectations) => ({ ...e, columns: [...e.columns, { ...e.columns[0], id: 'bad', stack: 'xfs/nosuch/ssd' }] }), /column "bad": unknown layer "nosuch"/],
     ['an unknown parameter', (e: Expectations) => ({ ...e, columns: [...e.columns, { ...e.columns[0], id: 'bad', params: { nosuch: '1' } }] }), /unknown parameter "nosuch"/],
     ['a cell of no column', (e: Expectations) => withCell(e, 'none', 'nowhere', { verdict: 'holds', states: 1 }), /no column has id "nowhere"/],
-    ['an unknown verdict', (e: Expectations) => withCell(e, 'none', '2019-write', { verdict: 'fine', states: 1 }), /verdict must be one of holds, deadlock/],
+    ['an unknown verdict', (e: Expectations) => withCell(e, 'none', '2019-thread', { verdict: 'fine', states: 1 }), /verdict must be one of holds, deadlock/],
   ])('should exit 151 (usage) for %s in the expectations file', async (_name, change, message) => {
     const r = await verify({ expect: tempExpectations(change(SMALL()) as Expectations) });
     expect(r.code).toBe(151);
