@@ -60,7 +60,8 @@ function parseXml(text: string): { name: string; attrs: Record<string, string>; 
 }
 
 describe('gfpcheck verify --junit', () => {
-  const e = subset(['none', 'io-flusher', 'ext4-mapping-nofs'], ['2019-write', 'cost-ext4']);
+  // the thread's route alone (2019-thread) keeps these runs to seconds
+  const e = subset(['none', 'io-flusher', 'ext4-mapping-nofs'], ['2019-thread', 'cost-ext4']);
 
   it('should write well-formed JUnit XML with one testcase per cell', async () => {
     // Act
@@ -73,8 +74,8 @@ describe('gfpcheck verify --junit', () => {
     expect(suites.map((s) => s.attrs.name)).toEqual(['fix set: none', 'fix set: ext4-mapping-nofs', 'fix set: io-flusher']);
     const cases = nodes.filter((n) => n.name === 'testcase');
     expect(cases).toHaveLength(6);
-    expect(cases[0].attrs).toMatchObject({ classname: 'gfpcheck.verify.none', name: '2019-write: xfs/dm-zoned/tcmu/ext4/ssd write' });
-    expect(nodes.filter((n) => n.name === 'system-out').map((n) => n.text)).toContain('deadlock [tcmu-runner@xfs_buf_iowait], 21 distinct states');
+    expect(cases[0].attrs).toMatchObject({ classname: 'gfpcheck.verify.none', name: '2019-thread: xfs/dm-zoned/tcmu/ext4/ssd write' });
+    expect(nodes.filter((n) => n.name === 'system-out').map((n) => n.text)).toContain('deadlock [tcmu-runner@xfs_buf_iowait], 24 distinct states');
     for (const c of cases) expect(Number(c.attrs.time)).toBeGreaterThanOrEqual(0);
     expect(r.code).toBe(0);
   });
@@ -83,7 +84,7 @@ describe('gfpcheck verify --junit', () => {
     // Arrange
     const changed = {
       ...e,
-      rows: e.rows.map((row, i) => (i === 2 ? { ...row, cells: { ...row.cells, '2019-write': { verdict: 'deadlock', classes: ['a<b & "c"'], states: 21 } } } : row)),
+      rows: e.rows.map((row, i) => (i === 2 ? { ...row, cells: { ...row.cells, '2019-thread': { verdict: 'deadlock', classes: ['a<b & "c"'], states: 24 } } } : row)),
     } as Expectations;
     // Act
     const r = await verify({ expect: tempExpectations(changed), junit: '/tmp/gfpcheck-junit-test.xml', quiet: true });
@@ -93,7 +94,7 @@ describe('gfpcheck verify --junit', () => {
     expect(nodes[0].attrs.failures).toBe('1');
     const failure = nodes.filter((n) => n.name === 'failure');
     expect(failure).toHaveLength(1);
-    expect(failure[0].attrs.message).toBe('verdict deadlock [a&lt;b &amp; &quot;c&quot;] -&gt; holds; distinct states 21 -&gt; 79');
-    expect(failure[0].text).toContain('computed: holds, 79 distinct states');
+    expect(failure[0].attrs.message).toBe('verdict deadlock [a&lt;b &amp; &quot;c&quot;] -&gt; holds; distinct states 24 -&gt; 162');
+    expect(failure[0].text).toContain('computed: holds, 162 distinct states');
   });
 });
