@@ -98,7 +98,7 @@ describe('gfpcheck check --kernel', () => {
     const r = await gfpcheck(['check', '--stack', 'xfs/dm-zoned/tcmu/ext4/ssd', '--kernel', '5.10', '--quiet']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('kernel=v5.10');
-    expect(r.out).toContain('79 distinct states found');
+    expect(r.out).toContain('357 distinct states found');
   });
 });
 
@@ -119,14 +119,15 @@ describe('profile rows in the gate', () => {
   });
 
   it('should pass on the committed profile rows and fail naming the profile cell when one changes', async () => {
-    const e = subset(['none', 'kernel 5.10', 'kernel 6.14'], ['2019-write']);
+    // the thread's route alone (2019-thread) keeps these runs to seconds
+    const e = subset(['none', 'kernel 5.10', 'kernel 6.14'], ['2019-thread']);
     expect(e.rows.map(rowLabel)).toEqual(['none', 'kernel 5.10', 'kernel 6.14']);
     const ok = await verify({ expect: tempExpectations(e), quiet: true });
     expect(ok.code).toBe(0);
-    const flipped = { ...e, rows: e.rows.map((r) => (r.kernel === '5.10' ? { ...r, cells: { '2019-write': { verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 21 } } } : r)) } as Expectations;
+    const flipped = { ...e, rows: e.rows.map((r) => (r.kernel === '5.10' ? { ...r, cells: { '2019-thread': { verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 24 } } } : r)) } as Expectations;
     const bad = await verify({ expect: tempExpectations(flipped), quiet: true });
     expect(bad.code).toBe(1);
-    expect(bad.out).toContain('kernel 5.10 x 2019-write (xfs/dm-zoned/tcmu/ext4/ssd, write): verdict deadlock [tcmu-runner@xfs_buf_iowait] -> holds; distinct states 21 -> 79');
+    expect(bad.out).toContain('kernel 5.10 x 2019-thread (xfs/dm-zoned/tcmu/ext4/ssd, write): verdict deadlock [tcmu-runner@xfs_buf_iowait] -> holds; distinct states 24 -> 68');
   });
 
   it('should make an unknown profile in the expectations a usage error (151)', async () => {
