@@ -47,14 +47,15 @@ describe('mail rendering of the 2019 deadlock (v5.2, no fix)', () => {
     const text = mail.replace(/\n/g, ' ');
     expect(text).toMatch(/^gfpcheck 0\.1\.0: deadlock in xfs\/dm-zoned\/tcmu\/ext4\/ssd, write workload,/);
     expect(text).toContain('fix set: none');
-    expect(text).toMatch(/its minimal trace has 17 steps\./);
+    expect(text).toMatch(/finds 9 deadlock classes: \(1\) tcmu-runner@xfs_buf_iowait; .* the shortest trace has 19 steps\./);
     expect(mail).toMatch(/^ {2}tcmu-runner -> tcmu-runner {2}\(in xfs_buf_iowait\)$/m);
     expect(mail).toMatch(/^task:tcmu-runner state:D flags:PF_MEMALLOC\nCall Trace:\n wait_for_completion\n xfs_buf_iowait\n/m);
     expect(mail).toContain(' __alloc_pages_nodemask gfp=GFP_HIGHUSER_MOVABLE|__GFP_WRITE\n');
     expect(mail).toMatch(/^ {3}1\. writer\/0: sys_pwrite$/m);
-    expect(mail).toMatch(/^ {2}15\. tcmu-runner: __alloc_pages_slowpath \(LRU frees a clean xfs page\)$/m);
+    expect(mail).toMatch(/^1\/9\. Deadlock: tcmu-runner@xfs_buf_iowait$/m);
+    expect(mail).toMatch(/^ {2}16\. tcmu-runner: __alloc_pages_slowpath \(LRU frees a clean ext4 page\)$/m);
     expect(mail).toMatch(/^ {2}\$ gfpcheck check --stack xfs\/dm-zoned\/tcmu\/ext4\/ssd --workload write \\$/m);
-    expect(mail.trimEnd().endsWith('--all-violations --format mail')).toBe(true);
+    expect(mail.replace(/ \\\n\s+/g, ' ').trimEnd().endsWith('--all-violations --format mail')).toBe(true);
   });
 
   it('should render a saved JSON report exactly as the run did (gfpcheck render)', () => {
@@ -64,18 +65,23 @@ describe('mail rendering of the 2019 deadlock (v5.2, no fix)', () => {
   });
 });
 
-describe('mail rendering with several deadlock classes (kswapd=1)', () => {
-  const mail = renderMail(reportOf(STACK_2019, { params: { kswapd: '1' } }));
+// route (b) alone (no daemon or kworker allocation): three classes in 873 states
+describe('mail rendering with several deadlock classes (daemon_alloc=0 tcmu_kernel=0)', () => {
+  const mail = renderMail(reportOf(STACK_2019, { params: { daemon_alloc: '0', tcmu_kernel: '0' } }));
 
   it('should give each class its own cycle, backtraces and shortest trace, within 72 ASCII columns', () => {
     expect(overlong(mail)).toEqual([]);
     expect(nonAscii(mail)).toEqual([]);
-    expect(mail.replace(/\n/g, ' ')).toContain('finds 2 deadlock classes: (1) tcmu-runner@xfs_buf_iowait; (2) kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock);');
-    expect(mail).toMatch(/^1\/2\. Deadlock: /m);
-    expect(mail).toMatch(/^2\/2\. Deadlock: /m);
+    expect(mail.replace(/\n/g, ' ')).toContain(
+      'finds 3 deadlock classes: (1) tcmu-runner@xfs_buf_iowait; (2) kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock); (3) kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim;',
+    );
+    expect(mail).toMatch(/^1\/3\. Deadlock: /m);
+    expect(mail).toMatch(/^2\/3\. Deadlock: /m);
+    expect(mail).toMatch(/^3\/3\. Deadlock: /m);
     expect(mail).toMatch(/^ {2}kswapd0 {5}-> tcmu-runner {2}\(in xfs_buf_iowait\)$/m);
     expect(mail).toMatch(/^task:kswapd0 state:D flags:PF_MEMALLOC\|PF_KSWAPD\|PF_KTHREAD$/m);
     expect(mail).toContain('--param kswapd=1');
+    expect(mail).toContain('--param daemon_alloc=0 --param tcmu_kernel=0');
   });
 });
 
