@@ -236,6 +236,14 @@ export function compileLayout(
   };
 }
 
+/**
+ * Leaves per generated function: a subtree with more leaves gets a function
+ * of its own. One straight-line function for a whole large state (thousands
+ * of leaves) is too big for V8's optimising compiler and runs interpreted;
+ * small functions are optimised (and inlined where V8 sees fit).
+ */
+const LEAVES_PER_FUNCTION = 48;
+
 /** Generates straight-line encode/decode functions for a layout. */
 function generateCodecs(
   variables: Readonly<Record<string, Domain>>,
@@ -248,27 +256,73 @@ function generateCodecs(
     consts.push(v);
     return `K[${consts.length - 1}]`;
   };
-  const leafIter = leaves[Symbol.iterator]();
-  // decode: build an expression tree in variable order.
-  const read = (l: Leaf): string => (l.width === 32 ? `w[${l.word}]` : l.width === 0 ? '0' : `((w[${l.word}] >>> ${l.shift}) & ${l.mask})`);
-  const decExpr = (d: Domain): string => {
+  /** Number of leaves of a domain (memoised per domain object). */
+  const counts = new Map<Domain, number>();
+  const leafCount = (d: Domain): number => {
+    let n = counts.get(d);
+    if (n !== undefined) return n;
     switch (d.kind) {
-      case 'array': {
-        const parts: string[] = [];
-        for (let i = 0; i < d.length; i++) parts.push(decExpr(d.of));
-        return `[${parts.join(', ')}]`;
-      }
-      case 'map': {
-        const parts: string[] = [];
-        for (let i = 0; i < symmetric[d.index]; i++) parts.push(decExpr(d.of));
-        return `[${parts.join(', ')}]`;
-      }
+      case 'array':
+        n = d.length * leafCount(d.of);
+        break;
+      case 'map':
+        n = symmetric[d.index] * leafCount(d.of);
+        break;
+      case 'record':
+        n = Object.values(d.fields).reduce((s, f) => s + leafCount(f), 0);
+        break;
+      default:
+        n = 1;
+    }
+    counts.set(d, n);
+    return n;
+  };
+  const isLeaf = (d: Domain): boolean => d.kind !== 'array' && d.kind !== 'map' && d.kind !== 'record';
+  /** The children of a container node: (domain, property selector). */
+  const children = (d: Domain): [Domain, string][] => {
+    const kids: [Domain, string][] = [];
+    switch (d.kind) {
+      case 'array':
+        for (let i = 0; i < d.length; i++) kids.push([d.of, `[${i}]`]);
+        break;
+      case 'map':
+        for (let i = 0; i < symmetric[d.index]; i++) kids.push([d.of, `[${i}]`]);
+        break;
+      case 'record':
+        for (const [f, fd] of Object.entries(d.fields)) kids.push([fd, `[${JSON.stringify(f)}]`]);
+        break;
+      default:
+        break;
+    }
+    return kids;
+  };
+
+  // ------------------------------------------------------------------ decode
+  // An expression tree in variable order; a subtree with many leaves is a
+  // function of its own (called with the words).
+  const decFns: string[] = [];
+  let decLeaf = 0;
+  const read = (l: Leaf): string => (l.width === 32 ? `w[${l.word}]` : l.width === 0 ? '0' : `((w[${l.word}] >>> ${l.shift}) & ${l.mask})`);
+  const decExpr = (d: Domain, own: boolean): string => {
+    if (!own && !isLeaf(d) && leafCount(d) > LEAVES_PER_FUNCTION) {
+      const name = `d${decFns.length}`;
+      decFns.push('');
+      const body = decExpr(d, true);
+      decFns[Number(name.slice(1))] = `function ${name}(w) { return ${body}; }`;
+      return `${name}(w)`;
+    }
+    switch (d.kind) {
+      case 'array':
+      case 'map':
+        return `[${children(d)
+          .map(([kd]) => decExpr(kd, false))
+          .join(', ')}]`;
       case 'record':
         return `{${Object.entries(d.fields)
-          .map(([f, fd]) => `${JSON.stringify(f)}: ${decExpr(fd)}`)
+          .map(([f, fd]) => `${JSON.stringify(f)}: ${decExpr(fd, false)}`)
           .join(', ')}}`;
       default: {
-        const l = leafIter.next().value as Leaf;
+        const l = leaves[decLeaf++];
         const r = read(l);
         if (d.kind === 'bool') return `(${r} === 1)`;
         if (d.kind === 'int') return `(${r} + ${d.lo})`;
@@ -280,17 +334,17 @@ function generateCodecs(
     }
   };
   const decBody = `return {${Object.entries(variables)
-    .map(([name, d]) => `${JSON.stringify(name)}: ${decExpr(d)}`)
+    .map(([name, d]) => `${JSON.stringify(name)}: ${decExpr(d, false)}`)
     .join(', ')}};`;
 
-  // encode: one validated raw value per leaf, then one store per word.
-  // `validate(i, expr)` checks leaf i's value and binds its raw bits to x<i>.
-  const validate = (i: number, acc: string): string[] => {
+  // ------------------------------------------------------------------ encode
+  // `out` is zeroed first; each leaf is validated and ORed into its word.
+  // `validate(i, v)` checks leaf i's value (held in variable v) and stores it.
+  const validate = (i: number, v: string): string[] => {
     const l = leaves[i];
-    const v = `v${i}`;
-    const x = `x${i}`;
+    const x = 'x';
     const fail = `fail(${JSON.stringify(l.path)}, ${v}, ${JSON.stringify(describeDomain(l.domain))})`;
-    const out = [`const ${v} = ${acc};`];
+    const out: string[] = [];
     const d = l.domain;
     if (d.kind === 'bool') out.push(`${x} = ${v} === true ? 1 : ${v} === false ? 0 : ${fail};`);
     else if (d.kind === 'int')
@@ -306,74 +360,104 @@ function generateCodecs(
       if (d.optional) out.push(`${x} = ${v} === null ? 0 : (typeof ${v} === 'number' && ${v} >= 0 && ${v} < ${n} && (${v} % 1) === 0) ? ${v} + 1 : ${fail};`);
       else out.push(`${x} = (typeof ${v} === 'number' && ${v} >= 0 && ${v} < ${n} && (${v} % 1) === 0) ? ${v} : ${fail};`);
     }
+    if (l.width === 32) out.push(`out[${l.word}] = ${x};`);
+    else if (l.width > 0) out.push(`out[${l.word}] |= ${l.shift === 0 ? x : `${x} << ${l.shift}`};`);
     return out;
   };
-  /** Reads leaf i's raw bits from the previous state's words into x<i>. */
-  const reuse = (i: number): string => {
-    const l = leaves[i];
-    return `x${i} = ${l.width === 32 ? `src[${l.word}]` : l.width === 0 ? '0' : `(src[${l.word}] >>> ${l.shift}) & ${l.mask}`};`;
+  /**
+   * Copies the bits of leaves [first, end) from the previous state's words:
+   * a leaf never straddles words and leaves are placed in order, so a subtree
+   * is one contiguous bit range (bits no leaf uses are 0 in `src`).
+   */
+  const copyRange = (first: number, end: number): string[] => {
+    let lo = -1;
+    let hi = -1;
+    for (let i = first; i < end; i++) {
+      if (leaves[i].width === 0) continue;
+      if (lo < 0) lo = i;
+      hi = i;
+    }
+    if (lo < 0) return [];
+    const a = leaves[lo];
+    const b = leaves[hi];
+    const bitsMask = (from: number, to: number): number => (to - from === 32 ? 0xffffffff : (((2 ** (to - from)) - 1) * 2 ** from) >>> 0);
+    const part = (w: number, from: number, to: number): string =>
+      to - from === 32 ? `out[${w}] = src[${w}];` : `out[${w}] |= src[${w}] & ${bitsMask(from, to)};`;
+    if (a.word === b.word) return [part(a.word, a.shift, b.shift + b.width)];
+    const lines = [part(a.word, a.shift, 32)];
+    if (b.word - a.word - 1 > 4) lines.push(`for (let i = ${a.word + 1}; i < ${b.word}; i++) out[i] = src[i];`);
+    else for (let w = a.word + 1; w < b.word; w++) lines.push(`out[${w}] = src[${w}];`);
+    lines.push(part(b.word, 0, b.shift + b.width));
+    return lines;
   };
-  // Walk the domain tree; `p` is the accessor of the same node in the previous
-  // state, or undefined for a full encode. A node whose value is the very same
-  // object as in the previous state (structural sharing, as `{ ...s, x }`
-  // produces) is not re-validated: its bits are copied from the previous words.
+  // Functions for large subtrees: e<N>(a, out) for a full encode, f<N>(a, q, out, src) incremental.
+  const encFns: string[] = [];
   let tmp = 0;
-  const gen = (d: Domain, acc: string, prev: string | undefined, first: number): { lines: string[]; next: number } => {
-    const kids: [Domain, string][] = [];
-    switch (d.kind) {
-      case 'array':
-        for (let i = 0; i < d.length; i++) kids.push([d.of, `[${i}]`]);
-        break;
-      case 'map':
-        for (let i = 0; i < symmetric[d.index]; i++) kids.push([d.of, `[${i}]`]);
-        break;
-      case 'record':
-        for (const [f, fd] of Object.entries(d.fields)) kids.push([fd, `[${JSON.stringify(f)}]`]);
-        break;
-      default:
-        return { lines: validate(first, acc), next: first + 1 };
-    }
-    const a = `n${tmp}`;
-    const q = `q${tmp++}`;
+  /**
+   * Lines encoding the node `d` whose value is bound to variable `a` (and the
+   * previous state's node to `q`, when incremental). `logical` is the node's
+   * accessor from the state (`s["x"][0]`), which error messages name. A node
+   * whose value is the very same object as in the previous state (structural
+   * sharing, as `{ ...s, x }` produces) is not re-validated: its bits are
+   * copied from the previous words.
+   */
+  const genNode = (d: Domain, a: string, q: string | undefined, logical: string, first: number): { lines: string[]; next: number } => {
+    if (isLeaf(d)) return { lines: validate(first, a), next: first + 1 };
     const full: string[] = [];
-    let at = first;
-    for (const [kd, sel] of kids) {
-      const r = gen(kd, `${a}${sel}`, prev === undefined ? undefined : `${q}${sel}`, at);
-      full.push(...r.lines);
-      at = r.next;
-    }
     // A record must have exactly its declared fields: an undeclared field
     // would be dropped by the packing and states that differ in it merged.
     if (d.kind === 'record') {
       const names = Object.keys(d.fields);
-      full.unshift(`if (typeof ${a} !== 'object' || ${a} === null || Object.keys(${a}).length !== ${names.length}) fields(${JSON.stringify(acc)}, ${a}, ${k(names)});`);
+      full.push(`if (typeof ${a} !== 'object' || ${a} === null || Object.keys(${a}).length !== ${names.length}) fields(${JSON.stringify(logical)}, ${a}, ${k(names)});`);
     }
-    if (prev === undefined) return { lines: [`const ${a} = ${acc};`, ...full], next: at };
-    const copy: string[] = [];
-    for (let i = first; i < at; i++) copy.push(reuse(i));
-    return { lines: [`const ${a} = ${acc}; const ${q} = ${prev};`, `if (${a} === ${q}) { ${copy.join(' ')} } else {`, ...full, '}'], next: at };
+    let at = first;
+    for (const [kd, sel] of children(d)) {
+      const r = genChild(kd, `${a}${sel}`, q === undefined ? undefined : `${q}${sel}`, `${logical}${sel}`, at);
+      full.push(...r.lines);
+      at = r.next;
+    }
+    if (q === undefined) return { lines: full, next: at };
+    return { lines: [`if (${a} === ${q}) { ${copyRange(first, at).join(' ')} } else {`, ...full, '}'], next: at };
+  };
+  /** A child node: a leaf inline, a small subtree inline, a large one as a call. */
+  const genChild = (d: Domain, acc: string, prev: string | undefined, logical: string, first: number): { lines: string[]; next: number } => {
+    if (isLeaf(d)) {
+      const v = `v${tmp++}`;
+      return { lines: [`const ${v} = ${acc};`, ...validate(first, v)], next: first + 1 };
+    }
+    if (leafCount(d) > LEAVES_PER_FUNCTION) {
+      const id = encFns.length;
+      encFns.push('');
+      const r = genNode(d, 'a', prev === undefined ? undefined : 'q', logical, first);
+      encFns[id] =
+        prev === undefined
+          ? `function e${id}(a, out) { let x;\n${r.lines.join('\n')}\n}`
+          : `function f${id}(a, q, out, src) { let x;\n${r.lines.join('\n')}\n}`;
+      return { lines: [prev === undefined ? `e${id}(${acc}, out);` : `f${id}(${acc}, ${prev}, out, src);`], next: r.next };
+    }
+    const a = `n${tmp}`;
+    const q = `q${tmp++}`;
+    const r = genNode(d, a, prev === undefined ? undefined : q, logical, first);
+    return { lines: [prev === undefined ? `const ${a} = ${acc};` : `const ${a} = ${acc}; const ${q} = ${prev};`, ...r.lines], next: r.next };
   };
   const body = (incremental: boolean): string => {
     tmp = 0;
-    const lines: string[] = [`let ${leaves.map((_l, i) => `x${i}`).join(', ') || 'unused'};`];
+    encFns.length = 0;
+    const lines: string[] = ['let x;', `out.fill(0);`];
     const top = Object.keys(variables);
     lines.push(`if (typeof s !== 'object' || s === null || Object.keys(s).length !== ${top.length}) fields('state', s, ${k(top)});`);
     let at = 0;
     for (const [name, d] of Object.entries(variables)) {
       const sel = `[${JSON.stringify(name)}]`;
-      const r = gen(d, `s${sel}`, incremental ? `p${sel}` : undefined, at);
+      const r = genChild(d, `s${sel}`, incremental ? `p${sel}` : undefined, `s${sel}`, at);
       lines.push(...r.lines);
       at = r.next;
     }
-    const perWord: string[][] = Array.from({ length: words }, () => []);
-    leaves.forEach((l, i) => {
-      if (l.width > 0) perWord[l.word].push(l.width === 32 ? `x${i}` : l.shift === 0 ? `x${i}` : `(x${i} << ${l.shift})`);
-    });
-    perWord.forEach((parts, w) => lines.push(`out[${w}] = ${parts.length ? `(${parts.join(' | ')}) >>> 0` : '0'};`));
-    return `try {\n${lines.join('\n')}\n} catch (e) { if (e instanceof LVE) throw e; fail('(state shape)', s, 'the declared variables: ' + e.message); }`;
+    return `${encFns.join('\n')}\nreturn function ${incremental ? 'encodeFrom(s, out, p, src)' : 'encode(s, out)'} {\ntry {\n${lines.join('\n')}\n} catch (e) { if (e instanceof LVE) throw e; fail('(state shape)', s, 'the declared variables: ' + e.message); }\n};`;
   };
-  const encBody = body(false);
-  const incBody = body(true);
+  const encSrc = body(false);
+  const incSrc = body(true);
+  void words;
 
   const fail = (path: string, value: unknown, expected: string): never => {
     throw new LayoutValueError(path, value, expected);
@@ -393,20 +477,10 @@ function generateCodecs(
     );
   };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const decode = new Function('K', 'nullId', `return function decode(w) { ${decBody} }`)(consts, nullId) as Layout['decode'];
+  const decode = new Function('K', 'nullId', `${decFns.join('\n')}\nreturn function decode(w) { ${decBody} }`)(consts, nullId) as Layout['decode'];
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const encode = new Function('K', 'fail', 'LVE', 'fields', `return function encode(s, out) {\n${encBody}\n}`)(
-    consts,
-    fail,
-    LayoutValueError,
-    fields,
-  ) as Layout['encode'];
+  const encode = new Function('K', 'fail', 'LVE', 'fields', encSrc)(consts, fail, LayoutValueError, fields) as Layout['encode'];
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const encodeFrom = new Function('K', 'fail', 'LVE', 'fields', `return function encodeFrom(s, out, p, src) {\n${incBody}\n}`)(
-    consts,
-    fail,
-    LayoutValueError,
-    fields,
-  ) as Layout['encodeFrom'];
+  const encodeFrom = new Function('K', 'fail', 'LVE', 'fields', incSrc)(consts, fail, LayoutValueError, fields) as Layout['encodeFrom'];
   return { encode, encodeFrom, decode };
 }
