@@ -209,7 +209,7 @@ export function compileLayout(
     }
     return undefined;
   };
-  const { encode, encodeFrom, decode } = generateCodecs(variables, leaves, words, symmetric);
+  const { encode, encodeFrom, decode } = cachedCodecs(variables, leaves, words, symmetric);
   return {
     words,
     leaves,
@@ -234,6 +234,34 @@ export function compileLayout(
     decode,
     invalidLeaf,
   };
+}
+
+type Codecs = { encode: Layout['encode']; encodeFrom: Layout['encodeFrom']; decode: Layout['decode'] };
+
+/**
+ * Generated codecs by the declaration they were generated from (the variables'
+ * domains and the symmetric domains' sizes, as JSON: plain data). Checking
+ * many specs of the same shape (a matrix of configurations of one model) then
+ * compiles the codecs once, and V8 optimises them once. The functions are pure
+ * (they close only over constants derived from the declaration), so sharing
+ * them is safe. A small bounded cache: the oldest entry goes first.
+ */
+const codecCache = new Map<string, Codecs>();
+const CODEC_CACHE_SIZE = 16;
+
+function cachedCodecs(
+  variables: Readonly<Record<string, Domain>>,
+  leaves: readonly Leaf[],
+  words: number,
+  symmetric: Readonly<Record<string, number>>,
+): Codecs {
+  const key = JSON.stringify([variables, symmetric]);
+  const hit = codecCache.get(key);
+  if (hit) return hit;
+  const c = generateCodecs(variables, leaves, words, symmetric);
+  if (codecCache.size >= CODEC_CACHE_SIZE) codecCache.delete(codecCache.keys().next().value as string);
+  codecCache.set(key, c);
+  return c;
 }
 
 /**
