@@ -15,15 +15,15 @@ import { Queue, dequeue, emptyQueue, enqueue, findInQueue, queueDomain } from '.
 
 export class DiskLayer {
   readonly kind = 'disk' as const;
+  /** This layer's state variable. */
+  private readonly key: `L${number}`;
   constructor(
     private readonly k: Kernel,
     readonly index: number,
     readonly label: string,
     readonly name: 'ssd' | 'zoned',
-  ) {}
-
-  private get key(): `L${number}` {
-    return `L${this.index}`;
+  ) {
+    this.key = `L${index}`;
   }
 
   domain(): Domain {

@@ -20,14 +20,14 @@ import { Queue, dequeue, emptyQueue, enqueue, findInQueue, queueDomain } from '.
 export class DmZonedLayer {
   readonly kind = 'block' as const;
   readonly name = 'dm-zoned';
+  /** This layer's state variable. */
+  private readonly key: `L${number}`;
   constructor(
     private readonly k: Kernel,
     readonly index: number,
     readonly label: string,
-  ) {}
-
-  private get key(): `L${number}` {
-    return `L${this.index}`;
+  ) {
+    this.key = `L${index}`;
   }
 
   domain(): Domain {

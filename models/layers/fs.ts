@@ -47,11 +47,15 @@ export interface FsState {
 export abstract class FsBase {
   readonly kind = 'fs' as const;
   abstract readonly name: FsName;
+  /** This layer's state variable. */
+  readonly key: `L${number}`;
   constructor(
     protected readonly k: Kernel,
     readonly index: number,
     readonly label: string,
-  ) {}
+  ) {
+    this.key = `L${index}`;
+  }
 
   /** Frames from `<fs>_file_write_iter` down to the fs's write_begin (outermost first). */
   protected abstract writeFrames(): FrameFn[];
@@ -73,9 +77,6 @@ export abstract class FsBase {
     return { readahead: [], readpage: [] };
   }
 
-  get key(): `L${number}` {
-    return `L${this.index}`;
-  }
 
   protected pcDomain(): Domain {
     const P = this.k.totalPages();

@@ -19,14 +19,14 @@ import { Queue, dequeue, emptyQueue, enqueue, findInQueue, queueDomain } from '.
 export class LoopLayer {
   readonly kind = 'block' as const;
   readonly name = 'loop';
+  /** This layer's state variable. */
+  private readonly key: `L${number}`;
   constructor(
     private readonly k: Kernel,
     readonly index: number,
     readonly label: string,
-  ) {}
-
-  private get key(): `L${number}` {
-    return `L${this.index}`;
+  ) {
+    this.key = `L${index}`;
   }
 
   domain(): Domain {

@@ -49,14 +49,14 @@ type KworkerAlloc = 'none' | 'tcmu_alloc_cmd' | 'tcmu_get_empty_block';
 export class TcmuLayer {
   readonly kind = 'block' as const;
   readonly name = 'tcmu';
+  /** This layer's state variable. */
+  private readonly key: `L${number}`;
   constructor(
     private readonly k: Kernel,
     readonly index: number,
     readonly label: string,
-  ) {}
-
-  private get key(): `L${number}` {
-    return `L${this.index}`;
+  ) {
+    this.key = `L${index}`;
   }
 
   domain(): Domain {
