@@ -231,6 +231,37 @@ export class Kernel {
     return refs;
   }
 
+  /**
+   * allTasks() and daemonsOf() computed once (the task list is fixed once the
+   * stack is composed; a cache is rebuilt if daemons were added since), for
+   * the hot paths that only read them.
+   */
+  private refCache: { daemons: number; all: readonly TaskRef[]; of: Map<string, readonly TaskRef[]>; kswapd: TaskRef | null } | undefined;
+
+  private refs(): NonNullable<Kernel['refCache']> {
+    if (this.refCache === undefined || this.refCache.daemons !== this.daemons.length) {
+      this.refCache = { daemons: this.daemons.length, all: this.allTasks(), of: new Map(), kswapd: this.findKswapd() };
+    }
+    return this.refCache;
+  }
+
+  /** allTasks(), shared (do not modify). */
+  taskRefs(): readonly TaskRef[] {
+    return this.refs().all;
+  }
+
+  /** daemonsOf(role, layer), shared (do not modify). */
+  daemonRefs(role: Role, layer: number): readonly TaskRef[] {
+    const c = this.refs();
+    const key = `${role}@${layer}`;
+    let r = c.of.get(key);
+    if (r === undefined) {
+      r = this.daemonsOf(role, layer);
+      c.of.set(key, r);
+    }
+    return r;
+  }
+
   daemonsOf(role: Role, layer?: number): TaskRef[] {
     const out: TaskRef[] = [];
     this.daemons.forEach((x, d) => {
@@ -249,8 +280,10 @@ export class Kernel {
    * ScopeRule enters memalloc_nofs/noio_save on entry (restored on pop).
    */
   pushFrames(k: KState, t: TaskRef, frames: readonly FrameSpec[]): KState {
+    // push reads each field with a default (`scope ?? 0`): with no scope rule the frames go as they are
+    if (this.cfg.scopes.length === 0) return this.updTask(k, t, (v) => push(v, frames));
     const role = this.role(t);
-    const specs = frames.map((f) => {
+    const specs = frames.map((f): FrameSpec => {
       let scope = f.scope ?? 0;
       for (const r of this.cfg.scopes) {
         if (r.frame !== f.fn) continue;
@@ -258,7 +291,7 @@ export class Kernel {
         if (r.lowerFsOnly && !this.isLowerFs(f.at ?? 0)) continue;
         scope |= r.scope === 'NOFS' ? PF_MEMALLOC_NOFS : PF_MEMALLOC_NOIO;
       }
-      return { ...f, scope };
+      return { fn: f.fn, at: f.at, n: f.n, gfp: f.gfp, scope };
     });
     return this.updTask(k, t, (v) => push(v, specs));
   }
@@ -329,6 +362,14 @@ export class Kernel {
     return this.layers.filter((l): l is AnyLayer & FsLayer => l.kind === 'fs');
   }
 
+  private fsCache: { layers: number; list: readonly FsLayer[] } | undefined;
+
+  /** fsLayers(), shared (do not modify); rebuilt if layers were added since. */
+  private fsList(): readonly FsLayer[] {
+    if (this.fsCache === undefined || this.fsCache.layers !== this.layers.length) this.fsCache = { layers: this.layers.length, list: this.fsLayers() };
+    return this.fsCache.list;
+  }
+
   /** A page returns to the allocator: refill the min-watermark reserve first, then the freelist. */
   freePage(k: KState): KState {
     const { free, reserve } = k.mm;
@@ -337,7 +378,7 @@ export class Kernel {
 
   /** Global NR_FILE_DIRTY + NR_WRITEBACK (mm/page-writeback.c: balance_dirty_pages, global domain). */
   globalDirty(k: KState): number {
-    return this.fsLayers().reduce((s, f) => s + f.pages(k).dirty + f.pages(k).wb, 0);
+    return this.fsList().reduce((s, f) => s + f.pages(k).dirty + f.pages(k).wb, 0);
   }
 
   /**
@@ -365,7 +406,7 @@ export class Kernel {
   }
 
   anyClean(k: KState): boolean {
-    return this.fsLayers().some((f) => f.pages(k).clean > 0);
+    return this.fsList().some((f) => f.pages(k).clean > 0);
   }
 
   /** Could a direct reclaim pass with this mask change anything (free a page, scan or block in a shrinker)? */
@@ -523,6 +564,10 @@ export class Kernel {
 
   /** The kswapd task, when modelled. */
   kswapdTask(): TaskRef | null {
+    return this.refs().kswapd;
+  }
+
+  private findKswapd(): TaskRef | null {
     const d = this.daemons.findIndex((x) => x.role === 'kswapd');
     return d < 0 ? null : { d };
   }

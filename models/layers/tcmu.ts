@@ -133,7 +133,7 @@ export class TcmuLayer {
   /** The task holding cmdr_lock: the kworker inside tcmu_queue_cmd past its mutex_lock (n = 1). Other holders never sleep with it. */
   cmdrLockHolder(k: KState): TaskRef | null {
     if (!this.k.bounds.tcmuKernel) return null;
-    for (const t of this.k.daemonsOf('tcm_loop-kworker', this.index)) {
+    for (const t of this.k.daemonRefs('tcm_loop-kworker', this.index)) {
       const v = this.k.task(k, t);
       const i = findFrame(v, 'tcmu_queue_cmd', this.index);
       if (i >= 0 && v.stack[i].n === 1) return t;

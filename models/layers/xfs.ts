@@ -138,7 +138,7 @@ export class XfsLayer extends FsBase {
 
   /** Task holding this AG's pag_ici_reclaim_lock: the one inside xfs_reclaim_inodes_ag with the lock taken (n = 1). */
   lockHolder(k: KState): TaskRef | null {
-    for (const t of this.k.allTasks()) {
+    for (const t of this.k.taskRefs()) {
       const v = this.k.task(k, t);
       const i = findFrame(v, 'xfs_reclaim_inodes_ag', this.index);
       if (i >= 0 && v.stack[i].n === 1) return t;
