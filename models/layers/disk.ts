@@ -8,38 +8,20 @@
  *
  * @module
  */
-import { Domain, record } from '../../checker';
-import { DaemonDecl, KAction, KState, Kernel, Shrinker } from '../kernel';
+import { KAction, KState, Kernel } from '../kernel';
 import { Req, TaskRef } from '../task';
-import { Queue, dequeue, emptyQueue, enqueue, findInQueue, queueDomain } from './queue';
+import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
 
-export class DiskLayer {
+export class DiskLayer extends QueueLayer {
   readonly kind = 'disk' as const;
-  /** This layer's state variable. */
-  private readonly key: `L${number}`;
+  protected readonly queueNames = ['q'];
   constructor(
-    private readonly k: Kernel,
-    readonly index: number,
-    readonly label: string,
+    k: Kernel,
+    index: number,
+    label: string,
     readonly name: 'ssd' | 'zoned',
   ) {
-    this.key = `L${index}`;
-  }
-
-  domain(): Domain {
-    return record({ q: queueDomain(this.k.bounds.queue, this.k.layers.length, this.k.daemons.length) });
-  }
-
-  init(): unknown {
-    return { q: emptyQueue(this.k.bounds.queue) };
-  }
-
-  daemons(): DaemonDecl[] {
-    return [];
-  }
-
-  shrinkers(): Shrinker[] {
-    return [];
+    super(k, index, label);
   }
 
   private q(k: KState): Queue {

@@ -12,37 +12,20 @@
  *
  * @module
  */
-import { Domain, record } from '../../checker';
-import { BlockLayer, DaemonDecl, KAction, KState, Kernel, Shrinker } from '../kernel';
+import { BlockLayer, DaemonDecl, KAction, KState, Shrinker } from '../kernel';
 import { Req, TaskRef } from '../task';
-import { Queue, dequeue, emptyQueue, enqueue, findInQueue, queueDomain } from './queue';
+import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
 
-export class DmZonedLayer {
+export class DmZonedLayer extends QueueLayer {
   readonly kind = 'block' as const;
   readonly name = 'dm-zoned';
-  /** This layer's state variable. */
-  private readonly key: `L${number}`;
-  constructor(
-    private readonly k: Kernel,
-    readonly index: number,
-    readonly label: string,
-  ) {
-    this.key = `L${index}`;
-  }
+  protected readonly queueNames = ['chunk'];
 
-  domain(): Domain {
-    return record({ chunk: queueDomain(this.k.bounds.queue, this.k.layers.length, this.k.daemons.length) });
-  }
-
-  init(): unknown {
-    return { chunk: emptyQueue(this.k.bounds.queue) };
-  }
-
-  daemons(): DaemonDecl[] {
+  override daemons(): DaemonDecl[] {
     return [{ role: 'dmz-kworker', name: 'kworker/dmz_cwq', layer: this.index }];
   }
 
-  shrinkers(): Shrinker[] {
+  override shrinkers(): Shrinker[] {
     // dm-zoned-metadata.c: dmz_mblock_shrinker_scan — frees clean mblocks under a spinlock, no gfp check, no I/O
     return [{ name: 'dmz_mblock_shrinker_scan', layer: this.index, hasWork: () => false, scan: (k) => ({ k, blocked: false }) }];
   }

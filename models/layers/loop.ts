@@ -11,38 +11,17 @@
  *
  * @module
  */
-import { Domain, record } from '../../checker';
-import { DaemonDecl, KAction, KState, Kernel, Shrinker } from '../kernel';
+import { DaemonDecl, KAction, KState } from '../kernel';
 import { NO_REQ, Req, TaskRef, pop } from '../task';
-import { Queue, dequeue, emptyQueue, enqueue, findInQueue, queueDomain } from './queue';
+import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
 
-export class LoopLayer {
+export class LoopLayer extends QueueLayer {
   readonly kind = 'block' as const;
   readonly name = 'loop';
-  /** This layer's state variable. */
-  private readonly key: `L${number}`;
-  constructor(
-    private readonly k: Kernel,
-    readonly index: number,
-    readonly label: string,
-  ) {
-    this.key = `L${index}`;
-  }
+  protected readonly queueNames = ['q'];
 
-  domain(): Domain {
-    return record({ q: queueDomain(this.k.bounds.queue, this.k.layers.length, this.k.daemons.length) });
-  }
-
-  init(): unknown {
-    return { q: emptyQueue(this.k.bounds.queue) };
-  }
-
-  daemons(): DaemonDecl[] {
+  override daemons(): DaemonDecl[] {
     return [{ role: 'loop-worker', name: 'loop0', layer: this.index }];
-  }
-
-  shrinkers(): Shrinker[] {
-    return [];
   }
 
   register(): void {

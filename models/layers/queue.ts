@@ -6,6 +6,7 @@
  * @module
  */
 import { Domain, array, bits, bool, enumOf, int, optId, record } from '../../checker';
+import type { DaemonDecl, Kernel, Shrinker } from '../kernel';
 import { NO_REQ, PF_BITS, Req } from '../task';
 
 export interface Queue {
@@ -45,6 +46,50 @@ export function dequeue(qu: Queue): [Req, Queue] {
 }
 
 export const findInQueue = (qu: Queue, match: (r: Req) => boolean): number => qu.q.slice(0, qu.n).findIndex(match);
+
+/**
+ * What the queue-based block layers (dm-zoned, tcmu, loop, the disks) share:
+ * the kernel, the layer's index, label and state variable (`L<index>`), and a
+ * state that is a record of bounded queues (`queueNames`, in that order)
+ * followed by the layer's other fields (`otherFields`). By default a layer
+ * has no daemon and no shrinker.
+ */
+export abstract class QueueLayer {
+  /** This layer's state variable. */
+  protected readonly key: `L${number}`;
+  /** The queues of this layer's state, in declaration order. */
+  protected abstract readonly queueNames: readonly string[];
+
+  constructor(
+    protected readonly k: Kernel,
+    readonly index: number,
+    readonly label: string,
+  ) {
+    this.key = `L${index}`;
+  }
+
+  /** Fields of the state after the queues: their domains and initial values. */
+  protected otherFields(): { readonly domain: Record<string, Domain>; readonly init: Record<string, unknown> } {
+    return { domain: {}, init: {} };
+  }
+
+  domain(): Domain {
+    const qd = queueDomain(this.k.bounds.queue, this.k.layers.length, this.k.daemons.length);
+    return record({ ...Object.fromEntries(this.queueNames.map((n) => [n, qd])), ...this.otherFields().domain });
+  }
+
+  init(): unknown {
+    return { ...Object.fromEntries(this.queueNames.map((n) => [n, emptyQueue(this.k.bounds.queue)])), ...this.otherFields().init };
+  }
+
+  daemons(): DaemonDecl[] {
+    return [];
+  }
+
+  shrinkers(): Shrinker[] {
+    return [];
+  }
+}
 
 export function describeReq(r: Req, fsLabel: string): string {
   if (r.src === 'inode') return `${fsLabel} inode cluster buffer write`;

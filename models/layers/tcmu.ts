@@ -36,39 +36,27 @@
  *
  * @module
  */
-import { Domain, bool, record } from '../../checker';
-import { DaemonDecl, FsLayer, KAction, KState, Kernel, Shrinker } from '../kernel';
+import { Domain, bool } from '../../checker';
+import { DaemonDecl, FsLayer, KAction, KState } from '../kernel';
 import { FrameFn } from '../frames';
 import { FsBase } from './fs';
 import { NO_REQ, Req, TaskRef, findFrame, pop, top } from '../task';
-import { Queue, dequeue, emptyQueue, enqueue, findInQueue, queueDomain } from './queue';
+import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
 
 /** Which allocation of tcmu_queue_cmd needs a new page (a choice of the kworker's step). */
 type KworkerAlloc = 'none' | 'tcmu_alloc_cmd' | 'tcmu_get_empty_block';
 
-export class TcmuLayer {
+export class TcmuLayer extends QueueLayer {
   readonly kind = 'block' as const;
   readonly name = 'tcmu';
-  /** This layer's state variable. */
-  private readonly key: `L${number}`;
-  constructor(
-    private readonly k: Kernel,
-    readonly index: number,
-    readonly label: string,
-  ) {
-    this.key = `L${index}`;
+  /** The tcm_loop workqueue and the tcmu command ring. */
+  protected readonly queueNames = ['work', 'ring'];
+
+  protected override otherFields(): { domain: Record<string, Domain>; init: Record<string, unknown> } {
+    return { domain: { timedOut: bool() }, init: { timedOut: false } };
   }
 
-  domain(): Domain {
-    const qd = queueDomain(this.k.bounds.queue, this.k.layers.length, this.k.daemons.length);
-    return record({ work: qd, ring: qd, timedOut: bool() });
-  }
-
-  init(): unknown {
-    return { work: emptyQueue(this.k.bounds.queue), ring: emptyQueue(this.k.bounds.queue), timedOut: false };
-  }
-
-  daemons(): DaemonDecl[] {
+  override daemons(): DaemonDecl[] {
     const n = this.k.bounds.tcmuThreads;
     const runners: DaemonDecl[] = Array.from({ length: n }, (_, i) => ({
       role: 'tcmu-runner' as const,
@@ -82,10 +70,6 @@ export class TcmuLayer {
       layer: this.index,
     }));
     return [...kworkers, ...runners];
-  }
-
-  shrinkers(): Shrinker[] {
-    return [];
   }
 
   private backing(): FsLayer & FsBase {
