@@ -224,7 +224,7 @@ function waitOf0(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
   }
 }
 
-/** The first wait-for cycle, following each blocked task's first blocked successor; null when there is none. */
+/** The first wait-for cycle, following each blocked task's first blocked successor (another task before itself); null when there is none. */
 export function findCycle(K: Kernel, k: KState): CycleEntry[] | null {
   const tasks = K.allTasks();
   const key = (t: TaskRef) => (isApp(t) ? `w${t.w}` : `d${t.d}`);
@@ -246,7 +246,11 @@ export function findCycle(K: Kernel, k: KState): CycleEntry[] | null {
       if (!w || w.irq) break;
       seen.set(key(cur), path.length);
       path.push(cur);
-      cur = w.on.find((x) => wait(x) !== null);
+      // An OR-wait (I/O any of several workers can move on) names another blocked
+      // mover before the task itself: a self-loop would hide the other worker
+      // whose being blocked is what makes this a deadlock.
+      const self: TaskRef = cur;
+      cur = w.on.find((x) => key(x) !== key(self) && wait(x) !== null) ?? w.on.find((x) => wait(x) !== null);
     }
     if (cur && seen.has(key(cur))) {
       const cyc = path.slice(seen.get(key(cur))!);
