@@ -1,0 +1,87 @@
+/**
+ * The generated codecs of checker/layout.ts on states large enough to be
+ * split into per-subtree functions (more than 48 leaves per subtree, as the
+ * kernel model's 315-word state is): decode inverts encode, encodeFrom with
+ * structural sharing gives the words of a full encode, a value outside its
+ * domain is reported with its real path, and two layouts of one declaration
+ * (the codec cache) agree. Random states by fast-check (seeded).
+ */
+import * as fc from 'fast-check';
+import { array, bits, bool, compileLayout, enumOf, int, mapOf, optId, record } from '../../checker';
+import type { Domain } from '../../checker';
+
+// 24 tasks × (5 fields + a 6-slot stack of 3-field frames) ≈ 550 leaves: every task is its own function
+const FRAME = record({ fn: enumOf(['a', 'b', 'c', 'd', 'e']), gfp: bits(['IO', 'FS', 'RECLAIM', 'WRITE']), n: int(0, 3) });
+const TASK = record({ blocked: bool(), sp: int(0, 6), flags: bits(['MEMALLOC', 'NOFS', 'NOIO']), holder: optId('w'), stack: array(6, FRAME) });
+const VARS: Record<string, Domain> = {
+  tasks: array(24, TASK),
+  mm: record({ free: int(0, 8), reserve: int(0, 4) }),
+  app: mapOf('w', record({ todo: int(0, 4), state: enumOf(['idle', 'writing', 'reading']) })),
+};
+const SYM = { w: 3 };
+
+const frame = fc.record({ fn: fc.constantFrom('a', 'b', 'c', 'd', 'e'), gfp: fc.integer({ min: 0, max: 15 }), n: fc.integer({ min: 0, max: 3 }) });
+const task = fc.record({
+  blocked: fc.boolean(),
+  sp: fc.integer({ min: 0, max: 6 }),
+  flags: fc.integer({ min: 0, max: 7 }),
+  holder: fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }),
+  stack: fc.array(frame, { minLength: 6, maxLength: 6 }),
+});
+const state = fc.record({
+  tasks: fc.array(task, { minLength: 24, maxLength: 24 }),
+  mm: fc.record({ free: fc.integer({ min: 0, max: 8 }), reserve: fc.integer({ min: 0, max: 4 }) }),
+  app: fc.array(fc.record({ todo: fc.integer({ min: 0, max: 4 }), state: fc.constantFrom('idle', 'writing', 'reading') }), { minLength: 3, maxLength: 3 }),
+});
+
+const layout = compileLayout(VARS, SYM);
+const enc = (s: unknown): Uint32Array => {
+  const w = new Uint32Array(layout.words);
+  layout.encode(s, w);
+  return w;
+};
+
+describe('generated codecs of a large state (split per subtree)', () => {
+  it('should use hundreds of leaves, so the split code path is exercised', () => {
+    expect(layout.leaves.length).toBeGreaterThan(48 * 10);
+  });
+
+  it('should decode what it encodes', () => {
+    fc.assert(
+      fc.property(state, (s) => {
+        expect(layout.decode(enc(s))).toEqual(s);
+      }),
+      { seed: 42, numRuns: 150 },
+    );
+  });
+
+  it('should give the words of a full encode when a successor shares sub-objects with its source', () => {
+    fc.assert(
+      fc.property(state, task, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 8 }), (s, t, i, free) => {
+        // a successor as actions write it: one task replaced, mm rebuilt, everything else shared
+        const next = { ...s, tasks: s.tasks.map((x, j) => (j === i ? t : x)), mm: { ...s.mm, free } };
+        const out = new Uint32Array(layout.words);
+        layout.encodeFrom(next, out, s, enc(s));
+        expect(Array.from(out)).toEqual(Array.from(enc(next)));
+      }),
+      { seed: 42, numRuns: 150 },
+    );
+  });
+
+  it('should name the real path of a value outside its domain, in encode and in encodeFrom', () => {
+    const s = fc.sample(state, { seed: 7, numRuns: 1 })[0];
+    const bad = { ...s, tasks: s.tasks.map((x, j) => (j === 17 ? { ...x, stack: x.stack.map((f, k) => (k === 4 ? { ...f, n: 9 } : f)) } : x)) };
+    expect(() => enc(bad)).toThrow('variable tasks[17].stack[4].n = 9 is outside its domain');
+    const out = new Uint32Array(layout.words);
+    expect(() => layout.encodeFrom(bad, out, s, enc(s))).toThrow('variable tasks[17].stack[4].n = 9 is outside its domain');
+  });
+
+  it('should give the same codecs to a second layout of the same declaration', () => {
+    const again = compileLayout(VARS, SYM);
+    const s = fc.sample(state, { seed: 3, numRuns: 1 })[0];
+    const w = new Uint32Array(again.words);
+    again.encode(s, w);
+    expect(Array.from(w)).toEqual(Array.from(enc(s)));
+    expect(again.decode(w)).toEqual(s);
+  });
+});
