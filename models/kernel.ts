@@ -224,6 +224,32 @@ export class Kernel {
     return isApp(t) ? `${this.appRole === 'app-writer' ? 'writer' : 'reader'}/${t.w}` : this.daemons[t.d].name;
   }
 
+  /**
+   * The wake-up of a task sleeping in layer `at` with `fn` as its innermost
+   * frame: enabled once `ready` holds, then `wake` continues the task. One
+   * parameter per task (all tasks unless `params` says which can sleep there).
+   */
+  sleeperAction(
+    name: string,
+    fn: FrameFn,
+    at: number,
+    ready: (k: KState, v: Task) => boolean,
+    wake: (k: KState, t: TaskRef, v: Task) => KState | undefined,
+    params: readonly TaskRef[] = this.allTasks(),
+  ): KAction<TaskRef> {
+    return {
+      name,
+      params,
+      formatParam: (t) => this.taskName(t),
+      next: (k, t) => {
+        const v = this.task(k, t);
+        const f = top(v);
+        if (!f || f.fn !== fn || f.at !== at || !ready(k, v)) return undefined;
+        return wake(k, t, v);
+      },
+    };
+  }
+
   allTasks(): TaskRef[] {
     const refs: TaskRef[] = [];
     for (let w = 0; w < this.bounds.writers; w++) refs.push({ w });

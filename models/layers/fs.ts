@@ -318,19 +318,11 @@ export abstract class FsBase {
 
   actions(): KAction[] {
     const flusher = this.k.daemonsOf('flusher', this.index)[0];
-    const readDone: KAction<TaskRef> = {
-      // generic_file_buffered_read: the page became uptodate and unlocked; copy it out and return
-      name: `wait_on_page_locked_killable(${this.label})`,
-      params: this.k.allTasks(),
-      formatParam: (t) => this.k.taskName(t),
-      next: (k, t) => {
-        const v = this.k.task(k, t);
-        const f = top(v);
-        if (!f || f.fn !== 'io_schedule' || f.at !== this.index || !v.ioDone) return undefined;
-        const k2 = this.k.updTask(k, t, (x) => ({ ...pop(x, 2), ioDone: false }));
-        return this.k.syscallDone(this.popSyscall(k2, t), t, true);
-      },
-    };
+    // generic_file_buffered_read: the page became uptodate and unlocked; copy it out and return
+    const readDone = this.k.sleeperAction(`wait_on_page_locked_killable(${this.label})`, 'io_schedule', this.index, (_k, v) => v.ioDone, (k, t) => {
+      const k2 = this.k.updTask(k, t, (x) => ({ ...pop(x, 2), ioDone: false }));
+      return this.k.syscallDone(this.popSyscall(k2, t), t, true);
+    });
     const writeback: KAction<TaskRef> = {
       // fs/fs-writeback.c: wb_workfn → writeback_sb_inodes → do_writepages → ->writepages → submit_bio
       name: `wb_workfn(${this.label})`,
@@ -343,19 +335,16 @@ export abstract class FsBase {
         return this.k.below(this.index).submit(k2, this.k.newReq(k2, t, 'write', 'page', this.index, null), t);
       },
     };
-    const throttleDone: KAction<TaskRef> = {
-      // balance_dirty_pages: loop of io_schedule_timeout(pause) until global dirty is below the hard
-      // limit or this wb is (nearly) clean; each wake-up that changes nothing is a stutter, so the
-      // task is modelled as blocked until one of the two holds
-      name: `balance_dirty_pages(${this.label})`,
-      params: this.k.allTasks(),
-      formatParam: (t) => this.k.taskName(t),
-      next: (k, t) => {
-        const f = top(this.k.task(k, t));
-        if (!f || f.fn !== 'io_schedule_timeout' || f.at !== this.index || this.k.dirtyThrottled(k, this.index, this.k.task(k, t).flags)) return undefined;
-        return this.k.syscallDone(this.popSyscall(k, t), t, true);
-      },
-    };
+    // balance_dirty_pages: loop of io_schedule_timeout(pause) until global dirty is below the hard
+    // limit or this wb is (nearly) clean; each wake-up that changes nothing is a stutter, so the
+    // task is modelled as blocked until one of the two holds
+    const throttleDone = this.k.sleeperAction(
+      `balance_dirty_pages(${this.label})`,
+      'io_schedule_timeout',
+      this.index,
+      (k, v) => !this.k.dirtyThrottled(k, this.index, v.flags),
+      (k, t) => this.k.syscallDone(this.popSyscall(k, t), t, true),
+    );
     const readBio: KAction<{ t: TaskRef; empty: boolean }> | null = this.readBioUnconstrained()
       ? {
           // ext4_mpage_readpages: bio_alloc(GFP_KERNEL) from the bio mempool; `empty`: no element left

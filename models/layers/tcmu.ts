@@ -40,7 +40,7 @@ import { Domain, bool } from '../../checker';
 import { DaemonDecl, FsLayer, KAction, KState } from '../kernel';
 import { FrameFn } from '../frames';
 import { FsBase } from './fs';
-import { NO_REQ, Req, TaskRef, findFrame, pop, top } from '../task';
+import { NO_REQ, Req, Task, TaskRef, findFrame, pop } from '../task';
 import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
 
 /** Which allocation of tcmu_queue_cmd needs a new page (a choice of the kworker's step). */
@@ -284,10 +284,7 @@ export class TcmuLayer extends QueueLayer {
   }
 
   /** mutex_lock(cmdr_lock) returned (the kworker released it): the fault maps the page, or the completion runs. */
-  private cmdrLocked(k: KState, t: TaskRef): KState | undefined {
-    const v = this.k.task(k, t);
-    const f = top(v);
-    if (!f || f.fn !== 'mutex_lock' || f.at !== this.index || this.cmdrLockHolder(k) !== null) return undefined;
+  private cmdrLocked(k: KState, t: TaskRef, v: Task): KState {
     if (findFrame(v, 'tcmu_irqcontrol', this.index) >= 0) return this.completeCmd(k, t);
     return this.startIo(this.k.updTask(k, t, (x) => pop(x, x.sp)), t);
   }
@@ -359,12 +356,9 @@ export class TcmuLayer extends QueueLayer {
       });
     }
     if (this.k.bounds.tcmuKernel) {
-      actions.push({
-        name: 'mutex_lock(cmdr_lock)',
-        params: runners,
-        formatParam: (t: TaskRef) => this.k.taskName(t),
-        next: (k: KState, t: TaskRef) => this.cmdrLocked(k, t),
-      });
+      actions.push(
+        this.k.sleeperAction('mutex_lock(cmdr_lock)', 'mutex_lock', this.index, (k) => this.cmdrLockHolder(k) === null, (k, t, v) => this.cmdrLocked(k, t, v), runners),
+      );
     }
     return actions;
   }

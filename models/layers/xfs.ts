@@ -287,56 +287,35 @@ export class XfsLayer extends FsBase {
 
   override actions(): KAction[] {
     const at = this.index;
-    const iodone: KAction<TaskRef> = {
-      // xfs_buf_ioend → complete(&bp->b_iowait): the reclaimer wakes, the clean inode is reclaimed (xfs_reclaim_inode: reclaim:)
-      name: `xfs_buf_iowait(${this.label})`,
-      params: this.k.allTasks(),
-      formatParam: (t) => this.k.taskName(t),
-      next: (k, t) => {
-        const v = this.k.task(k, t);
-        const f = top(v);
-        if (!f || f.fn !== 'wait_for_completion' || f.at !== at || !v.ioDone) return undefined;
-        const i = findFrame(v, 'xfs_reclaim_inode', at);
-        if (v.stack[i].n === 0) {
-          // the cluster buffer was read: xfs_iflush goes on (xfs_iflush_int) and returns it; xfs_bwrite
-          let k2 = this.k.updTask(k, t, (x) => ({ ...setFrameN(popTo(x, 'xfs_reclaim_inode'), i, 1), ioDone: false }));
-          k2 = this.bwrite(k2, t);
-          return k2;
-        }
-        // the write completed: xfs_buf_relse puts the buffer on the LRU (still cached); the inode is reclaimed
-        let k2 = this.k.updTask(k, t, (x) => ({ ...popTo(x, 'xfs_reclaim_inodes_ag'), ioDone: false }));
-        const ino = this.inodes(k2);
-        k2 = this.setBuf(this.setInodes(k2, { ...ino, flushing: ino.flushing - 1 }), BUF_CACHED);
-        return this.resumeWalk(k2, t);
-      },
-    };
-    const congestion: KAction<TaskRef> = {
-      // xfs_buf_allocate_memory: congestion_wait(BLK_RW_ASYNC, HZ/50) ended; alloc_page again. Only a
-      // page becoming free can change the outcome (the reclaimer has PF_MEMALLOC: free or reserve pages)
-      name: `xfs_buf_allocate_memory(${this.label})`,
-      params: this.k.allTasks(),
-      formatParam: (t) => this.k.taskName(t),
-      next: (k, t) => {
-        const v = this.k.task(k, t);
-        const f = top(v);
-        if (!f || f.fn !== 'congestion_wait' || f.at !== at || k.mm.free + k.mm.reserve === 0) return undefined;
-        return this.allocBuf(this.k.updTask(k, t, (x) => pop(x, 1)), t);
-      },
-    };
-    const lock: KAction<TaskRef> = {
-      // mutex_lock(&pag->pag_ici_reclaim_lock) returns once the holder released it
-      name: `mutex_lock(pag_ici_reclaim_lock, ${this.label})`,
-      params: this.k.allTasks(),
-      formatParam: (t) => this.k.taskName(t),
-      next: (k, t) => {
-        const v = this.k.task(k, t);
-        const f = top(v);
-        if (!f || f.fn !== 'mutex_lock' || f.at !== at || this.lockHolder(k) !== null) return undefined;
-        let k2 = this.k.updTask(k, t, (x) => popTo(x, 'xfs_reclaim_inodes_ag'));
-        k2 = this.k.updTask(k2, t, (x) => setFrameN(x, x.sp - 1, 1));
-        return this.resumeWalk(k2, t);
-      },
-    };
+    // xfs_buf_ioend → complete(&bp->b_iowait): the reclaimer wakes, the clean inode is reclaimed (xfs_reclaim_inode: reclaim:)
+    const iodone = this.k.sleeperAction(`xfs_buf_iowait(${this.label})`, 'wait_for_completion', at, (_k, v) => v.ioDone, (k, t, v) => {
+      const i = findFrame(v, 'xfs_reclaim_inode', at);
+      if (v.stack[i].n === 0) {
+        // the cluster buffer was read: xfs_iflush goes on (xfs_iflush_int) and returns it; xfs_bwrite
+        const k2 = this.k.updTask(k, t, (x) => ({ ...setFrameN(popTo(x, 'xfs_reclaim_inode'), i, 1), ioDone: false }));
+        return this.bwrite(k2, t);
+      }
+      // the write completed: xfs_buf_relse puts the buffer on the LRU (still cached); the inode is reclaimed
+      let k2 = this.k.updTask(k, t, (x) => ({ ...popTo(x, 'xfs_reclaim_inodes_ag'), ioDone: false }));
+      const ino = this.inodes(k2);
+      k2 = this.setBuf(this.setInodes(k2, { ...ino, flushing: ino.flushing - 1 }), BUF_CACHED);
+      return this.resumeWalk(k2, t);
+    });
+    // xfs_buf_allocate_memory: congestion_wait(BLK_RW_ASYNC, HZ/50) ended; alloc_page again. Only a
+    // page becoming free can change the outcome (the reclaimer has PF_MEMALLOC: free or reserve pages)
+    const congestion = this.k.sleeperAction(
+      `xfs_buf_allocate_memory(${this.label})`,
+      'congestion_wait',
+      at,
+      (k) => k.mm.free + k.mm.reserve > 0,
+      (k, t) => this.allocBuf(this.k.updTask(k, t, (x) => pop(x, 1)), t),
+    );
+    // mutex_lock(&pag->pag_ici_reclaim_lock) returns once the holder released it
+    const lock = this.k.sleeperAction(`mutex_lock(pag_ici_reclaim_lock, ${this.label})`, 'mutex_lock', at, (k) => this.lockHolder(k) === null, (k, t) => {
+      let k2 = this.k.updTask(k, t, (x) => popTo(x, 'xfs_reclaim_inodes_ag'));
+      k2 = this.k.updTask(k2, t, (x) => setFrameN(x, x.sp - 1, 1));
+      return this.resumeWalk(k2, t);
+    });
     return [...super.actions(), iodone, lock, congestion];
   }
 
