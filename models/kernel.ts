@@ -127,7 +127,17 @@ export type AnyLayer = (FsLayer | BlockLayer) & {
   shrinkers(): Shrinker[];
   /** Readable state of this layer for formatState. */
   format(k: KState): Record<string, unknown>;
+  /** The mutex a task sleeping in this layer's mutex_lock frame waits for (null: it is free), for the wait-for graph. */
+  lockWait?(k: KState, v: Task): LockWait | null;
 };
+
+/** A task sleeping in mutex_lock: the lock (`at`, e.g. `mutex_lock(cmdr_lock)`), why in words, its holder, and the path that takes it. */
+export interface LockWait {
+  readonly at: string;
+  readonly waitsFor: string;
+  readonly holder: TaskRef;
+  readonly via?: string;
+}
 
 /** An action over KState (record API). */
 export interface KAction<P = any> {

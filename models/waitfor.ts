@@ -6,10 +6,8 @@
  * @module
  */
 import { Kernel, KState } from './kernel';
-import { XfsLayer } from './layers/xfs';
-import { TcmuLayer } from './layers/tcmu';
 import { FrameFn } from './frames';
-import { Req, Task, TaskRef, findFrame, isApp, top } from './task';
+import { Req, Task, TaskRef, isApp, top } from './task';
 
 export interface WaitInfo {
   /** Kernel function the task waits in. */
@@ -161,26 +159,9 @@ function waitOf0(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
       };
     }
     case 'mutex_lock': {
-      if (K.layers[f.at]?.name === 'tcmu') {
-        const holder = (K.layers[f.at] as unknown as TcmuLayer).cmdrLockHolder(k);
-        if (holder === null) return null;
-        const where = findFrame(v, 'tcmu_irqcontrol') >= 0 ? 'to complete its command (tcmu_irqcontrol)' : 'to fault in a data-area page (tcmu_vma_fault)';
-        return {
-          at: 'mutex_lock(cmdr_lock)',
-          waitsFor: `${label}'s cmdr_lock ${where}, held by ${K.taskName(holder)} in tcmu_queue_cmd`,
-          on: [holder],
-          irq: false,
-          via: findFrame(v, 'tcmu_irqcontrol') >= 0 ? 'tcmu_irqcontrol' : 'tcmu_vma_fault',
-        };
-      }
-      const holder = (K.layers[f.at] as unknown as XfsLayer).lockHolder(k);
-      if (holder === null) return null;
-      return {
-        at: 'mutex_lock(pag_ici_reclaim_lock)',
-        waitsFor: `${label}'s pag_ici_reclaim_lock, held by ${K.taskName(holder)} in xfs_reclaim_inodes_ag`,
-        on: [holder],
-        irq: false,
-      };
+      const w = K.layers[f.at]?.lockWait?.(k, v);
+      if (!w) return null;
+      return { at: w.at, waitsFor: w.waitsFor, on: [w.holder], irq: false, ...(w.via ? { via: w.via } : {}) };
     }
     case 'schedule': {
       // throttle_direct_reclaim: wait_event_killable(pgdat->pfmemalloc_wait, allow_direct_reclaim(pgdat))

@@ -37,7 +37,7 @@
  * @module
  */
 import { Domain, bool } from '../../checker';
-import { DaemonDecl, FsLayer, KAction, KState } from '../kernel';
+import { DaemonDecl, FsLayer, KAction, KState, LockWait } from '../kernel';
 import { FrameFn } from '../frames';
 import { FsBase } from './fs';
 import { NO_REQ, Req, Task, TaskRef, findFrame, pop } from '../task';
@@ -115,6 +115,19 @@ export class TcmuLayer extends QueueLayer {
   }
 
   /** The task holding cmdr_lock: the kworker inside tcmu_queue_cmd past its mutex_lock (n = 1). Other holders never sleep with it. */
+  /** tcmu-runner in mutex_lock(cmdr_lock): to complete (tcmu_irqcontrol) or to fault in a data-area page (tcmu_vma_fault). */
+  lockWait(k: KState, v: Task): LockWait | null {
+    const holder = this.cmdrLockHolder(k);
+    if (holder === null) return null;
+    const completing = findFrame(v, 'tcmu_irqcontrol') >= 0;
+    return {
+      at: 'mutex_lock(cmdr_lock)',
+      waitsFor: `${this.label}'s cmdr_lock ${completing ? 'to complete its command (tcmu_irqcontrol)' : 'to fault in a data-area page (tcmu_vma_fault)'}, held by ${this.k.taskName(holder)} in tcmu_queue_cmd`,
+      holder,
+      via: completing ? 'tcmu_irqcontrol' : 'tcmu_vma_fault',
+    };
+  }
+
   cmdrLockHolder(k: KState): TaskRef | null {
     if (!this.k.bounds.tcmuKernel) return null;
     for (const t of this.k.daemonRefs('tcm_loop-kworker', this.index)) {

@@ -33,8 +33,8 @@
 import { Domain, int, record } from '../../checker';
 import { FrameFn } from '../frames';
 import { Gfp } from '../gfp';
-import { KAction, KState, Shrinker, superShrinker } from '../kernel';
-import { TaskRef, findFrame, pop, popTo, setFrameN, top } from '../task';
+import { KAction, KState, LockWait, Shrinker, superShrinker } from '../kernel';
+import { Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../task';
 import { FsBase } from './fs';
 
 /** Reclaimable XFS inodes (XFS_IRECLAIMABLE): clean, dirty, or being flushed by a reclaimer. */
@@ -137,6 +137,17 @@ export class XfsLayer extends FsBase {
   }
 
   /** Task holding this AG's pag_ici_reclaim_lock: the one inside xfs_reclaim_inodes_ag with the lock taken (n = 1). */
+  /** A reclaimer in mutex_lock(pag_ici_reclaim_lock) (xfs_reclaim_inodes_ag, SYNC_WAIT pass). */
+  lockWait(k: KState, _v: Task): LockWait | null {
+    const holder = this.lockHolder(k);
+    if (holder === null) return null;
+    return {
+      at: 'mutex_lock(pag_ici_reclaim_lock)',
+      waitsFor: `${this.label}'s pag_ici_reclaim_lock, held by ${this.k.taskName(holder)} in xfs_reclaim_inodes_ag`,
+      holder,
+    };
+  }
+
   lockHolder(k: KState): TaskRef | null {
     for (const t of this.k.taskRefs()) {
       const v = this.k.task(k, t);
