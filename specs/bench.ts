@@ -13,6 +13,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { AnySpec, check, CheckOptions } from '../checker';
 import { counter, counterPacked, twoPhase, twoPhasePacked } from './reference';
+import { PACKAGE_ROOT } from './paths';
 
 interface BenchCase {
   readonly name: string;
@@ -109,7 +110,7 @@ export function main(argv: readonly string[]): void {
     return;
   }
   const names = argv.length > 0 ? argv : cases.map((c) => c.name);
-  const bin = path.join(__dirname, '..', 'bin', 'gfpcheck-bench');
+  const bin = path.join(PACKAGE_ROOT, 'bin', 'gfpcheck-bench');
   const results: unknown[] = [];
   for (const name of names) {
     if (!cases.some((c) => c.name === name)) {

@@ -18,7 +18,8 @@
  * only breaks the commands that use it (with error MC101), never the
  * reference models.
  *
- * `bin/gfpcheck` registers ts-node and calls `main()`.
+ * `bin/gfpcheck` calls `main()` of the compiled build (dist/specs/cli.js), or
+ * of this file through ts-node when there is no build.
  *
  * @module
  */
@@ -54,13 +55,14 @@ import { referenceSpecs } from './reference';
 import { mailRenderer } from './report/mail';
 import { verifyCommand } from './verify/command';
 import { mainMatrix } from './verify/main';
+import { PACKAGE_ROOT } from './paths';
 
 type Models = typeof import('../models');
 
 /** The version in package.json. */
 export function toolVersion(): string {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }

@@ -26,6 +26,7 @@ import type { Column, Expectations } from './expectations';
 import { formatExpectations, parseExpectations } from './expectations';
 import { renderJson, renderJunit, renderMarkdown, renderText, MatrixView, mismatches, rowsOf } from './render';
 import type { MatrixResult } from './run';
+import { PACKAGE_ROOT } from '../paths';
 
 type RunModule = typeof import('./run');
 
@@ -44,7 +45,7 @@ export function loadRunner(): Result<Failure, RunModule> {
 }
 
 /** The expectations file in this repository. */
-export const DEFAULT_EXPECTATIONS = path.join(__dirname, '..', 'verdicts.json');
+export const DEFAULT_EXPECTATIONS = path.join(PACKAGE_ROOT, 'specs', 'verdicts.json');
 
 export const VERIFY_FORMATS = ['text', 'json', 'markdown'] as const;
 export type VerifyFormat = (typeof VERIFY_FORMATS)[number];
