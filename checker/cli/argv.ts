@@ -22,6 +22,26 @@ export function singleBoolean(flag: string, raw: unknown): Result<Failure, boole
 }
 
 /**
+ * A boolean flag given more than once in raw arguments: `--symmetry
+ * --no-symmetry` (a conflict), or `--quiet --quiet`. yargs keeps the last one
+ * silently, so the raw arguments (up to `--`) are read. Pure.
+ */
+export function booleanConflict(args: readonly string[], flags: readonly string[]): Failure | undefined {
+  const end = args.indexOf('--');
+  const raw = end < 0 ? args : args.slice(0, end);
+  for (const flag of flags) {
+    const positive = raw.filter((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+    const negative = raw.filter((a) => a === `--no-${flag}` || a.startsWith(`--no-${flag}=`));
+    if (positive.length && negative.length) {
+      return usage(`--${flag} and --no-${flag} conflict`, `give one of --${flag} or --no-${flag}, once`);
+    }
+    const same = positive.length > 1 ? positive : negative.length > 1 ? negative : undefined;
+    if (same) return usage(`${same[0].split('=')[0]} was given ${same.length} times`, `give --${flag} or --no-${flag} once`);
+  }
+  return undefined;
+}
+
+/**
  * A whole number: `1000`, `1_000_000`, `1e6` or `2^20`, at least `min` and at
  * most 2^53 − 1.
  */

@@ -9,8 +9,9 @@
 export * from './types';
 export { ExitCode, EXIT_CODE_TABLE, exitCodeForError, exitCodeForFailure, exitCodeForReport } from './exitCodes';
 export type { ExitCodeName } from './exitCodes';
-export { parseCount, parseKeyValues, parseStore, single, singleBoolean, suggest, editDistance, COMPACT_BITS } from './argv';
-export { classifyTarget, coerceConst, isSpecLike, loadSpecModule, resolveTarget } from './resolve';
+export { booleanConflict, parseCount, parseKeyValues, parseStore, single, singleBoolean, suggest, editDistance, COMPACT_BITS } from './argv';
+export { classifyTarget, coerceConst, isSpecLike, loadSpecModule, resolveTarget, registerTypeScript, syntaxDiagnostics, typeDiagnostics, formatDiagnostics, TS_MODULE } from './resolve';
+export type { SpecModuleOptions } from './resolve';
 export type { SpecTarget } from './resolve';
 export { emitOutput, formatFailure, printFailure } from './output';
 export { createMemoryIo, createNodeIo } from './io';
@@ -29,10 +30,11 @@ export {
   validateOutputArgv,
   validateSearchArgv,
   validateTargetArgv,
+  progressLine,
 } from './commands/check';
 export type { CheckCommandOptions, CheckOutcome, OutputOptions, SearchOptions } from './commands/check';
 export { listCommand, listSections, formatRows, specsSection, validateListArgv } from './commands/list';
 export type { ListCommandOptions } from './commands/list';
 export { renderCommand, validateRenderArgv } from './commands/render';
 export type { RenderCommandOptions } from './commands/render';
-export { createCli, createCommands, resolveCliConfig, runMain, translateYargsError } from './main';
+export { createCli, createCommands, resolveCliConfig, runMain, translateYargsError, COMPLETION_COMMAND } from './main';

@@ -5,9 +5,13 @@
  * @module
  */
 import * as fs from 'fs';
+import { registerTypeScript, TS_MODULE } from './resolve';
 import type { CliIo } from './types';
 
-/** The real thing: process streams, the file system, `require`, the monotonic clock. */
+/**
+ * The real thing: process streams, the file system, `require` (through
+ * ts-node, registered on first use, for a .ts module), the monotonic clock.
+ */
 export function createNodeIo(): CliIo {
   return {
     stdout: (t) => void process.stdout.write(t),
@@ -15,10 +19,16 @@ export function createNodeIo(): CliIo {
     writeFile: (p, t) => fs.writeFileSync(p, t),
     readFile: (p) => fs.readFileSync(p, 'utf8'),
     fileExists: (p) => fs.existsSync(p) && fs.statSync(p).isFile(),
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    loadModule: (p) => require(p),
+    loadModule: (p) => {
+      if (TS_MODULE.test(p)) registerTypeScript();
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      return require(p);
+    },
     cwd: process.cwd(),
     clock: () => Number(process.hrtime.bigint()) / 1e9,
+    stderrIsTTY: process.stderr.isTTY === true,
+    ...(process.stderr.isTTY && process.stderr.columns ? { stderrColumns: process.stderr.columns } : {}),
+    memory: () => process.memoryUsage.rss(),
   };
 }
 
@@ -34,7 +44,7 @@ export interface MemoryIo extends CliIo {
  * `files`, then from disk. Modules are loaded with `require`. The clock is
  * frozen at 0 unless one is given, so reported times are 0.
  */
-export function createMemoryIo(opts: { cwd?: string; clock?: () => number; files?: Record<string, string> } = {}): MemoryIo {
+export function createMemoryIo(opts: { cwd?: string; clock?: () => number; files?: Record<string, string>; tty?: boolean; memory?: () => number } = {}): MemoryIo {
   const files = new Map(Object.entries(opts.files ?? {}));
   const io: MemoryIo = {
     out: '',
@@ -49,6 +59,8 @@ export function createMemoryIo(opts: { cwd?: string; clock?: () => number; files
     loadModule: (p) => require(p),
     cwd: opts.cwd ?? process.cwd(),
     clock: opts.clock ?? (() => 0),
+    ...(opts.tty ? { stderrIsTTY: true, stderrColumns: 100 } : {}),
+    ...(opts.memory ? { memory: opts.memory } : {}),
   };
   return io;
 }

@@ -12,7 +12,7 @@
 import yargs from 'yargs/yargs';
 import type { Argv as Yargs } from 'yargs';
 import { defaultRenderers } from '../report';
-import { suggest } from './argv';
+import { booleanConflict, suggest } from './argv';
 import { checkCommand } from './commands/check';
 import { listCommand } from './commands/list';
 import { renderCommand } from './commands/render';
@@ -70,14 +70,21 @@ export function translateYargsError(message: string, args: readonly string[], cm
   return usage(message.split('\n').join(' '), help);
 }
 
-function buildParser(commands: readonly CommandModule<unknown>[], version: string): Yargs {
+/** The name of the shell-completion command (`gfpcheck completion >> ~/.bashrc`). */
+export const COMPLETION_COMMAND = 'completion';
+
+function buildParser(commands: readonly CommandModule<unknown>[], version: string, strict = true): Yargs {
   let y = yargs()
+    // English whatever LANG says: translateYargsError matches yargs' English messages
+    .locale('en')
+    .updateLocale({})
     .scriptName('gfpcheck')
     .usage('gfpcheck <command> [options]\n\nA TLA+-style explicit-state model checker for memory-reclaim deadlocks in stacked Linux storage.')
-    .strict()
+    .strict(strict)
     .help()
     .alias('help', 'h')
     .version(version)
+    .alias('version', 'v')
     .showHelpOnFail(false)
     .exitProcess(false)
     .fail(false)
@@ -92,18 +99,32 @@ function buildParser(commands: readonly CommandModule<unknown>[], version: strin
       return yb;
     });
   }
-  return y;
+  return y.completion(COMPLETION_COMMAND, 'Print a bash/zsh completion script: gfpcheck completion >> ~/.bashrc');
 }
 
 /** A CLI over a config: `run(args, io)` resolves to the exit code. */
 export function createCli(config: CliConfig): { run(args: readonly string[], io: CliIo, opts?: { progressInterval?: number }): Promise<number>; commands: CommandModule<any>[] } {
   const commands = createCommands(config);
   const cfg = resolveCliConfig(config);
-  const names = commands.map(commandName);
+  const names = [...commands.map(commandName), COMPLETION_COMMAND];
   const run = async (args: readonly string[], io: CliIo, opts: { progressInterval?: number } = {}): Promise<number> => {
+    const help = (): string => {
+      let text = '';
+      buildParser(commands, cfg.version).parse(['--help'], {}, (_e: unknown, _a: unknown, out: string) => void (text = out));
+      return text.endsWith('\n') ? text : `${text}\n`;
+    };
+    if (args[0] === '--get-yargs-completions' || (args[0] === COMPLETION_COMMAND && args.length === 1)) {
+      // the completion script, or the shell asking for completions (yargs' completion needs a non-strict parser)
+      let out = '';
+      buildParser(commands, cfg.version, false).parse([...args], {}, (_e: unknown, _a: unknown, o: string) => void (out = o));
+      io.stdout(out === '' || out.endsWith('\n') ? out : `${out}\n`);
+      return ExitCode.ok;
+    }
     const first = args.find((a) => !a.startsWith('-'));
-    const wantsMeta = args.some((a) => a === '--help' || a === '-h' || a === '--version');
+    const wantsMeta = args.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-v');
     if (first === undefined && !wantsMeta) {
+      // no command: the help, then the usage error (a script calling gfpcheck without a command fails)
+      if (args.length === 0) io.stderr(`${help()}\n`);
       return printFailure(usage('no command given', `commands: ${names.join(', ')}; 'gfpcheck --help' describes them`), io);
     }
     if (first !== undefined && !names.includes(first) && args.indexOf(first) === 0) {
@@ -111,6 +132,11 @@ export function createCli(config: CliConfig): { run(args: readonly string[], io:
       return printFailure(usage(`unknown command '${first}'`, `${near ? `did you mean '${near}'? ` : ''}commands: ${names.join(', ')}`), io);
     }
     const cmd = commands.find((c) => commandName(c) === args[0]);
+    if (cmd) {
+      const booleans = Object.entries(cmd.options).filter(([, o]) => (o as { type?: string }).type === 'boolean').map(([n]) => n);
+      const conflict = booleanConflict(args, booleans);
+      if (conflict) return printFailure(conflict, io);
+    }
     let parsed: Record<string, unknown> | undefined;
     let output = '';
     try {

@@ -9,6 +9,13 @@
  * `--const` values. Constants are passed as numbers when they look like
  * integers, as booleans for `true`/`false`, and as strings otherwise.
  *
+ * A `.ts` module is first parsed by TypeScript, so that a syntax error is
+ * reported with file:line:column and the reason (MC101); with `--typecheck`
+ * the module and everything it imports are type-checked too (MC101, exit
+ * 150, one line per error). The process loads it through ts-node, registered
+ * on first use only (`registerTypeScript`): the compiled CLI never loads
+ * TypeScript unless a `.ts` module is given.
+ *
  * @module
  */
 import * as path from 'path';
@@ -48,15 +55,125 @@ const firstLine = (e: unknown): string => (e instanceof Error ? e.message : Stri
 
 const specError = (code: 'MC101' | 'MC102', message: string): Failure => ({ kind: 'spec', error: { code, message } });
 
+/** A TypeScript module: .ts, .mts, .cts (not .d.ts, which has no code). */
+export const TS_MODULE = /(?<!\.d)\.[cm]?ts$/;
+
+type TypeScript = typeof import('typescript');
+type Diagnostic = import('typescript').Diagnostic;
+
+/** How spec modules are loaded. */
+export interface SpecModuleOptions {
+  /** Type-check a .ts module (and what it imports) before loading it. */
+  readonly typecheck?: boolean;
+}
+
+/** At most this many diagnostics are printed (the rest are counted). */
+const MAX_DIAGNOSTICS = 20;
+
+/** `file:line:col: reason (TSnnnn)`, one per diagnostic, the file relative to `cwd`. */
+export function formatDiagnostics(ts: TypeScript, diags: readonly Diagnostic[], cwd: string): string {
+  const lines = diags.slice(0, MAX_DIAGNOSTICS).map((d) => {
+    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n    ');
+    if (!d.file || d.start === undefined) return `${text} (TS${d.code})`;
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    const rel = path.relative(cwd, d.file.fileName);
+    const file = rel.startsWith('..') || path.isAbsolute(rel) ? d.file.fileName : rel;
+    return `${file}:${line + 1}:${character + 1}: ${text} (TS${d.code})`;
+  });
+  if (diags.length > MAX_DIAGNOSTICS) lines.push(`... and ${diags.length - MAX_DIAGNOSTICS} more`);
+  return lines.join('\n');
+}
+
+/** The syntax errors of a TypeScript source (no type checking, no other file read). */
+export function syntaxDiagnostics(ts: TypeScript, abs: string, source: string): readonly Diagnostic[] {
+  const out = ts.transpileModule(source, {
+    fileName: abs,
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
+  return (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+}
+
+/**
+ * The type errors of a module and what it imports, under the nearest
+ * tsconfig.json above it (its compiler options; its file list is ignored),
+ * or strict defaults when there is none.
+ */
+export function typeDiagnostics(ts: TypeScript, abs: string): readonly Diagnostic[] {
+  const defaults: import('typescript').CompilerOptions = {
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    types: [],
+  };
+  let options = defaults;
+  const config = ts.findConfigFile(path.dirname(abs), ts.sys.fileExists);
+  if (config) {
+    const parsed = ts.getParsedCommandLineOfConfigFile(config, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+    if (parsed) options = parsed.options;
+  }
+  const program = ts.createProgram([abs], { ...options, noEmit: true, incremental: false, composite: false, declaration: false });
+  return ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
+}
+
+/**
+ * Lets `require` load TypeScript: registers ts-node (transpile only, CommonJS)
+ * unless a loader for .ts is already there (ts-node of a run from the
+ * sources, ts-jest). Called on first use, for a .ts spec module only.
+ */
+export function registerTypeScript(): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  if (require.extensions['.ts']) return;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  (require('ts-node') as typeof import('ts-node')).register({
+    transpileOnly: true,
+    skipProject: true,
+    compilerOptions: { module: 'commonjs', target: 'ES2022', esModuleInterop: true, moduleResolution: 'node', resolveJsonModule: true },
+  });
+}
+
+/** A load error's text: a ts-node compile error in full (its diagnostics), anything else its first line. */
+function loadErrorText(e: unknown): string {
+  const d = (e as { diagnosticText?: unknown } | null)?.diagnosticText;
+  return typeof d === 'string' && d.trim() !== '' ? d.trim() : firstLine(e);
+}
+
+/** Checks a .ts module's syntax (and types, if asked); a failure names each error with file:line:col. */
+function checkTypeScript(typed: string, abs: string, io: CliIo, opts: SpecModuleOptions): Failure | undefined {
+  let source: string;
+  try {
+    source = io.readFile(abs);
+  } catch {
+    return undefined; // the loader will say why
+  }
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const ts = require('typescript') as TypeScript;
+  const syntax = syntaxDiagnostics(ts, abs, source);
+  if (syntax.length) return specError('MC101', `cannot compile spec module '${typed}': syntax error${syntax.length === 1 ? '' : 's'}:\n${formatDiagnostics(ts, syntax, io.cwd)}`);
+  if (!opts.typecheck) return undefined;
+  const types = typeDiagnostics(ts, abs);
+  if (types.length) return specError('MC101', `spec module '${typed}' does not type-check (--typecheck): ${types.length} error${types.length === 1 ? '' : 's'}:\n${formatDiagnostics(ts, types, io.cwd)}`);
+  return undefined;
+}
+
 /** Loads a spec module (see the module doc for what it may export). */
-export function loadSpecModule(typed: string, consts: Consts, io: CliIo): Result<Failure, ResolvedSpec> {
+export function loadSpecModule(typed: string, consts: Consts, io: CliIo, opts: SpecModuleOptions = {}): Result<Failure, ResolvedSpec> {
   const abs = path.resolve(io.cwd, typed);
   if (!io.fileExists(abs)) return err(specError('MC101', `cannot find spec module '${typed}' (looked for ${abs})`));
+  if (TS_MODULE.test(abs)) {
+    const bad = checkTypeScript(typed, abs, io, opts);
+    if (bad) return err(bad);
+  } else if (opts.typecheck) {
+    return err(usage(`--typecheck applies to TypeScript spec modules (.ts), not '${typed}'`));
+  }
   let mod: unknown;
   try {
     mod = io.loadModule(abs);
   } catch (e) {
-    return err(specError('MC101', `cannot load spec module '${typed}': ${firstLine(e)}`));
+    return err(specError('MC101', `cannot load spec module '${typed}': ${loadErrorText(e)}`));
   }
   const m = (mod ?? {}) as Record<string, unknown>;
   const factory = typeof m.build === 'function' ? m.build : typeof m.default === 'function' ? m.default : undefined;
@@ -84,10 +201,11 @@ export function loadSpecModule(typed: string, consts: Consts, io: CliIo): Result
 }
 
 /** Resolves a target to a spec. */
-export function resolveTarget(target: SpecTarget, consts: Consts, cfg: ResolvedCliConfig, io: CliIo): Result<Failure, ResolvedSpec> {
+export function resolveTarget(target: SpecTarget, consts: Consts, cfg: ResolvedCliConfig, io: CliIo, opts: SpecModuleOptions = {}): Result<Failure, ResolvedSpec> {
+  if (opts.typecheck && target.kind !== 'path') return err(usage('--typecheck applies to a spec module (a .ts file), not to a registered spec or --stack', 'e.g. gfpcheck check ./my-spec.ts --typecheck'));
   switch (target.kind) {
     case 'path':
-      return loadSpecModule(target.path, consts, io);
+      return loadSpecModule(target.path, consts, io, opts);
     case 'selector': {
       const sel = cfg.selectors.find((s) => s.name === target.selector) as SpecSelector | undefined;
       if (!sel) return err({ kind: 'spec', error: { code: 'MC501', message: `no spec selector '${target.selector}'` } });

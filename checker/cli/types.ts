@@ -45,6 +45,12 @@ export interface CliIo {
   readonly cwd: string;
   /** Seconds, monotonic; handed to the engine for its statistics and progress. */
   clock(): number;
+  /** stderr is a terminal: progress is one status line rewritten in place (absent: no). */
+  readonly stderrIsTTY?: boolean;
+  /** Width of the terminal on stderr, when it is one. */
+  readonly stderrColumns?: number;
+  /** Resident memory of the process in bytes, for progress (absent: not shown). */
+  memory?(): number;
 }
 
 /** Constants given with `--const K=V`, as typed on the command line. */

@@ -23,7 +23,9 @@ export { diffStates, deepEqual, isLeaf, topLevel } from './diff';
 export type { PathValue } from './diff';
 export { presentState, presentValue, shapeOfDomain, shapeOfVariables } from './shape';
 export type { Shape } from './shape';
-export { formatProgress } from './progress';
+export { formatProgress, formatProgressStatus, formatStepStatus, formatBar, formatBytes, formatElapsed, ProgressLine } from './progress';
+export type { ProgressSink } from './progress';
+export { renderCheckJunit, checkProperties, junitProperties, xmlEscape } from './junit';
 export { formatCount, formatProbability, formatValue, formatOutline, isRecord, joinPath, parseJsonObject } from './values';
 
 /** The formats every build of the CLI offers, in `--help` order. */

@@ -20,7 +20,8 @@
  * @module
  */
 import * as path from 'path';
-import { ExitCode, exitCodeForError, printFailure, single, singleBoolean, usage, ok, err } from '../../checker/cli';
+import { ExitCode, exitCodeForError, printFailure, progressLine, single, singleBoolean, usage, ok, err } from '../../checker/cli';
+import { formatStepStatus } from '../../checker/report';
 import type { Argv, CliContext, CliIo, CommandModule, Failure, ResolvedCliConfig, Result } from '../../checker/cli';
 import type { Column, Expectations } from './expectations';
 import { formatExpectations, parseExpectations } from './expectations';
@@ -126,16 +127,24 @@ export function computeMatrix(
   const rows = expectations.rows.length;
   let done = 0;
   let seen = '';
+  // on a terminal: a bar over the cells, rewritten in place; otherwise one line per fix set
+  const line = progressLine(io);
+  const cells = line.tty && !opts.quiet ? rows * expectations.columns.filter(opts.columns ?? (() => true)).length : undefined;
+  const t0 = io.clock();
+  let cellsDone = 0;
   const r = runner.value.runMatrix(expectations, {
     clock: () => io.clock(),
     ...(opts.columns ? { columns: opts.columns } : {}),
     onCell: (c) => {
-      if (opts.quiet || c.rowLabel === seen) return;
+      if (opts.quiet) return;
+      if (cells !== undefined) line.status(formatStepStatus(++cellsDone, cells, io.clock() - t0, `fix set: ${c.rowLabel}`));
+      if (c.rowLabel === seen) return;
       seen = c.rowLabel;
       done++;
-      io.stderr(`verify: fix set ${done}/${rows}: ${c.rowLabel}\n`);
+      if (cells === undefined) io.stderr(`verify: fix set ${done}/${rows}: ${c.rowLabel}\n`);
     },
   });
+  line.done();
   return r.ok ? ok(r.value) : err(usage(r.error.message, r.error.hint));
 }
 

@@ -73,7 +73,7 @@ describe('gfpcheck check: usage errors', () => {
     [['check', '--stack', 'xfs/nosuch/ssd'], /unknown layer "nosuch"/],
     [['check', fixture('outOfDomain.ts'), '--const', 'a=1'], /takes no --const/],
     [['chek', 'diehard'], /unknown command 'chek'[\s\S]*did you mean 'check'/],
-    [[], /no command given/],
+    [['--quiet'], /no command given/],
   ])('%j says what is wrong, with a hint, and exits 151', async (args, message) => {
     // Act
     const r = await gfpcheck(args as string[]);

@@ -14,7 +14,8 @@ import { check, errorResult } from '../../explore';
 import type { CheckOptions, Progress, StoreOption } from '../../result';
 import { buildReport, Report, ReportOptions } from '../../report/report';
 import { findRenderer } from '../../report/renderer';
-import { formatProgress } from '../../report/progress';
+import { ProgressLine } from '../../report/progress';
+import { renderCheckJunit } from '../../report/junit';
 import { parseCount, parseKeyValues, parseStore, single, singleBoolean } from '../argv';
 import { exitCodeForReport } from '../exitCodes';
 import { classifyTarget, resolveTarget, SpecTarget } from '../resolve';
@@ -45,6 +46,10 @@ export interface CheckCommandOptions {
   readonly consts: Consts;
   readonly search: SearchOptions;
   readonly output: OutputOptions;
+  /** `--typecheck`: type-check a .ts spec module before loading it. */
+  readonly typecheck?: boolean;
+  /** `--junit FILE`: also write the result as JUnit XML. */
+  readonly junit?: string;
 }
 
 /** The search options, as yargs declarations. */
@@ -78,8 +83,10 @@ export function outputOptions(cfg: ResolvedCliConfig): Record<string, Options> {
 export function checkOptions(cfg: ResolvedCliConfig): Record<string, Options> {
   return {
     const: { type: 'string', requiresArg: true, describe: 'Set a constant of the spec, K=V (repeat for each constant)' },
+    typecheck: { type: 'boolean', describe: 'Type-check a .ts spec module (and what it imports) before loading it; type errors are MC101 (exit 150)' },
     ...searchOptions(),
     ...outputOptions(cfg),
+    junit: { type: 'string', requiresArg: true, describe: 'Also write the result as JUnit XML to this file (one testcase per property)' },
     ...Object.assign({}, ...cfg.selectors.map((s) => s.options)),
   };
 }
@@ -176,7 +183,19 @@ export function validateCheckArgv(argv: Argv, cfg: ResolvedCliConfig): Result<Fa
   if (!search.ok) return search;
   const output = validateOutputArgv(argv, cfg);
   if (!output.ok) return output;
-  return ok({ target: target.value.target, consts: target.value.consts, search: search.value, output: output.value });
+  const typecheck = singleBoolean('typecheck', argv.typecheck);
+  if (!typecheck.ok) return typecheck;
+  const junit = single('junit', argv.junit);
+  if (!junit.ok) return junit;
+  if (junit.value === '') return err(usage('--junit needs a file name', 'e.g. --junit check.xml'));
+  return ok({
+    target: target.value.target,
+    consts: target.value.consts,
+    search: search.value,
+    output: output.value,
+    ...(typecheck.value ? { typecheck: true } : {}),
+    ...(junit.value !== undefined ? { junit: junit.value } : {}),
+  });
 }
 
 /** The engine options for search options. */
@@ -231,11 +250,22 @@ export interface CheckOutcome {
  * The engine options of a run: the search options, the context's clock, and
  * (unless `--quiet`) a progress callback that writes a line to stderr.
  */
-export function engineRunOptions(o: CheckCommandOptions, ctx: CliContext): CheckOptions & { capacity?: number } {
+export function engineRunOptions(o: CheckCommandOptions, ctx: CliContext, line?: ProgressLine): CheckOptions & { capacity?: number } {
+  const out = line ?? progressLine(ctx.io);
   const progress = o.output.quiet
     ? {}
-    : { onProgress: (p: Progress) => ctx.io.stderr(`${formatProgress(p)}\n`), progressInterval: ctx.progressInterval ?? 5 };
+    : { onProgress: (p: Progress) => out.search(p), progressInterval: ctx.progressInterval ?? (out.tty ? 1 : 5) };
   return { ...engineOptions(o.search), clock: () => ctx.io.clock(), ...progress };
+}
+
+/** Progress on the io's stderr: a status line on a terminal, Progress(d) lines otherwise. */
+export function progressLine(io: CliContext['io']): ProgressLine {
+  return new ProgressLine({
+    write: (t) => io.stderr(t),
+    tty: io.stderrIsTTY === true,
+    ...(io.stderrColumns !== undefined ? { columns: io.stderrColumns } : {}),
+    ...(io.memory ? { memory: () => io.memory!() } : {}),
+  });
 }
 
 /** Runs a validated check: resolve the spec, explore, render, write. */
@@ -243,18 +273,24 @@ export function executeCheck(o: CheckCommandOptions, ctx: CliContext): CheckOutc
   const { io, config } = ctx;
   const renderer = findRenderer(config.renderers, o.output.format);
   if (!renderer) return { code: printFailure(usage(`unknown format '${o.output.format}'`), io) };
-  const resolved = resolveTarget(o.target, o.consts, config, io);
+  const resolved = resolveTarget(o.target, o.consts, config, io, o.typecheck ? { typecheck: true } : {});
   let report: Report;
   if (!resolved.ok) {
     if (resolved.error.kind !== 'spec') return { code: printFailure(resolved.error, io) };
     report = errorReport(targetName(o.target), o.consts, resolved.error, config.version, o.search);
   } else {
     const { spec, source } = resolved.value;
-    const result = check(spec, engineRunOptions(o, ctx));
+    const line = progressLine(io);
+    const result = check(spec, engineRunOptions(o, ctx, line));
+    line.done();
     report = buildReport(result, { version: config.version, spec, source, options: reportOptions(o.search) });
   }
   const written = emitOutput(renderer.render(report), o.output, io);
   if (!written.ok) return { code: printFailure(written.error, io), report };
+  if (o.junit !== undefined) {
+    const junit = emitOutput(renderCheckJunit(report), { out: o.junit, quiet: o.output.quiet, format: 'JUnit XML' }, io);
+    if (!junit.ok) return { code: printFailure(junit.error, io), report };
+  }
   return { code: exitCodeForReport(report), report };
 }
 
