@@ -88,7 +88,7 @@ export function renderCheckJunit(r: Report): string {
     });
   }
   for (const p of r.properties) {
-    const name = `${p.kind} ${p.name}`;
+    const name = p.kind === p.name ? p.name : `${p.kind} ${p.name}`;
     const violations = r.violations.filter((v) => v.property === p.name && v.kind === p.kind);
     if (p.status === 'violated') {
       const text = violations.flatMap((v) => formatViolation(v)).join('\n');

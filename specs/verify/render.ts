@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { junitProperties, xmlEscape } from '../../checker/report/junit';
 import { COST_WITNESS } from '../fixes/types';
 import type { Column } from './expectations';
 import { VERIFY_OPTIONS } from './options';
@@ -194,8 +195,31 @@ export function renderJson(v: MatrixView): string {
   return `${JSON.stringify(obj, null, 2)}\n`;
 }
 
-const xml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+/** Escaped for XML, XML-illegal control characters dropped (checker/report/junit.ts). */
+const xml = (s: string): string => xmlEscape(s);
+
+/** The `<properties>` of a fix set's testsuite: tool version, expectations, how every cell was searched, and each column's bounds. */
+export function junitSuiteProperties(v: MatrixView, cells: readonly CellResult[]): [string, string][] {
+  const row = cells[0]?.row;
+  return [
+    ['gfpcheck.version', v.version],
+    ['expectations', v.expectations],
+    ['strategy', VERIFY_OPTIONS.strategy],
+    ['store', `${VERIFY_OPTIONS.store.kind} (64-bit)`],
+    ['symmetry', VERIFY_OPTIONS.symmetry ? 'on' : 'off'],
+    ['allViolations', String(VERIFY_OPTIONS.allViolations)],
+    ['kernel', row?.kernel ?? '5.2'],
+    ['fixes', row && row.fixes.length ? row.fixes.join(' + ') : 'none'],
+    // the parameters the cell's spec was built with (model defaults included), not only those the column sets
+    ...cells.map((c): [string, string] => [
+      `bounds.${c.column.id}`,
+      `${c.column.stack} ${c.column.workload}:${Object.entries((c.spec.params ?? c.column.params ?? {}) as Record<string, unknown>)
+        .filter(([k]) => !['stack', 'workload', 'kernel', 'fixes'].includes(k))
+        .map(([k, x]) => ` ${k}=${String(x)}`)
+        .join('')}`,
+    ]),
+  ];
+}
 
 /** JUnit XML: one testsuite per fix set, one testcase per cell (failure: the verdict changed; error: the check failed). */
 export function renderJunit(v: MatrixView): string {
@@ -211,6 +235,7 @@ export function renderJunit(v: MatrixView): string {
     const cells = m.cells.filter((c) => c.rowLabel === label);
     const time = cells.reduce((s, c) => s + c.actual.seconds, 0);
     out.push(`  <testsuite name="${xml(`fix set: ${label}`)}" tests="${cells.length}" failures="${cells.filter(bad).length}" errors="${cells.filter(errored).length}" time="${secs(time)}">`);
+    out.push(...junitProperties(junitSuiteProperties(v, cells), '    '));
     for (const c of cells) {
       const a = c.actual;
       const name = `${c.column.id}: ${c.column.stack} ${c.column.workload}`;
