@@ -77,7 +77,6 @@ function buildParser(commands: readonly CommandModule<unknown>[], version: strin
   let y = yargs()
     // English whatever LANG says: translateYargsError matches yargs' English messages
     .locale('en')
-    .updateLocale({})
     .scriptName('gfpcheck')
     .usage('gfpcheck <command> [options]\n\nA TLA+-style explicit-state model checker for memory-reclaim deadlocks in stacked Linux storage.')
     .strict(strict)
