@@ -46,6 +46,7 @@
  *
  * @module
  */
+import { Map as ImmutableMap, OrderedMap, OrderedSet } from 'immutable';
 import type { KernelConfig, Role, TaskFlag } from '../models';
 import { defaultKernelConfig } from '../models';
 import { composeFixes, findFix } from './fixes';
@@ -157,21 +158,13 @@ export function composeProfile(name: string, fixes: readonly Fix[] = []): Partia
   if (!r.ok) throw new Error(r.error);
   const all = [...r.changes, ...fixes.filter((f) => !r.changes.some((c) => c.name === f.name))];
   const out: Record<string, unknown> = { ...composeFixes(all) };
-  const renames = r.changes.reduce<Partial<Record<TaskFlag, TaskFlag>>>((m, c) => ({ ...m, ...(c.renameTaskFlags ?? {}) }), {});
-  if (Object.keys(renames).length) {
+  // the renames of every change, a later change's winning
+  const renames = r.changes.reduce((m, c) => m.merge(ImmutableMap<TaskFlag, TaskFlag>(Object.entries(c.renameTaskFlags ?? {}) as [TaskFlag, TaskFlag][])), ImmutableMap<TaskFlag, TaskFlag>());
+  if (renames.size) {
     const composed = (out.taskFlags ?? {}) as Partial<Record<Role, readonly TaskFlag[]>>;
-    const roles = [...new Set([...Object.keys(defaultKernelConfig.taskFlags), ...Object.keys(composed)])] as Role[];
-    const tf: Partial<Record<Role, TaskFlag[]>> = {};
-    for (const role of roles) {
-      const before = composed[role] ?? defaultKernelConfig.taskFlags[role] ?? [];
-      const after: TaskFlag[] = [];
-      for (const f of before) {
-        const g = renames[f] ?? f;
-        if (!after.includes(g)) after.push(g);
-      }
-      tf[role] = after;
-    }
-    out.taskFlags = tf;
+    const roles = OrderedSet([...Object.keys(defaultKernelConfig.taskFlags), ...Object.keys(composed)] as Role[]);
+    // each role's flags (composed, else the v5.2 ones) renamed, first-seen order, no repeats
+    out.taskFlags = OrderedMap(roles.toArray().map((role) => [role, OrderedSet((composed[role] ?? defaultKernelConfig.taskFlags[role] ?? []).map((f) => renames.get(f, f))).toArray()])).toObject();
   }
   if (name !== DEFAULT_PROFILE) out.kernel = profileLabel(name);
   return out as Partial<KernelConfig>;

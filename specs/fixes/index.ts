@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { OrderedMap, OrderedSet, Seq } from 'immutable';
 import { defaultKernelConfig } from '../../models';
 import type { FsName, GfpFlag, KernelConfig, Role, TaskFlag } from '../../models';
 import type { Fix, FixDelta } from './types';
@@ -72,50 +73,51 @@ export function resolveFixes(names: readonly string[]): { ok: true; fixes: Fix[]
 /** The label of a fix set: `none`, or the names joined with ` + `. */
 export const fixSetLabel = (names: readonly string[]): string => (names.length === 0 ? 'none' : names.join(' + '));
 
-const union = <T>(...lists: (readonly T[] | undefined)[]): T[] => {
-  const out: T[] = [];
-  for (const l of lists) for (const x of l ?? []) if (!out.includes(x)) out.push(x);
-  return out;
-};
+/** The lists, merged in first-seen order without repeats. */
+const union = <T>(...lists: (readonly T[] | undefined)[]): T[] => OrderedSet<T>().union(...lists.map((l) => l ?? [])).toArray();
 
-const HANDLED = new Set<string>(['scopes', 'taskFlags', 'mappingClear', 'lowerFsMappingClear', 'loopBackingClear', 'allocSites', 'bioCarriesScope']);
+/** `next` merged into `prev` key by key: each key of `next` is `combine`d with the same key of `prev` (key order: prev's, then new ones). */
+function mergeKeys<V>(prev: Readonly<Record<string, V>> | undefined, next: Readonly<Record<string, V>>, combine: (a: V | undefined, b: V, key: string) => V): Record<string, V> {
+  return Seq.Keyed(next)
+    .reduce((m, v, k) => m.set(k, combine(m.get(k), v, k)), OrderedMap<string, V>(Object.entries(prev ?? {})))
+    .toObject();
+}
+
 const isPlainRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** Merges the deltas of several fixes into one (see the module comment for the rules). */
+type Rule = (prev: any, next: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** How a field of a later fix combines with the same field composed so far (the module comment's rules). */
+const RULES: { readonly [K in keyof FixDelta]?: Rule } = {
+  scopes: (prev: FixDelta['scopes'], next: NonNullable<FixDelta['scopes']>) => [...(prev ?? []), ...next],
+  taskFlags: (prev: Record<string, TaskFlag[]> | undefined, next: Record<string, TaskFlag[]>) =>
+    mergeKeys(prev, next, (a, b, role) => union(defaultKernelConfig.taskFlags[role as Role], a, b)),
+  mappingClear: (prev: Record<string, GfpFlag[]> | undefined, next: Record<string, GfpFlag[]>) =>
+    mergeKeys(prev, next, (a, b, fs) => union(defaultKernelConfig.mappingClear[fs as FsName], a, b)),
+  lowerFsMappingClear: (prev: GfpFlag[] | undefined, next: GfpFlag[]) => union(defaultKernelConfig.lowerFsMappingClear, prev, next),
+  loopBackingClear: (prev: GfpFlag[] | undefined, next: GfpFlag[]) => union(defaultKernelConfig.loopBackingClear, prev, next),
+  allocSites: (prev: Record<string, unknown> | undefined, next: Record<string, unknown>) => mergeKeys(prev, next, (_a, b) => b),
+  bioCarriesScope: (prev: boolean | undefined, next: boolean) => (prev ?? false) || next,
+};
+
+/** Any other field: a record merged key by key (the later fix winning), anything else replaced. */
+const otherField: Rule = (prev, next) => (isPlainRecord(next) && isPlainRecord(prev) ? { ...prev, ...next } : next);
+
+/**
+ * Merges the deltas of several fixes into one (see the module comment for the
+ * rules, one per field in `RULES`). The composition is a fold of persistent
+ * maps (immutable's OrderedMap): no delta and no intermediate result is ever
+ * mutated, and keys keep their first-seen order.
+ */
 export function composeFixes(fixes: readonly Fix[]): Partial<KernelConfig> {
-  const d = defaultKernelConfig;
-  type Mutable = { -readonly [K in keyof FixDelta]: FixDelta[K] };
-  let out: Mutable = {};
-  for (const { delta } of fixes) {
-    const next: Mutable = { ...out, ...delta };
-    if (delta.scopes) next.scopes = [...(out.scopes ?? []), ...delta.scopes];
-    if (delta.taskFlags) {
-      const tf: Partial<Record<Role, TaskFlag[]>> = { ...(out.taskFlags ?? {}) } as Partial<Record<Role, TaskFlag[]>>;
-      for (const role of Object.keys(delta.taskFlags) as Role[]) {
-        tf[role] = union(d.taskFlags[role], out.taskFlags?.[role], delta.taskFlags[role]);
-      }
-      next.taskFlags = tf;
-    }
-    if (delta.mappingClear) {
-      const mc: Partial<Record<FsName, GfpFlag[]>> = { ...(out.mappingClear ?? {}) } as Partial<Record<FsName, GfpFlag[]>>;
-      for (const fs of Object.keys(delta.mappingClear) as FsName[]) {
-        mc[fs] = union(d.mappingClear[fs], out.mappingClear?.[fs], delta.mappingClear[fs]);
-      }
-      next.mappingClear = mc;
-    }
-    if (delta.lowerFsMappingClear) next.lowerFsMappingClear = union(d.lowerFsMappingClear, out.lowerFsMappingClear, delta.lowerFsMappingClear);
-    if (delta.loopBackingClear) next.loopBackingClear = union(d.loopBackingClear, out.loopBackingClear, delta.loopBackingClear);
-    if (delta.allocSites) next.allocSites = { ...(out.allocSites ?? {}), ...delta.allocSites };
-    if (delta.bioCarriesScope !== undefined) next.bioCarriesScope = (out.bioCarriesScope ?? false) || delta.bioCarriesScope;
-    // any other record field (e.g. a later model's allocation-mask table): per key, the later fix wins
-    for (const key of Object.keys(delta) as (keyof FixDelta)[]) {
-      if (HANDLED.has(key)) continue;
-      const v = delta[key] as unknown;
-      const prev = out[key] as unknown;
-      if (isPlainRecord(v) && isPlainRecord(prev)) (next as Record<string, unknown>)[key] = { ...prev, ...v };
-    }
-    out = next;
-  }
+  const composed = fixes.reduce(
+    (out, { delta }) =>
+      Seq.Keyed(delta as Record<string, unknown>).reduce(
+        (acc, next, key) => acc.set(key, next === undefined ? undefined : (RULES[key as keyof FixDelta] ?? otherField)(acc.get(key), next)),
+        out,
+      ),
+    OrderedMap<string, unknown>(),
+  );
   // record fields are partial: resolveConfig merges them key by key into the v5.2 defaults
-  return out as Partial<KernelConfig>;
+  return composed.toObject() as Partial<KernelConfig>;
 }
