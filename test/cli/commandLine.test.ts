@@ -218,3 +218,32 @@ describe('progress', () => {
     expect(r.err).not.toMatch(/\r|\x1b/);
   });
 });
+
+describe('the compiled build loads TypeScript only for a .ts spec module', () => {
+  // run dist/specs/cli.js's main in a child and list the TypeScript tooling in require.cache at exit
+  const loaded = (args: readonly string[]) => {
+    const script =
+      "process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify([...new Set(Object.keys(require.cache).map((k) => (/[\\\\/]node_modules[\\\\/](ts-node|typescript)[\\\\/]/.exec(k) || [])[1]).filter(Boolean))].sort())));" +
+      `require(${JSON.stringify(path.join(REPO, 'dist', 'specs', 'cli.js'))}).main(${JSON.stringify(args)});`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8' });
+    return { code: r.status, modules: JSON.parse(/\nLOADED (.*)$/.exec(r.stderr)?.[1] ?? 'null') as string[] | null, out: r.stdout };
+  };
+
+  it.each([
+    [['--help'], 0],
+    [['list'], 0],
+    [['check', 'diehard'], 12],
+    [['check', path.join(FIXTURES, 'plainJs.js')], 0],
+  ])('%j: neither ts-node nor typescript is loaded (exit %i)', (args, code) => {
+    const r = loaded(args as string[]);
+    expect(r.modules).toEqual([]);
+    expect(r.code).toBe(code);
+  });
+
+  it('a .ts module: typescript (syntax check) and ts-node (loading) are', () => {
+    const r = loaded(['check', path.join(FIXTURES, 'throws.ts')]);
+    expect(r.code).toBe(150);
+    expect(r.out).toContain('boom in Step');
+    expect(r.modules).toEqual(['ts-node', 'typescript']);
+  });
+});
