@@ -115,7 +115,7 @@ export function typeDiagnostics(ts: TypeScript, abs: string): readonly Diagnosti
     const parsed = ts.getParsedCommandLineOfConfigFile(config, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
     if (parsed) options = parsed.options;
   }
-  const program = ts.createProgram([abs], { ...options, noEmit: true, incremental: false, composite: false, declaration: false });
+  const program = ts.createProgram([abs], { ...options, noEmit: true, incremental: false, composite: false, declaration: false, emitDeclarationOnly: false });
   return ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
 }
 

@@ -247,3 +247,17 @@ describe('the compiled build loads TypeScript only for a .ts spec module', () =>
     expect(r.modules).toEqual(['ts-node', 'typescript']);
   });
 });
+
+describe('bin/gfpcheck without the build (GFPCHECK_FROM_SOURCE=1: the sources through ts-node)', () => {
+  const env = { ...process.env, GFPCHECK_FROM_SOURCE: '1' };
+  const bin = (args: readonly string[]) => spawnSync(process.execPath, [path.join(REPO, 'bin', 'gfpcheck'), ...args], { cwd: FIXTURES, env, encoding: 'utf8' });
+
+  it('finds package.json (the version) and lists the specs, as the build does', () => {
+    const v = bin(['-v']);
+    expect(v.status).toBe(0);
+    expect(v.stdout).toBe(`${version}\n`);
+    const list = bin(['list']);
+    expect(list.status).toBe(0);
+    expect(list.stdout).toMatch(/^Specs by name[\s\S]*diehard/);
+  });
+});
