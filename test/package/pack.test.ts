@@ -6,7 +6,8 @@
  *   TypeScript spec module of the user's, which loads ts-node lazily);
  * - the library from a scratch project: `require('gfpcheck')` in plain
  *   JavaScript, `import ... from 'gfpcheck'` in an ES module, and TypeScript
- *   compiled against the shipped declarations (strict, no @types/node);
+ *   compiled against the shipped declarations (strict, no @types/node),
+ *   with the subpaths `gfpcheck/report` and `gfpcheck/cli`;
  * - the tarball's contents: the build, the bin, the verdicts, the docs, the
  *   LICENSE, and no sources, tests or fixtures.
  *
@@ -134,6 +135,7 @@ describe('the library from a scratch project', () => {
       path.join(project, 'plain.js'),
       [
         "const { check, int, bool } = require('gfpcheck');",
+        "if (require('gfpcheck/checker').check !== check) throw new Error('gfpcheck/checker is not the entry point');",
         'const spec = {',
         "  name: 'flip',",
         '  variables: { b: bool(), n: int(0, 2) },',
@@ -169,6 +171,8 @@ describe('the library from a scratch project', () => {
       path.join(project, 'typed.ts'),
       [
         "import { check, int, bool, Spec, CheckResult } from 'gfpcheck';",
+        "import { buildReport, renderText } from 'gfpcheck/report';",
+        "import { createCli, createMemoryIo, ExitCode } from 'gfpcheck/cli';",
         'type S = { readonly on: boolean; readonly n: number };',
         'const spec: Spec<S> = {',
         "  name: 'typed',",
@@ -178,8 +182,13 @@ describe('the library from a scratch project', () => {
         "  invariants: [{ name: 'Small', holds: (s) => s.n < 3 }],",
         '};',
         'const r: CheckResult = check(spec);',
-        'const out: { status: string; property: string | undefined } = { status: r.status, property: r.violations[0]?.property };',
-        'console.log(JSON.stringify(out));',
+        "const text: string = renderText(buildReport(r, { version: 'scratch', spec }));",
+        "const cli = createCli({ version: 'scratch', providers: [{ name: 'mine', list: () => [], resolve: () => undefined }] });",
+        "const io = createMemoryIo();",
+        "cli.run(['check', 'nothing'], io).then((code: number) => {",
+        '  const out = { status: r.status, property: r.violations[0]?.property, text: text.includes("Invariant Small is violated"), usage: code === ExitCode.usage };',
+        '  console.log(JSON.stringify(out));',
+        '});',
         '',
       ].join('\n'),
     );
@@ -192,6 +201,6 @@ describe('the library from a scratch project', () => {
     expect(explain(tsc)).toBe(explain({ ...tsc, status: 0, stdout: '', stderr: '' }));
     const r = sh(process.execPath, [path.join('out', 'typed.js')], project);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({ status: 'violated', property: 'Small' });
+    expect(JSON.parse(r.stdout)).toEqual({ status: 'violated', property: 'Small', text: true, usage: true });
   });
 });
