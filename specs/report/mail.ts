@@ -22,6 +22,7 @@
  * @module
  */
 import type { Renderer, Report, ReportStep, ReportViolation } from '../../checker/report';
+import { swimlaneLines } from './swimlane';
 
 /** The widest line the renderer writes. */
 export const MAIL_WIDTH = 72;
@@ -272,6 +273,8 @@ export function renderMail(r: Report): string {
     out.push(...wrap(title), '-'.repeat(Math.min(MAIL_WIDTH, toAscii(title).length)), '');
     const cyc = cycleLines(v);
     if (cyc.length) out.push(...cyc, '');
+    const lane = swimlaneLines(r, v);
+    if (lane.length) out.push(...lane, '');
     const bt = backtraceLines(v);
     if (bt.length) out.push(...(bt.length ? ['Blocked tasks, innermost frame first, with the effective GFP mask at', 'allocation and reclaim frames:', ''] : []), ...bt);
     out.push(`Minimal trace (${plural(v.trace.length - 1, 'step')}, from the initial state):`, '', ...traceLines(v), '');
