@@ -24,7 +24,6 @@ export function dotString(s: string): string {
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 3)}...` : s);
 
 function waitGraph(view: TraceView, p: string, out: string[]): void {
-  const last = view.steps.length - 1;
   const openWait = new Map(view.waits.filter((w) => w.to === null).map((w) => [w.lane, w]));
   const inCycle = new Set(view.cycle.flatMap((e) => [e.from, e.to]));
   const node = (id: string) => dotString(`${p}:${id}`);
@@ -44,10 +43,12 @@ function waitGraph(view: TraceView, p: string, out: string[]): void {
     }
     out.push('    }');
   });
+  // the layers top to bottom, in the stack's order: invisible edges between the first lanes of consecutive groups
+  const firsts = view.groups.map((g) => view.lanes.find((l) => l.group === g.id)).filter((l) => l !== undefined);
+  for (let i = 1; i < firsts.length; i++) out.push(`    ${node(firsts[i - 1]!.id)} -> ${node(firsts[i]!.id)} [style=invis];`);
   for (const e of view.cycle) {
     out.push(`    ${node(e.from)} -> ${node(e.to)} [label=${dotString(`waits for (${e.label})`)}, color="#d1242f", fontcolor="#d1242f", penwidth=2.5];`);
   }
-  void last;
 }
 
 function pathGraph(v: ReportViolation, view: TraceView, p: string, out: string[]): void {
