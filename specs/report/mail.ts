@@ -8,7 +8,8 @@
  *   states explored and how;
  * - for each violation (each remaining deadlock class with `--all-violations`):
  *   the wait-for cycle, one line per edge (`task -> task it waits for`), with
- *   what each task waits for underneath; every blocked task's backtrace in
+ *   what each task waits for underneath; the swimlane of the trace, one column
+ *   per task of the cycle, in lockdep's style (swimlane.ts); every blocked task's backtrace in
  *   kernel style, innermost frame first, with the effective GFP mask at the
  *   allocation and reclaim frames; then the numbered minimal trace, one line
  *   per step (`task: action`);

@@ -5,6 +5,8 @@
  * tasks not drawn named; in --format mail and --format text; DieHard's
  * generic one.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { parseReport, renderText } from '../../checker/report';
 import { kernelTraceView } from '../../specs/report/kernelView';
 import { renderMail } from '../../specs/report/mail';
@@ -59,6 +61,12 @@ describe('the swimlane of the 2019 deadlock (gfpcheck check --stack report-2019,
     const plain = renderText(report);
     const stripped = text.replace(/Possible unsafe scenario[\s\S]*?(?=\nViolation \d+ of|\nModel checking completed|\nSearch incomplete)/g, (m) => (m.endsWith('\n') ? '' : ''));
     expect(stripped.replace(/\n{2,}/g, '\n')).toBe(plain.replace(/\n{2,}/g, '\n'));
+  });
+
+  it('should be the swimlane docs/cli.md shows', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'cli.md'), 'utf8');
+    const block = /<!-- swimlane-2019 -->\n```\n([\s\S]*?)\n```\n<!-- \/swimlane-2019 -->/.exec(doc);
+    expect(block?.[1]).toBe(lines.join('\n'));
   });
 
   it('should draw the same from a saved JSON report (gfpcheck render)', () => {
