@@ -1,5 +1,5 @@
 /**
- * `gfpcheck verify [--expect FILE] [--junit FILE] [--format text|json|markdown]
+ * `gfpcheck verify [--expect FILE] [--junit FILE] [--format text|json|markdown|html]
  * [--out FILE] [--quiet] [--update]`: the CI gate.
  *
  * Checks every (fix set, column) cell listed in the expectations file

@@ -161,6 +161,26 @@ describe('DieHard (a reference model, the generic view)', () => {
   });
 });
 
+describe('every format renders the 2019 deadlock, one class of each route and DieHard', () => {
+  const { gfpcheckConfig } = require('../../specs/cli') as typeof import('../../specs/cli');
+  const renderers = gfpcheckConfig().renderers ?? [];
+  const cases: [string, () => import('../../checker/report').Report][] = [
+    ['the 2019 deadlock', () => stackReport(STACK_2019)],
+    ...ROUTE_CASES.slice(0, 5).map((c): [string, () => import('../../checker/report').Report] => [c.route, () => { const r = c.report(); return { ...r, violations: [violationOf(r, c.cls)] }; }]),
+    ['DieHard', dieHardReport],
+  ];
+  it.each(cases)('%s', (_name, make) => {
+    const r = make();
+    expect(renderers.map((x) => x.name).sort()).toEqual(['dot', 'html', 'itf', 'json', 'mail', 'text']);
+    for (const x of renderers) {
+      expect(x.problem?.(r)).toBeUndefined();
+      const out = x.render(r);
+      expect(out.length).toBeGreaterThan(200);
+      expect(out.endsWith('\n')).toBe(true);
+    }
+  });
+});
+
 describe('gfpcheck check/render --format html|dot, and bad input to render', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gfpcheck-pictures-'));
   const json = path.join(dir, 'diehard.json');
