@@ -128,3 +128,22 @@ describe('cellWrap', () => {
     }
   });
 });
+
+describe('the swimlane when the lanes do not fit', () => {
+  it('should draw as many columns as fit in 72 and name the others', () => {
+    const vars = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
+    const state = (n: number) => Object.fromEntries(vars.map((k, i) => [k, i < n ? 1 : 0]));
+    const report = {
+      tool: 'gfpcheck', version: '0.1.0', spec: 'six', params: {}, result: 'violated', complete: true,
+      stats: { distinctStates: 7, statesGenerated: 7, depth: 6, seconds: 0, statesPerSecond: 0, store: 'exact', omissionProbability: 0, bytesPerState: 0, symmetry: 'off' },
+      properties: [],
+      violations: [{ property: 'Inv', kind: 'invariant', trace: [0, 1, 2, 3, 4, 5, 6].map((n) => ({ step: n, action: n === 0 ? null : `Set${n}`, params: null, state: state(n) })) }],
+    } as unknown as import('../../checker/report').Report;
+    const lines = swimlaneLines(report, report.violations[0]);
+    expect(columnsThatFit()).toBe(4);
+    expect(lines[2].trim().split(/\s+/)).toEqual(['alpha', 'beta', 'gamma', 'delta']);
+    expect(overlong(lines)).toEqual([]);
+    expect(lines.join('\n')).toContain('(steps 5-6: epsilon, zeta)');
+    expect(lines.join('\n').replace(/\s+/g, ' ')).toContain('Not drawn (no room), folded into the lines in parentheses: epsilon, zeta.');
+  });
+});
