@@ -1,8 +1,8 @@
 /**
  * The `dot` format: Graphviz. For a violation whose view has a wait-for
- * cycle (the kernel model's deadlocks), the wait-for graph at the end of the
- * trace: a node per lane (task), clustered by the view's groups (the stack's
- * layers, top to bottom), the cycle's edges in red with the wait point, the
+ * cycle (a deadlock the spec explains), the wait-for graph at the end of the
+ * trace: a node per lane, clustered by the view's groups (in the view's
+ * order, top to bottom), the cycle's edges in red with the wait point, the
  * other waiting lanes in orange with what they wait for; lanes that are not
  * waiting are grey. For a violation without a cycle (e.g. a reference model's
  * invariant), the trace as a path of states, the violating one in red.

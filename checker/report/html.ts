@@ -13,8 +13,8 @@
  *   drawn under the last row);
  * - a details panel: clicking a row, or stepping with the keyboard (j / k or
  *   the arrow keys, Home / End; [ and ] change tab), shows that step's state
- *   diff and every lane's state there (for the kernel model: each task's
- *   backtrace with the GFP masks).
+ *   diff and every lane's state there (whatever the spec's view gives: for
+ *   a process, e.g. its call stack).
  *
  * The SVG is drawn here, in TypeScript, so that it is the same for the same
  * report (deterministic) and can be checked without a browser; the inline

@@ -10,8 +10,8 @@
  * lane per top-level state variable (or a single lane when the state is not a
  * record or has too many variables); the step's row sits on the first lane
  * whose variables changed, with arrows to the other lanes that changed with
- * it. A spec with a richer picture (the kernel model: a lane per task, grouped
- * by the layer it serves) supplies its own `TraceViewBuilder` where the CLI is
+ * it. A spec with a richer picture (e.g. a lane per process, grouped by the
+ * component it serves) supplies its own `TraceViewBuilder` where the CLI is
  * composed; checker/ knows nothing of what the lanes mean.
  *
  * @module
@@ -26,13 +26,13 @@ export interface ViewGroup {
   readonly label: string;
 }
 
-/** One lane: a task, a device, a variable. */
+/** One lane: a process, a device, a variable. */
 export interface ViewLane {
   readonly id: string;
   readonly label: string;
   /** The id of its group. */
   readonly group: string;
-  /** A second line under the label (e.g. the task's role). */
+  /** A second line under the label (e.g. a process's role). */
   readonly sub?: string;
 }
 
