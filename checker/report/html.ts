@@ -31,7 +31,7 @@ import { formatCount, formatValue } from './values';
 import { drawableProblem, TraceView, TraceViewBuilder, traceViewOf } from './view';
 
 /** Geometry of the diagram, in SVG user units (px). */
-export const HTML_LAYOUT = { laneWidth: 132, rowHeight: 26, left: 46, groupBand: 22, laneHead: 40, cycleBand: 70 } as const;
+export const HTML_LAYOUT = { laneWidth: 122, rowHeight: 26, left: 46, groupBand: 22, laneHead: 40, cycleBand: 70 } as const;
 
 /** Escapes text for HTML/SVG content and attribute values. */
 export function esc(s: string): string {
@@ -131,7 +131,7 @@ export function traceSvg(view: TraceView, id: string): string {
     out.push(
       `<g class="event${closing ? ' closing' : ''}" data-step="${s.step}" data-lane="${esc(s.lane)}"><title>${esc(full)}</title>` +
         `<rect x="${cx - L.laneWidth / 2 + 8}" y="${y + 3}" width="${L.laneWidth - 16}" height="${L.rowHeight - 6}" rx="3"/>` +
-        `<text x="${cx}" y="${y + L.rowHeight / 2 + 4}" text-anchor="middle">${esc(clip(s.title, 17))}</text></g>`,
+        `<text x="${cx}" y="${y + L.rowHeight / 2 + 4}" text-anchor="middle">${esc(clip(s.title, 16))}</text></g>`,
     );
   }
   // the wait-for cycle under the last row
@@ -202,7 +202,7 @@ section.violation{display:none;padding:8px 16px}section.violation.active{display
 svg.seq{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:11px}
 svg.seq .group rect{fill:#eef2f7;stroke:#b6c2d1}svg.seq .group text{font-weight:600;fill:#334155}
 svg.seq .lane-head{fill:#fff;stroke:#8c959f}svg.seq .lane.cycle .lane-head{stroke:#d1242f;stroke-width:2.5;fill:#fff1f0}
-svg.seq .lane-sub{fill:#57606a;font-size:10px}svg.seq .lane-line{stroke:#c9d1d9;stroke-dasharray:3 3}
+svg.seq .lane-label{font-size:10.5px}svg.seq .lane-sub{fill:#57606a;font-size:9.5px}svg.seq .lane-line{stroke:#c9d1d9;stroke-dasharray:3 3}
 svg.seq .row-bg{fill:transparent;cursor:pointer}svg.seq .row:hover .row-bg{fill:#f6f8fa}svg.seq .row.selected .row-bg{fill:#fff8c5}
 svg.seq .step-no{fill:#57606a}
 svg.seq .event rect{fill:#ddf4ff;stroke:#0969da}svg.seq .event.closing rect{fill:#ffebe9;stroke:#d1242f;stroke-width:2}
