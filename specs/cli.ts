@@ -53,6 +53,7 @@ import type { Report } from '../checker/report';
 import { defaultRenderers } from '../checker/report';
 import { referenceSpecs } from './reference';
 import { mailRenderer } from './report/mail';
+import { withKernelPictures } from './report/pictures';
 import { verifyCommand } from './verify/command';
 import { mainMatrix } from './verify/main';
 import { PACKAGE_ROOT } from './paths';
@@ -240,7 +241,7 @@ export function gfpcheckConfig(): CliConfig {
     selectors: [stackSelector],
     listSections: stackSections,
     commands: [mainCommand, verifyCommand],
-    renderers: [...defaultRenderers, mailRenderer],
+    renderers: withKernelPictures([...defaultRenderers, mailRenderer]),
   };
 }
 

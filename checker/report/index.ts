@@ -10,12 +10,20 @@ import { itfRenderer } from './itf';
 import { jsonRenderer } from './json';
 import type { Renderer } from './renderer';
 import { textRenderer } from './text';
+import { htmlRenderer } from './html';
+import { dotRenderer } from './dot';
 
 export { buildReport, parseReport, explanationOf, REPORT_TOOL, VIOLATION_CORE_FIELDS } from './report';
 export type { Report, ReportMeta, ReportOptions, ReportStats, ReportStep, ReportViolation } from './report';
 export type { Renderer } from './renderer';
 export { findRenderer } from './renderer';
-export { textRenderer, renderText, formatTrace, formatViolation, formatStepAction } from './text';
+export { textRenderer, renderText, formatTrace, formatViolation, formatStepAction, textRendererWith } from './text';
+export type { ViolationExtra } from './text';
+export { genericTraceView, traceViewOf, drawableProblem, MAX_VARIABLE_LANES } from './view';
+export { htmlRenderer, htmlRendererWith, renderHtml, htmlPage, reportHeader, violationSection, traceSvg, esc, scriptJson, HTML_LAYOUT } from './html';
+export type { HtmlSection } from './html';
+export { dotRenderer, dotRendererWith, renderDot, dotString } from './dot';
+export type { TraceView, TraceViewBuilder, ViewArrow, ViewCycleEdge, ViewGroup, ViewLane, ViewLaneState, ViewStep, ViewWait } from './view';
 export { jsonRenderer } from './json';
 export { itfRenderer, itfTrace, itfTraces, toItfValue, ITF_FORMAT_DESCRIPTION } from './itf';
 export type { ItfTrace } from './itf';
@@ -29,4 +37,4 @@ export { renderCheckJunit, checkProperties, junitProperties, xmlEscape } from '.
 export { formatCount, formatProbability, formatValue, formatOutline, isRecord, joinPath, parseJsonObject } from './values';
 
 /** The formats every build of the CLI offers, in `--help` order. */
-export const defaultRenderers: readonly Renderer[] = [textRenderer, jsonRenderer, itfRenderer];
+export const defaultRenderers: readonly Renderer[] = [textRenderer, jsonRenderer, itfRenderer, htmlRenderer, dotRenderer];

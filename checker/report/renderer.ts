@@ -15,6 +15,8 @@ export interface Renderer {
   readonly description: string;
   /** The whole output, ending with a newline. Pure: no clock, no I/O. */
   render(report: Report): string;
+  /** Why this format cannot render a report (e.g. a picture of a report whose trace is empty), or undefined when it can. */
+  problem?(report: Report): string | undefined;
 }
 
 /** Finds a renderer by name. */

@@ -129,8 +129,11 @@ function searchLine(r: Report): string {
   return `${strategy}; visited set: ${r.stats.store}; symmetry reduction: ${r.stats.symmetry}${limits.length ? `; ${limits.join(' ')}` : ''}.`;
 }
 
-/** Renders a report as TLC-like text. */
-export function renderText(r: Report): string {
+/** Extra lines a spec adds after each violation of the text format (e.g. a picture of the trace); [] for none. */
+export type ViolationExtra = (v: ReportViolation, r: Report) => string[];
+
+/** Renders a report as TLC-like text; `extra` adds a spec's lines after each violation. */
+export function renderText(r: Report, extra?: ViolationExtra): string {
   const out: string[] = [`${r.tool} ${r.version}: ${r.spec}${paramsText(r.params)}`];
   if (r.description) out.push(r.description);
   if (r.result === 'error') {
@@ -143,6 +146,8 @@ export function renderText(r: Report): string {
   r.violations.forEach((v, i) => {
     if (n > 1) out.push(`Violation ${i + 1} of ${n}:`);
     out.push(...formatViolation(v));
+    const more = extra?.(v, r) ?? [];
+    if (more.length) out.push(...more, '');
   });
   if (r.result === 'holds') out.push('Model checking completed. No error has been found.');
   else if (r.result === 'violated' && r.complete) out.push(`Model checking completed. ${n === 1 ? '1 error was' : `${n} errors were`} found.`);
@@ -181,3 +186,8 @@ export const textRenderer: Renderer = {
   description: 'TLC-like text: verdict, diff trace, properties, statistics',
   render: renderText,
 };
+
+/** The text renderer with a spec's extra lines after each violation (see `ViolationExtra`). */
+export function textRendererWith(extra: ViolationExtra): Renderer {
+  return { ...textRenderer, render: (r) => renderText(r, extra) };
+}

@@ -8,7 +8,8 @@
  *   states explored and how;
  * - for each violation (each remaining deadlock class with `--all-violations`):
  *   the wait-for cycle, one line per edge (`task -> task it waits for`), with
- *   what each task waits for underneath; every blocked task's backtrace in
+ *   what each task waits for underneath; the swimlane of the trace, one column
+ *   per task of the cycle, in lockdep's style (swimlane.ts); every blocked task's backtrace in
  *   kernel style, innermost frame first, with the effective GFP mask at the
  *   allocation and reclaim frames; then the numbered minimal trace, one line
  *   per step (`task: action`);
@@ -22,6 +23,7 @@
  * @module
  */
 import type { Renderer, Report, ReportStep, ReportViolation } from '../../checker/report';
+import { swimlaneLines } from './swimlane';
 
 /** The widest line the renderer writes. */
 export const MAIL_WIDTH = 72;
@@ -272,6 +274,8 @@ export function renderMail(r: Report): string {
     out.push(...wrap(title), '-'.repeat(Math.min(MAIL_WIDTH, toAscii(title).length)), '');
     const cyc = cycleLines(v);
     if (cyc.length) out.push(...cyc, '');
+    const lane = swimlaneLines(r, v);
+    if (lane.length) out.push(...lane, '');
     const bt = backtraceLines(v);
     if (bt.length) out.push(...(bt.length ? ['Blocked tasks, innermost frame first, with the effective GFP mask at', 'allocation and reclaim frames:', ''] : []), ...bt);
     out.push(`Minimal trace (${plural(v.trace.length - 1, 'step')}, from the initial state):`, '', ...traceLines(v), '');

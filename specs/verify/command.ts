@@ -1,5 +1,5 @@
 /**
- * `gfpcheck verify [--expect FILE] [--junit FILE] [--format text|json|markdown]
+ * `gfpcheck verify [--expect FILE] [--junit FILE] [--format text|json|markdown|html]
  * [--out FILE] [--quiet] [--update]`: the CI gate.
  *
  * Checks every (fix set, column) cell listed in the expectations file
@@ -26,6 +26,7 @@ import type { Argv, CliContext, CliIo, CommandModule, Failure, ResolvedCliConfig
 import type { Column, Expectations } from './expectations';
 import { formatExpectations, parseExpectations } from './expectations';
 import { renderJson, renderJunit, renderMarkdown, renderText, MatrixView, mismatches, rowsOf } from './render';
+import { renderMatrixHtml } from './html';
 import type { MatrixResult } from './run';
 import { PACKAGE_ROOT } from '../paths';
 
@@ -48,7 +49,7 @@ export function loadRunner(): Result<Failure, RunModule> {
 /** The expectations file in this repository. */
 export const DEFAULT_EXPECTATIONS = path.join(PACKAGE_ROOT, 'specs', 'verdicts.json');
 
-export const VERIFY_FORMATS = ['text', 'json', 'markdown'] as const;
+export const VERIFY_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 export type VerifyFormat = (typeof VERIFY_FORMATS)[number];
 
 export interface VerifyOptions {
@@ -168,7 +169,8 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   if (!computed.ok) return printFailure(computed.error, io);
   const matrix = computed.value;
   const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version };
-  const text = o.format === 'json' ? renderJson(view) : o.format === 'markdown' ? renderMarkdown(view) : renderText(view, { quiet: o.quiet && o.out === undefined });
+  const text =
+    o.format === 'html' ? renderMatrixHtml(view) : o.format === 'json' ? renderJson(view) : o.format === 'markdown' ? renderMarkdown(view) : renderText(view, { quiet: o.quiet && o.out === undefined });
   if (o.out !== undefined) {
     const f = write(io, o.out, text, `the ${o.format} matrix`, o.quiet);
     if (f) return printFailure(f, io);

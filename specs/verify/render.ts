@@ -15,6 +15,7 @@ import { junitProperties, xmlEscape } from '../../checker/report/junit';
 import { COST_WITNESS } from '../fixes/types';
 import type { Column } from './expectations';
 import { VERIFY_OPTIONS } from './options';
+import { mermaidSection } from './mermaid';
 import type { CellResult, MatrixResult } from './run';
 
 /** What a verify run is rendered with. */
@@ -146,6 +147,7 @@ export function renderMarkdown(v: MatrixView): string {
     `Cost column: holds = an application task can still enter \`super_cache_scan\` with \`__GFP_FS\` (witness \`${COST_WITNESS}\`); over-restrictive = it no longer can.`,
     '',
     ...mismatchLines(m, v.expectations).map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : l)),
+    ...mermaidSection(m),
   );
   return `${out.join('\n')}\n`;
 }

@@ -48,6 +48,8 @@ export function renderCommand(cfg: ResolvedCliConfig): CommandModule<RenderComma
       const parsed = parseReport(text);
       if (!parsed.ok) return printFailure(usage(`'${o.report}' is not a gfpcheck JSON report: ${parsed.error}`, 'write one with gfpcheck check ... --format json --out FILE'), io);
       const renderer = findRenderer(config.renderers, o.output.format)!;
+      const problem = renderer.problem?.(parsed.value);
+      if (problem) return printFailure(usage(`'${o.report}' cannot be rendered as ${o.output.format}: ${problem}`, 'render a report written by gfpcheck check ... --format json whose violations carry their traces'), io);
       const written = emitOutput(renderer.render(parsed.value), o.output, io);
       return written.ok ? 0 : printFailure(written.error, io);
     },
