@@ -19,8 +19,8 @@ import { isRecord } from './values';
 /** A JSON-able description of a value's shape (a simplified `Domain`). */
 export type Shape =
   | { readonly kind: 'scalar' }
-  | { readonly kind: 'set' }
-  | { readonly kind: 'option' }
+  | { readonly kind: 'set'; readonly of?: Shape }
+  | { readonly kind: 'option'; readonly of?: Shape }
   | { readonly kind: 'list'; readonly of: Shape }
   | { readonly kind: 'map'; readonly of: Shape }
   | { readonly kind: 'record'; readonly fields: Readonly<Record<string, Shape>> };

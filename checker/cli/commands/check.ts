@@ -9,7 +9,10 @@
  *
  * @module
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { Options } from 'yargs';
+import { itfFiles } from '../../report/itf';
 import { check, errorResult } from '../../explore';
 import type { CheckOptions, Progress, StoreOption } from '../../result';
 import { buildReport, Report, ReportOptions } from '../../report/report';
@@ -38,6 +41,8 @@ export interface OutputOptions {
   readonly format: string;
   readonly out?: string;
   readonly quiet: boolean;
+  /** `--format itf` only: write each violation's trace to a file of its own in this directory. */
+  readonly outDir?: string;
 }
 
 export interface CheckCommandOptions {
@@ -70,6 +75,7 @@ export function outputOptions(cfg: ResolvedCliConfig): Record<string, Options> {
   return {
     format: { choices: cfg.renderers.map((r) => r.name), requiresArg: true, describe: `Output format (default text): ${cfg.renderers.map((r) => r.name).join(', ')}` },
     out: { type: 'string', requiresArg: true, describe: 'Write the output to this file instead of stdout' },
+    'out-dir': { type: 'string', requiresArg: true, describe: 'With --format itf: also write every violation\'s trace to a file of its own in this directory (NN-<property>.itf.json)' },
     quiet: { type: 'boolean', describe: 'No progress lines on stderr' },
   };
 }
@@ -135,7 +141,12 @@ export function validateOutputArgv(argv: Argv, cfg: ResolvedCliConfig): Result<F
   if (out.value === '') return err(usage('--out needs a file name'));
   const quiet = singleBoolean('quiet', argv.quiet);
   if (!quiet.ok) return quiet;
-  return ok({ format: f, ...(out.value !== undefined ? { out: out.value } : {}), quiet: quiet.value ?? false });
+  const outDir = single('out-dir', argv['out-dir']);
+  if (!outDir.ok) return outDir;
+  if (outDir.value !== undefined && (outDir.value === '' || f !== 'itf')) {
+    return err(usage(outDir.value === '' ? '--out-dir needs a directory' : `--out-dir applies only to --format itf (got --format ${f})`, 'e.g. --format itf --all-violations --out-dir traces/'));
+  }
+  return ok({ format: f, ...(out.value !== undefined ? { out: out.value } : {}), quiet: quiet.value ?? false, ...(outDir.value !== undefined ? { outDir: outDir.value } : {}) });
 }
 
 const given = (argv: Argv, key: string): boolean => argv[key] !== undefined && !(Array.isArray(argv[key]) && (argv[key] as unknown[]).length === 0);
@@ -255,7 +266,24 @@ export function executeCheck(o: CheckCommandOptions, ctx: CliContext): CheckOutc
   }
   const written = emitOutput(renderer.render(report), o.output, io);
   if (!written.ok) return { code: printFailure(written.error, io), report };
+  const files = emitOutDir(report, o.output, io);
+  if (!files.ok) return { code: printFailure(files.error, io), report };
   return { code: exitCodeForReport(report), report };
+}
+
+/** `--out-dir DIR` (ITF): one file per violation, the directory created if missing. */
+export function emitOutDir(report: Report, o: OutputOptions, io: CliContext['io']): Result<Failure, void> {
+  if (o.outDir === undefined) return ok(undefined);
+  const dir = path.resolve(io.cwd, o.outDir);
+  const files = itfFiles(report);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of files) io.writeFile(path.join(dir, f.name), f.text);
+  } catch (e) {
+    return err({ kind: 'system', message: `cannot write --out-dir ${o.outDir}: ${e instanceof Error ? e.message : String(e)}` });
+  }
+  if (!o.quiet) io.stderr(`gfpcheck: wrote ${files.length} ITF trace${files.length === 1 ? '' : 's'} to ${o.outDir}\n`);
+  return ok(undefined);
 }
 
 /** The `check` command. */

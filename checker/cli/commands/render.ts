@@ -12,7 +12,7 @@ import { findRenderer } from '../../report/renderer';
 import { single } from '../argv';
 import { emitOutput, printFailure } from '../output';
 import { Argv, CommandModule, err, Failure, ok, ResolvedCliConfig, Result, usage } from '../types';
-import { OutputOptions, outputOptions, validateOutputArgv } from './check';
+import { emitOutDir, OutputOptions, outputOptions, validateOutputArgv } from './check';
 
 export interface RenderCommandOptions {
   readonly report: string;
@@ -49,7 +49,9 @@ export function renderCommand(cfg: ResolvedCliConfig): CommandModule<RenderComma
       if (!parsed.ok) return printFailure(usage(`'${o.report}' is not a gfpcheck JSON report: ${parsed.error}`, 'write one with gfpcheck check ... --format json --out FILE'), io);
       const renderer = findRenderer(config.renderers, o.output.format)!;
       const written = emitOutput(renderer.render(parsed.value), o.output, io);
-      return written.ok ? 0 : printFailure(written.error, io);
+      if (!written.ok) return printFailure(written.error, io);
+      const files = emitOutDir(parsed.value, o.output, io);
+      return files.ok ? 0 : printFailure(files.error, io);
     },
   };
 }
