@@ -11,12 +11,12 @@ import { jsonRenderer } from './json';
 import type { Renderer } from './renderer';
 import { textRenderer } from './text';
 
-export { buildReport, parseReport, explanationOf, REPORT_TOOL, VIOLATION_CORE_FIELDS } from './report';
+export { buildReport, parseReport, explanationOf, REPORT_SCHEMA_VERSION, REPORT_TOOL, VIOLATION_CORE_FIELDS } from './report';
 export type { Report, ReportMeta, ReportOptions, ReportStats, ReportStep, ReportViolation } from './report';
 export type { Renderer } from './renderer';
 export { findRenderer } from './renderer';
 export { textRenderer, renderText, formatTrace, formatViolation, formatStepAction } from './text';
-export { jsonRenderer } from './json';
+export { jsonRenderer, readReport, reportInconsistency, REPORT_SCHEMA } from './json';
 export { itfRenderer, itfTrace, itfTraces, toItfValue, ITF_FORMAT_DESCRIPTION } from './itf';
 export type { ItfTrace } from './itf';
 export { diffStates, deepEqual, isLeaf, topLevel } from './diff';

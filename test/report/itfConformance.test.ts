@@ -32,7 +32,7 @@ const reports: [string, Report][] = (
     ['diehard', dieHard({}), {}],
     ['philosophers n=3', philosophers({ n: 3 }), {}],
     ['twophase all violations', twoPhase({ rm: 3 }), { allViolations: true }],
-    ['peterson (holds)', peterson({}), {}],
+    ['peterson (holds)', peterson(), {}],
     ['shapes', shapes, { symmetry: false }],
     ['shapes, all violations', shapes, { allViolations: true }],
     ['factory, two invariants violated', build({ n: 5, limit: 3, avoid: 2 }), { allViolations: true }],

@@ -7,7 +7,7 @@
  * @module
  */
 import * as path from 'path';
-import { parseReport } from '../../report/report';
+import { readReport } from '../../report/json';
 import { findRenderer } from '../../report/renderer';
 import { single } from '../argv';
 import { emitOutput, printFailure } from '../output';
@@ -45,7 +45,7 @@ export function renderCommand(cfg: ResolvedCliConfig): CommandModule<RenderComma
       } catch (e) {
         return printFailure(usage(`cannot read report '${o.report}': ${e instanceof Error ? e.message : String(e)}`), io);
       }
-      const parsed = parseReport(text);
+      const parsed = readReport(text);
       if (!parsed.ok) return printFailure(usage(`'${o.report}' is not a gfpcheck JSON report: ${parsed.error}`, 'write one with gfpcheck check ... --format json --out FILE'), io);
       const renderer = findRenderer(config.renderers, o.output.format)!;
       const written = emitOutput(renderer.render(parsed.value), o.output, io);
