@@ -41,6 +41,9 @@ export interface Compiled {
   readonly witnessNames: readonly string[];
   witnessReached(i: number, w: Uint32Array, state: State | undefined): boolean;
   isTerminal(w: Uint32Array): boolean;
+  /** Whether the state satisfies the spec's `constraint` (true when it has none). */
+  inModel(w: Uint32Array, state: State | undefined): boolean;
+  readonly hasConstraint: boolean;
   deadlockClass(w: Uint32Array): string | undefined;
   readonly hasDeadlockClass: boolean;
 }
@@ -209,6 +212,11 @@ export function compile(spec: AnySpec): Compiled {
     isTerminal(w) {
       if (!spec.terminal) return false;
       return guarded(() => 'terminal', () => spec.terminal!(decode(w)));
+    },
+    hasConstraint: spec.constraint !== undefined,
+    inModel(w, s) {
+      if (!spec.constraint) return true;
+      return guarded(() => 'constraint', () => spec.constraint!(stateOf(w, s)) === true);
     },
     hasDeadlockClass: spec.deadlockClass !== undefined,
     deadlockClass(w) {

@@ -21,6 +21,10 @@
  *   are not closed under renaming: an orbit's distance is the least distance
  *   of its members (`orbitDepth`).
  *
+ * - `deadlockSemantics: 'tlc'`: a deadlock is a state with no successor at all;
+ * - `constraint`: a state violating it is neither stored nor expanded, but its
+ *   invariants are checked (at its own level), and it counts as a successor.
+ *
  * `view` is ignored (none of the models that use this helper has one).
  *
  * @module
@@ -63,6 +67,8 @@ export interface NaiveOptions {
   readonly checkDeadlock?: boolean;
   /** Refuse to explore more than this many states (a safety net for tests). */
   readonly limit?: number;
+  /** Overrides `spec.deadlockSemantics`: `'tlc'` counts a stutter step as enabled. */
+  readonly deadlockSemantics?: 'progress' | 'tlc';
 }
 
 /** A canonical, order-independent key for plain data (object keys sorted). */
@@ -201,7 +207,13 @@ export function naiveExplore(spec: Spec<any>, options: NaiveOptions = {}): Naive
 
   const index = new Map<string, number>();
   const nodes: Node[] = [];
+  const tlc = (options.deadlockSemantics ?? spec.deadlockSemantics ?? 'progress') === 'tlc';
+  const outside: { property: string; level: number }[] = [];
   const add = (state: State, level: number, parent: number, action: string | null, param: unknown): void => {
+    if (spec.constraint && !spec.constraint(state)) {
+      for (const inv of spec.invariants ?? []) if (!inv.holds(state)) outside.push({ property: inv.name, level });
+      return;
+    }
     const k = keyOf(state);
     if (index.has(k)) return;
     if (nodes.length >= limit) throw new Error(`naiveExplore: more than ${limit} states`);
@@ -228,22 +240,26 @@ export function naiveExplore(spec: Spec<any>, options: NaiveOptions = {}): Naive
     const { state, level } = nodes[at];
     const own = keyOf(state);
     let moves = false;
+    let enabled = false;
     for (const action of spec.actions) {
       for (const param of action.params ?? [undefined]) {
         if (action.guard && !action.guard(state, param)) continue;
         const next = action.next(state, param);
         if (next === undefined) continue;
         validate(next, `${action.name}(${JSON.stringify(param)})`);
+        enabled = true;
         if (keyOf(next) !== own) moves = true;
         add(next, level + 1, at, action.name, param);
       }
     }
     nodes[at].progress = moves;
-    if (checkDeadlock && !moves && !(spec.terminal?.(state) ?? false)) note('deadlock', 'deadlock', at);
+    if (checkDeadlock && !(tlc ? enabled : moves) && !(spec.terminal?.(state) ?? false)) note('deadlock', 'deadlock', at);
     for (const inv of spec.invariants ?? []) if (!inv.holds(state)) note('invariant', inv.name, at);
     for (const w of spec.witnesses ?? []) if (!(w.name in witnesses) && w.reached(state)) witnesses[w.name] = level;
   }
 
+  // Invariant violations in states outside the constraint: the shallowest counts.
+  for (const o of outside) if (!(o.property in shortest) || o.level < shortest[o.property]) shortest[o.property] = o.level;
   const levels: number[] = [];
   for (const n of nodes) levels[n.level] = (levels[n.level] ?? 0) + 1;
   const orbitOf = orbitKey(spec);
