@@ -93,19 +93,19 @@ export const REPORT_SCHEMA = {
           property: { type: 'string' },
           kind: propertyKind,
           class: { type: 'string' },
-          trace: {
-            type: 'array',
-            minItems: 1,
-            items: {
-              type: 'object',
-              required: ['step', 'action', 'state'],
-              properties: { step: { type: 'integer', minimum: 0 }, action: { type: ['string', 'null'] }, params: {}, state: {} },
-            },
-          },
+          trace: { $ref: '#/definitions/trace' },
         },
       },
     },
-    error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', pattern: '^MC[0-9]{3}$' }, message: { type: 'string' } } },
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', pattern: '^MC[0-9]{3}$' },
+        message: { type: 'string' },
+        trace: { $ref: '#/definitions/trace', description: 'For an error raised by spec code during the search: the behaviour up to the state being processed.' },
+      },
+    },
     source: { type: 'string' },
     description: { type: 'string' },
     options: {
@@ -119,6 +119,7 @@ export const REPORT_SCHEMA = {
         maxDepth: count,
         allViolations: { type: 'boolean' },
         checkDeadlock: { type: 'boolean' },
+        deadlockSemantics: { enum: ['progress', 'tlc'] },
       },
     },
     stateShape: { $ref: '#/definitions/shape' },
@@ -129,7 +130,18 @@ export const REPORT_SCHEMA = {
     { if: { properties: { result: { const: 'incomplete' } } }, then: { properties: { complete: { const: false }, violations: { maxItems: 0 } } } },
     { if: { properties: { result: { const: 'error' } } }, then: { required: ['error'] } },
   ],
-  definitions: { shape },
+  definitions: {
+    shape,
+    trace: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['step', 'action', 'state'],
+        properties: { step: { type: 'integer', minimum: 0 }, action: { type: ['string', 'null'] }, params: {}, state: {} },
+      },
+    },
+  },
 } as const;
 
 let validator: ValidateFunction | undefined;

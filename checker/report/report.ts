@@ -92,6 +92,8 @@ export interface ReportOptions {
   readonly allViolations: boolean;
   /** `undefined`: as the spec says. */
   readonly checkDeadlock?: boolean;
+  /** `--deadlock-semantics`; `undefined`: as the spec says. */
+  readonly deadlockSemantics?: 'progress' | 'tlc';
 }
 
 export interface Report {
@@ -172,7 +174,16 @@ export function buildReport(result: CheckResult, meta: ReportMeta): Report {
     properties: result.properties.map((p) => ({ ...p })),
     violations,
     schemaVersion: REPORT_SCHEMA_VERSION,
-    ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
+    ...(result.error
+      ? {
+          error: {
+            code: result.error.code,
+            message: result.error.message,
+            // TLC prints the behaviour up to an evaluation error; so does the report (MC201, MC202 in an action).
+            ...(result.error.trace ? { trace: result.error.trace.map((t) => ({ step: t.step, action: t.action, params: t.params, state: present(t.state) })) } : {}),
+          },
+        }
+      : {}),
     ...(meta.source !== undefined ? { source: meta.source } : {}),
     ...(spec?.description !== undefined ? { description: spec.description } : {}),
     ...(meta.options ? { options: meta.options } : {}),

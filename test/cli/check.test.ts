@@ -98,7 +98,7 @@ describe('gfpcheck check: spec errors', () => {
     const r = await gfpcheck(['check', fixture('throws.ts'), '--format', 'json']);
     const report = JSON.parse(r.out) as Report;
     expect(report.result).toBe('error');
-    expect(report.error).toEqual({ code: 'MC202', message: expect.stringContaining('boom in Step') });
+    expect(report.error).toEqual({ code: 'MC202', message: expect.stringContaining('boom in Step'), trace: expect.any(Array) });
   });
 
   it('should still print a JSON report when the module cannot be found', async () => {

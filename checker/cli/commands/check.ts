@@ -34,6 +34,7 @@ export interface SearchOptions {
   readonly maxDepth?: number;
   readonly allViolations: boolean;
   readonly checkDeadlock?: boolean;
+  readonly deadlockSemantics?: 'progress' | 'tlc';
 }
 
 /** Where and how to write the result. */
@@ -67,6 +68,11 @@ export function searchOptions(): Record<string, Options> {
     'max-depth': { type: 'string', requiresArg: true, describe: 'Do not expand states at this depth (incomplete if any had successors)' },
     'all-violations': { type: 'boolean', describe: 'Keep searching after a violation; report each violated property (and deadlock class) once' },
     deadlock: { type: 'boolean', describe: 'Check for deadlock (default: as the spec says); --no-deadlock turns it off' },
+    'deadlock-semantics': {
+      choices: ['progress', 'tlc'],
+      requiresArg: true,
+      describe: "What a deadlock is (default: as the spec says, else progress): progress = no successor other than the state itself; tlc = no enabled action (TLC's meaning: a stutter step counts)",
+    },
   };
 }
 
@@ -118,6 +124,11 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
   if (!all.ok) return all;
   const deadlock = singleBoolean('deadlock', argv.deadlock);
   if (!deadlock.ok) return deadlock;
+  const semantics = single('deadlock-semantics', argv['deadlock-semantics']);
+  if (!semantics.ok) return semantics;
+  if (semantics.value !== undefined && semantics.value !== 'progress' && semantics.value !== 'tlc') {
+    return err(usage(`--deadlock-semantics must be progress or tlc, got '${semantics.value}'`));
+  }
   return ok({
     strategy: strategy.value === 'dfs' ? 'dfs' : 'bfs',
     ...(store.value ? { store: store.value } : {}),
@@ -127,6 +138,7 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
     ...(maxDepth.value !== undefined ? { maxDepth: maxDepth.value } : {}),
     allViolations: all.value ?? false,
     ...(deadlock.value !== undefined ? { checkDeadlock: deadlock.value } : {}),
+    ...(semantics.value !== undefined ? { deadlockSemantics: semantics.value } : {}),
   });
 }
 
@@ -201,6 +213,7 @@ export function engineOptions(s: SearchOptions): CheckOptions & { capacity?: num
     ...(s.maxDepth !== undefined ? { maxDepth: s.maxDepth } : {}),
     allViolations: s.allViolations,
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
+    ...(s.deadlockSemantics !== undefined ? { deadlockSemantics: s.deadlockSemantics } : {}),
   };
 }
 
@@ -219,6 +232,7 @@ export function reportOptions(s: SearchOptions): ReportOptions {
     ...(s.maxDepth !== undefined ? { maxDepth: s.maxDepth } : {}),
     allViolations: s.allViolations,
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
+    ...(s.deadlockSemantics !== undefined ? { deadlockSemantics: s.deadlockSemantics } : {}),
   };
 }
 
