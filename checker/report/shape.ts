@@ -42,6 +42,10 @@ export function shapeOfDomain(d: Domain): Shape {
       return { kind: 'map', of: shapeOfDomain(d.of) };
     case 'record':
       return { kind: 'record', fields: Object.fromEntries(Object.entries(d.fields).map(([k, f]) => [k, shapeOfDomain(f)])) };
+    case 'seq':
+      return { kind: 'list', of: shapeOfDomain(d.of) };
+    case 'set':
+      return { kind: 'set', of: shapeOfDomain(d.of) };
   }
 }
 
@@ -63,6 +67,8 @@ export function presentValue(d: Domain, v: unknown): unknown {
     }
     case 'array':
     case 'map':
+    case 'seq':
+    case 'set':
       return Array.isArray(v) ? v.map((x) => presentValue(d.of, x)) : v;
     case 'record':
       return isRecord(v) ? Object.fromEntries(Object.keys(v).map((k) => [k, d.fields[k] ? presentValue(d.fields[k], v[k]) : v[k]])) : v;

@@ -118,10 +118,40 @@ export function rename(d: Domain, v: unknown, perms: Readonly<Record<string, rea
       const o = v as Record<string, unknown>;
       return Object.fromEntries(Object.entries(d.fields).map(([k, fd]) => [k, rename(fd, o[k], perms)]));
     }
+    case 'seq':
+      return (v as unknown[]).map((x) => rename(d.of, x, perms));
+    case 'set':
+      return normalise(d, (v as unknown[]).map((x) => rename(d.of, x, perms)));
     default:
       return v;
   }
 }
+
+/** A value with every `setOf(T)` value deduplicated and sorted by key (the naive canonical form of a set). */
+export function normalise(d: Domain, v: unknown): unknown {
+  switch (d.kind) {
+    case 'set': {
+      const items = v instanceof Set ? [...v] : (v as unknown[]);
+      const byKey = new Map(items.map((x) => [keyOf(x), normalise(d.of, x)]));
+      return [...byKey.keys()].sort().map((k) => byKey.get(k));
+    }
+    case 'array':
+    case 'map':
+    case 'seq':
+      return Array.isArray(v) ? v.map((x) => normalise(d.of, x)) : v;
+    case 'record': {
+      if (v === null || typeof v !== 'object') return v;
+      const o = v as Record<string, unknown>;
+      return Object.fromEntries(Object.keys(o).map((k) => [k, d.fields[k] ? normalise(d.fields[k], o[k]) : o[k]]));
+    }
+    default:
+      return v;
+  }
+}
+
+/** `normalise` for a whole state. */
+export const normaliseState = (spec: Spec<any>, s: State): State =>
+  Object.fromEntries(Object.keys(s).map((k) => [k, spec.variables[k] ? normalise(spec.variables[k], s[k]) : s[k]]));
 
 /** Checks a value against its domain; returns a description of the first problem, or undefined. */
 export function domainProblem(d: Domain, v: unknown, sym: Readonly<Record<string, number>>, path: string): string | undefined {
@@ -152,6 +182,23 @@ export function domainProblem(d: Domain, v: unknown, sym: Readonly<Record<string
       if (v === null || typeof v !== 'object') return bad();
       for (const [k, fd] of Object.entries(d.fields)) {
         const p = domainProblem(fd, (v as Record<string, unknown>)[k], sym, `${path}.${k}`);
+        if (p) return p;
+      }
+      return undefined;
+    }
+    case 'seq': {
+      if (!Array.isArray(v) || v.length > d.max) return bad();
+      for (let i = 0; i < v.length; i++) {
+        const p = domainProblem(d.of, v[i], sym, `${path}[${i}]`);
+        if (p) return p;
+      }
+      return undefined;
+    }
+    case 'set': {
+      const items = v instanceof Set ? [...v] : v;
+      if (!Array.isArray(items)) return bad();
+      for (const x of items) {
+        const p = domainProblem(d.of, x, sym, `${path}{}`);
         if (p) return p;
       }
       return undefined;
@@ -220,9 +267,9 @@ export function naiveExplore(spec: Spec<any>, options: NaiveOptions = {}): Naive
     index.set(k, nodes.length);
     nodes.push({ state, level, parent, action, param });
   };
-  for (const s of spec.init()) {
-    validate(s, 'initial state');
-    add(s, 0, -1, null, undefined);
+  for (const s0 of spec.init()) {
+    validate(s0, 'initial state');
+    add(normaliseState(spec, s0), 0, -1, null, undefined);
   }
 
   const shortest: Record<string, number> = {};
@@ -244,9 +291,10 @@ export function naiveExplore(spec: Spec<any>, options: NaiveOptions = {}): Naive
     for (const action of spec.actions) {
       for (const param of action.params ?? [undefined]) {
         if (action.guard && !action.guard(state, param)) continue;
-        const next = action.next(state, param);
-        if (next === undefined) continue;
-        validate(next, `${action.name}(${JSON.stringify(param)})`);
+        const raw = action.next(state, param);
+        if (raw === undefined) continue;
+        validate(raw, `${action.name}(${JSON.stringify(param)})`);
+        const next = normaliseState(spec, raw);
         enabled = true;
         if (keyOf(next) !== own) moves = true;
         add(next, level + 1, at, action.name, param);
