@@ -9,7 +9,7 @@
  */
 import { compileLayout, describeDomain, Layout, LayoutValueError } from './layout';
 import { DomainError } from './domain';
-import { AnySpec, isPacked, Spec, State } from './spec';
+import { AnySpec, isOneOf, isPacked, Spec, State } from './spec';
 import { SpecError } from './result';
 
 export interface CompiledAction {
@@ -143,14 +143,19 @@ export function compile(spec: AnySpec): Compiled {
             throw new SpecError('MC202', `action ${a.name}${params ? `(${paramText(p)})` : ''} threw: ${e instanceof Error ? e.message : String(e)}`);
           }
           if (t === undefined) continue;
-          try {
-            layout.encodeFrom(t, dst, s, src);
-          } catch (e) {
-            if (e instanceof LayoutValueError) throw new SpecError('MC201', `action ${a.name}${params ? `(${paramText(p)})` : ''}: ${e.message}`);
-            throw e;
+          // oneOf(states): one successor per element (TLA+'s \E x \in S), in order.
+          const many = isOneOf(t) ? t : undefined;
+          for (let k = 0, n = many ? many.length : 1; k < n; k++) {
+            const u = many ? many[k] : t;
+            try {
+              layout.encodeFrom(u, dst, s, src);
+            } catch (e) {
+              if (e instanceof LayoutValueError) throw new SpecError('MC201', `action ${a.name}${params ? `(${paramText(p)})` : ''}: ${e.message}`);
+              throw e;
+            }
+            self.lastState = u;
+            emit(ai, pi);
           }
-          self.lastState = t;
-          emit(ai, pi);
         }
       }
       self.lastState = undefined;

@@ -42,6 +42,25 @@ export interface Action<S extends State = State, P = unknown> {
   formatParam?(param: P): string;
 }
 
+const ONE_OF = Symbol.for('gfpcheck.oneOf');
+
+/**
+ * Several successors from one action and parameter: TLA+'s `\E x \in S : ...`
+ * where `S` depends on the state. `next: (s) => oneOf(s.waiting.map((p) => ({ ...s, running: p })))`
+ * has one successor per element (none: the action is not enabled), each
+ * explored and counted like any other, in the order given. Use it instead of
+ * a fixed parameter list that might be too small: no state can be lost.
+ * (Typed as a state so that `next` keeps its signature.)
+ */
+export function oneOf<S>(states: readonly S[]): S {
+  const out = [...states] as unknown as S[] & { [ONE_OF]?: true };
+  out[ONE_OF] = true;
+  return out as unknown as S;
+}
+
+/** True for the result of `oneOf`. */
+export const isOneOf = (v: unknown): v is readonly State[] => Array.isArray(v) && (v as { [ONE_OF]?: true })[ONE_OF] === true;
+
 /** An invariant: a state predicate that must hold in every reachable state. */
 export interface Invariant<S extends State = State> {
   readonly name: string;

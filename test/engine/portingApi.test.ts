@@ -5,7 +5,7 @@
  * naive explorer (fast-check, fixed seed).
  */
 import fc from 'fast-check';
-import { check, int, Spec } from '../../checker/index';
+import { check, int, oneOf, replayActions, seqOf, Spec } from '../../checker/index';
 import { steps } from '../helpers/matrix';
 import { keyOf, naiveExplore } from '../helpers/naiveExplorer';
 import { plainModelArb, plainSpec, symModelArb, symSpec } from '../helpers/randomSpecs';
@@ -130,5 +130,45 @@ describe('random models: engine and naive explorer agree under both deadlock mea
     // The generator must exercise both features.
     expect(constrainedAway).toBeGreaterThanOrEqual(10);
     expect(tlcDiffers).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('oneOf: several successors from one action (\\E x \\in S)', () => {
+  /** A bag of up to 3 values 0..3: Take removes any one of them, whatever the bag holds. */
+  const bag: Spec<{ b: number[]; got: number }> = {
+    name: 'bag',
+    variables: { b: seqOf(3, int(0, 3)), got: int(-1, 3) },
+    init: () => [{ b: [3, 1, 2], got: -1 }],
+    actions: [
+      { name: 'Take', next: (s) => oneOf(s.b.map((v, i) => ({ b: s.b.filter((_, j) => j !== i), got: v }))) },
+      { name: 'Put', params: [0, 3], next: (s, v: number) => (s.b.length < 3 ? { ...s, b: [...s.b, v] } : undefined) },
+    ],
+    invariants: [{ name: 'NeverZero', holds: (s) => s.got !== 0 }],
+  };
+
+  it('should explore every successor, as the naive explorer does, and count each as generated', () => {
+    const whole = { ...bag, invariants: [], checkDeadlock: false };
+    const r = check(whole, { store: { kind: 'exact' } });
+    const naive = naiveExplore(whole);
+    expect([r.status, r.stats.distinctStates, r.stats.depth]).toEqual(['holds', naive.reachable, naive.depth]);
+    expect(r.stats.coverage.Take).toBeGreaterThan(r.stats.distinctStates);
+  });
+
+  it('should give a shortest trace through the chosen successor, which replays', () => {
+    const r = check(bag, {});
+    expect(r.violations[0].trace.map((t) => t.action)).toEqual([null, 'Take', 'Put', 'Take']);
+    expect(r.violations[0].trace.map((t) => t.state)).toEqual([
+      { b: [3, 1, 2], got: -1 },
+      { b: [1, 2], got: 3 },
+      { b: [1, 2, 0], got: 3 },
+      { b: [1, 2], got: 0 },
+    ]);
+    expect(steps(r.violations[0].trace)).toBe(naiveExplore(bag).shortest.NeverZero);
+    expect(replayActions(bag, [{ action: 'Take' }])[1]).toEqual({ b: [1, 2], got: 3 });
+  });
+
+  it('should treat oneOf([]) as not enabled', () => {
+    const r = check({ ...bag, init: () => [{ b: [], got: -1 }], actions: [bag.actions[0]], invariants: [] }, {});
+    expect([r.status, r.violations[0]?.kind]).toEqual(['violated', 'deadlock']);
   });
 });

@@ -291,13 +291,16 @@ export function naiveExplore(spec: Spec<any>, options: NaiveOptions = {}): Naive
     for (const action of spec.actions) {
       for (const param of action.params ?? [undefined]) {
         if (action.guard && !action.guard(state, param)) continue;
-        const raw = action.next(state, param);
-        if (raw === undefined) continue;
-        validate(raw, `${action.name}(${JSON.stringify(param)})`);
-        const next = normaliseState(spec, raw);
-        enabled = true;
-        if (keyOf(next) !== own) moves = true;
-        add(next, level + 1, at, action.name, param);
+        const result = action.next(state, param);
+        if (result === undefined) continue;
+        // oneOf: several successors (an array the engine marks; a state is never an array).
+        for (const raw of Array.isArray(result) ? (result as State[]) : [result]) {
+          validate(raw, `${action.name}(${JSON.stringify(param)})`);
+          const next = normaliseState(spec, raw);
+          enabled = true;
+          if (keyOf(next) !== own) moves = true;
+          add(next, level + 1, at, action.name, param);
+        }
       }
     }
     nodes[at].progress = moves;
