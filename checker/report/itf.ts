@@ -173,6 +173,7 @@ function showType(t: Ty): string {
     case 'tup':
       return `<<${t.of.map(showType).join(', ')}>>`;
     case 'rec':
+      if (Object.keys(t.fields).length === 0) return '{}';
       return `{ ${Object.entries(t.fields)
         .map(([f, ft]) => `${f}: ${showType(ft)}`)
         .join(', ')} }`;

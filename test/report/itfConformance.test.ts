@@ -113,6 +113,9 @@ describe('ITF conformance (ADR-015 schema, Quint reader)', () => {
       'mbt::nondetPicks': '{ Acquire: Some(Int) | None(UNIT) }',
     });
     expect(JSON.parse(trace['#meta'].constants as string)).toEqual({});
+    // no parameterised action: the picks are the empty record
+    const [, diehard] = reports[0];
+    expect(itfTraces(diehard)[0]['#meta'].varTypes).toEqual({ small: 'Int', big: 'Int', 'mbt::actionTaken': 'Str', 'mbt::nondetPicks': '{}' });
   });
 
   it('should print a trace without states, saying why, when nothing is violated', () => {
