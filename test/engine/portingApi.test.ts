@@ -9,6 +9,7 @@ import { check, int, oneOf, replayActions, seqOf, Spec } from '../../checker/ind
 import { steps } from '../helpers/matrix';
 import { keyOf, naiveExplore } from '../helpers/naiveExplorer';
 import { plainModelArb, plainSpec, symModelArb, symSpec } from '../helpers/randomSpecs';
+import { toPacked } from '../helpers/packed';
 
 const SEED = 13;
 
@@ -120,6 +121,16 @@ describe('random models: engine and naive explorer agree under both deadlock mea
             if (v.kind === 'invariant') expect(spec.invariants!.find((i) => i.name === v.property)!.holds(last)).toBe(false);
             expect(spec.init().map(keyOf)).toContain(keyOf(v.trace[0].state));
           }
+          // DFS and the packed API find the same states and the same violated properties.
+          const dfs = check(spec, { store: { kind: 'exact' }, allViolations: true, deadlockSemantics: semantics, strategy: 'dfs' });
+          expect([semantics, 'dfs', dfs.stats.distinctStates, dfs.violations.map((v) => v.property).sort()]).toEqual([semantics, 'dfs', naive.reachable, Object.keys(naive.shortest).sort()]);
+          const packed = check(toPacked(spec), { store: { kind: 'exact' }, allViolations: true, deadlockSemantics: semantics });
+          expect([semantics, 'packed', packed.stats.distinctStates, packed.violations.map((v) => [v.property, steps(v.trace)])]).toEqual([
+            semantics,
+            'packed',
+            naive.reachable,
+            all.violations.map((v) => [v.property, steps(v.trace)]),
+          ]);
           verdicts.push(Object.keys(naive.shortest).sort().join());
           if (spec.constraint && naive.reachable < naiveExplore(base, {}).reachable) constrainedAway++;
         }
