@@ -223,6 +223,27 @@ function baseMeta(report: Report): Record<string, string> {
 
 /** The ITF trace of one violation of a report. */
 export function itfTrace(report: Report, v: ReportViolation): ItfTrace {
+  const { vars, states } = itfStates(report, v.trace);
+  const explanation = explanationOf(v);
+  return {
+    '#meta': {
+      ...baseMeta(report),
+      description: `Counterexample: ${describeViolation(v)} in ${report.spec}${paramsText(report.params)}`,
+      status: 'violation',
+      property: v.property,
+      kind: v.kind,
+      ...(v.class !== undefined ? { class: v.class } : {}),
+      ...(Object.keys(explanation).length ? { explain: JSON.stringify(explanation) } : {}),
+      varTypes: varTypes(vars, states),
+    },
+    vars,
+    states,
+  };
+}
+
+/** The variables and ITF states of a trace (the model's variables, then Quint's MBT variables). */
+function itfStates(report: Report, trace: ReportViolation['trace']): { vars: string[]; states: Record<string, unknown>[] } {
+  const v = { trace };
   const recordStates = v.trace.every((t) => isRecord(t.state));
   const vars: string[] = [];
   if (recordStates) {
@@ -246,22 +267,7 @@ export function itfTrace(report: Report, v: ReportViolation): ItfTrace {
       [NONDET_PICKS]: picks,
     };
   });
-  const allVars = [...vars, ACTION_TAKEN, NONDET_PICKS];
-  const explanation = explanationOf(v);
-  return {
-    '#meta': {
-      ...baseMeta(report),
-      description: `Counterexample: ${describeViolation(v)} in ${report.spec}${paramsText(report.params)}`,
-      status: 'violation',
-      property: v.property,
-      kind: v.kind,
-      ...(v.class !== undefined ? { class: v.class } : {}),
-      ...(Object.keys(explanation).length ? { explain: JSON.stringify(explanation) } : {}),
-      varTypes: varTypes(allVars, states),
-    },
-    vars: allVars,
-    states,
-  };
+  return { vars: [...vars, ACTION_TAKEN, NONDET_PICKS], states };
 }
 
 /** Every violation's trace, in the order found. */
@@ -269,8 +275,22 @@ export function itfTraces(report: Report): ItfTrace[] {
   return report.violations.map((v) => itfTrace(report, v));
 }
 
-/** The trace printed when there is no violation: no states, and `#meta.status` says why. */
+/**
+ * The trace printed when there is no violation: no states, and `#meta.status`
+ * says why; for a spec error raised during the search (MC202, MC201), the
+ * behaviour up to the state being processed, as the text output prints it.
+ */
 export function itfNoTrace(report: Report): ItfTrace {
+  const errTrace = report.result === 'error' ? report.error?.trace : undefined;
+  if (errTrace && errTrace.length > 0) {
+    const { vars, states } = itfStates(report, errTrace);
+    const e = report.error!;
+    return {
+      '#meta': { ...baseMeta(report), description: `Error ${e.code} in ${report.spec}: ${e.message}; the behaviour up to the state being processed`, status: 'error', code: e.code, varTypes: varTypes(vars, states) },
+      vars,
+      states,
+    };
+  }
   const why =
     report.result === 'holds'
       ? `no counterexample: every property holds in ${report.spec}${paramsText(report.params)}`

@@ -14,6 +14,7 @@ import { itfFiles, itfNoTrace } from '../../checker/report/itf';
 import { dieHard, peterson, philosophers, twoPhase } from '../../specs/reference';
 import { spec as shapes } from '../cli/fixtures/shapes';
 import { build } from '../cli/fixtures/factory';
+import { spec as throws } from '../cli/fixtures/throws';
 import schema from './itf.schema.json';
 // The reader itself: quint's package index pulls in its parser; quint/src/itf.ts does not.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -36,6 +37,7 @@ const reports: [string, Report][] = (
     ['shapes', shapes, { symmetry: false }],
     ['shapes, all violations', shapes, { allViolations: true }],
     ['factory, two invariants violated', build({ n: 5, limit: 3, avoid: 2 }), { allViolations: true }],
+    ['an action that throws (MC202)', throws, {}],
   ] as [string, AnySpec, object][]
 ).map(([name, spec, o]) => [name, buildReport(check(spec, { store: { kind: 'exact' }, ...o }), { version: '0.0.0', spec, source: name })]);
 
@@ -82,7 +84,7 @@ describe('ITF conformance (ADR-015 schema, Quint reader)', () => {
     exprs.forEach((e, i) => {
       const rec = plain(e) as Record<string, unknown>;
       expect(Object.keys(rec).sort()).toEqual([...trace.vars].sort());
-      expect(rec[quintItf.ACTION_TAKEN]).toBe(report.violations[0].trace[i].action ?? 'init');
+      expect(rec[quintItf.ACTION_TAKEN]).toBe((report.violations[0]?.trace ?? report.error?.trace ?? [])[i].action ?? 'init');
     });
   });
 
@@ -116,6 +118,13 @@ describe('ITF conformance (ADR-015 schema, Quint reader)', () => {
     // no parameterised action: the picks are the empty record
     const [, diehard] = reports[0];
     expect(itfTraces(diehard)[0]['#meta'].varTypes).toEqual({ small: 'Int', big: 'Int', 'mbt::actionTaken': 'Str', 'mbt::nondetPicks': '{}' });
+  });
+
+  it('should print the behaviour up to an exception in an action (MC202)', () => {
+    const [, report] = reports.find(([n]) => n.includes('MC202'))!;
+    const t = JSON.parse(itfRenderer.render(report));
+    expect(t['#meta']).toMatchObject({ status: 'error', code: 'MC202' });
+    expect(t.states.map((s: { x: number }) => s.x)).toEqual([0, 1]);
   });
 
   it('should print a trace without states, saying why, when nothing is violated', () => {
