@@ -107,7 +107,7 @@ export function compile(spec: AnySpec): Compiled {
             if (bad) {
               throw new SpecError(
                 'MC201',
-                `action ${actions[a].name}(${paramText(actions[a].formatParam(p))}): variable ${bad.leaf.path} = ${bad.value} is outside its domain ${describeDomain(bad.leaf.domain)}`,
+                `action ${actions[a].name}(${paramText(actions[a].formatParam(p))}): variable ${bad.leaf.path} = ${bad.value} ${bad.reason ?? `is outside its domain ${describeDomain(bad.leaf.domain)}`}`,
               );
             }
             emit(a, p);

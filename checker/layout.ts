@@ -153,7 +153,7 @@ export interface Layout {
    * the packed API, whose actions write words directly). Returns the first
    * offending leaf, or undefined.
    */
-  invalidLeaf(w: Uint32Array): { leaf: Leaf; value: number } | undefined;
+  invalidLeaf(w: Uint32Array): { leaf: Leaf; value: number; reason?: string } | undefined;
   /** Unpacks words into a fresh record state. */
   decode(w: Uint32Array): any;
 }
@@ -324,7 +324,7 @@ export function compileLayout(
     .map((l) => ({ l, n: domainSize(l.domain, symmetric) }))
     .filter(({ l, n }) => l.width < 32 && n < 2 ** l.width);
   const rawOf = (w: Uint32Array, l: Leaf): number => (l.width === 32 ? w[l.word] : (w[l.word] >>> l.shift) & l.mask);
-  const invalidLeaf = (w: Uint32Array): { leaf: Leaf; value: number } | undefined => {
+  const invalidLeaf = (w: Uint32Array): { leaf: Leaf; value: number; reason?: string } | undefined => {
     for (const { l, n } of limits) {
       const raw = (w[l.word] >>> l.shift) & l.mask;
       if (raw >= n) return { leaf: l, value: raw + l.offset };
@@ -333,7 +333,12 @@ export function compileLayout(
     for (const q of seqs) {
       const len = rawOf(w, leaves[q.len]);
       for (let i = len; i < q.slots.length; i++) {
-        for (const j of q.slots[i]) if (rawOf(w, leaves[j]) !== 0) return { leaf: leaves[j], value: rawOf(w, leaves[j]) + leaves[j].offset };
+        for (const j of q.slots[i]) {
+          if (rawOf(w, leaves[j]) !== 0) {
+            const seq = leaves[q.len].path.replace(/\.length$/, '');
+            return { leaf: leaves[j], value: rawOf(w, leaves[j]) + leaves[j].offset, reason: `is past the length ${len} of sequence ${seq}: slots past the length must be zero (set them to 0 when the sequence shrinks)` };
+          }
+        }
       }
     }
     return undefined;

@@ -7,7 +7,7 @@
  * naive explorer's brute force (every permutation of the ids).
  */
 import fc from 'fast-check';
-import { bool, check, compileLayout, enumOf, id, int, optId, record, seqOf, setOf, Spec } from '../../checker/index';
+import { bool, check, compileLayout, enumOf, id, int, optId, PackedSpec, record, seqOf, setOf, Spec } from '../../checker/index';
 import { buildReport, itfTraces } from '../../checker/report';
 import { naiveExplore } from '../helpers/naiveExplorer';
 
@@ -31,6 +31,24 @@ describe('seqOf', () => {
     const w = new Uint32Array(layout.words);
     expect(() => layout.encode({ q: [1, 2, 3, 4] }, w)).toThrow('variable q = [1,2,3,4] is outside its domain a sequence of at most 3 of 0..4');
     expect(() => layout.encode({ q: [1, 9] }, w)).toThrow('variable q[1] = 9 is outside its domain 0..4');
+  });
+
+  it('should refuse a packed action that leaves a slot past the length non-zero (MC201)', () => {
+    const l = compileLayout({ q: seqOf(2, int(0, 3)) });
+    const len = l.leaf('q.length');
+    const slot1 = l.leaf('q[1]');
+    const spec: PackedSpec = {
+      name: 'pad',
+      variables: { q: seqOf(2, int(0, 3)) },
+      init: () => [{ q: [] }],
+      // Pops by lowering the length only: q[1] keeps its old value
+      packed: [
+        { name: 'Push2', fire: (src, dst) => (l.get(src, len) === 0 ? (l.set(dst, len, 2), l.set(dst, slot1, 3), true) : false) },
+        { name: 'PopLazily', fire: (src, dst) => (l.get(src, len) === 2 ? (l.set(dst, len, 1), true) : false) },
+      ],
+    };
+    const r = check(spec, {});
+    expect(r.error).toMatchObject({ code: 'MC201', message: 'action PopLazily(null): variable q[1] = 3 is past the length 1 of sequence q: slots past the length must be zero (set them to 0 when the sequence shrinks)' });
   });
 
   it('should count one state per sequence in a FIFO spec (a pad left behind would split states)', () => {
