@@ -9,7 +9,7 @@
  */
 import { compileLayout, describeDomain, Layout, LayoutValueError } from './layout';
 import { DomainError } from './domain';
-import { AnySpec, isPacked, Spec, State } from './spec';
+import { AnySpec, isOneOf, isPacked, Spec, State } from './spec';
 import { SpecError } from './result';
 
 export interface CompiledAction {
@@ -41,6 +41,9 @@ export interface Compiled {
   readonly witnessNames: readonly string[];
   witnessReached(i: number, w: Uint32Array, state: State | undefined): boolean;
   isTerminal(w: Uint32Array): boolean;
+  /** Whether the state satisfies the spec's `constraint` (true when it has none). */
+  inModel(w: Uint32Array, state: State | undefined): boolean;
+  readonly hasConstraint: boolean;
   deadlockClass(w: Uint32Array): string | undefined;
   readonly hasDeadlockClass: boolean;
 }
@@ -104,7 +107,7 @@ export function compile(spec: AnySpec): Compiled {
             if (bad) {
               throw new SpecError(
                 'MC201',
-                `action ${actions[a].name}(${paramText(actions[a].formatParam(p))}): variable ${bad.leaf.path} = ${bad.value} is outside its domain ${describeDomain(bad.leaf.domain)}`,
+                `action ${actions[a].name}(${paramText(actions[a].formatParam(p))}): variable ${bad.leaf.path} = ${bad.value} ${bad.reason ?? `is outside its domain ${describeDomain(bad.leaf.domain)}`}`,
               );
             }
             emit(a, p);
@@ -140,14 +143,19 @@ export function compile(spec: AnySpec): Compiled {
             throw new SpecError('MC202', `action ${a.name}${params ? `(${paramText(p)})` : ''} threw: ${e instanceof Error ? e.message : String(e)}`);
           }
           if (t === undefined) continue;
-          try {
-            layout.encodeFrom(t, dst, s, src);
-          } catch (e) {
-            if (e instanceof LayoutValueError) throw new SpecError('MC201', `action ${a.name}${params ? `(${paramText(p)})` : ''}: ${e.message}`);
-            throw e;
+          // oneOf(states): one successor per element (TLA+'s \E x \in S), in order.
+          const many = isOneOf(t) ? t : undefined;
+          for (let k = 0, n = many ? many.length : 1; k < n; k++) {
+            const u = many ? many[k] : t;
+            try {
+              layout.encodeFrom(u, dst, s, src);
+            } catch (e) {
+              if (e instanceof LayoutValueError) throw new SpecError('MC201', `action ${a.name}${params ? `(${paramText(p)})` : ''}: ${e.message}`);
+              throw e;
+            }
+            self.lastState = u;
+            emit(ai, pi);
           }
-          self.lastState = t;
-          emit(ai, pi);
         }
       }
       self.lastState = undefined;
@@ -209,6 +217,11 @@ export function compile(spec: AnySpec): Compiled {
     isTerminal(w) {
       if (!spec.terminal) return false;
       return guarded(() => 'terminal', () => spec.terminal!(decode(w)));
+    },
+    hasConstraint: spec.constraint !== undefined,
+    inModel(w, s) {
+      if (!spec.constraint) return true;
+      return guarded(() => 'constraint', () => spec.constraint!(stateOf(w, s)) === true);
     },
     hasDeadlockClass: spec.deadlockClass !== undefined,
     deadlockClass(w) {

@@ -15,6 +15,8 @@
  * | `enumOf([...])`   | one of the strings                         |
  * | `bits([...])`     | bit mask `number` over the named bits (bit i = names[i]); printed as names |
  * | `setOf([...])`    | same encoding as `bits`; printed as a set  |
+ * | `setOf(T)`        | an array of distinct elements of the finite domain T (int, enum, bool, id, small record), in canonical order |
+ * | `seqOf(max, T)`   | `T[]` of length `0..max` (a bounded sequence)  |
  * | `id('D')`         | an element `0..n-1` of symmetric domain D  |
  * | `optId('D')`      | an element of D, or `null`                 |
  * | `array(n, T)`     | `T[]` of length n                          |
@@ -32,7 +34,9 @@ export type Domain =
   | { readonly kind: 'id'; readonly domain: string; readonly optional: boolean }
   | { readonly kind: 'array'; readonly length: number; readonly of: Domain }
   | { readonly kind: 'map'; readonly index: string; readonly of: Domain }
-  | { readonly kind: 'record'; readonly fields: Readonly<Record<string, Domain>> };
+  | { readonly kind: 'record'; readonly fields: Readonly<Record<string, Domain>> }
+  | { readonly kind: 'seq'; readonly max: number; readonly of: Domain }
+  | { readonly kind: 'set'; readonly of: Domain };
 
 /** A boolean. */
 export const bool = (): Domain => ({ kind: 'bool' });
@@ -59,10 +63,41 @@ export function bits(names: readonly string[]): Domain {
   return { kind: 'bits', names: [...names], style: 'flags' };
 }
 
-/** A subset of a universe of at most 32 named elements (encoded as a bit mask). */
-export function setOf(universe: readonly string[]): Domain {
-  if (universe.length > 32) throw new DomainError(`setOf() takes at most 32 elements, got ${universe.length}`);
-  return { kind: 'bits', names: [...universe], style: 'set' };
+/**
+ * A set.
+ * - `setOf(['x', 'y'])`: a subset of at most 32 named elements, whose JS
+ *   value is a bit mask (`number`, like `bits`), shown as the names.
+ * - `setOf(T)`: a subset of the finite domain `T` (`int`, `enumOf`, `bool`,
+ *   `id`/`optId` of a symmetric domain, or a `record` of those), of at most
+ *   32 elements in all. Its JS value is an array of distinct elements; actions
+ *   may return any array (or a JS `Set`) of elements, and states hold them in
+ *   one canonical order (the domain's: ints ascending, enum values and record
+ *   fields in declaration order), so that equal sets are one state. Ids
+ *   inside such a set are renamed by symmetry reduction like any other id.
+ */
+export function setOf(universe: readonly string[] | Domain): Domain {
+  if (!Array.isArray(universe)) {
+    const of = universe as Domain;
+    if (!elementKinds(of)) throw new DomainError('setOf(T) takes a domain of int, enum, bool, id, or a record of those');
+    return { kind: 'set', of };
+  }
+  const names = universe as readonly string[];
+  if (names.length > 32) throw new DomainError(`setOf() takes at most 32 elements, got ${names.length}`);
+  return { kind: 'bits', names: [...names], style: 'set' };
+}
+
+const elementKinds = (d: Domain): boolean =>
+  d.kind === 'bool' || d.kind === 'int' || d.kind === 'enum' || d.kind === 'id' || (d.kind === 'record' && Object.values(d.fields).every(elementKinds));
+
+/**
+ * A bounded sequence: a `T[]` of length `0..max` (TLA+'s `Seq(T)` cut at
+ * `max`, as a port bounds it). The layout keeps a length and `max` slots;
+ * slots past the length are always zero (the record API never sees them),
+ * so one sequence is one state.
+ */
+export function seqOf(max: number, of: Domain): Domain {
+  if (!Number.isInteger(max) || max < 0) throw new DomainError(`seqOf(${max}) needs a non-negative maximum length`);
+  return { kind: 'seq', max, of };
 }
 
 /** An element of the symmetric domain `domain` (a Murphi-style scalarset). */

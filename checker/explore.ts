@@ -42,6 +42,8 @@ interface Found {
   cls?: string;
   index: number;
   words: Uint32Array;
+  /** A state outside the spec's constraint (not stored): its parent's index (-1: an initial state) and ordinal. */
+  outside?: { parent: number; ord: number };
 }
 
 function defaultClock(): number {
@@ -124,12 +126,15 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const W = c.words;
   const storeOpt = o.store ?? { kind: 'fingerprint' };
   const store = createStore(storeOpt, W, o.capacity);
-  const canon = o.symmetry === false ? undefined : createCanonicalizer(c.layout, o.permLimit ?? 5040);
+  const canon = o.symmetry === false || spec.symmetry === false ? undefined : createCanonicalizer(c.layout, o.permLimit ?? 5040);
   const lifo = o.strategy === 'dfs';
   const frontier = new Frontier(W, lifo);
   const parents = new ChunkedU32();
   const ords = new Ordinals();
   const checkDeadlock = o.checkDeadlock ?? spec.checkDeadlock ?? true;
+  // TLC's deadlock: no action enabled (a stutter step counts); ours by default: no successor other than the state.
+  const tlcDeadlock = (o.deadlockSemantics ?? spec.deadlockSemantics ?? 'progress') === 'tlc';
+  const hasConstraint = c.hasConstraint;
   const maxStates = o.maxStates ?? Infinity;
   const maxDepth = o.maxDepth ?? Infinity;
   const all = o.allViolations === true;
@@ -204,6 +209,22 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       }
     }
   };
+  /**
+   * A state outside the constraint (TLC's CONSTRAINT): not stored or
+   * expanded; its invariants are checked, as TLC does (ModelChecker.doNext
+   * checks invariants of every unseen successor, in the model or not).
+   */
+  const outOfModel = (w: Uint32Array, off: number, st: State | undefined, parent: number, ord: number): void => {
+    if (nInvariants === 0) return;
+    const ws = w.slice(off, off + W);
+    if (st === undefined && c.invariantNames.length > nPackedInvariants) st = c.decode(ws);
+    for (let i = 0; i < nInvariants && !stop; i++) {
+      if (violatedInv.has(i) || c.invariantHolds(i, ws, st)) continue;
+      violatedInv.add(i);
+      found.push({ property: c.invariantNames[i], kind: 'invariant', index: -1, words: ws, outside: { parent, ord } });
+      if (!all) stop = true;
+    }
+  };
   /** Records a new state (already inserted in the store). */
   const admit = (w: Uint32Array, off: number, st: State | undefined, parent: number, ord: number, depth: number): void => {
     const index = parents.length;
@@ -244,6 +265,10 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   try {
     // Initial states.
     for (let i = 0; i < inits.length && !stop; i++) {
+      if (hasConstraint && !c.inModel(inits[i], undefined)) {
+        outOfModel(inits[i], 0, undefined, -1, i);
+        continue;
+      }
       const k = keyOf(inits[i], 0, undefined);
       if (store.insert(k, W, 0)) admit(inits[i], 0, undefined, NO_PARENT, i, 0);
     }
@@ -284,11 +309,13 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
 
     let curDepth = 0;
     let progress = false;
+    let enabled = false;
     let ordinal = 0;
     let atBound = false;
     const emit = (a: number, _p: number): void => {
       const ord = ordinal++;
       generated++;
+      enabled = true;
       coverage[a]++;
       for (let i = 0; i < W; i++) {
         if (dst[i] !== src[i]) {
@@ -320,11 +347,13 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         curDepth = sDepth[nS] = frontier.lastDepth;
         atBound = curDepth >= maxDepth;
         progress = false;
+        enabled = false;
         ordinal = 0;
         c.successors(src, dst, emit);
         sEnd[nS] = bN;
-        sProgress[nS] = progress ? 1 : 0;
-        if (!progress) for (let i = 0; i < W; i++) sWords[nS * W + i] = src[i];
+        const live = progress || (tlcDeadlock && enabled);
+        sProgress[nS] = live ? 1 : 0;
+        if (!live) for (let i = 0; i < W; i++) sWords[nS * W + i] = src[i];
         nS++;
       }
       // Phase 2: keys, hashes, touches.
@@ -346,6 +375,14 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           H[0] = bHash[3 * b];
           H[1] = bHash[3 * b + 1];
           H[2] = bHash[3 * b + 2];
+          if (hasConstraint) {
+            blame = parent;
+            if (!c.inModel(bWords.subarray(b * W, b * W + W), bObj[b])) {
+              outOfModel(bWords, b * W, bObj[b], parent, bOrd[b]);
+              bObj[b] = undefined;
+              continue;
+            }
+          }
           if (store.insert(keys, W, b * W)) admit(bWords, b * W, bObj[b], parent, bOrd[b], depth);
           bObj[b] = undefined;
         }
@@ -397,7 +434,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
 
   // Counterexamples: rebuild by replay, shortest first within each property.
   const violations: Violation[] = found.map((f) => {
-    const { root, chain } = pathTo(f.index);
+    let { root, chain } = f.outside === undefined ? pathTo(f.index) : f.outside.parent < 0 ? { root: f.outside.ord, chain: [] as number[] } : pathTo(f.outside.parent);
+    if (f.outside !== undefined && f.outside.parent >= 0) chain = [...chain, f.outside.ord];
     const raw = replayOrdinals(c, root, chain, f.words);
     const last = c.decode(f.words);
     const explain = spec.explain ? guarded(() => 'explain', () => spec.explain!(last)) : undefined;

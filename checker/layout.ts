@@ -32,6 +32,99 @@ export interface Leaf {
   readonly mapCoords: readonly { readonly domain: string; readonly index: number }[];
   /** Path with every map index replaced by `#D` (identifies the leaf's position up to permutation). */
   readonly pattern: string;
+  /** For `setOf(T)` leaves: the elements, bit i = `elements[i]`, and the symmetric domains they mention. */
+  readonly set?: SetUniverse;
+}
+
+/** The universe of a `setOf(T)` domain: its elements in canonical order, and how to find one. */
+export interface SetUniverse {
+  readonly elements: readonly unknown[];
+  /** The index of a value among the elements, or -1 if it is not one. */
+  indexOf(v: unknown): number;
+  /** The symmetric domains the elements mention (their ids are renamed by symmetry). */
+  readonly idDomains: readonly string[];
+  /** The index of element i with its ids renamed by `perms` (domain → permutation, p[old] = new). */
+  rename(i: number, perms: Readonly<Record<string, ArrayLike<number>>>): number;
+}
+
+/** Elements of a finite element domain (bool, int, enum, id, records of those), in canonical order. */
+function elementsOf(d: Domain, symmetric: Readonly<Record<string, number>>, where: string): unknown[] {
+  switch (d.kind) {
+    case 'bool':
+      return [false, true];
+    case 'int':
+      if (d.hi - d.lo + 1 > 32) throw new DomainError(`${where}: setOf(int(${d.lo}, ${d.hi})) has more than 32 elements`);
+      return Array.from({ length: d.hi - d.lo + 1 }, (_, i) => d.lo + i);
+    case 'enum':
+      return [...d.values];
+    case 'id': {
+      const n = symmetric[d.domain];
+      if (n === undefined) throw new DomainError(`${where} refers to symmetric domain '${d.domain}', which the spec does not declare`);
+      return [...(d.optional ? [null] : []), ...Array.from({ length: n }, (_, i) => i)];
+    }
+    case 'record': {
+      let out: Record<string, unknown>[] = [{}];
+      for (const [f, fd] of Object.entries(d.fields)) {
+        const vs = elementsOf(fd, symmetric, where);
+        out = out.flatMap((o) => vs.map((v) => ({ ...o, [f]: v })));
+        if (out.length > 32) throw new DomainError(`${where}: setOf(record) has more than 32 elements`);
+      }
+      return out.map((o) => Object.freeze(o));
+    }
+    default:
+      throw new DomainError(`${where}: setOf(T) takes int, enum, bool, id or a record of those, not ${d.kind}`);
+  }
+}
+
+/** A key of an element value (undefined if the value has the wrong shape). */
+function elementKey(d: Domain, v: unknown): string | undefined {
+  if (d.kind === 'record') {
+    if (typeof v !== 'object' || v === null) return undefined;
+    const names = Object.keys(d.fields);
+    if (Object.keys(v).length !== names.length) return undefined;
+    const parts: string[] = [];
+    for (const f of names) {
+      const k = elementKey(d.fields[f], (v as Record<string, unknown>)[f]);
+      if (k === undefined) return undefined;
+      parts.push(k);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  if (v === null) return 'null';
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return `${typeof v}:${String(v)}`;
+  return undefined;
+}
+
+function renameElement(d: Domain, v: unknown, perms: Readonly<Record<string, ArrayLike<number>>>): unknown {
+  if (d.kind === 'id') {
+    const p = perms[d.domain];
+    return v === null || !p ? v : p[v as number];
+  }
+  if (d.kind === 'record') {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(d.fields).map(([f, fd]) => [f, renameElement(fd, o[f], perms)]));
+  }
+  return v;
+}
+
+const idDomainsOf = (d: Domain): string[] =>
+  d.kind === 'id' ? [d.domain] : d.kind === 'record' ? [...new Set(Object.values(d.fields).flatMap(idDomainsOf))] : [];
+
+/** The universe of `setOf(T)`. Throws DomainError when T is not a small finite element domain. */
+export function setUniverse(of: Domain, symmetric: Readonly<Record<string, number>>, where = 'setOf'): SetUniverse {
+  const elements = elementsOf(of, symmetric, where);
+  if (elements.length > 32) throw new DomainError(`${where}: setOf(T) has ${elements.length} elements; at most 32`);
+  const index = new Map(elements.map((e, i) => [elementKey(of, e) as string, i]));
+  const indexOf = (v: unknown): number => {
+    const k = elementKey(of, v);
+    return k === undefined ? -1 : index.get(k) ?? -1;
+  };
+  return {
+    elements,
+    indexOf,
+    idDomains: idDomainsOf(of).filter((x) => symmetric[x] !== undefined),
+    rename: (i, perms) => indexOf(renameElement(of, elements[i], perms)),
+  };
 }
 
 /** A compiled layout. */
@@ -40,6 +133,8 @@ export interface Layout {
   readonly leaves: readonly Leaf[];
   readonly variables: Readonly<Record<string, Domain>>;
   readonly symmetric: Readonly<Record<string, number>>;
+  /** Bounded sequences (`seqOf`): the index of each one's length leaf and the leaf indexes of each slot. */
+  readonly seqs: readonly { readonly len: number; readonly slots: readonly (readonly number[])[] }[];
   /** The leaf at a path such as `x[3]` or `tasks[0].flags`; throws DomainError if none. */
   leaf(path: string): Leaf;
   /** Reads a leaf's value as stored in the record API (ints with their offset, ids as numbers; enums as their index). */
@@ -58,7 +153,7 @@ export interface Layout {
    * the packed API, whose actions write words directly). Returns the first
    * offending leaf, or undefined.
    */
-  invalidLeaf(w: Uint32Array): { leaf: Leaf; value: number } | undefined;
+  invalidLeaf(w: Uint32Array): { leaf: Leaf; value: number; reason?: string } | undefined;
   /** Unpacks words into a fresh record state. */
   decode(w: Uint32Array): any;
 }
@@ -95,6 +190,8 @@ function domainSize(d: Domain, symmetric: Readonly<Record<string, number>>): num
       return 2 ** d.names.length;
     case 'id':
       return symmetric[d.domain] + (d.optional ? 1 : 0);
+    case 'set':
+      return 2 ** setUniverse(d.of, symmetric).elements.length;
     default:
       return Infinity;
   }
@@ -119,6 +216,10 @@ export function describeDomain(d: Domain): string {
       return `map over ${d.index}`;
     case 'record':
       return `record {${Object.keys(d.fields).join(', ')}}`;
+    case 'seq':
+      return `a sequence of at most ${d.max} of ${describeDomain(d.of)}`;
+    case 'set':
+      return `a set of ${describeDomain(d.of)}`;
   }
 }
 
@@ -131,6 +232,8 @@ export function compileLayout(
   symmetric: Readonly<Record<string, number>> = {},
 ): Layout {
   const leaves: Leaf[] = [];
+  /** Bounded sequences: the index of the length leaf, and the leaf indexes of each slot. */
+  const seqs: { len: number; slots: number[][] }[] = [];
   let word = 0;
   let used = 0;
   const place = (width: number): { word: number; shift: number } => {
@@ -162,17 +265,34 @@ export function compileLayout(
       case 'record':
         for (const [k, f] of Object.entries(d.fields)) walk(f, `${path}.${k}`, `${pattern}.${k}`, coords);
         return;
+      case 'seq': {
+        // The length, then `max` slots; slots past the length are zero.
+        walk({ kind: 'int', lo: 0, hi: d.max }, `${path}.length`, `${pattern}.length`, coords);
+        const first = leaves.length;
+        const slots: number[][] = [];
+        for (let i = 0; i < d.max; i++) {
+          const from = leaves.length;
+          walk(d.of, `${path}[${i}]`, `${pattern}[${i}]`, coords);
+          slots.push(Array.from({ length: leaves.length - from }, (_, j) => from + j));
+        }
+        seqs.push({ len: first - 1, slots });
+        return;
+      }
       default: {
         let width: number;
         let offset = 0;
         let idDomain: string | undefined;
+        let set: SetUniverse | undefined;
         if (d.kind === 'bool') width = 1;
         else if (d.kind === 'int') {
           width = bitsFor(d.hi - d.lo + 1);
           offset = d.lo;
         } else if (d.kind === 'enum') width = bitsFor(d.values.length);
         else if (d.kind === 'bits') width = d.names.length;
-        else {
+        else if (d.kind === 'set') {
+          set = setUniverse(d.of, symmetric, path);
+          width = set.elements.length;
+        } else {
           const n = symSize(d.domain, path);
           idDomain = d.domain;
           width = bitsFor(d.optional ? n + 1 : n);
@@ -190,6 +310,7 @@ export function compileLayout(
           idDomain,
           mapCoords: coords,
           pattern,
+          ...(set ? { set } : {}),
         });
       }
     }
@@ -202,10 +323,23 @@ export function compileLayout(
   const limits = leaves
     .map((l) => ({ l, n: domainSize(l.domain, symmetric) }))
     .filter(({ l, n }) => l.width < 32 && n < 2 ** l.width);
-  const invalidLeaf = (w: Uint32Array): { leaf: Leaf; value: number } | undefined => {
+  const rawOf = (w: Uint32Array, l: Leaf): number => (l.width === 32 ? w[l.word] : (w[l.word] >>> l.shift) & l.mask);
+  const invalidLeaf = (w: Uint32Array): { leaf: Leaf; value: number; reason?: string } | undefined => {
     for (const { l, n } of limits) {
       const raw = (w[l.word] >>> l.shift) & l.mask;
       if (raw >= n) return { leaf: l, value: raw + l.offset };
+    }
+    // A sequence's slots past its length must be zero (one sequence, one state).
+    for (const q of seqs) {
+      const len = rawOf(w, leaves[q.len]);
+      for (let i = len; i < q.slots.length; i++) {
+        for (const j of q.slots[i]) {
+          if (rawOf(w, leaves[j]) !== 0) {
+            const seq = leaves[q.len].path.replace(/\.length$/, '');
+            return { leaf: leaves[j], value: rawOf(w, leaves[j]) + leaves[j].offset, reason: `is past the length ${len} of sequence ${seq}: slots past the length must be zero (set them to 0 when the sequence shrinks)` };
+          }
+        }
+      }
     }
     return undefined;
   };
@@ -215,6 +349,7 @@ export function compileLayout(
     leaves,
     variables,
     symmetric,
+    seqs,
     leaf(path) {
       const l = byPath.get(path);
       if (!l) throw new DomainError(`no state field '${path}'`);
@@ -233,6 +368,31 @@ export function compileLayout(
     encodeFrom,
     decode,
     invalidLeaf,
+  };
+}
+
+/** Bit mask of a set value (an array or a JS Set of elements), or -1 if an element is not in the universe. */
+function setEncoder(u: SetUniverse): (v: unknown) => number {
+  return (v) => {
+    const items = v instanceof Set ? [...v] : Array.isArray(v) ? v : undefined;
+    if (items === undefined) return -1;
+    let mask = 0;
+    for (const e of items) {
+      const i = u.indexOf(e);
+      if (i < 0) return -1;
+      mask = (mask | (1 << i)) >>> 0;
+    }
+    return mask;
+  };
+}
+
+/** The elements of a set bit mask, in canonical order. */
+function setDecoder(u: SetUniverse): (r: number) => unknown[] {
+  const els = u.elements;
+  return (r) => {
+    const out: unknown[] = [];
+    for (let i = 0; r !== 0; i++, r >>>= 1) if (r & 1) out.push(els[i]);
+    return out;
   };
 }
 
@@ -299,13 +459,16 @@ function generateCodecs(
       case 'record':
         n = Object.values(d.fields).reduce((s, f) => s + leafCount(f), 0);
         break;
+      case 'seq':
+        n = 1 + d.max * leafCount(d.of);
+        break;
       default:
         n = 1;
     }
     counts.set(d, n);
     return n;
   };
-  const isLeaf = (d: Domain): boolean => d.kind !== 'array' && d.kind !== 'map' && d.kind !== 'record';
+  const isLeaf = (d: Domain): boolean => d.kind !== 'array' && d.kind !== 'map' && d.kind !== 'record' && d.kind !== 'seq';
   /** The children of a container node: (domain, property selector). */
   const children = (d: Domain): [Domain, string][] => {
     const kids: [Domain, string][] = [];
@@ -349,6 +512,11 @@ function generateCodecs(
         return `{${Object.entries(d.fields)
           .map(([f, fd]) => `${JSON.stringify(f)}: ${decExpr(fd, false)}`)
           .join(', ')}}`;
+      case 'seq': {
+        const len = read(leaves[decLeaf++]);
+        const slots = Array.from({ length: d.max }, () => decExpr(d.of, false));
+        return `[${slots.join(', ')}].slice(0, ${len})`;
+      }
       default: {
         const l = leaves[decLeaf++];
         const r = read(l);
@@ -356,6 +524,7 @@ function generateCodecs(
         if (d.kind === 'int') return `(${r} + ${d.lo})`;
         if (d.kind === 'enum') return `${k(d.values)}[${r}]`;
         if (d.kind === 'bits') return `(${r})`;
+        if (d.kind === 'set') return `${k(setDecoder(l.set as SetUniverse))}(${r})`;
         if (d.kind === 'id') return d.optional ? `nullId(${r})` : `(${r})`;
         throw new Error('unreachable');
       }
@@ -383,6 +552,8 @@ function generateCodecs(
     } else if (d.kind === 'bits') {
       const max = d.names.length === 32 ? 0xffffffff : 2 ** d.names.length - 1;
       out.push(`${x} = (typeof ${v} === 'number' && ${v} >= 0 && ${v} <= ${max} && (${v} % 1) === 0) ? ${v} : ${fail};`);
+    } else if (d.kind === 'set') {
+      out.push(`${x} = ${k(setEncoder(l.set as SetUniverse))}(${v}); if (${x} === -1) ${fail};`);
     } else if (d.kind === 'id') {
       const n = symmetric[d.domain];
       if (d.optional) out.push(`${x} = ${v} === null ? 0 : (typeof ${v} === 'number' && ${v} >= 0 && ${v} < ${n} && (${v} % 1) === 0) ? ${v} + 1 : ${fail};`);
@@ -439,6 +610,19 @@ function generateCodecs(
       full.push(`if (typeof ${a} !== 'object' || ${a} === null || Object.keys(${a}).length !== ${names.length}) fields(${JSON.stringify(logical)}, ${a}, ${k(names)});`);
     }
     let at = first;
+    if (d.kind === 'seq') {
+      // The length (validated as a leaf), then each slot below it; slots past it stay zero. Slots are
+      // encoded in full (the previous sequence may be shorter), the whole sequence copied when shared.
+      const pretty = logical.replace(/\["([^"]*)"\]/g, '.$1').replace(/^s\./, '');
+      full.push(`if (!Array.isArray(${a}) || ${a}.length > ${d.max}) fail(${JSON.stringify(pretty)}, ${a}, ${JSON.stringify(describeDomain(d))});`);
+      full.push(...validate(at, `${a}.length`));
+      at++;
+      for (let i = 0; i < d.max; i++) {
+        const r = genChild(d.of, `${a}[${i}]`, undefined, `${logical}[${i}]`, at);
+        full.push(`if (${a}.length > ${i}) {`, ...r.lines, '}');
+        at = r.next;
+      }
+    }
     for (const [kd, sel] of children(d)) {
       const r = genChild(kd, `${a}${sel}`, q === undefined ? undefined : `${q}${sel}`, `${logical}${sel}`, at);
       full.push(...r.lines);

@@ -34,6 +34,8 @@ export interface CheckOptions {
   readonly allViolations?: boolean;
   /** Override the spec's deadlock checking. */
   readonly checkDeadlock?: boolean;
+  /** Override the spec's `deadlockSemantics` (`'progress'` by default; `'tlc'`: a stutter step counts as enabled). */
+  readonly deadlockSemantics?: 'progress' | 'tlc';
   /** Called every `progressInterval` seconds during long runs. */
   readonly onProgress?: (p: Progress) => void;
   readonly progressInterval?: number;

@@ -25,6 +25,9 @@ import type { Domain } from './domain';
 /** A state in the record API: a readonly object following the variables' domains. */
 export type State = Readonly<Record<string, unknown>>;
 
+/** See `Spec.deadlockSemantics`. */
+export type DeadlockSemantics = 'progress' | 'tlc';
+
 /** A named action, optionally parameterised (TLA+'s `\E p \in params : A(p)`). */
 export interface Action<S extends State = State, P = unknown> {
   /** Name shown in traces and coverage, e.g. `TMCommit` or `alloc_page`. */
@@ -38,6 +41,25 @@ export interface Action<S extends State = State, P = unknown> {
   /** How a parameter is shown in a trace (default: JSON). */
   formatParam?(param: P): string;
 }
+
+const ONE_OF = Symbol.for('gfpcheck.oneOf');
+
+/**
+ * Several successors from one action and parameter: TLA+'s `\E x \in S : ...`
+ * where `S` depends on the state. `next: (s) => oneOf(s.waiting.map((p) => ({ ...s, running: p })))`
+ * has one successor per element (none: the action is not enabled), each
+ * explored and counted like any other, in the order given. Use it instead of
+ * a fixed parameter list that might be too small: no state can be lost.
+ * (Typed as a state so that `next` keeps its signature.)
+ */
+export function oneOf<S>(states: readonly S[]): S {
+  const out = [...states] as unknown as S[] & { [ONE_OF]?: true };
+  out[ONE_OF] = true;
+  return out as unknown as S;
+}
+
+/** True for the result of `oneOf`. */
+export const isOneOf = (v: unknown): v is readonly State[] => Array.isArray(v) && (v as { [ONE_OF]?: true })[ONE_OF] === true;
 
 /** An invariant: a state predicate that must hold in every reachable state. */
 export interface Invariant<S extends State = State> {
@@ -73,6 +95,28 @@ export interface Spec<S extends State = State> {
   readonly witnesses?: readonly Witness<S>[];
   /** Deadlock checking; on unless `false`. */
   readonly checkDeadlock?: boolean;
+  /**
+   * What a deadlock is. `'progress'` (the default): a state with no successor
+   * other than itself (a stutter step is not progress: a retry loop that
+   * changes nothing is stuck). `'tlc'`: TLC's meaning, a state in which no
+   * action is enabled; an action whose successor equals the state counts as
+   * enabled. The CLI's `--deadlock-semantics` overrides it.
+   */
+  readonly deadlockSemantics?: DeadlockSemantics;
+  /**
+   * TLA+'s state CONSTRAINT (as TLC applies it): a state for which this is
+   * false is not stored, counted or expanded, but its invariants are checked,
+   * and the step that produced it still counts as enabled (so it does not
+   * make its predecessor a deadlock).
+   */
+  constraint?(state: S): boolean;
+  /**
+   * `false` turns symmetry reduction off for this spec, whatever its
+   * `symmetric` domains (a factory can take it as a constant). The ids keep
+   * their domains; only the visited-set key stops being canonicalised.
+   * `CheckOptions.symmetry: false` (`--no-symmetry`) also turns it off.
+   */
+  readonly symmetry?: boolean;
   /** Intended end states: a state with no successor for which this holds is not a deadlock. */
   terminal?(state: S): boolean;
   /**

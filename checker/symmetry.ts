@@ -70,8 +70,10 @@ export function createCanonicalizer(layout: Layout, permLimit: number): Canonica
   const size = domains.map((d) => layout.symmetric[d]);
   const leaves = layout.leaves;
   const affected: number[] = [];
+  /** A `setOf(T)` leaf whose elements hold ids of a symmetric domain: renaming maps its bits. */
+  const idSet = (l: Leaf): boolean => l.set !== undefined && l.set.idDomains.some((d) => dIndex.has(d));
   leaves.forEach((l, j) => {
-    if ((l.idDomain && dIndex.has(l.idDomain)) || l.mapCoords.some((c) => dIndex.has(c.domain))) affected.push(j);
+    if ((l.idDomain && dIndex.has(l.idDomain)) || idSet(l) || l.mapCoords.some((c) => dIndex.has(c.domain))) affected.push(j);
   });
   if (affected.length === 0) return undefined;
 
@@ -101,6 +103,29 @@ export function createCanonicalizer(layout: Layout, permLimit: number): Canonica
   };
   const idPerm = (l: Leaf): number => (l.idDomain !== undefined && dIndex.has(l.idDomain) ? (dIndex.get(l.idDomain) as number) : -1);
   const nA = affected.length;
+  const aSet = affected.map((j) => (idSet(leaves[j]) ? leaves[j].set : undefined));
+  const hasSets = aSet.some((u) => u !== undefined);
+  /** Per affected leaf: for an id set, where each bit goes under the permutation `perm` (per domain); else null. */
+  const setMapsFor = (perm: readonly Int32Array[]): (Int32Array | null)[] => {
+    if (!hasSets) return [];
+    const byName: Record<string, Int32Array> = {};
+    domains.forEach((d, di) => (byName[d] = perm[di]));
+    return aSet.map((u) => (u ? Int32Array.from(u.elements.map((_, i) => u.rename(i, byName))) : null));
+  };
+  // Slots of a sequence past its length are zero in every state; renaming must keep them so.
+  const affectedSet = new Set(affected);
+  const padSeqs = layout.seqs.filter((q) => q.slots.some((sl) => sl.some((j) => affectedSet.has(j))));
+  const writeLeaf = (w: Uint32Array, l: Leaf, raw: number): void => {
+    if (l.width === 32) w[l.word] = raw;
+    else w[l.word] = (w[l.word] & ~(l.mask << l.shift)) | ((raw & l.mask) << l.shift);
+  };
+  const fixPadding = (w: Uint32Array): void => {
+    for (const q of padSeqs) {
+      const ll = leaves[q.len];
+      const len = ll.width === 32 ? w[ll.word] : (w[ll.word] >>> ll.shift) & ll.mask;
+      for (let i = len; i < q.slots.length; i++) for (const j of q.slots[i]) writeLeaf(w, leaves[j], 0);
+    }
+  };
   const aWord = new Int32Array(nA);
   const aShift = new Int32Array(nA);
   const aMask = new Uint32Array(nA);
@@ -120,7 +145,7 @@ export function createCanonicalizer(layout: Layout, permLimit: number): Canonica
     return l.width === 32 ? w[l.word] : (w[l.word] >>> l.shift) & l.mask;
   };
   /** Applies one group element (per-domain perms + per-affected-leaf sources) to src into out. */
-  const apply = (src: Uint32Array, out: Uint32Array, perm: readonly Int32Array[], sources: Int32Array): void => {
+  const apply = (src: Uint32Array, out: Uint32Array, perm: readonly Int32Array[], sources: Int32Array, setMaps: readonly (Int32Array | null)[]): void => {
     for (let i = 0; i < W; i++) out[i] = src[i];
     for (let k = 0; k < nA; k++) {
       const sl = leaves[sources[k]];
@@ -130,6 +155,11 @@ export function createCanonicalizer(layout: Layout, permLimit: number): Canonica
         if (aOffsetNull[k]) {
           if (raw !== 0) raw = perm[d][raw - 1] + 1;
         } else raw = perm[d][raw];
+      } else if (hasSets && setMaps[k]) {
+        const map = setMaps[k] as Int32Array;
+        let bits = 0;
+        for (let i = 0; raw !== 0; i++, raw >>>= 1) if (raw & 1) bits = (bits | (1 << map[i])) >>> 0;
+        raw = bits;
       }
       const m = aMask[k];
       if (m === 0xffffffff) out[aWord[k]] = raw;
@@ -150,20 +180,18 @@ export function createCanonicalizer(layout: Layout, permLimit: number): Canonica
   const sortIsCanonical = affected.every((j) => {
     const l = leaves[j];
     const symCoords = l.mapCoords.filter((c) => dIndex.has(c.domain)).length;
-    return !(l.idDomain !== undefined && dIndex.has(l.idDomain)) && symCoords <= 1;
+    return !(l.idDomain !== undefined && dIndex.has(l.idDomain)) && !idSet(l) && symCoords <= 1;
   });
   const groupSize = size.reduce((a, n) => a * factorial(n), 1);
   if (!sortIsCanonical && groupSize <= permLimit) {
     // Exact: enumerate the product group once.
     const perDomain = size.map((n) => permutations(n));
-    const elements: { perm: Int32Array[]; sources: Int32Array }[] = [];
+    const elements: { perm: Int32Array[]; sources: Int32Array; setMaps: (Int32Array | null)[] }[] = [];
     const rec = (di: number, chosen: number[][]): void => {
       if (di === domains.length) {
         const inv = chosen.map(invert);
-        elements.push({
-          perm: chosen.map((p) => Int32Array.from(p)),
-          sources: Int32Array.from(affected.map((j) => sourceOf(j, inv))),
-        });
+        const perm = chosen.map((p) => Int32Array.from(p));
+        elements.push({ perm, sources: Int32Array.from(affected.map((j) => sourceOf(j, inv))), setMaps: setMapsFor(perm) });
         return;
       }
       for (const p of perDomain[di]) rec(di + 1, [...chosen, p]);
@@ -175,7 +203,8 @@ export function createCanonicalizer(layout: Layout, permLimit: number): Canonica
       canon(src, dst) {
         for (let i = 0; i < W; i++) dst[i] = src[i];
         for (let e = 1; e < elements.length; e++) {
-          apply(src, cand, elements[e].perm, elements[e].sources);
+          apply(src, cand, elements[e].perm, elements[e].sources, elements[e].setMaps);
+          fixPadding(cand);
           for (let i = 0; i < W; i++) {
             if (cand[i] !== dst[i]) {
               if (cand[i] < dst[i]) for (let k = i; k < W; k++) dst[k] = cand[k];
@@ -192,7 +221,7 @@ export function createCanonicalizer(layout: Layout, permLimit: number): Canonica
     Array.from({ length: layout.symmetric[d] }, (_, i) =>
       leaves
         .map((l, j) => ({ l, j }))
-        .filter(({ l }) => l.idDomain === undefined && l.mapCoords.some((c) => c.domain === d && c.index === i))
+        .filter(({ l }) => l.idDomain === undefined && !idSet(l) && l.mapCoords.some((c) => c.domain === d && c.index === i))
         .map(({ j }) => j),
     ),
   );
@@ -216,7 +245,8 @@ export function createCanonicalizer(layout: Layout, permLimit: number): Canonica
         inv.push(order);
       });
       const sources = Int32Array.from(affected.map((j) => sourceOf(j, inv)));
-      apply(src, dst, perm, sources);
+      apply(src, dst, perm, sources, setMapsFor(perm));
+      fixPadding(dst);
     },
   };
 }

@@ -159,6 +159,42 @@ function checkTypeScript(typed: string, abs: string, io: CliIo, opts: SpecModule
   return undefined;
 }
 
+/**
+ * The constants as the factory sees them, recording which keys it reads (a
+ * destructuring parameter reads each of its names). A factory that
+ * enumerates the object (spread, Object.keys) may read anything: then no key
+ * is called unknown.
+ */
+function watchedConsts(consts: Record<string, unknown>): { proxy: Record<string, unknown>; read: Set<string>; enumerated: boolean } {
+  const read = new Set<string>();
+  const w = { enumerated: false };
+  const proxy = new Proxy(consts, {
+    get(t, k) {
+      if (typeof k === 'string') read.add(k);
+      return Reflect.get(t, k);
+    },
+    has(t, k) {
+      if (typeof k === 'string') read.add(k);
+      return Reflect.has(t, k);
+    },
+    getOwnPropertyDescriptor(t, k) {
+      if (typeof k === 'string') read.add(k);
+      return Reflect.getOwnPropertyDescriptor(t, k);
+    },
+    ownKeys(t) {
+      w.enumerated = true;
+      return Reflect.ownKeys(t);
+    },
+  });
+  return {
+    proxy,
+    read,
+    get enumerated() {
+      return w.enumerated;
+    },
+  };
+}
+
 /** Loads a spec module (see the module doc for what it may export). */
 export function loadSpecModule(typed: string, consts: Consts, io: CliIo, opts: SpecModuleOptions = {}): Result<Failure, ResolvedSpec> {
   const abs = path.resolve(io.cwd, typed);
@@ -181,13 +217,29 @@ export function loadSpecModule(typed: string, consts: Consts, io: CliIo, opts: S
   const named = (s: AnySpec): AnySpec => (typeof s.name === 'string' && s.name !== '' ? s : { ...s, name: path.basename(abs).replace(MODULE_EXT, '') });
   if (factory) {
     const typedConsts = Object.fromEntries(Object.entries(consts).map(([k, v]) => [k, coerceConst(v)]));
+    // Which constants the factory reads: a --const it never looks at is a typo (exit 151), as for the built-in specs.
+    const watch = watchedConsts(typedConsts);
     let built: unknown;
     try {
-      built = (factory as (c: unknown) => unknown)(typedConsts);
+      built = (factory as (c: unknown) => unknown)(watch.proxy);
     } catch (e) {
       return err(specError('MC102', `the factory of spec module '${typed}' rejected its constants: ${firstLine(e)}`));
     }
     if (!isSpecLike(built)) return err(specError('MC101', `the factory of spec module '${typed}' did not return a spec (an object with variables, init and actions)`));
+    const declared = [...watch.read, ...Object.keys((built as AnySpec).params ?? {})];
+    const unknown = watch.enumerated ? [] : Object.keys(consts).filter((k) => !declared.includes(k));
+    if (unknown.length > 0) {
+      const known = [...new Set(declared)].filter((k) => !unknown.includes(k));
+      return err(
+        usage(
+          `spec module '${typed}' has no constant '${unknown[0]}'${unknown.length > 1 ? ` (nor ${unknown.slice(1).map((k) => `'${k}'`).join(', ')})` : ''}`,
+          `its factory reads ${known.length ? known.map((k) => `'${k}'`).join(', ') : 'none of the constants given'}${(() => {
+            const near = suggest(unknown[0], known);
+            return near ? `; did you mean '${near}'?` : '';
+          })()}`,
+        ),
+      );
+    }
     return ok({ spec: named(built), source });
   }
   const spec = [m.default, m.spec, mod].find(isSpecLike);

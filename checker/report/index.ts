@@ -13,7 +13,7 @@ import { textRenderer } from './text';
 import { htmlRenderer } from './html';
 import { dotRenderer } from './dot';
 
-export { buildReport, parseReport, explanationOf, REPORT_TOOL, VIOLATION_CORE_FIELDS } from './report';
+export { buildReport, parseReport, explanationOf, REPORT_SCHEMA_VERSION, REPORT_TOOL, VIOLATION_CORE_FIELDS } from './report';
 export type { Report, ReportMeta, ReportOptions, ReportStats, ReportStep, ReportViolation } from './report';
 export type { Renderer } from './renderer';
 export { findRenderer } from './renderer';
@@ -24,7 +24,7 @@ export { htmlRenderer, htmlRendererWith, renderHtml, htmlPage, reportHeader, vio
 export type { HtmlSection } from './html';
 export { dotRenderer, dotRendererWith, renderDot, dotString } from './dot';
 export type { TraceView, TraceViewBuilder, ViewArrow, ViewCycleEdge, ViewGroup, ViewLane, ViewLaneState, ViewStep, ViewWait } from './view';
-export { jsonRenderer } from './json';
+export { jsonRenderer, readReport, reportInconsistency, REPORT_SCHEMA } from './json';
 export { itfRenderer, itfTrace, itfTraces, toItfValue, ITF_FORMAT_DESCRIPTION } from './itf';
 export type { ItfTrace } from './itf';
 export { diffStates, deepEqual, isLeaf, topLevel } from './diff';

@@ -19,7 +19,8 @@
  * plus `error: { code, message }` when `result` is `error`. Each violation also
  * carries the spec's `explain` data merged in (e.g. `cycle`) and its deadlock
  * `class`, when there is one. Extra fields: `incompleteReason`, `source`,
- * `description`, `options`, `stateShape`, and in `stats` `queue`,
+ * `description`, `options`, `stateShape`, `schemaVersion` (the version of
+ * docs/report.schema.json the report follows; see json.ts), and in `stats` `queue`,
  * `optimisticCollisionProbability`, `stateWords` and `coverage`.
  *
  * @module
@@ -31,6 +32,8 @@ import { isRecord, parseJsonObject } from './values';
 
 /** The `tool` field of every report. */
 export const REPORT_TOOL = 'gfpcheck';
+/** The `schemaVersion` field of every report: the version of docs/report.schema.json it follows. */
+export const REPORT_SCHEMA_VERSION = 1;
 
 export interface ReportStats {
   readonly distinctStates: number;
@@ -89,10 +92,14 @@ export interface ReportOptions {
   readonly allViolations: boolean;
   /** `undefined`: as the spec says. */
   readonly checkDeadlock?: boolean;
+  /** `--deadlock-semantics`; `undefined`: as the spec says. */
+  readonly deadlockSemantics?: 'progress' | 'tlc';
 }
 
 export interface Report {
   readonly tool: string;
+  /** The version of docs/report.schema.json (absent in reports of gfpcheck 0.1.0). */
+  readonly schemaVersion?: number;
   readonly version: string;
   readonly spec: string;
   readonly params: Readonly<Record<string, unknown>>;
@@ -166,7 +173,17 @@ export function buildReport(result: CheckResult, meta: ReportMeta): Report {
     stats,
     properties: result.properties.map((p) => ({ ...p })),
     violations,
-    ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    ...(result.error
+      ? {
+          error: {
+            code: result.error.code,
+            message: result.error.message,
+            // TLC prints the behaviour up to an evaluation error; so does the report (MC201, MC202 in an action).
+            ...(result.error.trace ? { trace: result.error.trace.map((t) => ({ step: t.step, action: t.action, params: t.params, state: present(t.state) })) } : {}),
+          },
+        }
+      : {}),
     ...(meta.source !== undefined ? { source: meta.source } : {}),
     ...(spec?.description !== undefined ? { description: spec.description } : {}),
     ...(meta.options ? { options: meta.options } : {}),

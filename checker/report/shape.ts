@@ -19,8 +19,8 @@ import { isRecord } from './values';
 /** A JSON-able description of a value's shape (a simplified `Domain`). */
 export type Shape =
   | { readonly kind: 'scalar' }
-  | { readonly kind: 'set' }
-  | { readonly kind: 'option' }
+  | { readonly kind: 'set'; readonly of?: Shape }
+  | { readonly kind: 'option'; readonly of?: Shape }
   | { readonly kind: 'list'; readonly of: Shape }
   | { readonly kind: 'map'; readonly of: Shape }
   | { readonly kind: 'record'; readonly fields: Readonly<Record<string, Shape>> };
@@ -42,6 +42,10 @@ export function shapeOfDomain(d: Domain): Shape {
       return { kind: 'map', of: shapeOfDomain(d.of) };
     case 'record':
       return { kind: 'record', fields: Object.fromEntries(Object.entries(d.fields).map(([k, f]) => [k, shapeOfDomain(f)])) };
+    case 'seq':
+      return { kind: 'list', of: shapeOfDomain(d.of) };
+    case 'set':
+      return { kind: 'set', of: shapeOfDomain(d.of) };
   }
 }
 
@@ -63,6 +67,8 @@ export function presentValue(d: Domain, v: unknown): unknown {
     }
     case 'array':
     case 'map':
+    case 'seq':
+    case 'set':
       return Array.isArray(v) ? v.map((x) => presentValue(d.of, x)) : v;
     case 'record':
       return isRecord(v) ? Object.fromEntries(Object.keys(v).map((k) => [k, d.fields[k] ? presentValue(d.fields[k], v[k]) : v[k]])) : v;

@@ -125,6 +125,7 @@ function searchLine(r: Report): string {
     o?.maxDepth !== undefined ? `--max-depth ${o.maxDepth}` : undefined,
     o?.allViolations ? '--all-violations' : undefined,
     o?.checkDeadlock === false ? '--no-deadlock' : undefined,
+    o?.deadlockSemantics === 'tlc' ? '--deadlock-semantics tlc' : undefined,
   ].filter((x) => x !== undefined);
   return `${strategy}; visited set: ${r.stats.store}; symmetry reduction: ${r.stats.symmetry}${limits.length ? `; ${limits.join(' ')}` : ''}.`;
 }
@@ -139,6 +140,7 @@ export function renderText(r: Report, extra?: ViolationExtra): string {
   if (r.result === 'error') {
     const e = r.error ?? { code: 'MC501', message: 'the report says error but carries no error' };
     out.push(`Error: ${e.message}`, `Error code ${e.code} (see docs/error-codes.md).`);
+    if (e.trace && e.trace.length > 0) out.push('Error: The behavior up to this point is:', ...formatTrace(e.trace));
     return `${out.join('\n')}\n`;
   }
   out.push(searchLine(r));

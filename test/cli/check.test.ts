@@ -2,6 +2,7 @@
  * `gfpcheck check` run in-process: exit codes, the three formats, --out,
  * progress, and the rules for incomplete searches.
  */
+import * as os from 'os';
 import * as path from 'path';
 import { createCli, createMemoryIo, engineRunOptions, resolveCliConfig, validateCheckArgv } from '../../checker/cli';
 import { Report } from '../../checker/report';
@@ -97,7 +98,7 @@ describe('gfpcheck check: spec errors', () => {
     const r = await gfpcheck(['check', fixture('throws.ts'), '--format', 'json']);
     const report = JSON.parse(r.out) as Report;
     expect(report.result).toBe('error');
-    expect(report.error).toEqual({ code: 'MC202', message: expect.stringContaining('boom in Step') });
+    expect(report.error).toEqual({ code: 'MC202', message: expect.stringContaining('boom in Step'), trace: expect.any(Array) });
   });
 
   it('should still print a JSON report when the module cannot be found', async () => {
@@ -172,27 +173,38 @@ describe('gfpcheck check --format itf', () => {
     // Assert
     const itf = JSON.parse(r.out);
     expect(itf['#meta']).toMatchObject({ format: 'ITF', 'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html', source: 'reference model diehard' });
-    expect(itf.vars).toEqual(['small', 'big']);
+    expect(itf.vars).toEqual(['small', 'big', 'mbt::actionTaken', 'mbt::nondetPicks']);
     expect(itf.states).toHaveLength(7);
-    expect(itf.states[0]).toEqual({ '#meta': { index: 0 }, small: 0, big: 0 });
-    expect(itf.states[1]).toEqual({ '#meta': { index: 1, action: 'FillBigJug' }, small: 0, big: 5 });
+    expect(itf.states[0]).toEqual({ '#meta': { index: 0 }, small: 0, big: 0, 'mbt::actionTaken': 'init', 'mbt::nondetPicks': {} });
+    expect(itf.states[1]).toEqual({ '#meta': { index: 1 }, small: 0, big: 5, 'mbt::actionTaken': 'FillBigJug', 'mbt::nondetPicks': {} });
   });
 
-  it('should print an array of traces for several violations', async () => {
+  it('should print the first trace, and write one file per violation with --out-dir', async () => {
     // Arrange: x reaches 2 (violating Avoids) before 3 (violating BelowLimit)
     const args = ['check', fixture('factory.ts'), '--const', 'n=5', '--const', 'limit=3', '--const', 'avoid=2', '--all-violations'];
+    const dir = path.join(os.tmpdir(), `gfpcheck-itf-${process.pid}`);
     // Act
-    const r = await gfpcheck([...args, '--format', 'itf']);
+    const r = await gfpcheck([...args, '--format', 'itf', '--out-dir', dir]);
     // Assert
     const itf = JSON.parse(r.out);
-    expect(itf.map((t: { '#meta': { property: string } }) => t['#meta'].property)).toEqual(['Avoids', 'BelowLimit']);
-    expect(itf.map((t: { states: unknown[] }) => t.states.length)).toEqual([3, 4]);
+    expect(itf['#meta'].property).toBe('Avoids');
+    expect(itf.states).toHaveLength(3);
+    const files = [...r.io.files.keys()].filter((f) => f.startsWith(dir)).sort();
+    expect(files.map((f) => path.basename(f))).toEqual(['01-Avoids.itf.json', '02-BelowLimit.itf.json']);
+    expect(files.map((f) => JSON.parse(r.io.files.get(f)!).states.length)).toEqual([3, 4]);
+    expect(r.err).toContain(`wrote 2 ITF traces to ${dir}`);
     expect(r.code).toBe(12);
   });
 
-  it('should print an empty array when nothing is violated', async () => {
+  it('should reject --out-dir without --format itf (exit 151)', async () => {
+    const r = await gfpcheck(['check', 'diehard', '--out-dir', 'x']);
+    expect(r.err).toContain('--out-dir applies only to --format itf');
+    expect(r.code).toBe(151);
+  });
+
+  it('should print a trace without states when nothing is violated', async () => {
     const r = await gfpcheck(['check', 'peterson', '--format', 'itf']);
-    expect(JSON.parse(r.out)).toEqual([]);
+    expect(JSON.parse(r.out)).toMatchObject({ vars: [], states: [], '#meta': { status: 'holds' } });
     expect(r.code).toBe(0);
   });
 });

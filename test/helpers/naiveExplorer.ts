@@ -21,6 +21,10 @@
  *   are not closed under renaming: an orbit's distance is the least distance
  *   of its members (`orbitDepth`).
  *
+ * - `deadlockSemantics: 'tlc'`: a deadlock is a state with no successor at all;
+ * - `constraint`: a state violating it is neither stored nor expanded, but its
+ *   invariants are checked (at its own level), and it counts as a successor.
+ *
  * `view` is ignored (none of the models that use this helper has one).
  *
  * @module
@@ -63,6 +67,8 @@ export interface NaiveOptions {
   readonly checkDeadlock?: boolean;
   /** Refuse to explore more than this many states (a safety net for tests). */
   readonly limit?: number;
+  /** Overrides `spec.deadlockSemantics`: `'tlc'` counts a stutter step as enabled. */
+  readonly deadlockSemantics?: 'progress' | 'tlc';
 }
 
 /** A canonical, order-independent key for plain data (object keys sorted). */
@@ -112,10 +118,40 @@ export function rename(d: Domain, v: unknown, perms: Readonly<Record<string, rea
       const o = v as Record<string, unknown>;
       return Object.fromEntries(Object.entries(d.fields).map(([k, fd]) => [k, rename(fd, o[k], perms)]));
     }
+    case 'seq':
+      return (v as unknown[]).map((x) => rename(d.of, x, perms));
+    case 'set':
+      return normalise(d, (v as unknown[]).map((x) => rename(d.of, x, perms)));
     default:
       return v;
   }
 }
+
+/** A value with every `setOf(T)` value deduplicated and sorted by key (the naive canonical form of a set). */
+export function normalise(d: Domain, v: unknown): unknown {
+  switch (d.kind) {
+    case 'set': {
+      const items = v instanceof Set ? [...v] : (v as unknown[]);
+      const byKey = new Map(items.map((x) => [keyOf(x), normalise(d.of, x)]));
+      return [...byKey.keys()].sort().map((k) => byKey.get(k));
+    }
+    case 'array':
+    case 'map':
+    case 'seq':
+      return Array.isArray(v) ? v.map((x) => normalise(d.of, x)) : v;
+    case 'record': {
+      if (v === null || typeof v !== 'object') return v;
+      const o = v as Record<string, unknown>;
+      return Object.fromEntries(Object.keys(o).map((k) => [k, d.fields[k] ? normalise(d.fields[k], o[k]) : o[k]]));
+    }
+    default:
+      return v;
+  }
+}
+
+/** `normalise` for a whole state. */
+export const normaliseState = (spec: Spec<any>, s: State): State =>
+  Object.fromEntries(Object.keys(s).map((k) => [k, spec.variables[k] ? normalise(spec.variables[k], s[k]) : s[k]]));
 
 /** Checks a value against its domain; returns a description of the first problem, or undefined. */
 export function domainProblem(d: Domain, v: unknown, sym: Readonly<Record<string, number>>, path: string): string | undefined {
@@ -146,6 +182,23 @@ export function domainProblem(d: Domain, v: unknown, sym: Readonly<Record<string
       if (v === null || typeof v !== 'object') return bad();
       for (const [k, fd] of Object.entries(d.fields)) {
         const p = domainProblem(fd, (v as Record<string, unknown>)[k], sym, `${path}.${k}`);
+        if (p) return p;
+      }
+      return undefined;
+    }
+    case 'seq': {
+      if (!Array.isArray(v) || v.length > d.max) return bad();
+      for (let i = 0; i < v.length; i++) {
+        const p = domainProblem(d.of, v[i], sym, `${path}[${i}]`);
+        if (p) return p;
+      }
+      return undefined;
+    }
+    case 'set': {
+      const items = v instanceof Set ? [...v] : v;
+      if (!Array.isArray(items)) return bad();
+      for (const x of items) {
+        const p = domainProblem(d.of, x, sym, `${path}{}`);
         if (p) return p;
       }
       return undefined;
@@ -201,16 +254,22 @@ export function naiveExplore(spec: Spec<any>, options: NaiveOptions = {}): Naive
 
   const index = new Map<string, number>();
   const nodes: Node[] = [];
+  const tlc = (options.deadlockSemantics ?? spec.deadlockSemantics ?? 'progress') === 'tlc';
+  const outside: { property: string; level: number }[] = [];
   const add = (state: State, level: number, parent: number, action: string | null, param: unknown): void => {
+    if (spec.constraint && !spec.constraint(state)) {
+      for (const inv of spec.invariants ?? []) if (!inv.holds(state)) outside.push({ property: inv.name, level });
+      return;
+    }
     const k = keyOf(state);
     if (index.has(k)) return;
     if (nodes.length >= limit) throw new Error(`naiveExplore: more than ${limit} states`);
     index.set(k, nodes.length);
     nodes.push({ state, level, parent, action, param });
   };
-  for (const s of spec.init()) {
-    validate(s, 'initial state');
-    add(s, 0, -1, null, undefined);
+  for (const s0 of spec.init()) {
+    validate(s0, 'initial state');
+    add(normaliseState(spec, s0), 0, -1, null, undefined);
   }
 
   const shortest: Record<string, number> = {};
@@ -228,22 +287,30 @@ export function naiveExplore(spec: Spec<any>, options: NaiveOptions = {}): Naive
     const { state, level } = nodes[at];
     const own = keyOf(state);
     let moves = false;
+    let enabled = false;
     for (const action of spec.actions) {
       for (const param of action.params ?? [undefined]) {
         if (action.guard && !action.guard(state, param)) continue;
-        const next = action.next(state, param);
-        if (next === undefined) continue;
-        validate(next, `${action.name}(${JSON.stringify(param)})`);
-        if (keyOf(next) !== own) moves = true;
-        add(next, level + 1, at, action.name, param);
+        const result = action.next(state, param);
+        if (result === undefined) continue;
+        // oneOf: several successors (an array the engine marks; a state is never an array).
+        for (const raw of Array.isArray(result) ? (result as State[]) : [result]) {
+          validate(raw, `${action.name}(${JSON.stringify(param)})`);
+          const next = normaliseState(spec, raw);
+          enabled = true;
+          if (keyOf(next) !== own) moves = true;
+          add(next, level + 1, at, action.name, param);
+        }
       }
     }
     nodes[at].progress = moves;
-    if (checkDeadlock && !moves && !(spec.terminal?.(state) ?? false)) note('deadlock', 'deadlock', at);
+    if (checkDeadlock && !(tlc ? enabled : moves) && !(spec.terminal?.(state) ?? false)) note('deadlock', 'deadlock', at);
     for (const inv of spec.invariants ?? []) if (!inv.holds(state)) note('invariant', inv.name, at);
     for (const w of spec.witnesses ?? []) if (!(w.name in witnesses) && w.reached(state)) witnesses[w.name] = level;
   }
 
+  // Invariant violations in states outside the constraint: the shallowest counts.
+  for (const o of outside) if (!(o.property in shortest) || o.level < shortest[o.property]) shortest[o.property] = o.level;
   const levels: number[] = [];
   for (const n of nodes) levels[n.level] = (levels[n.level] ?? 0) + 1;
   const orbitOf = orbitKey(spec);

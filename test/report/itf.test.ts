@@ -45,11 +45,20 @@ describe('itf renderer', () => {
       'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html',
       source: 'module itf.test.ts',
       description: 'Counterexample: invariant FewSteps is violated in shapes',
+      status: 'violation',
       property: 'FewSteps',
       kind: 'invariant',
+      constants: '{}',
     });
-    expect(trace.vars).toEqual(['tags', 'flags', 'owner', 'held', 'hist', 'n']);
-    expect(trace.states.map((s) => s['#meta'])).toEqual([{ index: 0 }, { index: 1, action: 'Acquire', params: 0 }, { index: 2, action: 'Tag' }]);
+    expect(trace.vars).toEqual(['tags', 'flags', 'owner', 'held', 'hist', 'n', 'mbt::actionTaken', 'mbt::nondetPicks']);
+    expect(trace.states.map((s) => s['#meta'])).toEqual([{ index: 0 }, { index: 1 }, { index: 2 }]);
+    // Quint's model-based-testing variables: the action taken and its nondeterministic pick
+    const none = { tag: 'None', value: { '#tup': [] } };
+    expect(trace.states.map((s) => [s['mbt::actionTaken'], s['mbt::nondetPicks']])).toEqual([
+      ['init', { Acquire: none }],
+      ['Acquire', { Acquire: { tag: 'Some', value: 0 } }],
+      ['Tag', { Acquire: none }],
+    ]);
   });
 
   it('should encode sets, flags, maps and options from the spec domains', () => {
@@ -72,10 +81,25 @@ describe('itf renderer', () => {
     });
   });
 
-  it('should render one object for one violation and an array otherwise', () => {
-    expect(Array.isArray(JSON.parse(itfRenderer.render(report)))).toBe(false);
-    expect(JSON.parse(itfRenderer.render({ ...report, violations: [] }))).toEqual([]);
-    expect(JSON.parse(itfRenderer.render({ ...report, violations: [report.violations[0], report.violations[0]] }))).toHaveLength(2);
+  it('should render one trace object: the first violation, or a trace without states', () => {
+    expect(JSON.parse(itfRenderer.render(report))).toEqual(itfTraces(report)[0]);
+    const none = JSON.parse(itfRenderer.render({ ...report, result: 'holds', violations: [] }));
+    expect(none).toMatchObject({ vars: [], states: [], '#meta': { status: 'holds', format: 'ITF' } });
+    const two = { ...report, violations: [report.violations[0], { ...report.violations[0], property: 'Other' }] };
+    expect(JSON.parse(itfRenderer.render(two))['#meta'].property).toBe('FewSteps');
+  });
+
+  it('should tag optional values consistently when the spec formats its own states', () => {
+    // Arrange: no stateShape; `o` is null in the first state only
+    const own = { ...report, stateShape: undefined, violations: [{ property: 'P', kind: 'invariant' as const, trace: [
+      { step: 0, action: null, params: null, state: { o: null, r: { q: null }, l: [null, 2] } },
+      { step: 1, action: 'A', params: null, state: { o: 3, r: { q: 'x' }, l: [1, null] } },
+    ] }] };
+    // Act
+    const [t] = itfTraces(own);
+    // Assert
+    expect(t.states[1]).toMatchObject({ o: { tag: 'Some', value: 3 }, r: { q: { tag: 'Some', value: 'x' } }, l: [{ tag: 'Some', value: 1 }, { tag: 'None', value: { '#tup': [] } }] });
+    expect(t['#meta'].varTypes).toMatchObject({ o: 'Some(Int) | None(UNIT)' });
   });
 
   it('should show bit masks as names in the JSON report too', () => {

@@ -9,7 +9,10 @@
  *
  * @module
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { Options } from 'yargs';
+import { itfFiles } from '../../report/itf';
 import { check, errorResult } from '../../explore';
 import type { CheckOptions, Progress, StoreOption } from '../../result';
 import { buildReport, Report, ReportOptions } from '../../report/report';
@@ -32,6 +35,7 @@ export interface SearchOptions {
   readonly maxDepth?: number;
   readonly allViolations: boolean;
   readonly checkDeadlock?: boolean;
+  readonly deadlockSemantics?: 'progress' | 'tlc';
 }
 
 /** Where and how to write the result. */
@@ -39,6 +43,8 @@ export interface OutputOptions {
   readonly format: string;
   readonly out?: string;
   readonly quiet: boolean;
+  /** `--format itf` only: write each violation's trace to a file of its own in this directory. */
+  readonly outDir?: string;
 }
 
 export interface CheckCommandOptions {
@@ -67,6 +73,11 @@ export function searchOptions(): Record<string, Options> {
     'max-depth': { type: 'string', requiresArg: true, describe: 'Do not expand states at this depth (incomplete if any had successors)' },
     'all-violations': { type: 'boolean', describe: 'Keep searching after a violation; report each violated property (and deadlock class) once' },
     deadlock: { type: 'boolean', describe: 'Check for deadlock (default: as the spec says); --no-deadlock turns it off' },
+    'deadlock-semantics': {
+      choices: ['progress', 'tlc'],
+      requiresArg: true,
+      describe: "What a deadlock is (default: as the spec says, else progress): progress = no successor other than the state itself; tlc = no enabled action (TLC's meaning: a stutter step counts)",
+    },
   };
 }
 
@@ -75,6 +86,7 @@ export function outputOptions(cfg: ResolvedCliConfig): Record<string, Options> {
   return {
     format: { choices: cfg.renderers.map((r) => r.name), requiresArg: true, describe: `Output format (default text): ${cfg.renderers.map((r) => r.name).join(', ')}` },
     out: { type: 'string', requiresArg: true, describe: 'Write the output to this file instead of stdout' },
+    'out-dir': { type: 'string', requiresArg: true, describe: 'With --format itf: also write every violation\'s trace to a file of its own in this directory (NN-<property>.itf.json)' },
     quiet: { type: 'boolean', describe: 'No progress lines on stderr' },
   };
 }
@@ -119,6 +131,11 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
   if (!all.ok) return all;
   const deadlock = singleBoolean('deadlock', argv.deadlock);
   if (!deadlock.ok) return deadlock;
+  const semantics = single('deadlock-semantics', argv['deadlock-semantics']);
+  if (!semantics.ok) return semantics;
+  if (semantics.value !== undefined && semantics.value !== 'progress' && semantics.value !== 'tlc') {
+    return err(usage(`--deadlock-semantics must be progress or tlc, got '${semantics.value}'`));
+  }
   return ok({
     strategy: strategy.value === 'dfs' ? 'dfs' : 'bfs',
     ...(store.value ? { store: store.value } : {}),
@@ -128,6 +145,7 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
     ...(maxDepth.value !== undefined ? { maxDepth: maxDepth.value } : {}),
     allViolations: all.value ?? false,
     ...(deadlock.value !== undefined ? { checkDeadlock: deadlock.value } : {}),
+    ...(semantics.value !== undefined ? { deadlockSemantics: semantics.value } : {}),
   });
 }
 
@@ -142,7 +160,12 @@ export function validateOutputArgv(argv: Argv, cfg: ResolvedCliConfig): Result<F
   if (out.value === '') return err(usage('--out needs a file name'));
   const quiet = singleBoolean('quiet', argv.quiet);
   if (!quiet.ok) return quiet;
-  return ok({ format: f, ...(out.value !== undefined ? { out: out.value } : {}), quiet: quiet.value ?? false });
+  const outDir = single('out-dir', argv['out-dir']);
+  if (!outDir.ok) return outDir;
+  if (outDir.value !== undefined && (outDir.value === '' || f !== 'itf')) {
+    return err(usage(outDir.value === '' ? '--out-dir needs a directory' : `--out-dir applies only to --format itf (got --format ${f})`, 'e.g. --format itf --all-violations --out-dir traces/'));
+  }
+  return ok({ format: f, ...(out.value !== undefined ? { out: out.value } : {}), quiet: quiet.value ?? false, ...(outDir.value !== undefined ? { outDir: outDir.value } : {}) });
 }
 
 const given = (argv: Argv, key: string): boolean => argv[key] !== undefined && !(Array.isArray(argv[key]) && (argv[key] as unknown[]).length === 0);
@@ -209,6 +232,7 @@ export function engineOptions(s: SearchOptions): CheckOptions & { capacity?: num
     ...(s.maxDepth !== undefined ? { maxDepth: s.maxDepth } : {}),
     allViolations: s.allViolations,
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
+    ...(s.deadlockSemantics !== undefined ? { deadlockSemantics: s.deadlockSemantics } : {}),
   };
 }
 
@@ -227,6 +251,7 @@ export function reportOptions(s: SearchOptions): ReportOptions {
     ...(s.maxDepth !== undefined ? { maxDepth: s.maxDepth } : {}),
     allViolations: s.allViolations,
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
+    ...(s.deadlockSemantics !== undefined ? { deadlockSemantics: s.deadlockSemantics } : {}),
   };
 }
 
@@ -291,7 +316,24 @@ export function executeCheck(o: CheckCommandOptions, ctx: CliContext): CheckOutc
     const junit = emitOutput(renderCheckJunit(report), { out: o.junit, quiet: o.output.quiet, format: 'JUnit XML' }, io);
     if (!junit.ok) return { code: printFailure(junit.error, io), report };
   }
+  const files = emitOutDir(report, o.output, io);
+  if (!files.ok) return { code: printFailure(files.error, io), report };
   return { code: exitCodeForReport(report), report };
+}
+
+/** `--out-dir DIR` (ITF): one file per violation, the directory created if missing. */
+export function emitOutDir(report: Report, o: OutputOptions, io: CliContext['io']): Result<Failure, void> {
+  if (o.outDir === undefined) return ok(undefined);
+  const dir = path.resolve(io.cwd, o.outDir);
+  const files = itfFiles(report);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of files) io.writeFile(path.join(dir, f.name), f.text);
+  } catch (e) {
+    return err({ kind: 'system', message: `cannot write --out-dir ${o.outDir}: ${e instanceof Error ? e.message : String(e)}` });
+  }
+  if (!o.quiet) io.stderr(`gfpcheck: wrote ${files.length} ITF trace${files.length === 1 ? '' : 's'} to ${o.outDir}\n`);
+  return ok(undefined);
 }
 
 /** The `check` command. */

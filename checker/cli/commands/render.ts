@@ -7,12 +7,12 @@
  * @module
  */
 import * as path from 'path';
-import { parseReport } from '../../report/report';
+import { readReport } from '../../report/json';
 import { findRenderer } from '../../report/renderer';
 import { single } from '../argv';
 import { emitOutput, printFailure } from '../output';
 import { Argv, CommandModule, err, Failure, ok, ResolvedCliConfig, Result, usage } from '../types';
-import { OutputOptions, outputOptions, validateOutputArgv } from './check';
+import { emitOutDir, OutputOptions, outputOptions, validateOutputArgv } from './check';
 
 export interface RenderCommandOptions {
   readonly report: string;
@@ -45,13 +45,15 @@ export function renderCommand(cfg: ResolvedCliConfig): CommandModule<RenderComma
       } catch (e) {
         return printFailure(usage(`cannot read report '${o.report}': ${e instanceof Error ? e.message : String(e)}`), io);
       }
-      const parsed = parseReport(text);
+      const parsed = readReport(text);
       if (!parsed.ok) return printFailure(usage(`'${o.report}' is not a gfpcheck JSON report: ${parsed.error}`, 'write one with gfpcheck check ... --format json --out FILE'), io);
       const renderer = findRenderer(config.renderers, o.output.format)!;
       const problem = renderer.problem?.(parsed.value);
       if (problem) return printFailure(usage(`'${o.report}' cannot be rendered as ${o.output.format}: ${problem}`, 'render a report written by gfpcheck check ... --format json whose violations carry their traces'), io);
       const written = emitOutput(renderer.render(parsed.value), o.output, io);
-      return written.ok ? 0 : printFailure(written.error, io);
+      if (!written.ok) return printFailure(written.error, io);
+      const files = emitOutDir(parsed.value, o.output, io);
+      return files.ok ? 0 : printFailure(files.error, io);
     },
   };
 }
