@@ -20,6 +20,7 @@ import { CompactStore, ExactStore, FingerprintStore, tlcOptimistic, VisitedStore
 import { createCanonicalizer } from './symmetry';
 import { ChunkedU32, Frontier, Ordinals } from './frontier';
 import { formatSteps, replayOrdinals } from './trace';
+import { LivenessRecorder, temporalProperties } from './liveness';
 import { AnySpec, isPacked, State } from './spec';
 import {
   CheckOptions,
@@ -124,7 +125,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const W = c.words;
   const storeOpt = o.store ?? { kind: 'fingerprint' };
   const store = createStore(storeOpt, W, o.capacity);
-  const canon = o.symmetry === false ? undefined : createCanonicalizer(c.layout, o.permLimit ?? 5040);
+  // Liveness: record the state graph (a hook in admit and phase 3); symmetry is off for the run (docs/architecture.md).
+  const live = o.liveness !== false && temporalProperties(spec).length > 0 ? new LivenessRecorder(c) : undefined;
+  const canon = o.symmetry === false || live ? undefined : createCanonicalizer(c.layout, o.permLimit ?? 5040);
   const lifo = o.strategy === 'dfs';
   const frontier = new Frontier(W, lifo);
   const parents = new ChunkedU32();
@@ -219,6 +222,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       }
       checkPredicates(w, st, index, depth);
     }
+    if (live) live.state(index, H[0], H[1], w, off, st, parent === NO_PARENT ? ord : -1);
     frontier.push(w, off, index, depth);
     if (parents.length >= maxStates && !stop) {
       limitReason = `state limit reached (--max-states ${maxStates})`;
@@ -262,6 +266,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     let bKeys = new Uint32Array(bCap * W);
     let bHash = new Uint32Array(bCap * 3);
     let bOrd = new Int32Array(bCap);
+    let bTid = new Int32Array(live ? bCap : 0);
     const bObj: (State | undefined)[] = new Array(bCap);
     let bN = 0;
     const growBatch = (): void => {
@@ -274,6 +279,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       const o = new Int32Array(bCap);
       o.set(bOrd);
       bOrd = o;
+      if (live) {
+        const t = new Int32Array(bCap);
+        t.set(bTid);
+        bTid = t;
+      }
       bObj.length = bCap;
     };
     const sIndex = new Uint32Array(maxBatchStates);
@@ -286,6 +296,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     let progress = false;
     let ordinal = 0;
     let atBound = false;
+    const tidBase = live ? live.tidBase : undefined;
     const emit = (a: number, _p: number): void => {
       const ord = ordinal++;
       generated++;
@@ -301,6 +312,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           const o = bN * W;
           for (let j = 0; j < W; j++) bWords[o + j] = dst[j];
           bOrd[bN] = ord;
+          if (tidBase) bTid[bN] = tidBase[a] + _p;
           bObj[bN] = c.lastState;
           bN++;
           return;
@@ -347,12 +359,14 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           H[1] = bHash[3 * b + 1];
           H[2] = bHash[3 * b + 2];
           if (store.insert(keys, W, b * W)) admit(bWords, b * W, bObj[b], parent, bOrd[b], depth);
+          if (live) live.edge(parent, bHash[3 * b], bHash[3 * b + 1], bTid[b]);
           bObj[b] = undefined;
         }
         if (!sProgress[si] && checkDeadlock && !stop) {
           blame = parent;
           const w = sWords.slice(si * W, si * W + W);
           if (!c.isTerminal(w)) {
+            if (live) live.markDead(parent);
             const cls = c.deadlockClass(w);
             const key = cls ?? '';
             if (!deadlockClasses.has(key)) {
@@ -413,6 +427,20 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const complete = frontier.size === 0 && !stop && !truncated;
   if (truncated && !limitReason) limitReason = `depth limit reached (--max-depth ${maxDepth})`;
   const definitive = complete;
+  const liveOut = live
+    ? live.analyse({
+        complete,
+        ...(limitReason ? { incompleteReason: limitReason } : stop ? { incompleteReason: 'the search stopped at a violation' } : {}),
+        all,
+        checkDeadlock,
+        clock,
+        indexOf: (w) => {
+          keyOf(w, 0, undefined);
+          return live.lookup(H[0], H[1]);
+        },
+      })
+    : undefined;
+  if (liveOut) violations.push(...liveOut.violations);
   const properties: PropertyStatus[] = [
     ...c.invariantNames.map((name, i): PropertyStatus => ({
       name,
@@ -429,6 +457,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         ? { name, kind: 'witness', status: 'reached', depth: witnessDepth[i] }
         : { name, kind: 'witness', status: definitive ? 'unreached' : 'unknown' },
     ),
+    ...(liveOut ? liveOut.properties : o.liveness === false ? temporalProperties(spec).map((p): PropertyStatus => ({ name: p.name, kind: 'temporal', status: 'disabled' })) : []),
   ];
 
   const distinct = parents.length;
@@ -445,10 +474,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     omissionProbability: store.omissionProbability(),
     ...(storeOpt.kind === 'fingerprint' ? { optimisticCollisionProbability: tlcOptimistic(distinct, generated + inits.length) } : {}),
     bytesPerState: distinct > 0 ? (store.bytes() + parents.bytes() + ords.bytes()) / distinct : 0,
-    symmetry: canon ? canon.description : 'off',
+    symmetry: canon ? canon.description : live && Object.keys(spec.symmetric ?? {}).length > 0 && o.symmetry !== false ? 'off (temporal properties)' : 'off',
     stateWords: W,
     queue: frontier.size,
     coverage: cov,
+    ...(liveOut ? { liveness: liveOut.stats } : {}),
   };
   return {
     spec: spec.name,
