@@ -430,7 +430,6 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const liveOut = live
     ? live.analyse({
         complete,
-        ...(limitReason ? { incompleteReason: limitReason } : stop ? { incompleteReason: 'the search stopped at a violation' } : {}),
         all,
         checkDeadlock,
         clock,
@@ -441,6 +440,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       })
     : undefined;
   if (liveOut) violations.push(...liveOut.violations);
+  // A complete search whose temporal properties could not be decided (the visited set omitted states) is no "holds".
+  const undecided = complete && liveOut ? liveOut.properties.find((p) => p.status === 'unknown' && p.note && !p.note.includes('first violation')) : undefined;
+  if (undecided && !limitReason) limitReason = `temporal properties ${undecided.note}`;
   const properties: PropertyStatus[] = [
     ...c.invariantNames.map((name, i): PropertyStatus => ({
       name,
@@ -483,7 +485,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   return {
     spec: spec.name,
     params: spec.params ?? {},
-    status: violations.length > 0 ? 'violated' : complete ? 'holds' : 'incomplete',
+    status: violations.length > 0 ? 'violated' : complete && !undecided ? 'holds' : 'incomplete',
     complete,
     ...(limitReason ? { incompleteReason: limitReason } : {}),
     stats,

@@ -64,8 +64,6 @@ interface Unit {
 /** What the analysis needs from the search. */
 export interface LivenessContext {
   readonly complete: boolean;
-  /** Why the search was incomplete, when it was. */
-  readonly incompleteReason?: string;
   readonly all: boolean;
   readonly checkDeadlock: boolean;
   /** The index of the visited state with the same key as these words, or -1. */
@@ -288,7 +286,7 @@ export class LivenessRecorder {
       props.map((p) => ({ name: p.name, kind: 'temporal', status: 'unknown', ...(note ? { note } : {}) }));
     const stats = (): LivenessStats => ({ edges: this.eSrc.length, bytes: this.bytes(), seconds: Math.max(0, ctx.clock() - t0) });
     if (!ctx.complete) {
-      return { properties: unknown(`not checked: the search was incomplete${ctx.incompleteReason ? ` (${ctx.incompleteReason})` : ''}`), violations: [], stats: stats() };
+      return { properties: unknown('not checked: the search was incomplete'), violations: [], stats: stats() };
     }
     if (this.unresolved > 0) {
       return { properties: unknown(`not checked: ${this.unresolved} transitions lead to states the visited set omitted`), violations: [], stats: stats() };

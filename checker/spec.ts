@@ -53,9 +53,9 @@ export interface Action<S extends State = State, P = unknown> {
  * - `leadsTo`: P ~> Q, every P state is followed (now or later) by a Q state.
  */
 export type TemporalProperty<S extends State = State> =
-  | { readonly name: string; readonly kind: 'eventually'; readonly p: (state: S) => boolean }
-  | { readonly name: string; readonly kind: 'alwaysEventually'; readonly p: (state: S) => boolean }
-  | { readonly name: string; readonly kind: 'leadsTo'; readonly p: (state: S) => boolean; readonly q: (state: S) => boolean };
+  | { readonly name: string; readonly kind: 'eventually'; p(state: S): boolean }
+  | { readonly name: string; readonly kind: 'alwaysEventually'; p(state: S): boolean }
+  | { readonly name: string; readonly kind: 'leadsTo'; p(state: S): boolean; q(state: S): boolean };
 
 /**
  * A fairness condition (TLA+ `WF_vars(A)` / `SF_vars(A)`): `action` names an

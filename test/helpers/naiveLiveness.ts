@@ -163,7 +163,7 @@ function fairStates(g: NaiveGraph, units: NaiveUnit[], B: Set<number>): Set<numb
 }
 
 /** The verdict of each temporal property of a spec (complete graph; no symmetry, no view). */
-export function naiveLiveness(spec: Spec): Record<string, 'holds' | 'violated'> {
+export function naiveLiveness(spec: Spec<any>): Record<string, 'holds' | 'violated'> {
   const g = buildGraph(spec);
   const units = unitsOf(spec, g);
   const checkDeadlock = spec.checkDeadlock ?? true;
@@ -194,12 +194,18 @@ export function naiveLiveness(spec: Spec): Record<string, 'holds' | 'violated'> 
   return out;
 }
 
+/** The parameter value a trace shows as `shown` (formatted by the action's formatParam, when it has one). */
+function findParam(a: Spec['actions'][number], shown: unknown): unknown {
+  if (!a.params) return undefined;
+  return a.params.find((x) => JSON.stringify(a.formatParam ? a.formatParam(x) : x) === JSON.stringify(shown));
+}
+
 /**
  * Checks an engine lasso by hand; returns what is wrong, or undefined. Needs
  * record states in the trace (no formatState) and params shown as the raw
  * parameter values.
  */
-export function lassoProblem(spec: Spec, v: Violation): string | undefined {
+export function lassoProblem(spec: Spec<any>, v: Violation): string | undefined {
   const prop = (spec.properties ?? []).find((p) => p.name === v.property);
   if (!prop) return `no property ${v.property}`;
   if (v.loop === undefined || v.loopStep === undefined) return 'no loop';
@@ -208,7 +214,7 @@ export function lassoProblem(spec: Spec, v: Violation): string | undefined {
   const stepOk = (from: State, to: State, action: string, param: unknown): boolean => {
     const a = spec.actions.find((x) => x.name === action);
     if (!a) return false;
-    const p = a.params ? a.params.find((x) => JSON.stringify(x) === JSON.stringify(param)) : undefined;
+    const p = findParam(a, param);
     if (a.guard && !a.guard(from, p)) return false;
     const t = a.next(from, p);
     return t !== undefined && key(t) === key(to) && key(t) !== key(from);
@@ -232,7 +238,7 @@ export function lassoProblem(spec: Spec, v: Violation): string | undefined {
   const movesOf = (s: State) => successors(spec, s);
   const procOfStep = (m: { action: string; param: unknown }): string => {
     const a = spec.actions.find((x) => x.name === m.action)!;
-    const p = a.params ? a.params.find((x) => JSON.stringify(x) === JSON.stringify(m.param)) : undefined;
+    const p = findParam(a, m.param);
     return processOf(a, p);
   };
   const taken = cycleMoves.map((m) => ({ action: m.action, process: procOfStep(m) }));

@@ -31,6 +31,8 @@ export interface SearchOptions {
   readonly maxDepth?: number;
   readonly allViolations: boolean;
   readonly checkDeadlock?: boolean;
+  /** Check temporal properties (`--liveness` / `--no-liveness`); undefined: the default. */
+  readonly liveness?: boolean;
 }
 
 /** Where and how to write the result. */
@@ -62,6 +64,10 @@ export function searchOptions(): Record<string, Options> {
     'max-depth': { type: 'string', requiresArg: true, describe: 'Do not expand states at this depth (incomplete if any had successors)' },
     'all-violations': { type: 'boolean', describe: 'Keep searching after a violation; report each violated property (and deadlock class) once' },
     deadlock: { type: 'boolean', describe: 'Check for deadlock (default: as the spec says); --no-deadlock turns it off' },
+    liveness: {
+      type: 'boolean',
+      describe: "Check temporal properties under fairness (default: on for a spec that declares them; with --stack see docs/cli.md); --no-liveness skips them",
+    },
   };
 }
 
@@ -112,6 +118,8 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
   if (!all.ok) return all;
   const deadlock = singleBoolean('deadlock', argv.deadlock);
   if (!deadlock.ok) return deadlock;
+  const liveness = singleBoolean('liveness', argv.liveness);
+  if (!liveness.ok) return liveness;
   return ok({
     strategy: strategy.value === 'dfs' ? 'dfs' : 'bfs',
     ...(store.value ? { store: store.value } : {}),
@@ -121,6 +129,7 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
     ...(maxDepth.value !== undefined ? { maxDepth: maxDepth.value } : {}),
     allViolations: all.value ?? false,
     ...(deadlock.value !== undefined ? { checkDeadlock: deadlock.value } : {}),
+    ...(liveness.value !== undefined ? { liveness: liveness.value } : {}),
   });
 }
 
@@ -190,6 +199,7 @@ export function engineOptions(s: SearchOptions): CheckOptions & { capacity?: num
     ...(s.maxDepth !== undefined ? { maxDepth: s.maxDepth } : {}),
     allViolations: s.allViolations,
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
+    ...(s.liveness !== undefined ? { liveness: s.liveness } : {}),
   };
 }
 
@@ -208,6 +218,7 @@ export function reportOptions(s: SearchOptions): ReportOptions {
     ...(s.maxDepth !== undefined ? { maxDepth: s.maxDepth } : {}),
     allViolations: s.allViolations,
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
+    ...(s.liveness !== undefined ? { liveness: s.liveness } : {}),
   };
 }
 
