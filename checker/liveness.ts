@@ -623,50 +623,66 @@ class Graph {
     }
   }
 
+  /** Tarjan scratch arrays (sized n, reset per call for the nodes it touches). */
+  private tIndex?: Int32Array;
+  private tLow?: Int32Array;
+  private tOn?: Uint8Array;
+  private tStack?: Int32Array;
+  private tCallV?: Int32Array;
+  private tCallK?: Uint32Array;
+
   /** SCCs of the subgraph on `nodes` (membership: mark[v] === stamp), iterative Tarjan. Components sorted by smallest state. */
   private sccs(nodes: readonly number[], mark: Int32Array, stamp: number): number[][] {
-    const index = new Map<number, number>();
-    const low = new Map<number, number>();
-    const onStack = new Set<number>();
-    const stack: number[] = [];
-    const comps: number[][] = [];
+    const n = this.n;
+    const index = (this.tIndex ??= new Int32Array(n).fill(-1));
+    const low = (this.tLow ??= new Int32Array(n));
+    const onStack = (this.tOn ??= new Uint8Array(n));
+    const stack = (this.tStack ??= new Int32Array(n));
+    const callV = (this.tCallV ??= new Int32Array(n));
+    const callK = (this.tCallK ??= new Uint32Array(n));
+    for (const v of nodes) index[v] = -1;
+    const off = this.off;
+    const dst = this.dst;
+    let sp = 0;
+    let cp = 0;
     let counter = 0;
-    const call: { v: number; k: number }[] = [];
+    const comps: number[][] = [];
     for (const root of nodes) {
-      if (index.has(root)) continue;
-      call.push({ v: root, k: this.off[root] });
-      index.set(root, counter);
-      low.set(root, counter++);
-      stack.push(root);
-      onStack.add(root);
-      while (call.length > 0) {
-        const fr = call[call.length - 1];
-        const v = fr.v;
-        if (fr.k < this.off[v + 1]) {
-          const d = this.dst[fr.k++];
+      if (index[root] >= 0) continue;
+      callV[cp] = root;
+      callK[cp++] = off[root];
+      index[root] = low[root] = counter++;
+      stack[sp++] = root;
+      onStack[root] = 1;
+      while (cp > 0) {
+        const v = callV[cp - 1];
+        const k = callK[cp - 1];
+        if (k < off[v + 1]) {
+          callK[cp - 1] = k + 1;
+          const d = dst[k];
           if (mark[d] !== stamp) continue;
-          if (!index.has(d)) {
-            index.set(d, counter);
-            low.set(d, counter++);
-            stack.push(d);
-            onStack.add(d);
-            call.push({ v: d, k: this.off[d] });
-          } else if (onStack.has(d)) {
-            if (index.get(d)! < low.get(v)!) low.set(v, index.get(d)!);
+          if (index[d] < 0) {
+            index[d] = low[d] = counter++;
+            stack[sp++] = d;
+            onStack[d] = 1;
+            callV[cp] = d;
+            callK[cp++] = off[d];
+          } else if (onStack[d] && index[d] < low[v]) {
+            low[v] = index[d];
           }
           continue;
         }
-        call.pop();
-        if (call.length > 0) {
-          const u = call[call.length - 1].v;
-          if (low.get(v)! < low.get(u)!) low.set(u, low.get(v)!);
+        cp--;
+        if (cp > 0) {
+          const u = callV[cp - 1];
+          if (low[v] < low[u]) low[u] = low[v];
         }
-        if (low.get(v) === index.get(v)) {
+        if (low[v] === index[v]) {
           const comp: number[] = [];
           let x: number;
           do {
-            x = stack.pop()!;
-            onStack.delete(x);
+            x = stack[--sp];
+            onStack[x] = 0;
             comp.push(x);
           } while (x !== v);
           comp.sort((a, b) => a - b);
@@ -695,8 +711,8 @@ class Graph {
     const taken = new Uint8Array(this.nUnits);
     const compMark = new Int32Array(n).fill(-1);
     let compStamp = 0;
-    while (work.length > 0) {
-      const C = work.shift()!;
+    for (let wi = 0; wi < work.length; wi++) {
+      const C = work[wi];
       const cs = compStamp++;
       for (const v of C) compMark[v] = cs;
       enabledCount.fill(0);

@@ -119,3 +119,8 @@ function philosophersSafety(n: number): Spec<PhilosophersState> {
     checkDeadlock: true,
   };
 }
+
+/** For `gfpcheck check specs/reference/philosophers.ts --const n=3 --const fairness=weak|strong|none`: the liveness variant. */
+export function build(consts: { n?: unknown; fairness?: unknown }): Spec<PhilosophersState> {
+  return philosophers({ n: Number(consts.n ?? 3), fairness: (consts.fairness ?? 'weak') as PhilosophersConstants['fairness'] });
+}
