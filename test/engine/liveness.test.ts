@@ -78,6 +78,15 @@ describe('dining philosophers progress', () => {
     }
   });
 
+  it('should give the same verdicts and equally short lassos under DFS (the prefix comes from a BFS over the recorded graph)', () => {
+    for (const f of ['weak', 'strong'] as const) {
+      const bfs = check(philosophers({ n: 4, fairness: f }), { allViolations: true });
+      const dfs = check(philosophers({ n: 4, fairness: f }), { allViolations: true, strategy: 'dfs' });
+      expect(statuses(dfs)).toEqual(statuses(bfs));
+      expect(shape(dfs).map((x) => x.loop)).toEqual(shape(bfs).map((x) => x.loop));
+    }
+  });
+
   it('should leave the temporal properties unknown when the search stops at the deadlock', () => {
     const r = check(philosophers({ n: 3, fairness: 'strong' }), {});
     expect(r.violations.map((v) => v.kind)).toEqual(['deadlock']);
