@@ -207,6 +207,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       }
     }
   };
+  /** The key's fingerprint of the state being inserted (H itself may be clobbered by a store that rehashes as it grows). */
+  let liveH0 = 0;
+  let liveH1 = 0;
   /** Records a new state (already inserted in the store). */
   const admit = (w: Uint32Array, off: number, st: State | undefined, parent: number, ord: number, depth: number): void => {
     const index = parents.length;
@@ -222,7 +225,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       }
       checkPredicates(w, st, index, depth);
     }
-    if (live) live.state(index, H[0], H[1], w, off, st, parent === NO_PARENT ? ord : -1);
+    if (live) live.state(index, liveH0, liveH1, w, off, st, parent === NO_PARENT ? ord : -1);
     frontier.push(w, off, index, depth);
     if (parents.length >= maxStates && !stop) {
       limitReason = `state limit reached (--max-states ${maxStates})`;
@@ -249,6 +252,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     // Initial states.
     for (let i = 0; i < inits.length && !stop; i++) {
       const k = keyOf(inits[i], 0, undefined);
+      liveH0 = H[0];
+      liveH1 = H[1];
       if (store.insert(k, W, 0)) admit(inits[i], 0, undefined, NO_PARENT, i, 0);
     }
 
@@ -358,6 +363,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           H[0] = bHash[3 * b];
           H[1] = bHash[3 * b + 1];
           H[2] = bHash[3 * b + 2];
+          liveH0 = H[0];
+          liveH1 = H[1];
           if (store.insert(keys, W, b * W)) admit(bWords, b * W, bObj[b], parent, bOrd[b], depth);
           if (live) live.edge(parent, bHash[3 * b], bHash[3 * b + 1], bTid[b]);
           bObj[b] = undefined;

@@ -48,7 +48,6 @@ import { AnySpec, Fairness, isPacked, Spec, State, TemporalProperty } from './sp
 import { LivenessStats, PropertyStatus, SpecError, Violation } from './result';
 import { formatSteps, RawStep } from './trace';
 
-const floor = Math.floor;
 
 /** The temporal properties a spec declares. */
 export function temporalProperties(spec: AnySpec): readonly TemporalProperty[] {
@@ -833,4 +832,3 @@ class Graph {
   }
 }
 
-void floor;

@@ -151,6 +151,14 @@ describe('soundness guards', () => {
     expect(statuses(r)).toEqual({ 'reaches the end': 'unknown' });
   });
 
+  it('should decide on the exact store past its first growth (the edge map keys are taken before the store rehashes)', () => {
+    const long: Spec<{ x: number }> = { ...chain, variables: { x: int(0, 9999) }, actions: [{ name: 'Inc', next: (s) => (s.x < 9999 ? { x: s.x + 1 } : undefined) }], properties: [eventually('reaches the end', (s) => s.x === 9999)] };
+    for (const store of [{ kind: 'exact' as const }, { kind: 'fingerprint' as const }]) {
+      const r = check(long, { store });
+      expect([store.kind, r.status, r.stats.liveness?.edges]).toEqual([store.kind, 'holds', 9999]);
+    }
+  });
+
   it('should switch symmetry off for temporal properties and say so', () => {
     // Two interchangeable counters; process i increments counter i; <>(both at 2) holds under WF of each process.
     const sym: Spec<{ c: readonly number[] }> = {
