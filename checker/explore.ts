@@ -20,6 +20,7 @@ import { CompactStore, ExactStore, FingerprintStore, tlcOptimistic, VisitedStore
 import { createCanonicalizer } from './symmetry';
 import { ChunkedU32, Frontier, Ordinals } from './frontier';
 import { formatSteps, replayOrdinals } from './trace';
+import { LivenessRecorder, temporalProperties } from './liveness';
 import { AnySpec, isPacked, State } from './spec';
 import {
   CheckOptions,
@@ -126,7 +127,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const W = c.words;
   const storeOpt = o.store ?? { kind: 'fingerprint' };
   const store = createStore(storeOpt, W, o.capacity);
-  const canon = o.symmetry === false || spec.symmetry === false ? undefined : createCanonicalizer(c.layout, o.permLimit ?? 5040);
+  // Liveness: record the state graph (a hook in admit and phase 3); symmetry is off for the run (docs/architecture.md).
+  const live = o.liveness !== false && temporalProperties(spec).length > 0 ? new LivenessRecorder(c) : undefined;
+  const canon = o.symmetry === false || spec.symmetry === false || live ? undefined : createCanonicalizer(c.layout, o.permLimit ?? 5040);
   const lifo = o.strategy === 'dfs';
   const frontier = new Frontier(W, lifo);
   const parents = new ChunkedU32();
@@ -225,6 +228,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       if (!all) stop = true;
     }
   };
+  /** The key's fingerprint of the state being inserted (H itself may be clobbered by a store that rehashes as it grows). */
+  let liveH0 = 0;
+  let liveH1 = 0;
   /** Records a new state (already inserted in the store). */
   const admit = (w: Uint32Array, off: number, st: State | undefined, parent: number, ord: number, depth: number): void => {
     const index = parents.length;
@@ -240,6 +246,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       }
       checkPredicates(w, st, index, depth);
     }
+    if (live) live.state(index, liveH0, liveH1, w, off, st, parent === NO_PARENT ? ord : -1);
     frontier.push(w, off, index, depth);
     if (parents.length >= maxStates && !stop) {
       limitReason = `state limit reached (--max-states ${maxStates})`;
@@ -270,6 +277,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         continue;
       }
       const k = keyOf(inits[i], 0, undefined);
+      liveH0 = H[0];
+      liveH1 = H[1];
       if (store.insert(k, W, 0)) admit(inits[i], 0, undefined, NO_PARENT, i, 0);
     }
 
@@ -287,6 +296,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     let bKeys = new Uint32Array(bCap * W);
     let bHash = new Uint32Array(bCap * 3);
     let bOrd = new Int32Array(bCap);
+    let bTid = new Int32Array(live ? bCap : 0);
     const bObj: (State | undefined)[] = new Array(bCap);
     let bN = 0;
     const growBatch = (): void => {
@@ -299,6 +309,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       const o = new Int32Array(bCap);
       o.set(bOrd);
       bOrd = o;
+      if (live) {
+        const t = new Int32Array(bCap);
+        t.set(bTid);
+        bTid = t;
+      }
       bObj.length = bCap;
     };
     const sIndex = new Uint32Array(maxBatchStates);
@@ -312,6 +327,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     let enabled = false;
     let ordinal = 0;
     let atBound = false;
+    const tidBase = live ? live.tidBase : undefined;
     const emit = (a: number, _p: number): void => {
       const ord = ordinal++;
       generated++;
@@ -328,6 +344,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           const o = bN * W;
           for (let j = 0; j < W; j++) bWords[o + j] = dst[j];
           bOrd[bN] = ord;
+          if (tidBase) bTid[bN] = tidBase[a] + _p;
           bObj[bN] = c.lastState;
           bN++;
           return;
@@ -383,13 +400,17 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
               continue;
             }
           }
+          liveH0 = H[0];
+          liveH1 = H[1];
           if (store.insert(keys, W, b * W)) admit(bWords, b * W, bObj[b], parent, bOrd[b], depth);
+          if (live) live.edge(parent, bHash[3 * b], bHash[3 * b + 1], bTid[b]);
           bObj[b] = undefined;
         }
         if (!sProgress[si] && checkDeadlock && !stop) {
           blame = parent;
           const w = sWords.slice(si * W, si * W + W);
           if (!c.isTerminal(w)) {
+            if (live) live.markDead(parent);
             const cls = c.deadlockClass(w);
             const key = cls ?? '';
             if (!deadlockClasses.has(key)) {
@@ -451,6 +472,22 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const complete = frontier.size === 0 && !stop && !truncated;
   if (truncated && !limitReason) limitReason = `depth limit reached (--max-depth ${maxDepth})`;
   const definitive = complete;
+  const liveOut = live
+    ? live.analyse({
+        complete,
+        all,
+        checkDeadlock,
+        clock,
+        indexOf: (w) => {
+          keyOf(w, 0, undefined);
+          return live.lookup(H[0], H[1]);
+        },
+      })
+    : undefined;
+  if (liveOut) violations.push(...liveOut.violations);
+  // A complete search whose temporal properties could not be decided (the visited set omitted states) is no "holds".
+  const undecided = complete && liveOut ? liveOut.properties.find((p) => p.status === 'unknown' && p.note && !p.note.includes('first violation')) : undefined;
+  if (undecided && !limitReason) limitReason = `temporal properties ${undecided.note}`;
   const properties: PropertyStatus[] = [
     ...c.invariantNames.map((name, i): PropertyStatus => ({
       name,
@@ -467,6 +504,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         ? { name, kind: 'witness', status: 'reached', depth: witnessDepth[i] }
         : { name, kind: 'witness', status: definitive ? 'unreached' : 'unknown' },
     ),
+    ...(liveOut ? liveOut.properties : o.liveness === false ? temporalProperties(spec).map((p): PropertyStatus => ({ name: p.name, kind: 'temporal', status: 'disabled' })) : []),
   ];
 
   const distinct = parents.length;
@@ -483,15 +521,16 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     omissionProbability: store.omissionProbability(),
     ...(storeOpt.kind === 'fingerprint' ? { optimisticCollisionProbability: tlcOptimistic(distinct, generated + inits.length) } : {}),
     bytesPerState: distinct > 0 ? (store.bytes() + parents.bytes() + ords.bytes()) / distinct : 0,
-    symmetry: canon ? canon.description : 'off',
+    symmetry: canon ? canon.description : live && Object.keys(spec.symmetric ?? {}).length > 0 && o.symmetry !== false ? 'off (temporal properties)' : 'off',
     stateWords: W,
     queue: frontier.size,
     coverage: cov,
+    ...(liveOut ? { liveness: liveOut.stats } : {}),
   };
   return {
     spec: spec.name,
     params: spec.params ?? {},
-    status: violations.length > 0 ? 'violated' : complete ? 'holds' : 'incomplete',
+    status: violations.length > 0 ? 'violated' : complete && !undecided ? 'holds' : 'incomplete',
     complete,
     ...(limitReason ? { incompleteReason: limitReason } : {}),
     stats,

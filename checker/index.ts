@@ -10,3 +10,4 @@ export { check } from './explore';
 export { compileLayout } from './layout';
 export type { Layout, Leaf } from './layout';
 export { replayActions } from './trace';
+export { eventually, alwaysEventually, leadsTo, weakFairness, strongFairness, temporalForm, fairnessForm } from './livenessApi';

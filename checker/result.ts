@@ -39,6 +39,12 @@ export interface CheckOptions {
   /** Called every `progressInterval` seconds during long runs. */
   readonly onProgress?: (p: Progress) => void;
   readonly progressInterval?: number;
+  /**
+   * Check the spec's temporal properties (default true when it declares
+   * some). They need the whole reachable graph: the search records its edges,
+   * and symmetry reduction is switched off for the run (see docs/architecture.md).
+   */
+  readonly liveness?: boolean;
   /** Wall clock in seconds (injected so tests and the engine never read time directly). */
   readonly clock?: () => number;
 }
@@ -52,7 +58,7 @@ export interface Progress {
   readonly statesPerSecond: number;
 }
 
-export type PropertyKind = 'invariant' | 'witness' | 'deadlock';
+export type PropertyKind = 'invariant' | 'witness' | 'deadlock' | 'temporal';
 
 export interface PropertyStatus {
   readonly name: string;
@@ -64,6 +70,8 @@ export interface PropertyStatus {
   readonly status: 'holds' | 'violated' | 'reached' | 'unreached' | 'unknown' | 'disabled';
   /** For a reached witness: the depth of the first (shallowest under BFS) state reaching it. */
   readonly depth?: number;
+  /** Temporal properties: a qualification of the status (e.g. deadlocked behaviours left to the deadlock check). */
+  readonly note?: string;
 }
 
 export interface TraceStep {
@@ -83,6 +91,13 @@ export interface Violation {
   readonly trace: readonly TraceStep[];
   /** Spec-specific explanation of the final state (e.g. the wait-for cycle). */
   readonly explain?: Readonly<Record<string, unknown>>;
+  /**
+   * Temporal violations are lassos: the behaviour goes on from the last state
+   * of `trace` back to `trace[loop]` and repeats `trace[loop..]` forever.
+   */
+  readonly loop?: number;
+  /** The step closing the loop (last state → `trace[loop]`); `action: null` is stuttering (the cycle is the last state repeated). */
+  readonly loopStep?: { readonly action: string | null; readonly params: unknown };
 }
 
 export interface Stats {
@@ -107,6 +122,17 @@ export interface Stats {
   readonly queue: number;
   /** Per-action count of successors generated (coverage). */
   readonly coverage: Readonly<Record<string, number>>;
+  /** The state graph recorded for temporal properties, when there are any. */
+  readonly liveness?: LivenessStats;
+}
+
+export interface LivenessStats {
+  /** Edges recorded (transitions between distinct visited states). */
+  readonly edges: number;
+  /** Bytes of the edge set and the fingerprint→index map. */
+  readonly bytes: number;
+  /** Seconds spent in the SCC analysis after the search. */
+  readonly seconds: number;
 }
 
 export type ResultStatus = 'holds' | 'violated' | 'incomplete' | 'error';

@@ -40,6 +40,36 @@ export interface Action<S extends State = State, P = unknown> {
   next(state: S, param: P): S | undefined;
   /** How a parameter is shown in a trace (default: JSON). */
   formatParam?(param: P): string;
+  /**
+   * The process this action (instance) belongs to, for per-process fairness
+   * (`weakFairness({ process })`): a name, or a function of the parameter
+   * (e.g. the task a parameterised step moves). Omit: the action's own name.
+   */
+  readonly process?: string | ((param: P) => string);
+}
+
+/**
+ * A temporal property over state predicates (see checker/livenessApi.ts for
+ * the constructors and docs/api.md for their TLA+ forms):
+ * - `eventually`: <>P, every behaviour reaches a state satisfying P;
+ * - `alwaysEventually`: []<>P, P holds infinitely often;
+ * - `leadsTo`: P ~> Q, every P state is followed (now or later) by a Q state.
+ */
+export type TemporalProperty<S extends State = State> =
+  | { readonly name: string; readonly kind: 'eventually'; p(state: S): boolean }
+  | { readonly name: string; readonly kind: 'alwaysEventually'; p(state: S): boolean }
+  | { readonly name: string; readonly kind: 'leadsTo'; p(state: S): boolean; q(state: S): boolean };
+
+/**
+ * A fairness condition (TLA+ `WF_vars(A)` / `SF_vars(A)`): `action` names an
+ * action (all its parameter instances together, as TLA+'s WF of `\E p : A(p)`);
+ * `process` names a process (the disjunction of the actions it runs), or is
+ * `'*'` for one condition per process (`\A p \in Procs : WF_vars(Proc(p))`).
+ */
+export interface Fairness {
+  readonly kind: 'weak' | 'strong';
+  readonly action?: string;
+  readonly process?: string;
 }
 
 const ONE_OF = Symbol.for('gfpcheck.oneOf');
@@ -138,6 +168,16 @@ export interface Spec<S extends State = State> {
    * computed from the violating state. Must return JSON-able data.
    */
   explain?(state: S): Readonly<Record<string, unknown>> | undefined;
+  /** Temporal properties, checked under `fairness` over the complete reachable graph (checker/liveness.ts). */
+  readonly properties?: readonly TemporalProperty<S>[];
+  /** Fairness conditions for the temporal properties; none: any behaviour may stop (stutter) anywhere. */
+  readonly fairness?: readonly Fairness[];
+  /**
+   * Livelock class of a violating lasso, from the states of its cycle (in
+   * order; one state for a stuttering cycle). With `allViolations`, one lasso
+   * per class and property is reported.
+   */
+  livelockClass?(cycle: readonly S[]): string;
 }
 
 /**
@@ -152,6 +192,8 @@ export interface PackedAction {
   /** Writes the successor into dst and returns true, or returns false when disabled. */
   fire(src: Uint32Array, dst: Uint32Array, param: number): boolean;
   formatParam?(param: number): string;
+  /** The process of a parameter instance, for per-process fairness (see `Action.process`). */
+  readonly process?: string | ((param: number) => string);
 }
 
 /** A spec whose actions use the packed API. Invariants and witnesses use the record API. */

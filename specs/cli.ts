@@ -119,6 +119,8 @@ export interface StackRequest {
   readonly fixes?: readonly string[];
   /** Kernel profile (specs/profiles.ts); absent: 5.2. */
   readonly kernel?: string;
+  /** `--liveness`: add the kernel liveness properties (specs/liveness.ts); absent or false: safety only. */
+  readonly liveness?: boolean;
 }
 
 const STACK_HINT = "'gfpcheck list stacks', 'gfpcheck list layers' and 'gfpcheck list params' show what exists";
@@ -148,7 +150,8 @@ export const stackSelector: SpecSelector<StackRequest> = {
     const kernel = single('kernel', argv.kernel);
     if (!kernel.ok) return kernel;
     if (kernel.value === '') return err(usage('--kernel needs a profile, e.g. --kernel 5.10', 'known profiles: 5.2, 5.10, 6.14 (docs/fixes.md, "Kernel profiles")'));
-    return ok({ stack: stack.value, workload: w, params: params.value, ...(fixes.length ? { fixes } : {}), ...(kernel.value !== undefined ? { kernel: String(kernel.value) } : {}) });
+    const liveness = argv.liveness === true || (Array.isArray(argv.liveness) && argv.liveness[argv.liveness.length - 1] === true);
+    return ok({ stack: stack.value, workload: w, params: params.value, ...(fixes.length ? { fixes } : {}), ...(kernel.value !== undefined ? { kernel: String(kernel.value) } : {}), ...(liveness ? { liveness } : {}) });
   },
   resolve(req) {
     const models = loadModels();
@@ -160,7 +163,9 @@ export const stackSelector: SpecSelector<StackRequest> = {
       const { buildFixedStackSpec, FixError, ProfileError } = require('./fixes/spec') as typeof import('./fixes/spec');
       try {
         const fixes = req.fixes ?? [];
-        const spec = buildFixedStackSpec({ stack: req.stack, workload: req.workload, params: { ...req.params }, fixes, ...(req.kernel !== undefined ? { kernel: req.kernel } : {}) });
+        const built = buildFixedStackSpec({ stack: req.stack, workload: req.workload, params: { ...req.params }, fixes, ...(req.kernel !== undefined ? { kernel: req.kernel } : {}) });
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const spec = req.liveness ? (require('./liveness') as typeof import('./liveness')).withKernelLiveness(built) : built;
         const kernel = req.kernel !== undefined ? `, kernel ${req.kernel}` : '';
         return ok({ spec, source: `stack ${req.stack} (${req.workload} workload${kernel}${fixes.length ? `, fix ${fixes.join(' + ')}` : ''})` });
       } catch (e) {

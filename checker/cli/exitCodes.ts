@@ -19,7 +19,7 @@ export const ExitCode = {
   deadlock: 11,
   /** An invariant is violated (first violation found). */
   invariant: 12,
-  /** A liveness property is violated (reserved: no liveness checking yet). */
+  /** A temporal (liveness) property is violated: "Temporal properties were violated." */
   liveness: 13,
   /** The spec or model is wrong: missing module, exception in an action, value outside its domain, nondeterministic action (MC1xx, MC2xx). */
   specError: 150,
@@ -41,7 +41,7 @@ export const EXIT_CODE_TABLE: readonly { readonly code: number; readonly meaning
   { code: ExitCode.verdictMismatch, meaning: '`main`: the verdict differs from the expected one' },
   { code: ExitCode.deadlock, meaning: 'deadlock reached' },
   { code: ExitCode.invariant, meaning: 'invariant violated' },
-  { code: ExitCode.liveness, meaning: 'liveness property violated (reserved)' },
+  { code: ExitCode.liveness, meaning: 'temporal property violated (liveness)' },
   { code: ExitCode.specError, meaning: 'spec or model error (MC1xx, MC2xx)' },
   { code: ExitCode.usage, meaning: 'usage error (bad flag, bad value, unknown spec name)' },
   { code: ExitCode.incomplete, meaning: 'search incomplete (limit reached)' },
@@ -65,6 +65,7 @@ export function exitCodeForReport(r: Pick<Report, 'result' | 'complete' | 'viola
       const kind = r.violations[0]?.kind;
       if (kind === 'deadlock') return ExitCode.deadlock;
       if (kind === 'invariant') return ExitCode.invariant;
+      if (kind === 'temporal') return ExitCode.liveness;
       return ExitCode.internal;
     }
     case 'incomplete':

@@ -195,11 +195,14 @@ export interface ItfTrace {
   readonly '#meta': Readonly<Record<string, string | Readonly<Record<string, string>>>>;
   readonly vars: readonly string[];
   readonly states: readonly Readonly<Record<string, unknown>>[];
+  /** Lassos (temporal violations): the index of the state the trace loops back to after its last state. */
+  readonly loop?: number;
 }
 
 function describeViolation(v: ReportViolation): string {
   if (v.kind === 'deadlock') return `deadlock reached${v.class !== undefined ? ` (class ${v.class})` : ''}`;
   if (v.kind === 'invariant') return `invariant ${v.property} is violated`;
+  if (v.kind === 'temporal') return `temporal property ${v.property} is violated (a lasso: the last state loops back to state ${v.loop ?? '?'})`;
   return `property ${v.property} is violated`;
 }
 
@@ -233,11 +236,13 @@ export function itfTrace(report: Report, v: ReportViolation): ItfTrace {
       property: v.property,
       kind: v.kind,
       ...(v.class !== undefined ? { class: v.class } : {}),
+      ...(v.loopStep !== undefined ? { loopStep: String(v.loopStep) } : {}),
       ...(Object.keys(explanation).length ? { explain: JSON.stringify(explanation) } : {}),
       varTypes: varTypes(vars, states),
     },
     vars,
     states,
+    ...(v.loop !== undefined ? { loop: v.loop } : {}),
   };
 }
 

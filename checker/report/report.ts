@@ -55,6 +55,8 @@ export interface ReportStats {
   readonly stateWords?: number;
   /** Successors generated per action. */
   readonly coverage?: Readonly<Record<string, number>>;
+  /** The recorded state graph of a run with temporal properties: edges, bytes, seconds of the SCC analysis. */
+  readonly liveness?: { readonly edges: number; readonly bytes: number; readonly seconds: number };
 }
 
 export interface ReportStep {
@@ -71,11 +73,15 @@ export interface ReportViolation {
   readonly kind: PropertyStatus['kind'];
   readonly class?: string;
   readonly trace: readonly ReportStep[];
+  /** Temporal violations (lassos): the index of the state the last state loops back to. */
+  readonly loop?: number;
+  /** The step closing the loop; `action: null` is stuttering. */
+  readonly loopStep?: { readonly action: string | null; readonly params: unknown };
   readonly [explained: string]: unknown;
 }
 
 /** The fields of a violation that are not explanation. */
-export const VIOLATION_CORE_FIELDS: readonly string[] = ['property', 'kind', 'class', 'trace'];
+export const VIOLATION_CORE_FIELDS: readonly string[] = ['property', 'kind', 'class', 'trace', 'loop', 'loopStep'];
 
 /** The explanation fields of a violation (everything but the core fields). */
 export function explanationOf(v: ReportViolation): Record<string, unknown> {
@@ -94,6 +100,8 @@ export interface ReportOptions {
   readonly checkDeadlock?: boolean;
   /** `--deadlock-semantics`; `undefined`: as the spec says. */
   readonly deadlockSemantics?: 'progress' | 'tlc';
+  /** `--liveness` / `--no-liveness`; `undefined`: the default. */
+  readonly liveness?: boolean;
 }
 
 export interface Report {
@@ -139,6 +147,8 @@ export function buildReport(result: CheckResult, meta: ReportMeta): Report {
       kind: v.kind,
       ...(v.class !== undefined ? { class: v.class } : {}),
       trace: v.trace.map((t) => ({ step: t.step, action: t.action, params: t.params, state: present(t.state) })),
+      ...(v.loop !== undefined ? { loop: v.loop } : {}),
+      ...(v.loopStep !== undefined ? { loopStep: v.loopStep } : {}),
     };
     const explain = v.explain ?? {};
     const clash = Object.keys(explain).some((k) => VIOLATION_CORE_FIELDS.includes(k) || k === 'explain');
@@ -161,6 +171,7 @@ export function buildReport(result: CheckResult, meta: ReportMeta): Report {
     ...(s.optimisticCollisionProbability !== undefined ? { optimisticCollisionProbability: s.optimisticCollisionProbability } : {}),
     stateWords: s.stateWords,
     coverage: s.coverage,
+    ...(s.liveness ? { liveness: s.liveness } : {}),
   };
   return {
     tool: REPORT_TOOL,

@@ -47,6 +47,17 @@ function assignmentLines(e: PathValue): string[] {
   return formatAssignment(`${CONJ}${lhs} = `, e.value, '');
 }
 
+/**
+ * The lines of a lasso's end, as TLC prints it: "State n: Stuttering", or
+ * "Back to state k: <Action>" (k counting from 1, like the state headers).
+ */
+export function formatLoop(v: Pick<ReportViolation, 'loop' | 'loopStep'>): string[] {
+  if (v.loop === undefined) return [];
+  const st = v.loopStep;
+  if (!st || st.action === null) return [`State ${v.loop + 2}: Stuttering`, ''];
+  return [`Back to state ${v.loop + 1}: <${formatStepAction({ step: -1, action: st.action, params: st.params, state: null })}>`, ''];
+}
+
 /** The lines of a trace: the whole first state, then what each step changed. */
 export function formatTrace(trace: readonly ReportStep[]): string[] {
   const out: string[] = [];
@@ -64,12 +75,16 @@ export function formatTrace(trace: readonly ReportStep[]): string[] {
 function violationHeadline(v: ReportViolation): string[] {
   if (v.kind === 'deadlock') return ['Error: Deadlock reached.', ...(v.class !== undefined ? [`Deadlock class: ${v.class}`] : [])];
   if (v.kind === 'invariant') return [`Error: Invariant ${v.property} is violated.`];
+  if (v.kind === 'temporal') {
+    return ['Error: Temporal properties were violated.', `Property: ${v.property}`, ...(v.class !== undefined ? [`Livelock class: ${v.class}`] : [])];
+  }
   return [`Error: Property ${v.property} is violated.`];
 }
 
 /** The lines for one violation: headline, trace, explanation. */
 export function formatViolation(v: ReportViolation): string[] {
-  const out = [...violationHeadline(v), 'Error: The behavior up to this point is:', ...formatTrace(v.trace)];
+  const lead = v.kind === 'temporal' ? 'Error: The following behavior constitutes a counter-example:' : 'Error: The behavior up to this point is:';
+  const out = [...violationHeadline(v), lead, ...formatTrace(v.trace), ...formatLoop(v)];
   const explanation = explanationOf(v);
   if (Object.keys(explanation).length > 0) {
     out.push('The final state, as the spec explains it:', ...formatOutline(explanation, '  '), '');
@@ -86,7 +101,7 @@ function propertyLabel(p: PropertyStatus): string {
 function propertyStatus(p: PropertyStatus, r: Report): string {
   switch (p.status) {
     case 'holds':
-      return 'holds';
+      return p.note ? `holds ${p.note}` : 'holds';
     case 'violated':
       return 'VIOLATED';
     case 'reached':
@@ -97,6 +112,7 @@ function propertyStatus(p: PropertyStatus, r: Report): string {
       return 'not checked';
     case 'unknown':
       if (p.kind === 'witness') return 'not reached in the states explored';
+      if (p.kind === 'temporal') return `unknown (${p.note ?? 'not checked'})`;
       return r.result === 'violated' ? 'unknown (the search stopped at a violation)' : 'unknown (not violated in the states explored)';
   }
 }
@@ -126,6 +142,7 @@ function searchLine(r: Report): string {
     o?.allViolations ? '--all-violations' : undefined,
     o?.checkDeadlock === false ? '--no-deadlock' : undefined,
     o?.deadlockSemantics === 'tlc' ? '--deadlock-semantics tlc' : undefined,
+    o?.liveness === false ? '--no-liveness' : o?.liveness === true ? '--liveness' : undefined,
   ].filter((x) => x !== undefined);
   return `${strategy}; visited set: ${r.stats.store}; symmetry reduction: ${r.stats.symmetry}${limits.length ? `; ${limits.join(' ')}` : ''}.`;
 }
@@ -179,6 +196,9 @@ export function renderText(r: Report, extra?: ViolationExtra): string {
   );
   out.push(r.complete ? `The depth of the complete state graph search is ${s.depth}.` : `The depth of the state graph search so far is ${s.depth} (the search stopped early).`);
   out.push(`Bytes per state: ${formatDecimal(s.bytesPerState)} (visited set and parent links).`);
+  if (s.liveness) {
+    out.push(`State graph for temporal properties: ${formatCount(s.liveness.edges)} edges, ${formatDecimal(s.liveness.bytes / Math.max(1, s.distinctStates))} bytes per state.`);
+  }
   out.push(`Finished in ${s.seconds.toFixed(2)} s (${formatCount(Math.round(s.statesPerSecond))} distinct states/s).`);
   return `${out.join('\n')}\n`;
 }

@@ -19,9 +19,18 @@
  * a symmetric domain means — a scalarset), because "my right fork is my
  * right neighbour's left fork" relates each philosopher to a specific other.
  *
+ * Liveness (`fairness` given): each step belongs to process `p<i>`, and the
+ * spec gains `Progress(p<i>)`: a philosopher holding their left fork
+ * eventually eats, `phil[i] = holdingLeft ~> phil[i] = eating`. Deadlock
+ * checking stays on, so the all-hold-left deadlock is reported as such and the
+ * properties are checked on the behaviours that do not deadlock. Under weak
+ * fairness of each philosopher they fail (for n >= 3: a neighbour keeps
+ * eating, so the right fork is free only now and then); under strong fairness
+ * they hold.
+ *
  * @module
  */
-import { Spec, array, bool, enumOf } from '../../checker';
+import { Spec, array, bool, enumOf, leadsTo, strongFairness, weakFairness } from '../../checker';
 
 /** What a philosopher is doing. */
 export type PhilState = 'thinking' | 'holdingLeft' | 'eating';
@@ -32,12 +41,28 @@ export type PhilosophersState = Readonly<{ phil: readonly PhilState[]; fork: rea
 export interface PhilosophersConstants {
   /** Number of philosophers (and forks), 1..12. */
   readonly n: number;
+  /** Liveness variant: the progress properties under weak or strong fairness of each philosopher (or none). */
+  readonly fairness?: 'weak' | 'strong' | 'none';
 }
 
 const set = <T>(xs: readonly T[], i: number, v: T): readonly T[] => xs.map((x, j) => (j === i ? v : x));
 
 /** Builds the dining philosophers spec for `n` philosophers. */
-export function philosophers({ n }: PhilosophersConstants): Spec<PhilosophersState> {
+export function philosophers({ n, fairness }: PhilosophersConstants): Spec<PhilosophersState> {
+  const base = philosophersSafety(n);
+  if (fairness === undefined) return base;
+  if (!['weak', 'strong', 'none'].includes(fairness)) throw new RangeError(`philosophers: fairness must be weak, strong or none, got ${String(fairness)}`);
+  const ids = Array.from({ length: n }, (_, i) => i);
+  return {
+    ...base,
+    params: { n, fairness },
+    actions: base.actions.map((a) => ({ ...a, process: (i: number) => `p${i}` })),
+    properties: ids.map((i) => leadsTo<PhilosophersState>(`Progress(p${i})`, (s) => s.phil[i] === 'holdingLeft', (s) => s.phil[i] === 'eating')),
+    fairness: fairness === 'weak' ? [weakFairness({ process: '*' })] : fairness === 'strong' ? [strongFairness({ process: '*' })] : [],
+  };
+}
+
+function philosophersSafety(n: number): Spec<PhilosophersState> {
   if (!Number.isInteger(n) || n < 1 || n > 12) throw new RangeError(`philosophers: n must be an integer in 1..12, got ${n}`);
   const ids = Array.from({ length: n }, (_, i) => i);
   const right = (i: number): number => (i + 1) % n;
@@ -93,4 +118,9 @@ export function philosophers({ n }: PhilosophersConstants): Spec<PhilosophersSta
     witnesses: [{ name: 'someone eats', reached: (s) => s.phil.includes('eating') }],
     checkDeadlock: true,
   };
+}
+
+/** For `gfpcheck check specs/reference/philosophers.ts --const n=3 --const fairness=weak|strong|none`: the liveness variant. */
+export function build(consts: { n?: unknown; fairness?: unknown }): Spec<PhilosophersState> {
+  return philosophers({ n: Number(consts.n ?? 3), fairness: (consts.fairness ?? 'weak') as PhilosophersConstants['fairness'] });
 }

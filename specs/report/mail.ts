@@ -261,7 +261,39 @@ export function traceLines(v: ReportViolation): string[] {
   return out;
 }
 
+/**
+ * A temporal violation's lasso: the numbered steps up to the loop, then the
+ * cycle repeated forever (or stuttering: the last state, forever).
+ */
+export function lassoLines(v: ReportViolation): string[] {
+  const loop = v.loop ?? v.trace.length - 1;
+  const steps = v.trace.filter((s) => s.action !== null);
+  const stutter = !v.loopStep || v.loopStep.action === null;
+  const closing: ReportStep | undefined = stutter ? undefined : { step: v.trace.length, action: v.loopStep!.action, params: v.loopStep!.params, state: null };
+  const all = closing ? [...steps, closing] : steps;
+  const w = String(Math.max(1, all.length)).length;
+  const out: string[] = [
+    ...wrap(
+      stutter
+        ? `Lasso: ${plural(loop, 'step')} from the initial state, then nothing that the fairness conditions require happens, forever:`
+        : `Lasso: ${plural(loop, 'step')} from the initial state, then a cycle of ${plural(all.length - loop, 'step')} repeated forever:`,
+    ),
+    '',
+  ];
+  all.forEach((s, i) => {
+    if (i === loop && !stutter) out.push('  -- the cycle starts here --');
+    const n = `${String(i + 1).padStart(w)}. `;
+    out.push(...wrap(stepText(s), `  ${n}`, ' '.repeat(2 + n.length + 2)));
+  });
+  out.push(stutter ? '  -- then stuttering: the last state, forever --' : loop === 0 ? '  -- back to the initial state --' : `  -- back to the state after step ${loop} --`);
+  return out;
+}
+
 function violationTitle(v: ReportViolation, i: number, n: number): string {
+  if (v.kind === 'temporal') {
+    const t = `Temporal property ${v.property} violated${v.class ? `: livelock ${v.class}` : ''}`;
+    return n > 1 ? `${i + 1}/${n}. ${t}` : t;
+  }
   const what = v.kind === 'deadlock' ? `Deadlock${v.class ? `: ${v.class}` : ''}` : `${v.kind === 'invariant' ? 'Invariant' : 'Property'} ${v.property} violated`;
   return n > 1 ? `${i + 1}/${n}. ${what}` : what;
 }
@@ -278,7 +310,8 @@ export function renderMail(r: Report): string {
     if (lane.length) out.push(...lane, '');
     const bt = backtraceLines(v);
     if (bt.length) out.push(...(bt.length ? ['Blocked tasks, innermost frame first, with the effective GFP mask at', 'allocation and reclaim frames:', ''] : []), ...bt);
-    out.push(`Minimal trace (${plural(v.trace.length - 1, 'step')}, from the initial state):`, '', ...traceLines(v), '');
+    if (v.kind === 'temporal') out.push(...lassoLines(v), '');
+    else out.push(`Minimal trace (${plural(v.trace.length - 1, 'step')}, from the initial state):`, '', ...traceLines(v), '');
   });
   out.push('To reproduce:', '', ...reproduceCommand(r));
   return `${out.map((l) => toAscii(l).trimEnd()).join('\n')}\n`;

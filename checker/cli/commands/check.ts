@@ -36,6 +36,8 @@ export interface SearchOptions {
   readonly allViolations: boolean;
   readonly checkDeadlock?: boolean;
   readonly deadlockSemantics?: 'progress' | 'tlc';
+  /** Check temporal properties (`--liveness` / `--no-liveness`); undefined: the default. */
+  readonly liveness?: boolean;
 }
 
 /** Where and how to write the result. */
@@ -77,6 +79,10 @@ export function searchOptions(): Record<string, Options> {
       choices: ['progress', 'tlc'],
       requiresArg: true,
       describe: "What a deadlock is (default: as the spec says, else progress): progress = no successor other than the state itself; tlc = no enabled action (TLC's meaning: a stutter step counts)",
+    },
+    liveness: {
+      type: 'boolean',
+      describe: "Check temporal properties under fairness (default: on for a spec that declares them; with --stack see docs/cli.md); --no-liveness skips them",
     },
   };
 }
@@ -136,6 +142,8 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
   if (semantics.value !== undefined && semantics.value !== 'progress' && semantics.value !== 'tlc') {
     return err(usage(`--deadlock-semantics must be progress or tlc, got '${semantics.value}'`));
   }
+  const liveness = singleBoolean('liveness', argv.liveness);
+  if (!liveness.ok) return liveness;
   return ok({
     strategy: strategy.value === 'dfs' ? 'dfs' : 'bfs',
     ...(store.value ? { store: store.value } : {}),
@@ -146,6 +154,7 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
     allViolations: all.value ?? false,
     ...(deadlock.value !== undefined ? { checkDeadlock: deadlock.value } : {}),
     ...(semantics.value !== undefined ? { deadlockSemantics: semantics.value } : {}),
+    ...(liveness.value !== undefined ? { liveness: liveness.value } : {}),
   });
 }
 
@@ -233,6 +242,7 @@ export function engineOptions(s: SearchOptions): CheckOptions & { capacity?: num
     allViolations: s.allViolations,
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
     ...(s.deadlockSemantics !== undefined ? { deadlockSemantics: s.deadlockSemantics } : {}),
+    ...(s.liveness !== undefined ? { liveness: s.liveness } : {}),
   };
 }
 
@@ -252,6 +262,7 @@ export function reportOptions(s: SearchOptions): ReportOptions {
     allViolations: s.allViolations,
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
     ...(s.deadlockSemantics !== undefined ? { deadlockSemantics: s.deadlockSemantics } : {}),
+    ...(s.liveness !== undefined ? { liveness: s.liveness } : {}),
   };
 }
 
