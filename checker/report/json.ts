@@ -33,7 +33,7 @@ const shape = {
   ],
 };
 const count = { type: 'number', minimum: 0 };
-const propertyKind = { enum: ['invariant', 'witness', 'deadlock'] };
+const propertyKind = { enum: ['invariant', 'witness', 'deadlock', 'temporal'] };
 
 /** The JSON Schema (draft-07) of a gfpcheck JSON report. */
 export const REPORT_SCHEMA = {
@@ -69,6 +69,7 @@ export const REPORT_SCHEMA = {
         optimisticCollisionProbability: { type: 'number', minimum: 0 },
         stateWords: count,
         coverage: { type: 'object', additionalProperties: count },
+        liveness: { type: 'object', required: ['edges', 'bytes', 'seconds'], properties: { edges: count, bytes: count, seconds: count } },
       },
     },
     properties: {
@@ -94,6 +95,12 @@ export const REPORT_SCHEMA = {
           kind: propertyKind,
           class: { type: 'string' },
           trace: { $ref: '#/definitions/trace' },
+          loop: { ...count, description: 'Temporal violations (lassos): the index of the trace state the last state loops back to.' },
+          loopStep: {
+            type: 'object',
+            required: ['action'],
+            properties: { action: { type: ['string', 'null'], description: 'The step closing the loop; null: stuttering.' }, params: {} },
+          },
         },
       },
     },
@@ -120,6 +127,7 @@ export const REPORT_SCHEMA = {
         allViolations: { type: 'boolean' },
         checkDeadlock: { type: 'boolean' },
         deadlockSemantics: { enum: ['progress', 'tlc'] },
+        liveness: { type: 'boolean' },
       },
     },
     stateShape: { $ref: '#/definitions/shape' },

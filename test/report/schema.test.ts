@@ -21,6 +21,7 @@ const reports: [string, Report][] = (
     ['philosophers (deadlock classes)', philosophers({ n: 3 }), { allViolations: true }],
     ['twophase (holds, symmetry)', twoPhase({ rm: 3 }), {}],
     ['peterson (holds)', peterson(), {}],
+    ['peterson without fairness (a lasso: loop, loopStep, liveness stats)', peterson({ fairness: 'none' }), { allViolations: true }],
     ['shapes (stateShape)', shapes, {}],
     ['incomplete', twoPhase({ rm: 3 }), { maxStates: 10 }],
   ] as [string, AnySpec, object][]
