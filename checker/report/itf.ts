@@ -236,7 +236,7 @@ export function itfTrace(report: Report, v: ReportViolation): ItfTrace {
       property: v.property,
       kind: v.kind,
       ...(v.class !== undefined ? { class: v.class } : {}),
-      ...(v.loopStep !== undefined ? { loopStep: String(v.loopStep) } : {}),
+      ...(v.loopStep !== undefined ? { loopStep: JSON.stringify(v.loopStep) } : {}),
       ...(Object.keys(explanation).length ? { explain: JSON.stringify(explanation) } : {}),
       varTypes: varTypes(vars, states),
     },
