@@ -100,6 +100,15 @@ export interface Report {
   /** True when the whole reachable state space was explored. */
   readonly complete: boolean;
   readonly incompleteReason?: string;
+  /**
+   * False when the visited set is probabilistic (fingerprint, compact): then a
+   * `complete` search is complete only with probability ≥ 1 − `omissionProbability`.
+   */
+  readonly exact?: boolean;
+  /** Upper bound on Pr[a reachable state was omitted] (as `stats.omissionProbability`); 0 when `exact`. */
+  readonly omissionProbability?: number;
+  /** True when SIGINT/SIGTERM stopped the search (the report holds what was found so far). */
+  readonly interrupted?: boolean;
   readonly stats: ReportStats;
   readonly properties: readonly PropertyStatus[];
   readonly violations: readonly ReportViolation[];
@@ -166,7 +175,19 @@ export function buildReport(result: CheckResult, meta: ReportMeta): Report {
     stats,
     properties: result.properties.map((p) => ({ ...p })),
     violations,
-    ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}),
+    ...(result.exact !== undefined ? { exact: result.exact } : {}),
+    ...(result.omissionProbability !== undefined ? { omissionProbability: result.omissionProbability } : {}),
+    ...(result.interrupted ? { interrupted: true } : {}),
+    ...(result.error
+      ? {
+          error: {
+            code: result.error.code,
+            message: result.error.message,
+            // The behaviour up to the state where spec code failed (e.g. MC203), as TLC prints it.
+            ...(result.error.trace ? { trace: result.error.trace.map((t) => ({ step: t.step, action: t.action, params: t.params, state: present(t.state) })) } : {}),
+          },
+        }
+      : {}),
     ...(meta.source !== undefined ? { source: meta.source } : {}),
     ...(spec?.description !== undefined ? { description: spec.description } : {}),
     ...(meta.options ? { options: meta.options } : {}),

@@ -136,6 +136,7 @@ export function renderText(r: Report): string {
   if (r.result === 'error') {
     const e = r.error ?? { code: 'MC501', message: 'the report says error but carries no error' };
     out.push(`Error: ${e.message}`, `Error code ${e.code} (see docs/error-codes.md).`);
+    if (Array.isArray(e.trace) && e.trace.length > 0) out.push('Error: The behavior up to this point is:', ...formatTrace(e.trace as readonly ReportStep[]));
     return `${out.join('\n')}\n`;
   }
   out.push(searchLine(r));

@@ -31,6 +31,8 @@ export interface SearchOptions {
   readonly maxDepth?: number;
   readonly allViolations: boolean;
   readonly checkDeadlock?: boolean;
+  /** Largest omission bound a fingerprint or compact run may have and still say holds (default 1e-6). */
+  readonly maxOmission?: number;
 }
 
 /** Where and how to write the result. */
@@ -62,6 +64,11 @@ export function searchOptions(): Record<string, Options> {
     'max-depth': { type: 'string', requiresArg: true, describe: 'Do not expand states at this depth (incomplete if any had successors)' },
     'all-violations': { type: 'boolean', describe: 'Keep searching after a violation; report each violated property (and deadlock class) once' },
     deadlock: { type: 'boolean', describe: 'Check for deadlock (default: as the spec says); --no-deadlock turns it off' },
+    'max-omission': {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Largest probability that a fingerprint or compact store omitted a state for the run to say holds (default 1e-6); above it the run is incomplete (exit 152)',
+    },
   };
 }
 
@@ -112,6 +119,8 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
   if (!all.ok) return all;
   const deadlock = singleBoolean('deadlock', argv.deadlock);
   if (!deadlock.ok) return deadlock;
+  const maxOmission = parseProbability('max-omission', argv['max-omission']);
+  if (!maxOmission.ok) return maxOmission;
   return ok({
     strategy: strategy.value === 'dfs' ? 'dfs' : 'bfs',
     ...(store.value ? { store: store.value } : {}),
@@ -121,7 +130,18 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
     ...(maxDepth.value !== undefined ? { maxDepth: maxDepth.value } : {}),
     allViolations: all.value ?? false,
     ...(deadlock.value !== undefined ? { checkDeadlock: deadlock.value } : {}),
+    ...(maxOmission.value !== undefined ? { maxOmission: maxOmission.value } : {}),
   });
+}
+
+/** A probability in [0, 1]: `1e-6`, `0.001`, `0`. */
+export function parseProbability(flag: string, raw: unknown): Result<Failure, number | undefined> {
+  const s = single(flag, raw);
+  if (!s.ok || s.value === undefined) return s as Result<Failure, undefined>;
+  const text = s.value.trim();
+  const n = /^(\d+(\.\d*)?|\.\d+)(e-?\d+)?$/i.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(n) || n < 0 || n > 1) return err(usage(`--${flag} must be a probability from 0 to 1, got '${s.value}'`, `e.g. --${flag} 1e-6`));
+  return ok(n);
 }
 
 /** Pure: the output options in argv. */
@@ -190,6 +210,7 @@ export function engineOptions(s: SearchOptions): CheckOptions & { capacity?: num
     ...(s.maxDepth !== undefined ? { maxDepth: s.maxDepth } : {}),
     allViolations: s.allViolations,
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
+    ...(s.maxOmission !== undefined ? { maxOmission: s.maxOmission } : {}),
   };
 }
 
