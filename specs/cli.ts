@@ -218,9 +218,10 @@ export function mainCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandO
         `gfpcheck main: the stack of the 2019 report, ${REPORT_2019_STACK}, under every proposed fix and kernel profile (the verdict matrix),\n` +
           'then with a write workload on the v5.2 kernel model with no fix applied.\n',
       );
-      const matrix = mainMatrix(ctx.io);
+      const matrix = mainMatrix(ctx.io, { quiet: o.output.quiet });
       if (!matrix.ok) return printFailure(matrix.error, ctx.io);
       say(matrix.value.text);
+      if (matrix.value.interrupted) return ExitCode.incomplete;
       const { code, report } = executeCheck(o, ctx);
       if (!report || report.result === 'error' || report.result === 'incomplete' || (code !== ExitCode.deadlock && code !== ExitCode.invariant && code !== ExitCode.ok)) return code;
       const v = mainVerdict(report);

@@ -26,6 +26,16 @@ import type { Column, Expectations } from './expectations';
 import { formatExpectations, parseExpectations } from './expectations';
 import { renderJson, renderJunit, renderMarkdown, renderText, MatrixView, mismatches, rowsOf } from './render';
 import type { MatrixResult } from './run';
+import { interruptRequested, interruptSignal } from '../../checker/interrupt';
+
+/** A matrix cut short by SIGINT/SIGTERM: the cells decided before it, and how many were asked for. */
+export interface Interruption {
+  readonly signal: string;
+  readonly total: number;
+}
+
+/** Thrown from `onCell` to end `runMatrix` after a signal; never escapes `computeMatrix`. */
+class MatrixInterrupted extends Error {}
 
 type RunModule = typeof import('./run');
 
@@ -118,24 +128,42 @@ export function exitCodeForMatrix(m: MatrixResult): number {
 export function computeMatrix(
   expectations: Expectations,
   io: CliIo,
-  opts: { quiet: boolean; columns?: (c: Column) => boolean },
-): Result<Failure, MatrixResult> {
+  opts: { quiet: boolean; columns?: (c: Column) => boolean; progress?: { readonly label: string; readonly per: 'row' | 'cell' } },
+): Result<Failure, MatrixResult & { interrupted?: Interruption }> {
   const runner = loadRunner();
   if (!runner.ok) return runner;
   const rows = expectations.rows.length;
+  const columns = expectations.columns.filter(opts.columns ?? (() => true)).length;
+  const per = opts.progress?.per ?? 'row';
+  const label = opts.progress?.label ?? 'verify';
   let done = 0;
   let seen = '';
-  const r = runner.value.runMatrix(expectations, {
-    clock: () => io.clock(),
-    ...(opts.columns ? { columns: opts.columns } : {}),
-    onCell: (c) => {
-      if (opts.quiet || c.rowLabel === seen) return;
-      seen = c.rowLabel;
-      done++;
-      io.stderr(`verify: fix set ${done}/${rows}: ${c.rowLabel}\n`);
-    },
-  });
-  return r.ok ? ok(r.value) : err(usage(r.error.message, r.error.hint));
+  const cells: MatrixResult['cells'][number][] = [];
+  const t0 = io.clock();
+  try {
+    const r = runner.value.runMatrix(expectations, {
+      clock: () => io.clock(),
+      ...(opts.columns ? { columns: opts.columns } : {}),
+      onCell: (c) => {
+        // A signal: the cell under way was cut short (incomplete); keep the decided ones.
+        if (interruptRequested()) throw new MatrixInterrupted();
+        cells.push(c);
+        if (opts.quiet) return;
+        if (per === 'cell') {
+          io.stderr(`${label}: cell ${cells.length}/${rows * columns} done: ${c.rowLabel} x ${c.column.id}\n`);
+          return;
+        }
+        if (c.rowLabel === seen) return;
+        seen = c.rowLabel;
+        done++;
+        io.stderr(`${label}: fix set ${done}/${rows}: ${c.rowLabel}\n`);
+      },
+    });
+    return r.ok ? ok(r.value) : err(usage(r.error.message, r.error.hint));
+  } catch (e) {
+    if (!(e instanceof MatrixInterrupted)) throw e;
+    return ok({ cells, seconds: io.clock() - t0, interrupted: { signal: interruptSignal() ?? 'a stop request', total: rows * columns } });
+  }
 }
 
 function write(io: CliIo, file: string, text: string, what: string, quiet: boolean, shown = file): Failure | undefined {
@@ -157,7 +185,7 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   const computed = computeMatrix(expectations, io, { quiet: o.quiet });
   if (!computed.ok) return printFailure(computed.error, io);
   const matrix = computed.value;
-  const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version };
+  const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version, ...(matrix.interrupted ? { interrupted: matrix.interrupted } : {}) };
   const text = o.format === 'json' ? renderJson(view) : o.format === 'markdown' ? renderMarkdown(view) : renderText(view, { quiet: o.quiet && o.out === undefined });
   if (o.out !== undefined) {
     const f = write(io, o.out, text, `the ${o.format} matrix`, o.quiet);
@@ -167,6 +195,8 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
     const f = write(io, o.junit, renderJunit(view), 'the JUnit XML', o.quiet);
     if (f) return printFailure(f, io);
   }
+  // Interrupted: the decided cells are printed (and written); nothing is updated.
+  if (matrix.interrupted) return ExitCode.incomplete;
   const code = exitCodeForMatrix(matrix);
   if (o.update && code === ExitCode.verdictMismatch) {
     const changed = mismatches(matrix).length;

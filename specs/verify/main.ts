@@ -9,16 +9,21 @@
 import type { CliIo, Failure, Result } from '../../checker/cli';
 import { ok } from '../../checker/cli';
 import { computeMatrix, loadExpectations } from './command';
-import { matrixTable, mismatches, mismatchLines, searchLine } from './render';
+import type { Interruption } from './command';
+import { interruptedLine, matrixTable, mismatches, mismatchLines, searchLine } from './render';
 
 /** The stack of the 2019 report. */
 export const MAIN_STACK = 'xfs/dm-zoned/tcmu/ext4/ssd';
 
 /** The matrix text for `main`, and whether every cell matched its expectation. */
-export function mainMatrix(io: CliIo): Result<Failure, { text: string; matches: boolean; seconds: number }> {
+export function mainMatrix(io: CliIo, opts: { quiet?: boolean } = {}): Result<Failure, { text: string; matches: boolean; seconds: number; interrupted?: Interruption }> {
   const loaded = loadExpectations(undefined, io);
   if (!loaded.ok) return loaded;
-  const computed = computeMatrix(loaded.value.expectations, io, { quiet: true, columns: (c) => c.stack === MAIN_STACK || c.kind === 'cost' });
+  const computed = computeMatrix(loaded.value.expectations, io, {
+    quiet: opts.quiet ?? true,
+    columns: (c) => c.stack === MAIN_STACK || c.kind === 'cost',
+    progress: { label: 'main', per: 'cell' },
+  });
   if (!computed.ok) return computed;
   const m = computed.value;
   const bad = mismatches(m).length > 0 || m.cells.some((c) => c.actual.verdict === 'error' || c.actual.verdict === 'incomplete');
@@ -29,6 +34,7 @@ export function mainMatrix(io: CliIo): Result<Failure, { text: string; matches: 
     ...matrixTable(m),
     '',
     ...mismatchLines(m, loaded.value.shown),
+    ...(m.interrupted ? [interruptedLine(m.cells.length, m.interrupted)] : []),
   ];
-  return ok({ text: `${lines.join('\n')}\n`, matches: !bad, seconds: m.seconds });
+  return ok({ text: `${lines.join('\n')}\n`, matches: !bad && !m.interrupted, seconds: m.seconds, ...(m.interrupted ? { interrupted: m.interrupted } : {}) });
 }

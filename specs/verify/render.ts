@@ -22,6 +22,13 @@ export interface MatrixView {
   /** The expectations file, as the user named it. */
   readonly expectations: string;
   readonly version: string;
+  /** Set when SIGINT/SIGTERM cut the run short: `matrix` holds only the cells decided before. */
+  readonly interrupted?: { readonly signal: string; readonly total: number };
+}
+
+/** The line that says a matrix was cut short by a signal. */
+export function interruptedLine(decided: number, i: { readonly signal: string; readonly total: number }): string {
+  return `Interrupted by ${i.signal}: ${decided} of ${i.total} cells decided (shown above); the others were not checked, so nothing is known about them (exit 152).`;
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -104,7 +111,8 @@ export function renderText(v: MatrixView, opts: { quiet: boolean }): string {
   const m = v.matrix;
   const total = m.cells.reduce((s, c) => s + c.actual.states, 0);
   const finished = `Finished in ${m.seconds.toFixed(1)}s (${m.cells.length} checks, ${count(total)} distinct states in all).`;
-  if (opts.quiet) return `${[...mismatchLines(m, v.expectations), finished].join('\n')}\n`;
+  const cut = v.interrupted ? [interruptedLine(m.cells.length, v.interrupted)] : [];
+  if (opts.quiet) return `${[...mismatchLines(m, v.expectations), ...cut, finished].join('\n')}\n`;
   const out = [
     `gfpcheck verify: ${plural(rowsOf(m).length, 'fix set')} x ${plural(columnsOf(m).length, 'column')}, expectations ${v.expectations}`,
     searchLine(),
@@ -112,6 +120,7 @@ export function renderText(v: MatrixView, opts: { quiet: boolean }): string {
     ...matrixTable(m),
     '',
     ...mismatchLines(m, v.expectations),
+    ...cut,
     finished,
   ];
   return `${out.join('\n')}\n`;
@@ -189,6 +198,7 @@ export function renderJson(v: MatrixView): string {
       };
     }),
     mismatches: bad.map((c) => ({ row: c.rowLabel, column: c.column.id, diffs: c.diffs })),
+    ...(v.interrupted ? { interrupted: { signal: v.interrupted.signal, decided: m.cells.length, total: v.interrupted.total } } : {}),
     stats: { cells: m.cells.length, distinctStates: m.cells.reduce((s, c) => s + c.actual.states, 0), seconds: m.seconds },
   };
   return `${JSON.stringify(obj, null, 2)}\n`;
