@@ -78,7 +78,8 @@ export const referenceProvider: SpecProvider = {
       ...(e.params.length ? { detail: e.params.map((p) => `${p.name}=${p.default}`).join(' ') } : {}),
     })),
   resolve(name: string, consts: Consts) {
-    const entry = referenceSpecs[name];
+    // An own property only: `constructor`, `toString` or `__proto__` are not spec names.
+    const entry = Object.prototype.hasOwnProperty.call(referenceSpecs, name) ? referenceSpecs[name] : undefined;
     if (!entry) return undefined;
     const known = entry.params.map((p) => p.name);
     const values: Record<string, number> = {};

@@ -27,7 +27,7 @@
 import type { CheckResult, McError, PropertyStatus, ResultStatus } from '../result';
 import type { AnySpec } from '../spec';
 import { presentState, Shape, shapeOfVariables } from './shape';
-import { isRecord, parseJsonObject } from './values';
+import { isRecord, MAX_NESTING, nestingDepth, parseJsonObject } from './values';
 
 /** The `tool` field of every report. */
 export const REPORT_TOOL = 'gfpcheck';
@@ -205,6 +205,7 @@ export function parseReport(text: string): { ok: true; value: Report } | { ok: f
   const parsed = parseJsonObject(text);
   if (!parsed.ok) return parsed;
   const data = parsed.value;
+  if (nestingDepth(data) > MAX_NESTING) return { ok: false, error: `nested deeper than ${MAX_NESTING} levels (the most a report may be)` };
   if (data.tool !== REPORT_TOOL) return { ok: false, error: `not a ${REPORT_TOOL} report (its "tool" field is ${JSON.stringify(data.tool)})` };
   if (typeof data.result !== 'string' || !RESULTS.includes(data.result)) return { ok: false, error: `unknown "result" ${JSON.stringify(data.result)}` };
   for (const k of ['spec', 'version']) if (typeof data[k] !== 'string') return { ok: false, error: `field "${k}" is missing or not a string` };

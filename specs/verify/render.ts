@@ -204,8 +204,20 @@ export function renderJson(v: MatrixView): string {
   return `${JSON.stringify(obj, null, 2)}\n`;
 }
 
-const xml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+/**
+ * Escapes text for XML 1.0: the five markup characters, and the characters
+ * XML 1.0 does not allow at all (C0 controls but tab, newline and return,
+ * lone surrogates, U+FFFE/U+FFFF), which are written as `\u001b` so that
+ * the file stays well-formed and the reader still sees them.
+ */
+export const xml = (s: string): string =>
+  s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 
 /** JUnit XML: one testsuite per fix set, one testcase per cell (failure: the verdict changed; error: the check failed). */
 export function renderJunit(v: MatrixView): string {

@@ -18,7 +18,7 @@ import { formatProgress } from '../../report/progress';
 import { parseCount, parseKeyValues, parseStore, single, singleBoolean } from '../argv';
 import { exitCodeForReport } from '../exitCodes';
 import { classifyTarget, resolveTarget, SpecTarget } from '../resolve';
-import { emitOutput, printFailure } from '../output';
+import { emitOutput, formatFailure, printFailure } from '../output';
 import { Argv, CliContext, CommandModule, Consts, err, Failure, ok, ResolvedCliConfig, Result, usage } from '../types';
 
 /** How to search: what the engine's `CheckOptions` takes from the command line. */
@@ -58,7 +58,7 @@ export function searchOptions(): Record<string, Options> {
       requiresArg: true,
       describe: 'Visited set: exact, fingerprint (default; 64-bit) or compact[:BITS] (Stern-Dill hash compaction, default 40 bits)',
     },
-    capacity: { type: 'string', requiresArg: true, describe: 'Slots of the compact store, a power of two (default 2^22)' },
+    capacity: { type: 'string', requiresArg: true, describe: 'Slots of the compact store, a power of two from 2^4 to 2^31 (default 2^22)' },
     symmetry: { type: 'boolean', describe: "Symmetry reduction over the spec's symmetric domains (default on; --no-symmetry turns it off)" },
     'max-states': { type: 'string', requiresArg: true, describe: 'Stop (incomplete, exit 152) after this many distinct states' },
     'max-depth': { type: 'string', requiresArg: true, describe: 'Do not expand states at this depth (incomplete if any had successors)' },
@@ -92,7 +92,9 @@ export function checkOptions(cfg: ResolvedCliConfig): Record<string, Options> {
 }
 
 const MIN_CAPACITY = 2 ** 4;
-const MAX_CAPACITY = 2 ** 32;
+// 2^31, not 2^32: slots are indexed with 32-bit integer arithmetic (`h & (capacity - 1)`),
+// which for 2^32 slots gives negative indexes, and a 2^32-slot table exceeds the largest typed array.
+const MAX_CAPACITY = 2 ** 31;
 
 /** Pure: the search options in argv. */
 export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
@@ -106,7 +108,7 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
     if (store.value?.kind !== 'compact') return err(usage('--capacity applies only to --store compact', 'e.g. --store compact:40 --capacity 2^24'));
     const c = capacity.value;
     if (c < MIN_CAPACITY || c > MAX_CAPACITY || !Number.isInteger(Math.log2(c))) {
-      return err(usage(`--capacity must be a power of two from 2^4 to 2^32, got ${c}`, 'e.g. --capacity 2^24 (16,777,216 slots)'));
+      return err(usage(`--capacity must be a power of two from 2^4 to 2^31, got ${c}`, 'e.g. --capacity 2^24 (16,777,216 slots)'));
     }
   }
   const symmetry = singleBoolean('symmetry', argv.symmetry);
@@ -273,6 +275,10 @@ export function executeCheck(o: CheckCommandOptions, ctx: CliContext): CheckOutc
     const { spec, source } = resolved.value;
     const result = check(spec, engineRunOptions(o, ctx));
     report = buildReport(result, { version: config.version, spec, source, options: reportOptions(o.search) });
+  }
+  // A spec error must reach stderr even when the report goes to a file or is JSON.
+  if (report.result === 'error' && report.error && (o.output.out !== undefined || o.output.format !== 'text')) {
+    io.stderr(formatFailure({ kind: 'spec', error: { code: report.error.code, message: report.error.message } }));
   }
   const written = emitOutput(renderer.render(report), o.output, io);
   if (!written.ok) return { code: printFailure(written.error, io), report };
