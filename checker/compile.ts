@@ -9,6 +9,7 @@
  */
 import { compileLayout, describeDomain, Layout, LayoutValueError } from './layout';
 import { DomainError } from './domain';
+import type { Domain } from './domain';
 import { AnySpec, isPacked, Spec, State } from './spec';
 import { SpecError } from './result';
 
@@ -89,6 +90,46 @@ export function deepFreeze<T>(x: T): T {
     else for (const k in x) deepFreeze((x as Record<string, unknown>)[k]);
   }
   return x;
+}
+
+/**
+ * A freezer generated from the declared domains: straight-line
+ * `Object.freeze` calls for every object and array of a decoded state
+ * (loops for arrays of structures), with no type tests and no key
+ * enumeration. Returns `deepFreeze` when a domain is not one it knows.
+ */
+export function compileFreezer(variables: Readonly<Record<string, Domain>>): (s: State) => State {
+  let n = 0;
+  const lines: string[] = [];
+  const scalar = (d: Domain): boolean => d.kind !== 'array' && d.kind !== 'map' && d.kind !== 'record';
+  const walk = (d: Domain, x: string, indent: string): boolean => {
+    switch (d.kind) {
+      case 'array':
+      case 'map': {
+        if (!scalar(d.of)) {
+          const i = `i${n++}`;
+          lines.push(`${indent}for (let ${i} = 0; ${i} < ${x}.length; ${i}++) {`);
+          if (!walk(d.of, `${x}[${i}]`, `${indent}  `)) return false;
+          lines.push(`${indent}}`);
+        }
+        lines.push(`${indent}F(${x});`);
+        return true;
+      }
+      case 'record':
+        for (const [k, f] of Object.entries(d.fields)) if (!scalar(f) && !walk(f, `${x}[${JSON.stringify(k)}]`, indent)) return false;
+        lines.push(`${indent}F(${x});`);
+        return true;
+      default:
+        return scalar(d);
+    }
+  };
+  for (const [k, d] of Object.entries(variables)) if (!scalar(d) && !walk(d, `s[${JSON.stringify(k)}]`, '  ')) return deepFreeze;
+  lines.push('  F(s);', '  return s;');
+  try {
+    return new Function('F', `return function freeze(s) {\n${lines.join('\n')}\n};`)(Object.freeze) as (s: State) => State;
+  } catch {
+    return deepFreeze;
+  }
 }
 
 /** The messages V8 gives for a write to a frozen object (strict mode). */
@@ -200,7 +241,8 @@ export function compile(spec: AnySpec): Compiled {
       }
       self.lastState = undefined;
     };
-    successors = (src, dst, emit) => successorsOf(deepFreeze(decode(src)), src, dst, emit);
+    const freeze = compileFreezer(spec.variables);
+    successors = (src, dst, emit) => successorsOf(freeze(decode(src)), src, dst, emit);
     reevaluate = (src, dst, emit) => {
       const fresh = decode(src);
       successorsOf(fresh, src, dst, emit);
