@@ -24,9 +24,9 @@ const BIN = path.join(REPO, 'bin', 'gfpcheck');
 const SLOW = path.join(__dirname, 'fixtures', 'slow.ts');
 
 /** Starts gfpcheck, sends `signals` once the slow spec is loaded (and 300 ms more), resolves with what it printed. */
-function interrupt(args: string[], signals: NodeJS.Signals[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
+function interrupt(args: string[], signals: NodeJS.Signals[], env: Record<string, string> = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO });
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     let sent = false;
@@ -35,7 +35,8 @@ function interrupt(args: string[], signals: NodeJS.Signals[]): Promise<{ code: n
       err += d;
       if (!sent && err.includes('slow spec loaded')) {
         sent = true;
-        setTimeout(() => signals.forEach((s) => p.kill(s)), 300);
+        // one signal every 500 ms (signals sent at once would merge into one)
+        signals.forEach((s, i) => setTimeout(() => p.kill(s), 300 + 500 * i));
       }
     });
     p.on('close', (code, signal) => resolve({ code, signal, out, err }));
@@ -67,8 +68,11 @@ describe('signals: the first stops the search and keeps what it found', () => {
   });
 
   it('a second signal exits at once', async () => {
-    const r = await interrupt(['check', SLOW, '--all-violations'], ['SIGTERM', 'SIGTERM']);
+    // the first stops the search; the report is then slow to build (3 s explanations), and the second ends it
+    const r = await interrupt(['check', SLOW, '--all-violations'], ['SIGTERM', 'SIGTERM'], { GFPCHECK_TEST_SLOW_EXPLAIN: '1' });
     expect(r.code === 143 || r.signal === 'SIGTERM').toBe(true);
+    expect(r.err).toMatch(/SIGTERM: stopping the search/);
+    expect(r.out).toBe('');
   });
 });
 
