@@ -6,8 +6,10 @@
  *
  * Rows are fix sets, columns are (stack, workload) configurations and the
  * cost witness; each cell is its verdict, the deadlock classes that remain
- * (as short labels D1, D2, ... explained under the table) and the number of
- * distinct states.
+ * (as the stable labels of classes.ts, R1, K1, ..., explained under the
+ * table) and the number of distinct states. The table reads in 100 columns:
+ * when the columns do not fit, it is printed in several blocks of columns,
+ * each with the fix-set column first.
  *
  * @module
  */
@@ -15,6 +17,7 @@ import { COST_WITNESS } from '../fixes/types';
 import type { Column } from './expectations';
 import { VERIFY_OPTIONS } from './options';
 import type { CellResult, MatrixResult } from './run';
+import { classLabel, compareLabels, COMPLETION_WITNESS, deadlockInevitable } from './classes';
 
 /** What a verify run is rendered with. */
 export interface MatrixView {
@@ -48,12 +51,15 @@ export function rowsOf(m: MatrixResult): string[] {
   return out;
 }
 
-/** Every deadlock class (and violated invariant) that appears, with its short label D1, D2, ... in order of first appearance. */
+/** Every deadlock class (and violated invariant) that appears, with its stable label (classes.ts), in label order. */
 export function classLabels(m: MatrixResult): Map<string, string> {
-  const labels = new Map<string, string>();
-  for (const c of m.cells) for (const k of c.actual.classes) if (!labels.has(k)) labels.set(k, `D${labels.size + 1}`);
-  return labels;
+  const found = new Set<string>();
+  for (const c of m.cells) for (const k of c.actual.classes) found.add(k);
+  return new Map([...found].map((k) => [k, classLabel(k)] as [string, string]).sort((a, b) => compareLabels(a[1], b[1])));
 }
+
+/** Whether a cell's deadlock is inevitable: the completion witness was never reached (classes.ts). */
+export const inevitable = (c: CellResult): boolean => c.actual.verdict === 'deadlock' && deadlockInevitable(c.result);
 
 export const mismatches = (m: MatrixResult): CellResult[] => m.cells.filter((c) => c.diffs.length > 0);
 
@@ -79,14 +85,41 @@ export function mismatchLines(m: MatrixResult, expectations: string): string[] {
 
 function cellText(c: CellResult, labels: Map<string, string>): string {
   const a = c.actual;
-  const ids = a.classes.map((k) => labels.get(k)!).sort((x, y) => Number(x.slice(1)) - Number(y.slice(1)));
+  const ids = a.classes.map((k) => labels.get(k) ?? classLabel(k)).sort(compareLabels);
   const cls = ids.length ? ` ${ids.join(',')}` : '';
-  return `${a.verdict}${cls} (${count(a.states)})${c.diffs.length ? ' *' : ''}`;
+  return `${a.verdict}${inevitable(c) ? '!' : ''}${cls} (${count(a.states)})${c.diffs.length ? ' *' : ''}`;
 }
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((x, i) => (i === r.length - 1 ? x : x.padEnd(widths[i]))).join('  ').trimEnd());
+}
+
+/** Width the matrix text aims at (a terminal, a mail, a CI log). */
+export const MATRIX_WIDTH = 100;
+
+/**
+ * A table whose first column repeats: the other columns are split into
+ * blocks that fit in `width` (at least one column per block), printed one
+ * after another with a blank line between.
+ */
+export function wrappedTable(rows: string[][], width = MATRIX_WIDTH): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const blocks: number[][] = [];
+  let cur: number[] = [];
+  let used = widths[0];
+  for (let i = 1; i < widths.length; i++) {
+    if (cur.length > 0 && used + 2 + widths[i] > width) {
+      blocks.push(cur);
+      cur = [];
+      used = widths[0];
+    }
+    cur.push(i);
+    used += 2 + widths[i];
+  }
+  if (cur.length) blocks.push(cur);
+  if (blocks.length === 0) return table(rows);
+  return blocks.flatMap((b, k) => [...(k > 0 ? [''] : []), ...table(rows.map((r) => [r[0], ...b.map((i) => r[i])]))]);
 }
 
 function costLine(): string {
@@ -100,9 +133,21 @@ export function matrixTable(m: MatrixResult): string[] {
   const rows = rowsOf(m);
   const grid: string[][] = [['fix set', ...cols.map((c) => c.id)]];
   for (const r of rows) grid.push([r, ...cols.map((col) => { const c = m.cells.find((x) => x.rowLabel === r && x.column === col); return c ? cellText(c, labels) : '-'; })]);
-  const out = ['Columns:', ...table(cols.map((c) => [`  ${c.id}`, `${c.stack}, ${c.workload}`, c.kind === 'cost' ? `cost witness${c.description ? `: ${c.description}` : ''}` : (c.description ?? '')])), '', ...table(grid), ''];
-  if (labels.size) out.push('Deadlock classes (role@wait point, for each task in the wait-for cycle):', ...[...labels].map(([k, l]) => `  ${l}  ${k}`), '');
-  out.push('(n) = distinct states of the exhaustive search; * = differs from the expectations.', costLine());
+  const out = [
+    'Columns:',
+    ...cols.map((c) => `  ${c.id}: ${c.stack}, ${c.workload}; ${c.kind === 'cost' ? `cost witness${c.description ? `: ${c.description}` : ''}` : (c.description ?? '')}`.trimEnd()),
+    '',
+    ...wrappedTable(grid),
+    '',
+  ];
+  if (labels.size) out.push('Deadlock classes (role@wait point, for each task in the wait-for cycle; the labels are the same in every output and in docs/fixes.md):', ...[...labels].map(([k, l]) => `  ${l.padEnd(5)} ${k}`), '');
+  out.push('(n) = distinct states of the exhaustive search; * = differs from the expectations.');
+  if (m.cells.some(inevitable)) {
+    out.push(
+      `deadlock! = the deadlock is inevitable at these bounds, not merely reachable: the witness ${COMPLETION_WITNESS} is never reached: no execution completes the workload (every execution deadlocks, or runs without ever completing).`,
+    );
+  }
+  out.push(costLine());
   return out;
 }
 
