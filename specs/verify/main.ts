@@ -10,7 +10,7 @@ import type { CliIo, Failure, Result } from '../../checker/cli';
 import { ok } from '../../checker/cli';
 import { computeMatrix, loadExpectations } from './command';
 import type { Interruption } from './command';
-import { interruptedLine, matrixTable, mismatches, mismatchLines, searchLine } from './render';
+import { interruptedLine, matrixTable, mismatches, mismatchLines, searchLine, wrapLine } from './render';
 
 /** The stack of the 2019 report. */
 export const MAIN_STACK = 'xfs/dm-zoned/tcmu/ext4/ssd';
@@ -28,13 +28,16 @@ export function mainMatrix(io: CliIo, opts: { quiet?: boolean } = {}): Result<Fa
   const m = computed.value;
   const bad = mismatches(m).length > 0 || m.cells.some((c) => c.actual.verdict === 'error' || c.actual.verdict === 'incomplete');
   const lines = [
-    `Verdict matrix: the 2019 stack under each proposed fix and kernel profile (rows), and the cost of each fix on an unstacked ext4 (${m.cells.length} checks; 'gfpcheck verify' runs every column of ${loaded.value.shown}).`,
-    searchLine(),
+    ...wrapLine(
+      `Verdict matrix: the 2019 stack under each proposed fix and kernel profile (rows), and the cost of each fix on an unstacked ext4 (${m.cells.length} checks; 'gfpcheck verify' runs every column of ${loaded.value.shown}).`,
+      '',
+    ),
+    ...wrapLine(searchLine(), '  '),
     '',
     ...matrixTable(m),
     '',
-    ...mismatchLines(m, loaded.value.shown),
-    ...(m.interrupted ? [interruptedLine(m.cells.length, m.interrupted)] : []),
+    ...mismatchLines(m, loaded.value.shown).flatMap((l) => wrapLine(l, '    ')),
+    ...(m.interrupted ? wrapLine(interruptedLine(m.cells.length, m.interrupted), '') : []),
   ];
   return ok({ text: `${lines.join('\n')}\n`, matches: !bad && !m.interrupted, seconds: m.seconds, ...(m.interrupted ? { interrupted: m.interrupted } : {}) });
 }

@@ -98,6 +98,25 @@ function table(rows: string[][]): string[] {
 /** Width the matrix text aims at (a terminal, a mail, a CI log). */
 export const MATRIX_WIDTH = 100;
 
+/** Breaks a line at spaces to `width` columns; continuation lines start with `indent`. A word longer than a line stays whole. */
+export function wrapLine(text: string, indent = '  ', width = MATRIX_WIDTH): string[] {
+  if (text.length <= width) return [text];
+  const lead = /^\s*/.exec(text)![0];
+  const words = text.slice(lead.length).split(' ');
+  const out: string[] = [];
+  let line = lead;
+  let first = true;
+  for (const w of words) {
+    if (!first && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = indent + w;
+    } else line += (first ? '' : ' ') + w;
+    first = false;
+  }
+  out.push(line);
+  return out;
+}
+
 /**
  * A table whose first column repeats: the other columns are split into
  * blocks that fit in `width` (at least one column per block), printed one
@@ -135,19 +154,28 @@ export function matrixTable(m: MatrixResult): string[] {
   for (const r of rows) grid.push([r, ...cols.map((col) => { const c = m.cells.find((x) => x.rowLabel === r && x.column === col); return c ? cellText(c, labels) : '-'; })]);
   const out = [
     'Columns:',
-    ...cols.map((c) => `  ${c.id}: ${c.stack}, ${c.workload}; ${c.kind === 'cost' ? `cost witness${c.description ? `: ${c.description}` : ''}` : (c.description ?? '')}`.trimEnd()),
+    ...cols.flatMap((c) => wrapLine(`  ${c.id}: ${c.stack}, ${c.workload}; ${c.kind === 'cost' ? `cost witness${c.description ? `: ${c.description}` : ''}` : (c.description ?? '')}`.trimEnd(), '      ')),
     '',
     ...wrappedTable(grid),
     '',
   ];
-  if (labels.size) out.push('Deadlock classes (role@wait point, for each task in the wait-for cycle; the labels are the same in every output and in docs/fixes.md):', ...[...labels].map(([k, l]) => `  ${l.padEnd(5)} ${k}`), '');
+  if (labels.size) {
+    out.push(
+      ...wrapLine('Deadlock classes (role@wait point, for each task in the wait-for cycle; the labels are the same in every output and in docs/fixes.md):', ''),
+      ...[...labels].flatMap(([k, l]) => wrapLine(`  ${l.padEnd(5)} ${k}`, '          ')),
+      '',
+    );
+  }
   out.push('(n) = distinct states of the exhaustive search; * = differs from the expectations.');
   if (m.cells.some(inevitable)) {
     out.push(
-      `deadlock! = the deadlock is inevitable at these bounds, not merely reachable: the witness ${COMPLETION_WITNESS} is never reached: no execution completes the workload (every execution deadlocks, or runs without ever completing).`,
+      ...wrapLine(
+        `deadlock! = the deadlock is inevitable at these bounds, not merely reachable: the witness ${COMPLETION_WITNESS} is never reached: no execution completes the workload (every execution deadlocks, or runs without ever completing).`,
+        '',
+      ),
     );
   }
-  out.push(costLine());
+  out.push(...wrapLine(costLine(), ''));
   return out;
 }
 
