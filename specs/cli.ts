@@ -54,6 +54,7 @@ import { referenceSpecs } from './reference';
 import { mailRenderer } from './report/mail';
 import { verifyCommand } from './verify/command';
 import { mainMatrix } from './verify/main';
+import { classLabel, deadlockInevitable } from './verify/classes';
 
 type Models = typeof import('../models');
 
@@ -198,7 +199,8 @@ export const REPORT_2019_STACK = 'xfs/dm-zoned/tcmu/ext4/ssd';
 export function mainVerdict(r: Report): { expected: boolean; text: string } {
   if (r.result === 'violated' && r.violations[0]?.kind === 'deadlock') {
     const cls = r.violations[0].class;
-    return { expected: true, text: `Verdict: deadlock reached${cls !== undefined ? ` (${cls})` : ''}, as in the 2019 report. Expected: deadlock.` };
+    const inevitable = deadlockInevitable(r) ? '\nThe deadlock is inevitable at these bounds, not merely reachable: no execution completes the workload (the witness workload-completes is never reached).' : '';
+    return { expected: true, text: `Verdict: deadlock reached${cls !== undefined ? ` (${classLabel(cls)} ${cls})` : ''}, as in the 2019 report. Expected: deadlock.${inevitable}` };
   }
   const what = r.result === 'violated' ? `invariant ${r.violations[0]?.property} violated` : r.result === 'holds' ? 'no deadlock' : r.result;
   return { expected: false, text: `Verdict: ${what}. Expected: deadlock. The model no longer reproduces the 2019 report.` };
