@@ -12,11 +12,11 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createMemoryIo, resolveCliConfig } from '../../checker/cli';
+import { createCli, createMemoryIo, resolveCliConfig } from '../../checker/cli';
 import { clearInterrupt, requestInterrupt } from '../../checker/interrupt';
 import { gfpcheckConfig } from '../../specs/cli';
 import { verifyCommand } from '../../specs/verify/command';
-import { REPO, subset, tempExpectations } from '../verify/helpers';
+import { REPO, smallMainMatrix, subset, tempExpectations } from '../verify/helpers';
 
 jest.setTimeout(180_000);
 
@@ -95,6 +95,24 @@ describe('verify: a stop request keeps the decided cells', () => {
     expect(code).toBe(152);
     expect(io.out).toContain('Interrupted by SIGINT: 1 of 2 cells decided');
     expect(io.files.get(`${file}.xml`)).toContain('tests="1"');
+  });
+});
+
+describe('main: a stop request keeps the decided cells of the matrix', () => {
+  afterEach(() => clearInterrupt());
+
+  it('prints the cells decided before it and exits 152 without checking the stack', async () => {
+    const io = createMemoryIo({ cwd: REPO, files: smallMainMatrix() });
+    const stderr = io.stderr;
+    io.stderr = (t: string) => {
+      stderr(t);
+      if (t.startsWith('main: cell 2/')) requestInterrupt(15);
+    };
+    const code = await createCli(gfpcheckConfig()).run(['main', '--format', 'mail'], io);
+    expect(code).toBe(152);
+    expect(io.err).toContain('main: cell 1/16 done: none x 2019-write');
+    expect(io.out).toContain('Interrupted by SIGTERM: 2 of 16 cells decided');
+    expect(io.out).not.toMatch(/^Verdict: /m);
   });
 });
 
