@@ -89,6 +89,8 @@ export interface ReportOptions {
   readonly allViolations: boolean;
   /** `undefined`: as the spec says. */
   readonly checkDeadlock?: boolean;
+  /** `--max-omission`, when given (default 1e-6). */
+  readonly maxOmission?: number;
 }
 
 export interface Report {

@@ -124,6 +124,7 @@ export function reproduceCommand(r: Report): string[] {
     if (o.maxDepth !== undefined) args.push('--max-depth', String(o.maxDepth));
     if (o.allViolations) args.push('--all-violations');
     if (o.checkDeadlock === false) args.push('--no-deadlock');
+    if (o.maxOmission !== undefined) args.push('--max-omission', String(o.maxOmission));
   }
   args.push('--format', 'mail');
   // one option (with its value) per line, shell continuations

@@ -231,6 +231,7 @@ export function reportOptions(s: SearchOptions): ReportOptions {
     ...(s.maxDepth !== undefined ? { maxDepth: s.maxDepth } : {}),
     allViolations: s.allViolations,
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
+    ...(s.maxOmission !== undefined ? { maxOmission: s.maxOmission } : {}),
   };
 }
 
