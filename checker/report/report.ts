@@ -91,6 +91,8 @@ export interface ReportOptions {
   readonly checkDeadlock?: boolean;
   /** `--max-omission`, when given (default 1e-6). */
   readonly maxOmission?: number;
+  /** `--capacity` of the compact store, when given. */
+  readonly capacity?: number;
 }
 
 export interface Report {

@@ -119,6 +119,7 @@ export function reproduceCommand(r: Report): string[] {
   if (o) {
     if (o.strategy !== 'bfs') args.push('--strategy', o.strategy);
     if (o.store !== 'fingerprint') args.push('--store', o.store);
+    if (o.capacity !== undefined) args.push('--capacity', `2^${Math.log2(o.capacity)}`);
     if (!o.symmetry) args.push('--no-symmetry');
     if (o.maxStates !== undefined) args.push('--max-states', String(o.maxStates));
     if (o.maxDepth !== undefined) args.push('--max-depth', String(o.maxDepth));

@@ -232,6 +232,7 @@ export function reportOptions(s: SearchOptions): ReportOptions {
     allViolations: s.allViolations,
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
     ...(s.maxOmission !== undefined ? { maxOmission: s.maxOmission } : {}),
+    ...(s.capacity !== undefined ? { capacity: s.capacity } : {}),
   };
 }
 
