@@ -9,6 +9,7 @@
  */
 import { compileLayout, describeDomain, Layout, LayoutValueError } from './layout';
 import { DomainError } from './domain';
+import type { Domain } from './domain';
 import { AnySpec, isOneOf, isPacked, Spec, State } from './spec';
 import { SpecError } from './result';
 
@@ -30,6 +31,18 @@ export interface Compiled {
    * For record specs, `lastState` holds the successor's record while `emit` runs.
    */
   successors(src: Uint32Array, dst: Uint32Array, emit: (action: number, param: number) => void): void;
+  /**
+   * As `successors`, then evaluates every action a second time (record API:
+   * on a fresh, unfrozen copy of the state) and compares: a different list of
+   * successors, or an input state changed by an action, is MC203 naming the
+   * action and the state. For the sample of states `sampled` picks and for
+   * every state of a reported trace.
+   */
+  successorsChecked(src: Uint32Array, dst: Uint32Array, emit: (action: number, param: number) => void): void;
+  /** Whether the n-th expanded state (from 0) is re-evaluated: the first 256, then one in 64. Deterministic. */
+  sampled(n: number): boolean;
+  /** Re-evaluates a state the search found without successors (a deadlock): MC203 if some action now has one. */
+  checkNoSuccessor(w: Uint32Array): void;
   /** The record of the successor being emitted (record API), or undefined. */
   lastState: State | undefined;
   decode(w: Uint32Array): State;
@@ -55,6 +68,75 @@ const paramText = (p: unknown): string => {
     return String(p);
   }
 };
+
+/** A short text of a state for an error message. */
+export function stateText(s: unknown, max = 300): string {
+  let t: string;
+  try {
+    t = JSON.stringify(s) ?? String(s);
+  } catch {
+    t = String(s);
+  }
+  return t.length > max ? `${t.slice(0, max)}...` : t;
+}
+
+/**
+ * Freezes a decoded state and everything in it, so that an action that
+ * mutates its input throws (strict mode) instead of corrupting the search.
+ * Decoded states are fresh trees of plain objects and arrays, so this is one
+ * walk per expanded state.
+ */
+export function deepFreeze<T>(x: T): T {
+  if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    if (Array.isArray(x)) for (let i = 0; i < x.length; i++) deepFreeze(x[i]);
+    else for (const k in x) deepFreeze((x as Record<string, unknown>)[k]);
+  }
+  return x;
+}
+
+/**
+ * A freezer generated from the declared domains: straight-line
+ * `Object.freeze` calls for every object and array of a decoded state
+ * (loops for arrays of structures), with no type tests and no key
+ * enumeration. Returns `deepFreeze` when a domain is not one it knows.
+ */
+export function compileFreezer(variables: Readonly<Record<string, Domain>>): (s: State) => State {
+  let n = 0;
+  const lines: string[] = [];
+  const scalar = (d: Domain): boolean => d.kind !== 'array' && d.kind !== 'map' && d.kind !== 'record';
+  const walk = (d: Domain, x: string, indent: string): boolean => {
+    switch (d.kind) {
+      case 'array':
+      case 'map': {
+        if (!scalar(d.of)) {
+          const i = `i${n++}`;
+          lines.push(`${indent}for (let ${i} = 0; ${i} < ${x}.length; ${i}++) {`);
+          if (!walk(d.of, `${x}[${i}]`, `${indent}  `)) return false;
+          lines.push(`${indent}}`);
+        }
+        lines.push(`${indent}F(${x});`);
+        return true;
+      }
+      case 'record':
+        for (const [k, f] of Object.entries(d.fields)) if (!scalar(f) && !walk(f, `${x}[${JSON.stringify(k)}]`, indent)) return false;
+        lines.push(`${indent}F(${x});`);
+        return true;
+      default:
+        return scalar(d);
+    }
+  };
+  for (const [k, d] of Object.entries(variables)) if (!scalar(d) && !walk(d, `s[${JSON.stringify(k)}]`, '  ')) return deepFreeze;
+  lines.push('  F(s);', '  return s;');
+  try {
+    return new Function('F', `return function freeze(s) {\n${lines.join('\n')}\n};`)(Object.freeze) as (s: State) => State;
+  } catch {
+    return deepFreeze;
+  }
+}
+
+/** The messages V8 gives for a write to a frozen object (strict mode). */
+const FROZEN_WRITE = /read only property|object is not extensible|Cannot delete property|Cannot redefine property|Cannot freeze|Cannot assign to read only/;
 
 /** Runs spec code, turning exceptions into MC202 errors that say where. */
 export function guarded<T>(where: () => string, f: () => T): T {
@@ -84,6 +166,10 @@ export function compile(spec: AnySpec): Compiled {
 
   let actions: CompiledAction[];
   let successors: Compiled['successors'];
+  // Record API: the successors of an already decoded state.
+  let successorsOf: (s: State, src: Uint32Array, dst: Uint32Array, emit: (action: number, param: number) => void) => void = () => undefined;
+  // The second evaluation of `successorsChecked`.
+  let reevaluate: Compiled['successors'] = (src, dst, emit) => successors(src, dst, emit);
   const self: { lastState: State | undefined } = { lastState: undefined };
 
   if (isPacked(spec)) {
@@ -127,8 +213,7 @@ export function compile(spec: AnySpec): Compiled {
       },
     }));
     const nA = acts.length;
-    successors = (src, dst, emit) => {
-      const s = decode(src);
+    successorsOf = (s, src, dst, emit) => {
       for (let ai = 0; ai < nA; ai++) {
         const a = acts[ai];
         const params = a.params;
@@ -140,7 +225,11 @@ export function compile(spec: AnySpec): Compiled {
             if (a.guard && !a.guard(s, p)) continue;
             t = a.next(s, p);
           } catch (e) {
-            throw new SpecError('MC202', `action ${a.name}${params ? `(${paramText(p)})` : ''} threw: ${e instanceof Error ? e.message : String(e)}`);
+            const what = `action ${a.name}${params ? `(${paramText(p)})` : ''}`;
+            if (e instanceof TypeError && FROZEN_WRITE.test(e.message)) {
+              throw new SpecError('MC203', `${what} mutated its input state (${e.message}); actions must return a new state, e.g. {...s, x: s.x + 1}. State: ${stateText(s)}`);
+            }
+            throw new SpecError('MC202', `${what} threw: ${e instanceof Error ? e.message : String(e)}`);
           }
           if (t === undefined) continue;
           // oneOf(states): one successor per element (TLA+'s \E x \in S), in order.
@@ -160,9 +249,61 @@ export function compile(spec: AnySpec): Compiled {
       }
       self.lastState = undefined;
     };
+    const freeze = compileFreezer(spec.variables);
+    successors = (src, dst, emit) => successorsOf(freeze(decode(src)), src, dst, emit);
+    reevaluate = (src, dst, emit) => {
+      const fresh = decode(src);
+      successorsOf(fresh, src, dst, emit);
+      // An action that wrote to its (unfrozen) input: in sloppy-mode modules a write to a frozen state is silently dropped.
+      const again = new Uint32Array(W);
+      layout.encode(fresh, again);
+      for (let i = 0; i < W; i++) {
+        if (again[i] !== src[i]) throw new SpecError('MC203', `an action mutated its input state: evaluated on a copy of ${stateText(decode(src))}, it changed it to ${stateText(fresh)}`);
+      }
+    };
   }
 
   const stateOf = (w: Uint32Array, s: State | undefined): State => s ?? decode(w);
+  const actionText = (a: number, p: number): string => {
+    const act = actions[a];
+    return act.arity === 1 && act.formatParam(p) === null ? act.name : `${act.name}(${paramText(act.formatParam(p))})`;
+  };
+  const collect = (src: Uint32Array, run: Compiled['successors']): { a: number; p: number; w: Uint32Array }[] => {
+    const out: { a: number; p: number; w: Uint32Array }[] = [];
+    const dst = new Uint32Array(W);
+    run(src, dst, (a, p) => out.push({ a, p, w: Uint32Array.from(dst) }));
+    return out;
+  };
+  const sameWords = (x: Uint32Array, y: Uint32Array): boolean => {
+    for (let i = 0; i < W; i++) if (x[i] !== y[i]) return false;
+    return true;
+  };
+  const successorsChecked: Compiled['successors'] = (src, dst, emit) => {
+    const before = Uint32Array.from(src);
+    const first: { a: number; p: number; w: Uint32Array }[] = [];
+    successors(src, dst, (a, p) => {
+      first.push({ a, p, w: Uint32Array.from(dst) });
+      emit(a, p);
+    });
+    if (!sameWords(before, src)) throw new SpecError('MC203', `an action wrote to its source state ${stateText(decode(before))}`);
+    const second = collect(src, reevaluate);
+    const n = Math.max(first.length, second.length);
+    for (let i = 0; i < n; i++) {
+      const x = first[i];
+      const y = second[i];
+      if (x && y && x.a === y.a && x.p === y.p && sameWords(x.w, y.w)) continue;
+      const act = x && y ? (x.a === y.a && x.p === y.p ? actionText(x.a, x.p) : `${actionText(x.a, x.p)} or ${actionText(y.a, y.p)}`) : actionText((x ?? y)!.a, (x ?? y)!.p);
+      const what =
+        x && y && x.a === y.a && x.p === y.p
+          ? `it gave ${stateText(decode(x.w))}, then ${stateText(decode(y.w))}`
+          : x && y
+            ? `successor ${i} came from ${actionText(x.a, x.p)}, then from ${actionText(y.a, y.p)}`
+            : x
+              ? `it was enabled, then disabled`
+              : `it was disabled, then enabled`;
+      throw new SpecError('MC203', `action ${act} is not deterministic (impure: randomness, a clock, or state kept outside the spec): evaluated twice on state ${stateText(decode(src))}, ${what}`);
+    }
+  };
   const compiled: Compiled = {
     spec,
     layout,
@@ -188,6 +329,18 @@ export function compile(spec: AnySpec): Compiled {
       });
     },
     successors,
+    successorsChecked,
+    sampled: (n) => n < 256 || (n & 63) === 0,
+    checkNoSuccessor(w) {
+      for (const x of collect(w, reevaluate)) {
+        if (!sameWords(x.w, w)) {
+          throw new SpecError(
+            'MC203',
+            `action ${actionText(x.a, x.p)} is not deterministic (impure): the search found no successor of state ${stateText(decode(w))} (a deadlock), but evaluated again it gives ${stateText(decode(x.w))}`,
+          );
+        }
+      }
+    },
     decode,
     viewOf(w, s, out) {
       if (!spec.view) return w;

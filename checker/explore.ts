@@ -16,7 +16,8 @@
  */
 import { compile, Compiled, guarded } from './compile';
 import { hashWords, H } from './hash';
-import { CompactStore, ExactStore, FingerprintStore, tlcOptimistic, VisitedStore } from './store';
+import { CompactStore, DEFAULT_MAX_OMISSION, ExactStore, FingerprintStore, storeAdvice, tlcOptimistic, VisitedStore } from './store';
+import { interruptRequested, interruptSignal } from './interrupt';
 import { createCanonicalizer } from './symmetry';
 import { ChunkedU32, Frontier, Ordinals } from './frontier';
 import { formatSteps, replayOrdinals } from './trace';
@@ -142,6 +143,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const maxDepth = o.maxDepth ?? Infinity;
   const all = o.allViolations === true;
   const progressEvery = o.progressInterval ?? 5;
+  const purity = o.checkPurity !== false;
 
   const keyBuf = new Uint32Array(W);
   const viewBuf = new Uint32Array(W);
@@ -163,6 +165,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   let stop = false;
   let limitReason: string | undefined;
   let truncated = false;
+  let interrupted = false;
 
   /**
    * Computes the visited-set key of the state at `w[off..off+W)` and its hashes
@@ -356,6 +359,13 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     let expanded = 0;
     let lastReport = t0;
     while (frontier.size > 0 && !stop) {
+      // A stop request (SIGINT/SIGTERM, `shouldStop`) ends the search as incomplete.
+      if (interruptRequested() || (o.shouldStop !== undefined && o.shouldStop())) {
+        interrupted = true;
+        stop = true;
+        limitReason = `interrupted by ${interruptSignal() ?? 'a stop request'}`;
+        break;
+      }
       // Phase 1: expand.
       let nS = 0;
       bN = 0;
@@ -366,7 +376,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         progress = false;
         enabled = false;
         ordinal = 0;
-        c.successors(src, dst, emit);
+        if (purity && c.sampled(expanded + nS)) c.successorsChecked(src, dst, emit);
+        else c.successors(src, dst, emit);
         sEnd[nS] = bN;
         const live = progress || (tlcDeadlock && enabled);
         sProgress[nS] = live ? 1 : 0;
@@ -445,19 +456,31 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     let trace: TraceStep[] | undefined;
     try {
       const { root, chain } = pathTo(blame);
-      trace = formatSteps(c, replayOrdinals(c, root, chain));
-    } catch {
-      trace = undefined;
+      trace = formatSteps(c, replayOrdinals(c, root, chain, undefined, false));
+    } catch (r) {
+      // An impure action may not replay: keep the part of the path that did.
+      trace = r instanceof SpecError ? r.trace?.slice() : undefined;
     }
     throw new SpecError(e.code, e.message, trace);
   }
   const t1 = clock();
 
   // Counterexamples: rebuild by replay, shortest first within each property.
+  // Replay evaluates every action twice on each state of the trace, and a
+  // deadlock's last state is re-evaluated: a difference is MC203, reported
+  // with the trace up to the state (exit 150).
   const violations: Violation[] = found.map((f) => {
     let { root, chain } = f.outside === undefined ? pathTo(f.index) : f.outside.parent < 0 ? { root: f.outside.ord, chain: [] as number[] } : pathTo(f.outside.parent);
     if (f.outside !== undefined && f.outside.parent >= 0) chain = [...chain, f.outside.ord];
     const raw = replayOrdinals(c, root, chain, f.words);
+    if (f.kind === 'deadlock') {
+      try {
+        c.checkNoSuccessor(f.words);
+      } catch (e) {
+        if (!(e instanceof SpecError)) throw e;
+        throw new SpecError(e.code, e.message, guarded(() => 'formatState', () => formatSteps(c, raw)));
+      }
+    }
     const last = c.decode(f.words);
     const explain = spec.explain ? guarded(() => 'explain', () => spec.explain!(last)) : undefined;
     return {
@@ -469,7 +492,18 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     };
   });
 
-  const complete = frontier.size === 0 && !stop && !truncated;
+  // A probabilistic store whose omission bound is above --max-omission cannot
+  // claim that every reachable state was expanded (store.ts, `sternDill`).
+  const omission = store.omissionProbability();
+  const maxOmission = o.maxOmission ?? DEFAULT_MAX_OMISSION;
+  const searched = frontier.size === 0 && !stop && !truncated;
+  const tooRisky = searched && omission > maxOmission;
+  if (tooRisky) {
+    limitReason =
+      `the omission bound of the ${store.description} store, ${omission.toExponential(1)}, is above --max-omission ${maxOmission} ` +
+      `(${store.size} states stored; the model may have more); for the states found so far use ${storeAdvice(store.size, maxOmission)}`;
+  }
+  const complete = searched && !tooRisky;
   if (truncated && !limitReason) limitReason = `depth limit reached (--max-depth ${maxDepth})`;
   const definitive = complete;
   const liveOut = live
@@ -518,7 +552,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     seconds,
     statesPerSecond: seconds > 0 ? distinct / seconds : 0,
     store: store.description,
-    omissionProbability: store.omissionProbability(),
+    omissionProbability: omission,
     ...(storeOpt.kind === 'fingerprint' ? { optimisticCollisionProbability: tlcOptimistic(distinct, generated + inits.length) } : {}),
     bytesPerState: distinct > 0 ? (store.bytes() + parents.bytes() + ords.bytes()) / distinct : 0,
     symmetry: canon ? canon.description : live && Object.keys(spec.symmetric ?? {}).length > 0 && o.symmetry !== false ? 'off (temporal properties)' : 'off',
@@ -530,9 +564,13 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   return {
     spec: spec.name,
     params: spec.params ?? {},
-    status: violations.length > 0 ? 'violated' : complete && !undecided ? 'holds' : 'incomplete',
+    // Interrupted: incomplete (exit 152) even with violations, which are reported with their traces.
+    status: interrupted ? 'incomplete' : violations.length > 0 ? 'violated' : complete && !undecided ? 'holds' : 'incomplete',
     complete,
     ...(limitReason ? { incompleteReason: limitReason } : {}),
+    exact: storeOpt.kind === 'exact',
+    omissionProbability: omission,
+    ...(interrupted ? { interrupted: true } : {}),
     stats,
     properties,
     violations,

@@ -47,6 +47,24 @@ export interface CheckOptions {
   readonly liveness?: boolean;
   /** Wall clock in seconds (injected so tests and the engine never read time directly). */
   readonly clock?: () => number;
+  /**
+   * Largest omission bound (`stats.omissionProbability`) a run of a
+   * fingerprint or compact store may have and still say `holds`; above it the
+   * run is incomplete. Default 1e-6 (`DEFAULT_MAX_OMISSION` in store.ts).
+   */
+  readonly maxOmission?: number;
+  /**
+   * Polled in the search loop (once per batch); when it returns true the
+   * search stops and the result is incomplete (`interrupted`). The engine also
+   * polls the process-wide flag of interrupt.ts (SIGINT/SIGTERM in the CLI).
+   */
+  readonly shouldStop?: () => boolean;
+  /**
+   * Re-evaluate every action on a deterministic sample of expanded states (the
+   * first 256, then one in 64) and compare (MC203 on a difference). Default
+   * true; false only for tests that count action calls. Traces are always checked.
+   */
+  readonly checkPurity?: boolean;
 }
 
 export interface Progress {
@@ -145,6 +163,16 @@ export interface CheckResult {
   readonly complete: boolean;
   /** Why the search stopped early, when it did (limit reached). */
   readonly incompleteReason?: string;
+  /**
+   * True when the visited set is exact: no state can have been omitted. False
+   * for fingerprint and compact stores, whose `complete` is then probabilistic:
+   * see `omissionProbability`.
+   */
+  readonly exact?: boolean;
+  /** The omission bound of the run (as `stats.omissionProbability`): 0 when exact. */
+  readonly omissionProbability?: number;
+  /** True when the search was stopped by SIGINT/SIGTERM or `shouldStop`. */
+  readonly interrupted?: boolean;
   readonly stats: Stats;
   readonly properties: readonly PropertyStatus[];
   readonly violations: readonly Violation[];

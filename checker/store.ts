@@ -33,7 +33,11 @@ export interface VisitedStore {
   readonly full: boolean;
   /** Bytes allocated for the table. */
   bytes(): number;
-  /** Upper bound on Pr[at least one state omitted]; 0 when exact. */
+  /**
+   * Upper bound on Pr[at least one state omitted] for the states stored so far
+   * plus the one the next insertion would store (see `sternDill` for why the
+   * +1 makes the bound a valid test); 0 when exact.
+   */
   omissionProbability(): number;
 }
 
@@ -174,9 +178,13 @@ export class FingerprintStore implements VisitedStore {
   bytes(): number {
     return this.table.byteLength;
   }
-  /** Birthday bound: Pr[two of n states share a 64-bit fingerprint] ≤ n(n−1)/2^65. */
+  /**
+   * Birthday bound over the insertions of new states: the i-th new state is
+   * mistaken for a stored one with probability ≤ (i−1)/2^64, so with n states
+   * stored and one more insertion, Pr ≤ (n+1)n/2^65 (see `sternDill` for why n+1).
+   */
   omissionProbability(): number {
-    return Math.min(1, (this.size * (this.size - 1)) / 2 ** 65);
+    return fingerprintBound(this.size + 1);
   }
 }
 
@@ -243,9 +251,9 @@ export class CompactStore implements VisitedStore {
   bytes(): number {
     return this.table.byteLength;
   }
-  /** Stern & Dill (CHARME'95, eq. 12), as printed by Murphi; see `sternDill`. */
+  /** Stern & Dill (CHARME'95, eq. 12) over n+1 insertions; see `sternDill`. */
   omissionProbability(): number {
-    return sternDill(this.capacity, this.size, this.bits);
+    return sternDill(this.capacity, Math.min(this.capacity, this.size + 1), this.bits);
   }
 }
 
@@ -271,7 +279,26 @@ export function sternDillExponent(m: number, n: number): number {
 
 /**
  * Pr[at least one omitted state] ≤ 1 − (1 − 1/2^b)^((m+1)(H_{m+1} − H_{m−n+1}) − n)
- * for n states in m slots with b-bit signatures (Stern & Dill 1995, eq. 12).
+ * for n insertions into m slots with b-bit signatures (Stern & Dill 1995, eq. 12).
+ *
+ * Derivation (uniform hashing): inserting a new state into a table holding
+ * i states probes, on average, i/(m−i+1) occupied slots before an empty one;
+ * each probe of an occupied slot compares two independent b-bit signatures
+ * and wrongly says "already visited" with probability 2^−b. By Jensen,
+ * Pr[this insertion is correct] ≥ (1 − 2^−b)^(i/(m−i+1)); the product over
+ * i = 0..n−1 gives the formula. Lookups of states that are already stored
+ * cannot omit anything (a false match says "visited" of a visited state).
+ *
+ * What it is conditioned on: the formula is for n insertions, but after an
+ * omission the search stores fewer states than are reachable (the omitted
+ * state's successors may never be generated: a chain stops dead). So the
+ * bound at the stored count s is not Pr[omission | what we saw]. It is a
+ * valid test: the first omission, if any, happens at insertion i ≤ s+1, when
+ * i−1 ≤ s states are stored, so Pr[some state is omitted AND bound(s+1) ≤ P]
+ * ≤ Pr[the first omission is at an insertion i with bound(i) ≤ P] ≤ P.
+ * `--max-omission P` relies on exactly this: a run whose bound over s+1
+ * insertions is above P is incomplete, and the chance that a run omitted a
+ * state yet passes is at most P.
  */
 export function sternDill(m: number, n: number, b: number): number {
   if (n === 0) return 0;
@@ -279,6 +306,37 @@ export function sternDill(m: number, n: number, b: number): number {
   // 1 − (1 − p)^e computed stably as −expm1(e·log1p(−p)).
   const p = 2 ** -b;
   return Math.min(1, Math.max(0, -Math.expm1(exponent * Math.log1p(-p))));
+}
+
+/** Birthday bound for n insertions into a set of 64-bit fingerprints: n(n−1)/2^65. */
+export function fingerprintBound(n: number): number {
+  return Math.min(1, (n * Math.max(0, n - 1)) / 2 ** 65);
+}
+
+/** Default of `--max-omission` (every store): the most a probabilistic "holds" may be wrong by. */
+export const DEFAULT_MAX_OMISSION = 1e-6;
+
+/** Load at which `--capacity` advice aims (the compact store stops at 90%). */
+const ADVICE_LOAD = 0.5;
+
+/**
+ * What store would keep the omission bound at or below `p` for `n` states:
+ * e.g. `--store compact:64 --capacity 2^22 (Pr <= 3.1E-14)`, or `--store exact`.
+ * The advice is for the states found so far; the model may have more.
+ */
+export function storeAdvice(n: number, p: number): string {
+  const options: string[] = [];
+  const cap = 2 ** Math.max(4, Math.ceil(Math.log2(Math.max(16, (n + 1) / ADVICE_LOAD))));
+  for (const bits of [40, 48, 56, 64]) {
+    const b = sternDill(cap, Math.min(cap, n + 1), bits);
+    if (b <= p) {
+      options.push(`--store compact:${bits} --capacity 2^${Math.log2(cap)} (bound ${b.toExponential(1)} for ${n} states)`);
+      break;
+    }
+  }
+  if (fingerprintBound(n + 1) <= p) options.push(`--store fingerprint (bound ${fingerprintBound(n + 1).toExponential(1)})`);
+  options.push('--store exact (no omission possible)');
+  return options.join(', or ');
 }
 
 /** TLC's optimistic collision estimate d·(n−d)/2^64 for d distinct and n generated states. */

@@ -24,25 +24,54 @@ export interface RawStep {
   readonly words: Uint32Array;
 }
 
-/** Replays `ordinals` from initial state `root`; checks that the last state equals `expect`. */
-export function replayOrdinals(c: Compiled, root: number, ordinals: readonly number[], expect?: Uint32Array): RawStep[] {
+/**
+ * Replays `ordinals` from initial state `root`; checks that the last state
+ * equals `expect`. With `recheck` (the default) every state of the path is
+ * expanded twice and the two lists of successors compared, so that an impure
+ * action is caught on the states of every reported trace (MC203, naming the
+ * action and the state). A replay error carries the trace up to the state
+ * where it was found.
+ */
+export function replayOrdinals(c: Compiled, root: number, ordinals: readonly number[], expect?: Uint32Array, recheck = true): RawStep[] {
   const inits = c.initStates();
   let cur = inits[root];
   const steps: RawStep[] = [{ action: -1, param: 0, words: cur }];
   const dst = new Uint32Array(c.words);
+  const fail = (message: string): never => {
+    let trace: TraceStep[] | undefined;
+    try {
+      trace = formatSteps(c, steps);
+    } catch {
+      trace = undefined;
+    }
+    throw new SpecError('MC203', message, trace);
+  };
   for (const ord of ordinals) {
     let k = 0;
     let found: RawStep | undefined;
-    c.successors(cur, dst, (a, p) => {
-      if (k++ === ord && !found) found = { action: a, param: p, words: Uint32Array.from(dst) };
-    });
-    if (!found) throw new SpecError('MC203', `replay failed at step ${steps.length}: the state has fewer successors than during the search (nondeterministic action?)`);
-    steps.push(found);
-    cur = found.words;
+    try {
+      (recheck ? c.successorsChecked : c.successors).call(c, cur, dst, (a, p) => {
+        if (k++ === ord && !found) found = { action: a, param: p, words: Uint32Array.from(dst) };
+      });
+    } catch (e) {
+      if (e instanceof SpecError && !e.trace) {
+        let trace: TraceStep[] | undefined;
+        try {
+          trace = formatSteps(c, steps);
+        } catch {
+          trace = undefined;
+        }
+        throw new SpecError(e.code, e.message, trace);
+      }
+      throw e;
+    }
+    if (!found) fail(`replay failed at step ${steps.length}: the state has fewer successors than during the search (nondeterministic action?)`);
+    steps.push(found!);
+    cur = found!.words;
   }
   for (let i = 0; expect && i < c.words; i++) {
     if (cur[i] !== expect[i]) {
-      throw new SpecError('MC203', `replay reached a different state than the search found at step ${ordinals.length}: some action is nondeterministic`);
+      fail(`replay reached a different state than the search found at step ${ordinals.length}: some action is nondeterministic`);
     }
   }
   return steps;

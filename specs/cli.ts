@@ -57,6 +57,7 @@ import { withKernelPictures } from './report/pictures';
 import { verifyCommand } from './verify/command';
 import { mainMatrix } from './verify/main';
 import { PACKAGE_ROOT } from './paths';
+import { classLabel, deadlockInevitable } from './verify/classes';
 
 type Models = typeof import('../models');
 
@@ -81,7 +82,8 @@ export const referenceProvider: SpecProvider = {
       ...(e.params.length ? { detail: e.params.map((p) => `${p.name}=${p.default}`).join(' ') } : {}),
     })),
   resolve(name: string, consts: Consts) {
-    const entry = referenceSpecs[name];
+    // An own property only: `constructor`, `toString` or `__proto__` are not spec names.
+    const entry = Object.prototype.hasOwnProperty.call(referenceSpecs, name) ? referenceSpecs[name] : undefined;
     if (!entry) return undefined;
     const known = entry.params.map((p) => p.name);
     const values: Record<string, number> = {};
@@ -205,7 +207,8 @@ export const REPORT_2019_STACK = 'xfs/dm-zoned/tcmu/ext4/ssd';
 export function mainVerdict(r: Report): { expected: boolean; text: string } {
   if (r.result === 'violated' && r.violations[0]?.kind === 'deadlock') {
     const cls = r.violations[0].class;
-    return { expected: true, text: `Verdict: deadlock reached${cls !== undefined ? ` (${cls})` : ''}, as in the 2019 report. Expected: deadlock.` };
+    const inevitable = deadlockInevitable(r) ? '\nThe deadlock is inevitable at these bounds, not merely reachable: no execution completes the workload (the witness workload-completes is never reached).' : '';
+    return { expected: true, text: `Verdict: deadlock reached${cls !== undefined ? ` (${classLabel(cls)} ${cls})` : ''}, as in the 2019 report. Expected: deadlock.${inevitable}` };
   }
   const what = r.result === 'violated' ? `invariant ${r.violations[0]?.property} violated` : r.result === 'holds' ? 'no deadlock' : r.result;
   return { expected: false, text: `Verdict: ${what}. Expected: deadlock. The model no longer reproduces the 2019 report.` };
@@ -226,9 +229,10 @@ export function mainCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandO
         `gfpcheck main: the stack of the 2019 report, ${REPORT_2019_STACK}, under every proposed fix and kernel profile (the verdict matrix),\n` +
           'then with a write workload on the v5.2 kernel model with no fix applied.\n',
       );
-      const matrix = mainMatrix(ctx.io);
+      const matrix = mainMatrix(ctx.io, { quiet: o.output.quiet });
       if (!matrix.ok) return printFailure(matrix.error, ctx.io);
       say(matrix.value.text);
+      if (matrix.value.interrupted) return ExitCode.incomplete;
       const { code, report } = executeCheck(o, ctx);
       if (!report || report.result === 'error' || report.result === 'incomplete' || (code !== ExitCode.deadlock && code !== ExitCode.invariant && code !== ExitCode.ok)) return code;
       const v = mainVerdict(report);

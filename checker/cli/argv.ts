@@ -81,7 +81,8 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /** Repeated `--flag K=V` options into a record; a key given twice is an error. */
 export function parseKeyValues(flag: string, raw: unknown): Result<Failure, Record<string, string>> {
   const items = raw === undefined ? [] : Array.isArray(raw) ? raw.map(String) : [String(raw)];
-  const out: Record<string, string> = {};
+  // No prototype: a key such as `__proto__` or `constructor` is a key like any other (and then an unknown one).
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const item of items) {
     const i = item.indexOf('=');
     const key = i < 0 ? item : item.slice(0, i);

@@ -25,9 +25,9 @@ export const ExitCode = {
   specError: 150,
   /** The command line is wrong: bad flag, bad value, unknown spec name. */
   usage: 151,
-  /** The search was incomplete (a limit was reached); nothing is known to hold. */
+  /** The search was incomplete (a limit was reached, the omission bound is above --max-omission, or SIGINT/SIGTERM stopped it); nothing is known to hold. */
   incomplete: 152,
-  /** Out of memory or a system error (MC301, EPIPE, cannot write --out). */
+  /** Out of memory or a system error (MC301; any failed write of the report: stdout, EPIPE, --out, JUnit). */
   system: 153,
   /** Internal error: a bug in gfpcheck (MC501). */
   internal: 255,
@@ -44,8 +44,8 @@ export const EXIT_CODE_TABLE: readonly { readonly code: number; readonly meaning
   { code: ExitCode.liveness, meaning: 'temporal property violated (liveness)' },
   { code: ExitCode.specError, meaning: 'spec or model error (MC1xx, MC2xx)' },
   { code: ExitCode.usage, meaning: 'usage error (bad flag, bad value, unknown spec name)' },
-  { code: ExitCode.incomplete, meaning: 'search incomplete (limit reached)' },
-  { code: ExitCode.system, meaning: 'out of memory or system error (MC301, EPIPE, cannot write --out)' },
+  { code: ExitCode.incomplete, meaning: 'search incomplete (limit reached, omission bound above --max-omission, or interrupted by SIGINT/SIGTERM)' },
+  { code: ExitCode.system, meaning: 'out of memory or system error (MC301; any failed write of the report: stdout, --out, JUnit)' },
   { code: ExitCode.internal, meaning: 'internal error (MC501)' },
 ];
 

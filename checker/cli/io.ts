@@ -5,8 +5,37 @@
  * @module
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { registerTypeScript, TS_MODULE } from './resolve';
 import type { CliIo } from './types';
+
+/**
+ * Writes a file atomically: the text goes to a temporary file in the same
+ * directory, which is then renamed over the target, so that a reader (or a
+ * CI job after a full disk or a signal) sees the old file or the whole new
+ * one, never a truncated one. The temporary file is removed on failure.
+ */
+export function writeFileAtomic(file: string, text: string): void {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeFileSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // nothing to remove
+    }
+    throw e;
+  }
+}
 
 /**
  * The real thing: process streams, the file system, `require` (through
@@ -16,8 +45,8 @@ export function createNodeIo(): CliIo {
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
-    writeFile: (p, t) => fs.writeFileSync(p, t),
-    readFile: (p) => fs.readFileSync(p, 'utf8'),
+    writeFile: (p, t) => writeFileAtomic(p, t),
+    readFile: (p) => readBounded(p),
     fileExists: (p) => fs.existsSync(p) && fs.statSync(p).isFile(),
     loadModule: (p) => {
       if (TS_MODULE.test(p)) registerTypeScript();
@@ -30,6 +59,32 @@ export function createNodeIo(): CliIo {
     ...(process.stderr.isTTY && process.stderr.columns ? { stderrColumns: process.stderr.columns } : {}),
     memory: () => process.memoryUsage.rss(),
   };
+}
+
+/** Largest file `readFile` reads (reports, expectations files): 256 MiB. */
+export const MAX_READ_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads a text file of at most `max` bytes (default `MAX_READ_BYTES`); a
+ * larger file, or an endless one such as /dev/zero, is an error naming the limit.
+ */
+export function readBounded(file: string, max = MAX_READ_BYTES): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.alloc(1 << 16);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > max) throw new Error(`the file is larger than ${max} bytes, the most gfpcheck reads`);
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** An in-memory `CliIo` whose output accumulates in `out` and `err`. */

@@ -18,6 +18,7 @@ import { listCommand } from './commands/list';
 import { renderCommand } from './commands/render';
 import { ExitCode } from './exitCodes';
 import { createNodeIo } from './io';
+import { installSignalStop } from '../interrupt';
 import { printFailure } from './output';
 import { CliConfig, CliContext, CliIo, CommandModule, Failure, ResolvedCliConfig, usage } from './types';
 
@@ -166,20 +167,35 @@ export function createCli(config: CliConfig): { run(args: readonly string[], io:
 
 /**
  * Runs the CLI as the process: arguments from argv, real I/O, the exit code
- * in `process.exitCode`. A closed stdout (EPIPE, e.g. `| head`) ends the
- * process quietly with exit 153.
+ * in `process.exitCode`.
+ *
+ * - Any failed write to stdout (ENOSPC on a full disk, EPIPE under `| head`)
+ *   makes the exit code 153, whatever the verdict: CI must not read success
+ *   from a report that was never written.
+ * - The first SIGINT/SIGTERM stops the search cleanly (interrupt.ts): the
+ *   report of what was found so far is written as usual, as incomplete (152).
+ *   A second signal exits at once (130/143).
  */
 export async function runMain(config: CliConfig, args: readonly string[] = process.argv.slice(2)): Promise<void> {
-  let epipe = false;
+  let writeFailed = false;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') {
-      epipe = true;
-      process.exitCode = ExitCode.system;
-      return;
-    }
-    process.stderr.write(`gfpcheck: system error: cannot write to stdout: ${e.message}\n`);
+    const first = !writeFailed;
+    writeFailed = true;
     process.exitCode = ExitCode.system;
+    if (e.code === 'EPIPE' || !first) return;
+    process.stderr.write(`gfpcheck: system error: cannot write to stdout: ${e.message}\n`);
   });
-  const code = await createCli(config).run(args, createNodeIo());
-  process.exitCode = epipe ? ExitCode.system : code;
+  const stop = await installSignalStop().catch(() => undefined);
+  let code: number;
+  try {
+    code = await createCli(config).run(args, createNodeIo());
+  } finally {
+    stop?.dispose();
+  }
+  // Let pending stdout writes finish (or fail) before the exit code is set.
+  await new Promise<void>((resolve) => {
+    if (process.stdout.writableLength === 0 && !process.stdout.writableNeedDrain) return resolve();
+    process.stdout.write('', () => resolve());
+  });
+  process.exitCode = writeFailed ? ExitCode.system : code;
 }

@@ -33,10 +33,16 @@ import { formatViolation } from './text';
 // eslint-disable-next-line no-control-regex
 const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Escapes text or an attribute value for XML, dropping characters XML 1.0 forbids. */
+/**
+ * Escapes text or an attribute value for XML 1.0: the five markup characters,
+ * and the characters XML 1.0 does not allow at all (C0 controls but tab,
+ * newline and return, lone surrogates, U+FFFE/U+FFFF), which are written as
+ * the text `\u001b` so that the file stays well-formed and the reader still
+ * sees them.
+ */
 export function xmlEscape(s: string): string {
   return s
-    .replace(XML_ILLEGAL, '')
+    .replace(XML_ILLEGAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

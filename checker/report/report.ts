@@ -28,7 +28,7 @@
 import type { CheckResult, McError, PropertyStatus, ResultStatus } from '../result';
 import type { AnySpec } from '../spec';
 import { presentState, Shape, shapeOfVariables } from './shape';
-import { isRecord, parseJsonObject } from './values';
+import { isRecord, MAX_NESTING, nestingDepth, parseJsonObject } from './values';
 
 /** The `tool` field of every report. */
 export const REPORT_TOOL = 'gfpcheck';
@@ -102,6 +102,10 @@ export interface ReportOptions {
   readonly deadlockSemantics?: 'progress' | 'tlc';
   /** `--liveness` / `--no-liveness`; `undefined`: the default. */
   readonly liveness?: boolean;
+  /** `--max-omission`, when given (default 1e-6). */
+  readonly maxOmission?: number;
+  /** `--capacity` of the compact store, when given. */
+  readonly capacity?: number;
 }
 
 export interface Report {
@@ -115,6 +119,15 @@ export interface Report {
   /** True when the whole reachable state space was explored. */
   readonly complete: boolean;
   readonly incompleteReason?: string;
+  /**
+   * False when the visited set is probabilistic (fingerprint, compact): then a
+   * `complete` search is complete only with probability ≥ 1 − `omissionProbability`.
+   */
+  readonly exact?: boolean;
+  /** Upper bound on Pr[a reachable state was omitted] (as `stats.omissionProbability`); 0 when `exact`. */
+  readonly omissionProbability?: number;
+  /** True when SIGINT/SIGTERM stopped the search (the report holds what was found so far). */
+  readonly interrupted?: boolean;
   readonly stats: ReportStats;
   readonly properties: readonly PropertyStatus[];
   readonly violations: readonly ReportViolation[];
@@ -185,6 +198,9 @@ export function buildReport(result: CheckResult, meta: ReportMeta): Report {
     properties: result.properties.map((p) => ({ ...p })),
     violations,
     schemaVersion: REPORT_SCHEMA_VERSION,
+    ...(result.exact !== undefined ? { exact: result.exact } : {}),
+    ...(result.omissionProbability !== undefined ? { omissionProbability: result.omissionProbability } : {}),
+    ...(result.interrupted ? { interrupted: true } : {}),
     ...(result.error
       ? {
           error: {
@@ -212,6 +228,7 @@ export function parseReport(text: string): { ok: true; value: Report } | { ok: f
   const parsed = parseJsonObject(text);
   if (!parsed.ok) return parsed;
   const data = parsed.value;
+  if (nestingDepth(data) > MAX_NESTING) return { ok: false, error: `nested deeper than ${MAX_NESTING} levels (the most a report may be)` };
   if (data.tool !== REPORT_TOOL) return { ok: false, error: `not a ${REPORT_TOOL} report (its "tool" field is ${JSON.stringify(data.tool)})` };
   if (typeof data.result !== 'string' || !RESULTS.includes(data.result)) return { ok: false, error: `unknown "result" ${JSON.stringify(data.result)}` };
   for (const k of ['spec', 'version']) if (typeof data[k] !== 'string') return { ok: false, error: `field "${k}" is missing or not a string` };

@@ -26,7 +26,7 @@ import { diffStates, PathValue, splitToWidth, topLevel } from './diff';
 import type { Renderer } from './renderer';
 import type { Report, ReportStep, ReportViolation } from './report';
 import { explanationOf } from './report';
-import { formatAssignment, formatCount, formatDecimal, formatOutline, formatProbability, formatValue, LINE_WIDTH } from './values';
+import { escapeControl, formatAssignment, formatCount, formatDecimal, formatOutline, formatProbability, formatValue, LINE_WIDTH } from './values';
 
 const CONJ = '/\\ ';
 
@@ -157,8 +157,8 @@ export function renderText(r: Report, extra?: ViolationExtra): string {
   if (r.result === 'error') {
     const e = r.error ?? { code: 'MC501', message: 'the report says error but carries no error' };
     out.push(`Error: ${e.message}`, `Error code ${e.code} (see docs/error-codes.md).`);
-    if (e.trace && e.trace.length > 0) out.push('Error: The behavior up to this point is:', ...formatTrace(e.trace));
-    return `${out.join('\n')}\n`;
+    if (Array.isArray(e.trace) && e.trace.length > 0) out.push('Error: The behavior up to this point is:', ...formatTrace(e.trace as readonly ReportStep[]));
+    return `${escapeControl(out.join('\n'))}\n`;
   }
   out.push(searchLine(r));
   const n = r.violations.length;
@@ -200,7 +200,8 @@ export function renderText(r: Report, extra?: ViolationExtra): string {
     out.push(`State graph for temporal properties: ${formatCount(s.liveness.edges)} edges, ${formatDecimal(s.liveness.bytes / Math.max(1, s.distinctStates))} bytes per state.`);
   }
   out.push(`Finished in ${s.seconds.toFixed(2)} s (${formatCount(Math.round(s.statesPerSecond))} distinct states/s).`);
-  return `${out.join('\n')}\n`;
+  // A report is data (possibly someone else's): no terminal escape sequence gets through.
+  return `${escapeControl(out.join('\n'))}\n`;
 }
 
 export const textRenderer: Renderer = {

@@ -38,16 +38,51 @@ export function joinPath(path: string, key: string | number): string {
   return `${path}[${JSON.stringify(key)}]`;
 }
 
+/**
+ * Deepest nesting of arrays and objects a report may hold (`render` rejects
+ * deeper input). Model states are a few levels deep; the bound keeps every
+ * renderer (and JSON.stringify, which recurses) far from the stack limit.
+ */
+export const MAX_NESTING = 1000;
+
+/** Nesting depth of a JSON value (a scalar is 0), computed without recursion; stops counting at `limit` + 1. */
+export function nestingDepth(v: unknown, limit = MAX_NESTING): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    const inner = d + 1;
+    if (inner > deepest) deepest = inner;
+    if (deepest > limit) return deepest;
+    for (const k in x) stack.push([(x as Record<string, unknown>)[k], inner]);
+  }
+  return deepest;
+}
+
+/** Levels `formatValue` writes before it writes `...` (text output of an in-process report that was never parsed). */
+const FORMAT_DEPTH = 200;
+
+/**
+ * Control characters (C0 but newline and tab, DEL, C1) escaped as `\u001b`,
+ * so that text written to a terminal cannot move the cursor, clear the screen
+ * or set the window title (a report is data, possibly from someone else).
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Writes a value on one line, JSON-like: `["a", "b"]`, `{clean: 0, dirty: 1}`. */
-export function formatValue(v: unknown): string {
+export function formatValue(v: unknown, depth = 0): string {
+  if (depth > FORMAT_DEPTH) return '...';
   if (v === undefined) return 'undefined';
   if (v === null || typeof v === 'boolean') return String(v);
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : JSON.stringify(String(v));
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'bigint') return v.toString();
-  if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
+  if (Array.isArray(v)) return `[${v.map((x) => formatValue(x, depth + 1)).join(', ')}]`;
   if (isRecord(v)) {
-    const parts = Object.keys(v).map((k) => `${IDENT.test(k) ? k : JSON.stringify(k)}: ${formatValue(v[k])}`);
+    const parts = Object.keys(v).map((k) => `${IDENT.test(k) ? k : JSON.stringify(k)}: ${formatValue(v[k], depth + 1)}`);
     return parts.length ? `{${parts.join(', ')}}` : '{}';
   }
   return JSON.stringify(String(v));
@@ -61,19 +96,19 @@ export const LINE_WIDTH = 120;
  * `LINE_WIDTH`, otherwise as an indented block with one element per line.
  * Returns the lines (the first starts with `prefix`).
  */
-export function formatAssignment(prefix: string, v: unknown, indent: string): string[] {
+export function formatAssignment(prefix: string, v: unknown, indent: string, depth = 0): string[] {
   const one = formatValue(v);
-  if (prefix.length + one.length <= LINE_WIDTH || (!Array.isArray(v) && !isRecord(v))) return [`${prefix}${one}`];
+  if (prefix.length + one.length <= LINE_WIDTH || (!Array.isArray(v) && !isRecord(v)) || depth > FORMAT_DEPTH / 4) return [`${prefix}${one}`];
   const inner = indent + '    ';
   if (Array.isArray(v)) {
-    return [`${prefix}[`, ...v.flatMap((x, i) => formatAssignment(inner, x, inner).map((l, j, a) => (j === a.length - 1 && i < v.length - 1 ? `${l},` : l))), `${indent}  ]`];
+    return [`${prefix}[`, ...v.flatMap((x, i) => formatAssignment(inner, x, inner, depth + 1).map((l, j, a) => (j === a.length - 1 && i < v.length - 1 ? `${l},` : l))), `${indent}  ]`];
   }
   const rec = v as Readonly<Record<string, unknown>>;
   const keys = Object.keys(rec);
   return [
     `${prefix}{`,
     ...keys.flatMap((k, i) =>
-      formatAssignment(`${inner}${IDENT.test(k) ? k : JSON.stringify(k)}: `, rec[k], inner).map((l, j, a) => (j === a.length - 1 && i < keys.length - 1 ? `${l},` : l)),
+      formatAssignment(`${inner}${IDENT.test(k) ? k : JSON.stringify(k)}: `, rec[k], inner, depth + 1).map((l, j, a) => (j === a.length - 1 && i < keys.length - 1 ? `${l},` : l)),
     ),
     `${indent}  }`,
   ];
@@ -88,6 +123,7 @@ export function formatOutline(v: unknown, indent = ''): string[] {
   const scalar = (x: unknown): string => (typeof x === 'string' ? x : formatValue(x));
   const isScalar = (x: unknown): boolean => !Array.isArray(x) && !isRecord(x);
   if (isScalar(v)) return [`${indent}${scalar(v)}`];
+  if (indent.length > FORMAT_DEPTH) return [`${indent}${formatValue(v, FORMAT_DEPTH)}`];
   if (Array.isArray(v)) {
     if (v.length === 0) return [`${indent}[]`];
     return v.flatMap((x) => {

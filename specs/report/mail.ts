@@ -24,6 +24,7 @@
  */
 import type { Renderer, Report, ReportStep, ReportViolation } from '../../checker/report';
 import { swimlaneLines } from './swimlane';
+import { classLabel, COMPLETION_WITNESS, deadlockInevitable } from '../verify/classes';
 
 /** The widest line the renderer writes. */
 export const MAIL_WIDTH = 72;
@@ -120,11 +121,13 @@ export function reproduceCommand(r: Report): string[] {
   if (o) {
     if (o.strategy !== 'bfs') args.push('--strategy', o.strategy);
     if (o.store !== 'fingerprint') args.push('--store', o.store);
+    if (o.capacity !== undefined) args.push('--capacity', `2^${Math.log2(o.capacity)}`);
     if (!o.symmetry) args.push('--no-symmetry');
     if (o.maxStates !== undefined) args.push('--max-states', String(o.maxStates));
     if (o.maxDepth !== undefined) args.push('--max-depth', String(o.maxDepth));
     if (o.allViolations) args.push('--all-violations');
     if (o.checkDeadlock === false) args.push('--no-deadlock');
+    if (o.maxOmission !== undefined) args.push('--max-omission', String(o.maxOmission));
   }
   args.push('--format', 'mail');
   // one option (with its value) per line, shell continuations
@@ -153,9 +156,11 @@ function findings(r: Report): { head: string; text: string } {
   const deadlocks = r.violations.filter((v) => v.kind === 'deadlock');
   const others = r.violations.filter((v) => v.kind !== 'deadlock');
   const parts: string[] = [];
-  if (deadlocks.length === 1) parts.push(`1 deadlock class, ${deadlocks[0].class ?? 'unnamed'}`);
+  // Each class with its stable label (specs/verify/classes.ts), as in the matrix and docs/fixes.md.
+  const named = (v: ReportViolation): string => (v.class !== undefined ? `[${classLabel(v.class)}] ${v.class}` : 'unnamed');
+  if (deadlocks.length === 1) parts.push(`1 deadlock class, ${named(deadlocks[0])}`);
   if (deadlocks.length > 1) {
-    parts.push(`${deadlocks.length} deadlock classes: ${deadlocks.map((v, i) => `(${i + 1}) ${v.class ?? 'unnamed'}`).join('; ')}`);
+    parts.push(`${deadlocks.length} deadlock classes: ${deadlocks.map(named).join('; ')}`);
   }
   for (const v of others) parts.push(`a violation of the ${v.kind} ${v.property}`);
   if (parts.length === 0) {
@@ -166,7 +171,10 @@ function findings(r: Report): { head: string; text: string } {
   const lens = r.violations.map((v) => v.trace.length - 1);
   const len = r.violations.length === 1 ? `its minimal trace has ${plural(lens[0], 'step')}` : `the shortest trace has ${plural(Math.min(...lens), 'step')}`;
   const head = deadlocks.length ? 'deadlock' : `${others[0].kind} violated`;
-  return { head, text: `finds ${parts.join(' and ')}; ${len}.` };
+  const inevitable = deadlockInevitable(r)
+    ? ` The deadlock is inevitable at these bounds, not merely reachable: no execution completes the workload (the witness ${COMPLETION_WITNESS} is never reached).`
+    : '';
+  return { head, text: `finds ${parts.join(' and ')}; ${len}.${inevitable}` };
 }
 
 /** The summary paragraph: stack, workload, kernel model, fix set, verdict, trace length, states explored. */
@@ -294,7 +302,7 @@ function violationTitle(v: ReportViolation, i: number, n: number): string {
     const t = `Temporal property ${v.property} violated${v.class ? `: livelock ${v.class}` : ''}`;
     return n > 1 ? `${i + 1}/${n}. ${t}` : t;
   }
-  const what = v.kind === 'deadlock' ? `Deadlock${v.class ? `: ${v.class}` : ''}` : `${v.kind === 'invariant' ? 'Invariant' : 'Property'} ${v.property} violated`;
+  const what = v.kind === 'deadlock' ? `Deadlock${v.class ? ` ${classLabel(v.class)}: ${v.class}` : ''}` : `${v.kind === 'invariant' ? 'Invariant' : 'Property'} ${v.property} violated`;
   return n > 1 ? `${i + 1}/${n}. ${what}` : what;
 }
 

@@ -29,6 +29,16 @@ import { renderJson, renderJunit, renderMarkdown, renderText, MatrixView, mismat
 import { renderMatrixHtml } from './html';
 import type { MatrixResult } from './run';
 import { PACKAGE_ROOT } from '../paths';
+import { interruptRequested, interruptSignal } from '../../checker/interrupt';
+
+/** A matrix cut short by SIGINT/SIGTERM: the cells decided before it, and how many were asked for. */
+export interface Interruption {
+  readonly signal: string;
+  readonly total: number;
+}
+
+/** Thrown from `onCell` to end `runMatrix` after a signal; never escapes `computeMatrix`. */
+class MatrixInterrupted extends Error {}
 
 type RunModule = typeof import('./run');
 
@@ -121,32 +131,51 @@ export function exitCodeForMatrix(m: MatrixResult): number {
 export function computeMatrix(
   expectations: Expectations,
   io: CliIo,
-  opts: { quiet: boolean; columns?: (c: Column) => boolean },
-): Result<Failure, MatrixResult> {
+  opts: { quiet: boolean; columns?: (c: Column) => boolean; progress?: { readonly label: string; readonly per: 'row' | 'cell' } },
+): Result<Failure, MatrixResult & { interrupted?: Interruption }> {
   const runner = loadRunner();
   if (!runner.ok) return runner;
   const rows = expectations.rows.length;
+  const columns = expectations.columns.filter(opts.columns ?? (() => true)).length;
+  const per = opts.progress?.per ?? 'row';
+  const label = opts.progress?.label ?? 'verify';
   let done = 0;
   let seen = '';
-  // on a terminal: a bar over the cells, rewritten in place; otherwise one line per fix set
+  // on a terminal: a bar over the cells, rewritten in place; otherwise one line per fix set (or per cell)
   const line = progressLine(io);
-  const cells = line.tty && !opts.quiet ? rows * expectations.columns.filter(opts.columns ?? (() => true)).length : undefined;
+  const bar = line.tty && !opts.quiet ? rows * columns : undefined;
+  const cells: MatrixResult['cells'][number][] = [];
   const t0 = io.clock();
-  let cellsDone = 0;
-  const r = runner.value.runMatrix(expectations, {
-    clock: () => io.clock(),
-    ...(opts.columns ? { columns: opts.columns } : {}),
-    onCell: (c) => {
-      if (opts.quiet) return;
-      if (cells !== undefined) line.status(formatStepStatus(++cellsDone, cells, io.clock() - t0, `fix set: ${c.rowLabel}`));
-      if (c.rowLabel === seen) return;
-      seen = c.rowLabel;
-      done++;
-      if (cells === undefined) io.stderr(`verify: fix set ${done}/${rows}: ${c.rowLabel}\n`);
-    },
-  });
-  line.done();
-  return r.ok ? ok(r.value) : err(usage(r.error.message, r.error.hint));
+  try {
+    const r = runner.value.runMatrix(expectations, {
+      clock: () => io.clock(),
+      ...(opts.columns ? { columns: opts.columns } : {}),
+      onCell: (c) => {
+        // A signal: the cell under way was cut short (incomplete); keep the decided ones.
+        if (interruptRequested()) throw new MatrixInterrupted();
+        cells.push(c);
+        if (opts.quiet) return;
+        if (bar !== undefined) {
+          line.status(formatStepStatus(cells.length, bar, io.clock() - t0, `fix set: ${c.rowLabel}`));
+          return;
+        }
+        if (per === 'cell') {
+          io.stderr(`${label}: cell ${cells.length}/${rows * columns} done: ${c.rowLabel} x ${c.column.id}\n`);
+          return;
+        }
+        if (c.rowLabel === seen) return;
+        seen = c.rowLabel;
+        done++;
+        io.stderr(`${label}: fix set ${done}/${rows}: ${c.rowLabel}\n`);
+      },
+    });
+    line.done();
+    return r.ok ? ok(r.value) : err(usage(r.error.message, r.error.hint));
+  } catch (e) {
+    line.done();
+    if (!(e instanceof MatrixInterrupted)) throw e;
+    return ok({ cells, seconds: io.clock() - t0, interrupted: { signal: interruptSignal() ?? 'a stop request', total: rows * columns } });
+  }
 }
 
 function write(io: CliIo, file: string, text: string, what: string, quiet: boolean, shown = file): Failure | undefined {
@@ -168,7 +197,7 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   const computed = computeMatrix(expectations, io, { quiet: o.quiet });
   if (!computed.ok) return printFailure(computed.error, io);
   const matrix = computed.value;
-  const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version };
+  const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version, ...(matrix.interrupted ? { interrupted: matrix.interrupted } : {}) };
   const text =
     o.format === 'html' ? renderMatrixHtml(view) : o.format === 'json' ? renderJson(view) : o.format === 'markdown' ? renderMarkdown(view) : renderText(view, { quiet: o.quiet && o.out === undefined });
   if (o.out !== undefined) {
@@ -179,6 +208,8 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
     const f = write(io, o.junit, renderJunit(view), 'the JUnit XML', o.quiet);
     if (f) return printFailure(f, io);
   }
+  // Interrupted: the decided cells are printed (and written); nothing is updated.
+  if (matrix.interrupted) return ExitCode.incomplete;
   const code = exitCodeForMatrix(matrix);
   if (o.update && code === ExitCode.verdictMismatch) {
     const changed = mismatches(matrix).length;

@@ -9,26 +9,35 @@
 import type { CliIo, Failure, Result } from '../../checker/cli';
 import { ok } from '../../checker/cli';
 import { computeMatrix, loadExpectations } from './command';
-import { matrixTable, mismatches, mismatchLines, searchLine } from './render';
+import type { Interruption } from './command';
+import { interruptedLine, matrixTable, mismatches, mismatchLines, searchLine, wrapLine } from './render';
 
 /** The stack of the 2019 report. */
 export const MAIN_STACK = 'xfs/dm-zoned/tcmu/ext4/ssd';
 
 /** The matrix text for `main`, and whether every cell matched its expectation. */
-export function mainMatrix(io: CliIo): Result<Failure, { text: string; matches: boolean; seconds: number }> {
+export function mainMatrix(io: CliIo, opts: { quiet?: boolean } = {}): Result<Failure, { text: string; matches: boolean; seconds: number; interrupted?: Interruption }> {
   const loaded = loadExpectations(undefined, io);
   if (!loaded.ok) return loaded;
-  const computed = computeMatrix(loaded.value.expectations, io, { quiet: true, columns: (c) => c.stack === MAIN_STACK || c.kind === 'cost' });
+  const computed = computeMatrix(loaded.value.expectations, io, {
+    quiet: opts.quiet ?? true,
+    columns: (c) => c.stack === MAIN_STACK || c.kind === 'cost',
+    progress: { label: 'main', per: 'cell' },
+  });
   if (!computed.ok) return computed;
   const m = computed.value;
   const bad = mismatches(m).length > 0 || m.cells.some((c) => c.actual.verdict === 'error' || c.actual.verdict === 'incomplete');
   const lines = [
-    `Verdict matrix: the 2019 stack under each proposed fix and kernel profile (rows), and the cost of each fix on an unstacked ext4 (${m.cells.length} checks; 'gfpcheck verify' runs every column of ${loaded.value.shown}).`,
-    searchLine(),
+    ...wrapLine(
+      `Verdict matrix: the 2019 stack under each proposed fix and kernel profile (rows), and the cost of each fix on an unstacked ext4 (${m.cells.length} checks; 'gfpcheck verify' runs every column of ${loaded.value.shown}).`,
+      '',
+    ),
+    ...wrapLine(searchLine(), '  '),
     '',
     ...matrixTable(m),
     '',
-    ...mismatchLines(m, loaded.value.shown),
+    ...mismatchLines(m, loaded.value.shown).flatMap((l) => wrapLine(l, '    ')),
+    ...(m.interrupted ? wrapLine(interruptedLine(m.cells.length, m.interrupted), '') : []),
   ];
-  return ok({ text: `${lines.join('\n')}\n`, matches: !bad, seconds: m.seconds });
+  return ok({ text: `${lines.join('\n')}\n`, matches: !bad && !m.interrupted, seconds: m.seconds, ...(m.interrupted ? { interrupted: m.interrupted } : {}) });
 }

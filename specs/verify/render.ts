@@ -6,8 +6,10 @@
  *
  * Rows are fix sets, columns are (stack, workload) configurations and the
  * cost witness; each cell is its verdict, the deadlock classes that remain
- * (as short labels D1, D2, ... explained under the table) and the number of
- * distinct states.
+ * (as the stable labels of classes.ts, R1, K1, ..., explained under the
+ * table) and the number of distinct states. The table reads in 100 columns:
+ * when the columns do not fit, it is printed in several blocks of columns,
+ * each with the fix-set column first.
  *
  * @module
  */
@@ -17,6 +19,7 @@ import type { Column } from './expectations';
 import { VERIFY_OPTIONS } from './options';
 import { mermaidSection } from './mermaid';
 import type { CellResult, MatrixResult } from './run';
+import { classLabel, compareLabels, COMPLETION_WITNESS, deadlockInevitable } from './classes';
 
 /** What a verify run is rendered with. */
 export interface MatrixView {
@@ -24,6 +27,13 @@ export interface MatrixView {
   /** The expectations file, as the user named it. */
   readonly expectations: string;
   readonly version: string;
+  /** Set when SIGINT/SIGTERM cut the run short: `matrix` holds only the cells decided before. */
+  readonly interrupted?: { readonly signal: string; readonly total: number };
+}
+
+/** The line that says a matrix was cut short by a signal. */
+export function interruptedLine(decided: number, i: { readonly signal: string; readonly total: number }): string {
+  return `Interrupted by ${i.signal}: ${decided} of ${i.total} cells decided (shown above); the others were not checked, so nothing is known about them (exit 152).`;
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -43,12 +53,15 @@ export function rowsOf(m: MatrixResult): string[] {
   return out;
 }
 
-/** Every deadlock class (and violated invariant) that appears, with its short label D1, D2, ... in order of first appearance. */
+/** Every deadlock class (and violated invariant) that appears, with its stable label (classes.ts), in label order. */
 export function classLabels(m: MatrixResult): Map<string, string> {
-  const labels = new Map<string, string>();
-  for (const c of m.cells) for (const k of c.actual.classes) if (!labels.has(k)) labels.set(k, `D${labels.size + 1}`);
-  return labels;
+  const found = new Set<string>();
+  for (const c of m.cells) for (const k of c.actual.classes) found.add(k);
+  return new Map([...found].map((k) => [k, classLabel(k)] as [string, string]).sort((a, b) => compareLabels(a[1], b[1])));
 }
+
+/** Whether a cell's deadlock is inevitable: the completion witness was never reached (classes.ts). */
+export const inevitable = (c: CellResult): boolean => c.actual.verdict === 'deadlock' && deadlockInevitable(c.result);
 
 export const mismatches = (m: MatrixResult): CellResult[] => m.cells.filter((c) => c.diffs.length > 0);
 
@@ -74,14 +87,60 @@ export function mismatchLines(m: MatrixResult, expectations: string): string[] {
 
 function cellText(c: CellResult, labels: Map<string, string>): string {
   const a = c.actual;
-  const ids = a.classes.map((k) => labels.get(k)!).sort((x, y) => Number(x.slice(1)) - Number(y.slice(1)));
+  const ids = a.classes.map((k) => labels.get(k) ?? classLabel(k)).sort(compareLabels);
   const cls = ids.length ? ` ${ids.join(',')}` : '';
-  return `${a.verdict}${cls} (${count(a.states)})${c.diffs.length ? ' *' : ''}`;
+  return `${a.verdict}${inevitable(c) ? '!' : ''}${cls} (${count(a.states)})${c.diffs.length ? ' *' : ''}`;
 }
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((x, i) => (i === r.length - 1 ? x : x.padEnd(widths[i]))).join('  ').trimEnd());
+}
+
+/** Width the matrix text aims at (a terminal, a mail, a CI log). */
+export const MATRIX_WIDTH = 100;
+
+/** Breaks a line at spaces to `width` columns; continuation lines start with `indent`. A word longer than a line stays whole. */
+export function wrapLine(text: string, indent = '  ', width = MATRIX_WIDTH): string[] {
+  if (text.length <= width) return [text];
+  const lead = /^\s*/.exec(text)![0];
+  const words = text.slice(lead.length).split(' ');
+  const out: string[] = [];
+  let line = lead;
+  let first = true;
+  for (const w of words) {
+    if (!first && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = indent + w;
+    } else line += (first ? '' : ' ') + w;
+    first = false;
+  }
+  out.push(line);
+  return out;
+}
+
+/**
+ * A table whose first column repeats: the other columns are split into
+ * blocks that fit in `width` (at least one column per block), printed one
+ * after another with a blank line between.
+ */
+export function wrappedTable(rows: string[][], width = MATRIX_WIDTH): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const blocks: number[][] = [];
+  let cur: number[] = [];
+  let used = widths[0];
+  for (let i = 1; i < widths.length; i++) {
+    if (cur.length > 0 && used + 2 + widths[i] > width) {
+      blocks.push(cur);
+      cur = [];
+      used = widths[0];
+    }
+    cur.push(i);
+    used += 2 + widths[i];
+  }
+  if (cur.length) blocks.push(cur);
+  if (blocks.length === 0) return table(rows);
+  return blocks.flatMap((b, k) => [...(k > 0 ? [''] : []), ...table(rows.map((r) => [r[0], ...b.map((i) => r[i])]))]);
 }
 
 function costLine(): string {
@@ -95,9 +154,30 @@ export function matrixTable(m: MatrixResult): string[] {
   const rows = rowsOf(m);
   const grid: string[][] = [['fix set', ...cols.map((c) => c.id)]];
   for (const r of rows) grid.push([r, ...cols.map((col) => { const c = m.cells.find((x) => x.rowLabel === r && x.column === col); return c ? cellText(c, labels) : '-'; })]);
-  const out = ['Columns:', ...table(cols.map((c) => [`  ${c.id}`, `${c.stack}, ${c.workload}`, c.kind === 'cost' ? `cost witness${c.description ? `: ${c.description}` : ''}` : (c.description ?? '')])), '', ...table(grid), ''];
-  if (labels.size) out.push('Deadlock classes (role@wait point, for each task in the wait-for cycle):', ...[...labels].map(([k, l]) => `  ${l}  ${k}`), '');
-  out.push('(n) = distinct states of the exhaustive search; * = differs from the expectations.', costLine());
+  const out = [
+    'Columns:',
+    ...cols.flatMap((c) => wrapLine(`  ${c.id}: ${c.stack}, ${c.workload}; ${c.kind === 'cost' ? `cost witness${c.description ? `: ${c.description}` : ''}` : (c.description ?? '')}`.trimEnd(), '      ')),
+    '',
+    ...wrappedTable(grid),
+    '',
+  ];
+  if (labels.size) {
+    out.push(
+      ...wrapLine('Deadlock classes (role@wait point, for each task in the wait-for cycle; the labels are the same in every output and in docs/fixes.md):', ''),
+      ...[...labels].flatMap(([k, l]) => wrapLine(`  ${l.padEnd(5)} ${k}`, '          ')),
+      '',
+    );
+  }
+  out.push('(n) = distinct states of the exhaustive search; * = differs from the expectations.');
+  if (m.cells.some(inevitable)) {
+    out.push(
+      ...wrapLine(
+        `deadlock! = the deadlock is inevitable at these bounds, not merely reachable: the witness ${COMPLETION_WITNESS} is never reached: no execution completes the workload (every execution deadlocks, or runs without ever completing).`,
+        '',
+      ),
+    );
+  }
+  out.push(...wrapLine(costLine(), ''));
   return out;
 }
 
@@ -106,7 +186,8 @@ export function renderText(v: MatrixView, opts: { quiet: boolean }): string {
   const m = v.matrix;
   const total = m.cells.reduce((s, c) => s + c.actual.states, 0);
   const finished = `Finished in ${m.seconds.toFixed(1)}s (${m.cells.length} checks, ${count(total)} distinct states in all).`;
-  if (opts.quiet) return `${[...mismatchLines(m, v.expectations), finished].join('\n')}\n`;
+  const cut = v.interrupted ? [interruptedLine(m.cells.length, v.interrupted)] : [];
+  if (opts.quiet) return `${[...mismatchLines(m, v.expectations), ...cut, finished].join('\n')}\n`;
   const out = [
     `gfpcheck verify: ${plural(rowsOf(m).length, 'fix set')} x ${plural(columnsOf(m).length, 'column')}, expectations ${v.expectations}`,
     searchLine(),
@@ -114,6 +195,7 @@ export function renderText(v: MatrixView, opts: { quiet: boolean }): string {
     ...matrixTable(m),
     '',
     ...mismatchLines(m, v.expectations),
+    ...cut,
     finished,
   ];
   return `${out.join('\n')}\n`;
@@ -192,13 +274,14 @@ export function renderJson(v: MatrixView): string {
       };
     }),
     mismatches: bad.map((c) => ({ row: c.rowLabel, column: c.column.id, diffs: c.diffs })),
+    ...(v.interrupted ? { interrupted: { signal: v.interrupted.signal, decided: m.cells.length, total: v.interrupted.total } } : {}),
     stats: { cells: m.cells.length, distinctStates: m.cells.reduce((s, c) => s + c.actual.states, 0), seconds: m.seconds },
   };
   return `${JSON.stringify(obj, null, 2)}\n`;
 }
 
-/** Escaped for XML, XML-illegal control characters dropped (checker/report/junit.ts). */
-const xml = (s: string): string => xmlEscape(s);
+/** Escaped for XML; characters XML 1.0 forbids are written as `\\uXXXX` text (checker/report/junit.ts). */
+export const xml = (s: string): string => xmlEscape(s);
 
 /** The `<properties>` of a fix set's testsuite: tool version, expectations, how every cell was searched, and each column's bounds. */
 export function junitSuiteProperties(v: MatrixView, cells: readonly CellResult[]): [string, string][] {

@@ -98,7 +98,9 @@ describe('gfpcheck check: spec errors', () => {
     const r = await gfpcheck(['check', fixture('throws.ts'), '--format', 'json']);
     const report = JSON.parse(r.out) as Report;
     expect(report.result).toBe('error');
+    // issue 15: a spec error during the search also carries the behaviour up to the state (error.trace), as TLC prints it
     expect(report.error).toEqual({ code: 'MC202', message: expect.stringContaining('boom in Step'), trace: expect.any(Array) });
+    expect(report.error?.trace?.[0]).toMatchObject({ step: 0, action: null });
   });
 
   it('should still print a JSON report when the module cannot be found', async () => {

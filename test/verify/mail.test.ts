@@ -47,12 +47,13 @@ describe('mail rendering of the 2019 deadlock (v5.2, no fix)', () => {
     const text = mail.replace(/\n/g, ' ');
     expect(text).toMatch(/^gfpcheck 0\.1\.0: deadlock in xfs\/dm-zoned\/tcmu\/ext4\/ssd, write workload,/);
     expect(text).toContain('fix set: none');
-    expect(text).toMatch(/finds 9 deadlock classes: \(1\) tcmu-runner@xfs_buf_iowait; .* the shortest trace has 19 steps\./);
+    // issue 15: each class with its stable label (specs/verify/classes.ts), and the inevitability the witness shows
+    expect(text).toMatch(/finds 9 deadlock classes: \[R1\] tcmu-runner@xfs_buf_iowait; .* the shortest trace has 19 steps\. The deadlock is inevitable at these bounds, not merely reachable: no execution completes the workload \(the witness workload-completes is never reached\)\./);
     expect(mail).toMatch(/^ {2}tcmu-runner -> tcmu-runner {2}\(in xfs_buf_iowait\)$/m);
     expect(mail).toMatch(/^task:tcmu-runner state:D flags:PF_MEMALLOC\nCall Trace:\n wait_for_completion\n xfs_buf_iowait\n/m);
     expect(mail).toContain(' __alloc_pages_nodemask gfp=GFP_HIGHUSER_MOVABLE|__GFP_WRITE\n');
     expect(mail).toMatch(/^ {3}1\. writer\/0: sys_pwrite$/m);
-    expect(mail).toMatch(/^1\/9\. Deadlock: tcmu-runner@xfs_buf_iowait$/m);
+    expect(mail).toMatch(/^1\/9\. Deadlock R1: tcmu-runner@xfs_buf_iowait$/m);
     expect(mail).toMatch(/^ {2}16\. tcmu-runner: __alloc_pages_slowpath \(LRU frees a clean ext4 page\)$/m);
     expect(mail).toMatch(/^ {2}\$ gfpcheck check --stack xfs\/dm-zoned\/tcmu\/ext4\/ssd --workload write \\$/m);
     expect(mail.replace(/ \\\n\s+/g, ' ').trimEnd().endsWith('--all-violations --format mail')).toBe(true);
@@ -73,11 +74,11 @@ describe('mail rendering with several deadlock classes (daemon_alloc=0 tcmu_kern
     expect(overlong(mail)).toEqual([]);
     expect(nonAscii(mail)).toEqual([]);
     expect(mail.replace(/\n/g, ' ')).toContain(
-      'finds 3 deadlock classes: (1) tcmu-runner@xfs_buf_iowait; (2) kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock); (3) kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim;',
+      'finds 3 deadlock classes: [R1] tcmu-runner@xfs_buf_iowait; [K1] kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock); [K2] kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim;',
     );
-    expect(mail).toMatch(/^1\/3\. Deadlock: /m);
-    expect(mail).toMatch(/^2\/3\. Deadlock: /m);
-    expect(mail).toMatch(/^3\/3\. Deadlock: /m);
+    expect(mail).toMatch(/^1\/3\. Deadlock R1: /m);
+    expect(mail).toMatch(/^2\/3\. Deadlock K1: /m);
+    expect(mail).toMatch(/^3\/3\. Deadlock K2: /m);
     expect(mail).toMatch(/^ {2}kswapd0 {5}-> tcmu-runner {2}\(in xfs_buf_iowait\)$/m);
     expect(mail).toMatch(/^task:kswapd0 state:D flags:PF_MEMALLOC\|PF_KSWAPD\|PF_KTHREAD$/m);
     expect(mail).toContain('--param kswapd=1');

@@ -22,7 +22,7 @@ import { renderCheckJunit } from '../../report/junit';
 import { parseCount, parseKeyValues, parseStore, single, singleBoolean } from '../argv';
 import { exitCodeForReport } from '../exitCodes';
 import { classifyTarget, resolveTarget, SpecTarget } from '../resolve';
-import { emitOutput, printFailure } from '../output';
+import { emitOutput, formatFailure, printFailure } from '../output';
 import { Argv, CliContext, CommandModule, Consts, err, Failure, ok, ResolvedCliConfig, Result, usage } from '../types';
 
 /** How to search: what the engine's `CheckOptions` takes from the command line. */
@@ -38,6 +38,8 @@ export interface SearchOptions {
   readonly deadlockSemantics?: 'progress' | 'tlc';
   /** Check temporal properties (`--liveness` / `--no-liveness`); undefined: the default. */
   readonly liveness?: boolean;
+  /** Largest omission bound a fingerprint or compact run may have and still say holds (default 1e-6). */
+  readonly maxOmission?: number;
 }
 
 /** Where and how to write the result. */
@@ -69,7 +71,7 @@ export function searchOptions(): Record<string, Options> {
       requiresArg: true,
       describe: 'Visited set: exact, fingerprint (default; 64-bit) or compact[:BITS] (Stern-Dill hash compaction, default 40 bits)',
     },
-    capacity: { type: 'string', requiresArg: true, describe: 'Slots of the compact store, a power of two (default 2^22)' },
+    capacity: { type: 'string', requiresArg: true, describe: 'Slots of the compact store, a power of two from 2^4 to 2^31 (default 2^22)' },
     symmetry: { type: 'boolean', describe: "Symmetry reduction over the spec's symmetric domains (default on; --no-symmetry turns it off)" },
     'max-states': { type: 'string', requiresArg: true, describe: 'Stop (incomplete, exit 152) after this many distinct states' },
     'max-depth': { type: 'string', requiresArg: true, describe: 'Do not expand states at this depth (incomplete if any had successors)' },
@@ -83,6 +85,11 @@ export function searchOptions(): Record<string, Options> {
     liveness: {
       type: 'boolean',
       describe: "Check temporal properties under fairness (default: on for a spec that declares them; with --stack see docs/cli.md); --no-liveness skips them",
+    },
+    'max-omission': {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Largest probability that a fingerprint or compact store omitted a state for the run to say holds (default 1e-6); above it the run is incomplete (exit 152)',
     },
   };
 }
@@ -110,7 +117,9 @@ export function checkOptions(cfg: ResolvedCliConfig): Record<string, Options> {
 }
 
 const MIN_CAPACITY = 2 ** 4;
-const MAX_CAPACITY = 2 ** 32;
+// 2^31, not 2^32: slots are indexed with 32-bit integer arithmetic (`h & (capacity - 1)`),
+// which for 2^32 slots gives negative indexes, and a 2^32-slot table exceeds the largest typed array.
+const MAX_CAPACITY = 2 ** 31;
 
 /** Pure: the search options in argv. */
 export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
@@ -124,7 +133,7 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
     if (store.value?.kind !== 'compact') return err(usage('--capacity applies only to --store compact', 'e.g. --store compact:40 --capacity 2^24'));
     const c = capacity.value;
     if (c < MIN_CAPACITY || c > MAX_CAPACITY || !Number.isInteger(Math.log2(c))) {
-      return err(usage(`--capacity must be a power of two from 2^4 to 2^32, got ${c}`, 'e.g. --capacity 2^24 (16,777,216 slots)'));
+      return err(usage(`--capacity must be a power of two from 2^4 to 2^31, got ${c}`, 'e.g. --capacity 2^24 (16,777,216 slots)'));
     }
   }
   const symmetry = singleBoolean('symmetry', argv.symmetry);
@@ -144,6 +153,8 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
   }
   const liveness = singleBoolean('liveness', argv.liveness);
   if (!liveness.ok) return liveness;
+  const maxOmission = parseProbability('max-omission', argv['max-omission']);
+  if (!maxOmission.ok) return maxOmission;
   return ok({
     strategy: strategy.value === 'dfs' ? 'dfs' : 'bfs',
     ...(store.value ? { store: store.value } : {}),
@@ -155,7 +166,18 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
     ...(deadlock.value !== undefined ? { checkDeadlock: deadlock.value } : {}),
     ...(semantics.value !== undefined ? { deadlockSemantics: semantics.value } : {}),
     ...(liveness.value !== undefined ? { liveness: liveness.value } : {}),
+    ...(maxOmission.value !== undefined ? { maxOmission: maxOmission.value } : {}),
   });
+}
+
+/** A probability in [0, 1]: `1e-6`, `0.001`, `0`. */
+export function parseProbability(flag: string, raw: unknown): Result<Failure, number | undefined> {
+  const s = single(flag, raw);
+  if (!s.ok || s.value === undefined) return s as Result<Failure, undefined>;
+  const text = s.value.trim();
+  const n = /^(\d+(\.\d*)?|\.\d+)(e-?\d+)?$/i.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(n) || n < 0 || n > 1) return err(usage(`--${flag} must be a probability from 0 to 1, got '${s.value}'`, `e.g. --${flag} 1e-6`));
+  return ok(n);
 }
 
 /** Pure: the output options in argv. */
@@ -243,6 +265,7 @@ export function engineOptions(s: SearchOptions): CheckOptions & { capacity?: num
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
     ...(s.deadlockSemantics !== undefined ? { deadlockSemantics: s.deadlockSemantics } : {}),
     ...(s.liveness !== undefined ? { liveness: s.liveness } : {}),
+    ...(s.maxOmission !== undefined ? { maxOmission: s.maxOmission } : {}),
   };
 }
 
@@ -263,6 +286,8 @@ export function reportOptions(s: SearchOptions): ReportOptions {
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
     ...(s.deadlockSemantics !== undefined ? { deadlockSemantics: s.deadlockSemantics } : {}),
     ...(s.liveness !== undefined ? { liveness: s.liveness } : {}),
+    ...(s.maxOmission !== undefined ? { maxOmission: s.maxOmission } : {}),
+    ...(s.capacity !== undefined ? { capacity: s.capacity } : {}),
   };
 }
 
@@ -320,6 +345,10 @@ export function executeCheck(o: CheckCommandOptions, ctx: CliContext): CheckOutc
     const result = check(spec, engineRunOptions(o, ctx, line));
     line.done();
     report = buildReport(result, { version: config.version, spec, source, options: reportOptions(o.search) });
+  }
+  // A spec error must reach stderr even when the report goes to a file or is JSON.
+  if (report.result === 'error' && report.error && (o.output.out !== undefined || o.output.format !== 'text')) {
+    io.stderr(formatFailure({ kind: 'spec', error: { code: report.error.code, message: report.error.message } }));
   }
   const written = emitOutput(renderer.render(report), o.output, io);
   if (!written.ok) return { code: printFailure(written.error, io), report };
