@@ -40,7 +40,7 @@ export const REPORT_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'gfpcheck JSON report',
   description:
-    'What `gfpcheck check --format json` prints and `gfpcheck render` reads. Fields may be added, never renamed. A report is also consistent: `holds` means a complete search with no violation and no violated property; `violated` lists at least one violation; `incomplete` is not complete and lists none; `error` carries `error`.',
+    'What `gfpcheck check --format json` prints and `gfpcheck render` reads. Fields may be added, never renamed. A report is also consistent: `holds` means a complete search with no violation and no violated property; `violated` lists at least one violation; `incomplete` is not complete and lists none unless `interrupted` (a search stopped by a signal keeps what it found); `error` carries `error`.',
   type: 'object',
   required: ['tool', 'version', 'spec', 'params', 'result', 'complete', 'stats', 'properties', 'violations'],
   properties: {
@@ -50,7 +50,10 @@ export const REPORT_SCHEMA = {
     spec: { type: 'string' },
     params: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
     result: { enum: ['holds', 'violated', 'incomplete', 'error'] },
-    complete: { type: 'boolean' },
+    complete: { type: 'boolean', description: 'Every reachable state was expanded (with a probabilistic store: every state the store kept).' },
+    exact: { type: 'boolean', description: 'false: the visited set was a fingerprint or compact store, so a "holds" is a probabilistic claim bounded by omissionProbability.' },
+    omissionProbability: { type: 'number', minimum: 0, maximum: 1, description: 'The bound on the probability that the store omitted a reachable state (docs/cli.md, --max-omission).' },
+    interrupted: { type: 'boolean', description: 'The search was stopped by SIGINT/SIGTERM (then result is incomplete).' },
     incompleteReason: { type: 'string' },
     stats: {
       type: 'object',
@@ -135,7 +138,11 @@ export const REPORT_SCHEMA = {
   allOf: [
     { if: { properties: { result: { const: 'holds' } } }, then: { properties: { complete: { const: true }, violations: { maxItems: 0 } } } },
     { if: { properties: { result: { const: 'violated' } } }, then: { properties: { violations: { minItems: 1 } } } },
-    { if: { properties: { result: { const: 'incomplete' } } }, then: { properties: { complete: { const: false }, violations: { maxItems: 0 } } } },
+    { if: { properties: { result: { const: 'incomplete' } } }, then: { properties: { complete: { const: false } } } },
+    {
+      if: { properties: { result: { const: 'incomplete' } }, not: { required: ['interrupted'], properties: { interrupted: { const: true } } } },
+      then: { properties: { violations: { maxItems: 0 } } },
+    },
     { if: { properties: { result: { const: 'error' } } }, then: { required: ['error'] } },
   ],
   definitions: {
@@ -178,7 +185,8 @@ export function reportInconsistency(r: Report): string | undefined {
       break;
     case 'incomplete':
       if (r.complete) return 'result is "incomplete" but "complete" is true';
-      if (n > 0) return `result is "incomplete" but it lists ${n} violation${n === 1 ? '' : 's'}`;
+      // An interrupted search (SIGINT/SIGTERM) keeps the violations it found, with their traces.
+      if (n > 0 && r.interrupted !== true) return `result is "incomplete" but it lists ${n} violation${n === 1 ? '' : 's'} (only an interrupted search may)`;
       break;
     case 'error':
       if (!r.error) return 'result is "error" but it has no "error"';
