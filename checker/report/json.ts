@@ -16,7 +16,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import type { Renderer } from './renderer';
 import type { Report } from './report';
 import { REPORT_SCHEMA_VERSION, REPORT_TOOL } from './report';
-import { parseJsonObject } from './values';
+import { MAX_NESTING, nestingDepth, parseJsonObject } from './values';
 
 export const jsonRenderer: Renderer = {
   name: 'json',
@@ -210,6 +210,8 @@ export function readReport(text: string): { ok: true; value: Report } | { ok: fa
   const parsed = parseJsonObject(text);
   if (!parsed.ok) return parsed;
   const data = parsed.value;
+  // Before anything recursive (the validator, the renderers) walks it.
+  if (nestingDepth(data) > MAX_NESTING) return { ok: false, error: `nested deeper than ${MAX_NESTING} levels (the most a report may be)` };
   if (data.tool !== REPORT_TOOL) return { ok: false, error: `not a ${REPORT_TOOL} report (its "tool" field is ${JSON.stringify(data.tool)})` };
   if (typeof data.schemaVersion === 'number' && data.schemaVersion > REPORT_SCHEMA_VERSION) {
     return { ok: false, error: `its schemaVersion ${data.schemaVersion} is newer than this gfpcheck reads (${REPORT_SCHEMA_VERSION}); render it with the gfpcheck that wrote it (${String(data.version)})` };

@@ -298,7 +298,7 @@ export function junitSuiteProperties(v: MatrixView, cells: readonly CellResult[]
     // the parameters the cell's spec was built with (model defaults included), not only those the column sets
     ...cells.map((c): [string, string] => [
       `bounds.${c.column.id}`,
-      `${c.column.stack} ${c.column.workload}:${Object.entries((c.spec.params ?? c.column.params ?? {}) as Record<string, unknown>)
+      `${c.column.stack} ${c.column.workload}:${Object.entries((c.spec?.params ?? c.column.params ?? {}) as Record<string, unknown>)
         .filter(([k]) => !['stack', 'workload', 'kernel', 'fixes'].includes(k))
         .map(([k, x]) => ` ${k}=${String(x)}`)
         .join('')}`,
