@@ -21,9 +21,9 @@ import {
   __GFP_NORETRY,
   gfpOf,
   parseGfp,
-} from './gfp';
-import { AllocSite, KernelConfig, FsName, RouteAllocSite } from './config';
-import { FrameFn } from './frames';
+} from './mm/gfp';
+import { AllocSite, KernelConfig, FsName, RouteAllocSite } from './core/config';
+import { FrameFn } from './core/frames';
 import {
   Frame,
   FrameSpec,
@@ -44,7 +44,7 @@ import {
   push,
   setFrameN,
   top,
-} from './task';
+} from './core/task';
 
 /** Per-filesystem page-cache counters (pages). */
 export interface PageCache {

@@ -5,19 +5,19 @@
  * @module
  */
 import { Domain, Spec, array, bits, bool, int, mapOf, record, enumOf } from '../checker';
-import { KernelConfig, resolveConfig } from './config';
-import { FRAME_NAMES } from './frames';
-import { formatGfp } from './gfp';
+import { KernelConfig, resolveConfig } from './core/config';
+import { FRAME_NAMES } from './core/frames';
+import { formatGfp } from './mm/gfp';
 import { AnyLayer, Bounds, KAction, KState, Kernel } from './kernel';
-import { DiskLayer } from './layers/disk';
-import { DmZonedLayer } from './layers/dmzoned';
-import { Ext4Layer } from './layers/ext4';
-import { LoopLayer } from './layers/loop';
-import { reqDomain } from './layers/queue';
-import { TcmuLayer } from './layers/tcmu';
-import { XfsLayer } from './layers/xfs';
-import { CycleEntry, findCycle, waitOf } from './waitfor';
-import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, newTask } from './task';
+import { DiskLayer } from './block/disk';
+import { DmZonedLayer } from './md/dm-zoned';
+import { Ext4Layer } from './fs/ext4';
+import { LoopLayer } from './block/loop';
+import { reqDomain } from './block/queue';
+import { TcmuLayer } from './drivers/target/tcmu';
+import { XfsLayer } from './fs/xfs';
+import { CycleEntry, findCycle, waitOf } from './core/waitfor';
+import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, newTask } from './core/task';
 
 /** An invalid stack, workload or parameter; the message says exactly what is wrong. */
 export class StackError extends Error {
@@ -443,5 +443,5 @@ export function buildStackSpec(opts: StackOptions): Spec<any> {
   return composeStack(opts).spec;
 }
 
-import { GFP_BITS } from './gfp';
+import { GFP_BITS } from './mm/gfp';
 const GFP_BITS_FOR_DOMAIN = GFP_BITS;

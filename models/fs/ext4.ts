@@ -11,9 +11,9 @@
  *
  * @module
  */
-import { FrameFn } from '../frames';
+import { FrameFn } from '../core/frames';
 import { Shrinker, superShrinker } from '../kernel';
-import { FsBase } from './fs';
+import { FsBase } from './common';
 
 export class Ext4Layer extends FsBase {
   readonly name = 'ext4' as const;

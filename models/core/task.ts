@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { Gfp } from './gfp';
+import { Gfp } from '../mm/gfp';
 import { FrameFn } from './frames';
 
 /** Task flags modelled, [5.2.1] include/linux/sched.h (PF_LOCAL_THROTTLE is the 5.8 name of the same bit). */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Kernel, KState } from './kernel';
+import { Kernel, KState } from '../kernel';
 import { FrameFn } from './frames';
 import { Req, Task, TaskRef, isApp, top } from './task';
 
