@@ -12,7 +12,8 @@
  * @module
  */
 import { FrameFn } from '../core/frames';
-import { Shrinker, superShrinker } from '../kernel';
+import { Shrinker } from '../kernel';
+import { superShrinker } from './super';
 import { FsBase } from './common';
 
 export class Ext4Layer extends FsBase {

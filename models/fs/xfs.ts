@@ -33,7 +33,8 @@
 import { Domain, int, record } from '../../checker';
 import { FrameFn } from '../core/frames';
 import { Gfp } from '../mm/gfp';
-import { KAction, KState, LockWait, Shrinker, superShrinker } from '../kernel';
+import { KAction, KState, LockWait, Shrinker } from '../kernel';
+import { superShrinker } from './super';
 import { Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../core/task';
 import { FsBase } from './common';
 
