@@ -16,7 +16,7 @@ import { LoopLayer } from './block/loop';
 import { reqDomain } from './block/queue';
 import { TcmuLayer } from './drivers/target/tcmu';
 import { XfsLayer } from './fs/xfs';
-import { CycleEntry, findCycle, waitOf } from './core/waitfor';
+import { CycleEntry, categoryOf, findCycle, waitOf } from './core/waitfor';
 import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, newTask } from './core/task';
 
 /** An invalid stack, workload or parameter; the message says exactly what is wrong. */
@@ -384,6 +384,11 @@ export function composeStack(opts: StackOptions): ComposedStack {
     }
     return [...new Set(c.map((e) => `${e.role}@${e.at}`))].sort().join(' + ');
   };
+  const deadlockCategory = (k: KState): string => {
+    const c = cycleOf(k);
+    if (c) return categoryOf(c.map((e) => e.at));
+    return categoryOf(K.allTasks().map((t) => waitOf(K, k, t)?.at).filter((a): a is string => a !== undefined));
+  };
   const explain = (k: KState) => {
     const cycle = cycleOf(k) ?? [];
     const backtraces: Record<string, string[]> = {};
@@ -432,6 +437,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     ],
     terminal,
     deadlockClass,
+    deadlockCategory,
     formatState,
     explain,
   };

@@ -67,12 +67,13 @@ export interface ReportViolation {
   readonly property: string;
   readonly kind: PropertyStatus['kind'];
   readonly class?: string;
+  readonly category?: string;
   readonly trace: readonly ReportStep[];
   readonly [explained: string]: unknown;
 }
 
 /** The fields of a violation that are not explanation. */
-export const VIOLATION_CORE_FIELDS: readonly string[] = ['property', 'kind', 'class', 'trace'];
+export const VIOLATION_CORE_FIELDS: readonly string[] = ['property', 'kind', 'class', 'category', 'trace'];
 
 /** The explanation fields of a violation (everything but the core fields). */
 export function explanationOf(v: ReportViolation): Record<string, unknown> {
@@ -131,6 +132,7 @@ export function buildReport(result: CheckResult, meta: ReportMeta): Report {
       property: v.property,
       kind: v.kind,
       ...(v.class !== undefined ? { class: v.class } : {}),
+      ...(v.category !== undefined ? { category: v.category } : {}),
       trace: v.trace.map((t) => ({ step: t.step, action: t.action, params: t.params, state: present(t.state) })),
     };
     const explain = v.explain ?? {};
