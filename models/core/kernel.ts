@@ -21,7 +21,8 @@ import type { AnyLayer, DaemonDecl, FsLayer, KAction, Shrinker } from './layer';
 
 /** The whole state: mm counters, application tasks (symmetric), kernel/daemon tasks, and one variable per layer. */
 export interface KState {
-  readonly mm: { readonly free: number; readonly reserve: number };
+  /** `anon`: pages still held by the background process (only when the `anon_pages` bound is set; 0 once OOM-killed). */
+  readonly mm: { readonly free: number; readonly reserve: number; readonly anon?: number };
   readonly app: readonly Task[];
   /** Kernel/daemon tasks by daemon index (a record '0'..'n-1' so that each role has its own stack depth). */
   readonly kt: { readonly [d: number]: Task };
@@ -51,6 +52,19 @@ export interface Bounds {
   readonly cmdTimeout: boolean;
   /** Route (e): the loop worker's allocations outside the backing file's page cache (ext4 read bio). */
   readonly loopAlloc: boolean;
+  /**
+   * vm.dirty_ratio in percent of dirtyable memory (mm/page-writeback.c:
+   * domain_dirty_limits); 0 = the limit is `dirtyLimit` pages (the vm.dirty_bytes form).
+   */
+  readonly dirtyRatio: number;
+  /** vm.dirty_background_ratio in percent (used with `dirtyRatio`). */
+  readonly backgroundRatio: number;
+  /** This wb's share of recent writeback completions in percent (the fprop fraction of __wb_calc_thresh). */
+  readonly wbShare: number;
+  /** Anonymous pages of a background process, held from the start; the OOM killer's victim frees them. */
+  readonly anonPages: number;
+  /** Unreclaimable slab pages, held from the start and never freed. */
+  readonly slabPages: number;
 }
 
 /** Continuation run when an allocation started under a given frame finishes. */

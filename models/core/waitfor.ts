@@ -153,7 +153,7 @@ function waitOf0(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
       for (const fs of K.fsLayers()) if (fs.pages(k).dirty > 0) on.push(...K.daemonsOf('flusher', fs.index));
       return {
         at: 'balance_dirty_pages',
-        waitsFor: `global dirty+writeback (${K.globalDirty(k)} pages) to drop below the dirty limit (${K.bounds.dirtyLimit}) or ${label}'s own dirty pages to be written; ${pageIo(K, k, loc)}`,
+        waitsFor: `global dirty+writeback (${K.globalDirty(k)} pages) to drop below the dirty limit (${K.dirtyThresholds(k, v.flags).thresh}) or ${label}'s own dirty pages to be written; ${pageIo(K, k, loc)}`,
         on,
         irq: loc?.irq ?? false,
       };

@@ -80,14 +80,26 @@ export class Kernel extends ReclaimKernel {
 
   // ------------------------------------------------------------ memory
 
+  /**
+   * Pages held outside the page cache from the start by the layers (the top
+   * XFS's cached inode cluster buffer), set when the stack is composed.
+   */
+  heldAtStart = 0;
+
+  /**
+   * All the memory of the model: `pages` (free list and page cache above the
+   * min watermark), the pages the layers hold from the start (the XFS buffer
+   * page), the background process's anonymous pages, unreclaimable slab, and
+   * the reserve below the min watermark.
+   */
   totalPages(): number {
-    return this.bounds.pages + this.bounds.reserve;
+    return this.bounds.pages + this.heldAtStart + this.bounds.anonPages + this.bounds.slabPages + this.bounds.reserve;
   }
 
   /** A page returns to the allocator: refill the min-watermark reserve first, then the freelist. */
   freePage(k: KState): KState {
     const { free, reserve } = k.mm;
-    return reserve < this.bounds.reserve ? { ...k, mm: { free, reserve: reserve + 1 } } : { ...k, mm: { free: free + 1, reserve } };
+    return reserve < this.bounds.reserve ? { ...k, mm: { ...k.mm, reserve: reserve + 1 } } : { ...k, mm: { ...k.mm, free: free + 1 } };
   }
 
   /**
@@ -124,6 +136,30 @@ export class Kernel extends ReclaimKernel {
   }
 
   /**
+   * [5.2.1] mm/page_alloc.c: __alloc_pages_may_oom → mm/oom_kill.c:
+   * out_of_memory for an order-0 request that made no progress. Returns the
+   * state after an OOM kill, or undefined when there is none:
+   * - `if (oc->gfp_mask && !(oc->gfp_mask & __GFP_FS)) return true;` — a
+   *   NOFS/NOIO request (by its mask or a scope) kills nothing;
+   * - otherwise select_bad_process picks the victim with the largest badness:
+   *   the model's only candidate is the background process holding `anon`
+   *   pages (the stack's own tasks are not candidates, see docs/models/mm.md);
+   *   oom_kill_process → the victim exits (or the OOM reaper unmaps it) and
+   *   its anonymous pages return to the allocator (__free_pages refills the
+   *   reserve first). With no victim left nothing happens (the kernel would
+   *   panic "Out of memory and no killable processes").
+   * The killing task then retries (did_some_progress) at its next step.
+   */
+  outOfMemory(k: KState, gfp: Gfp): KState | undefined {
+    if ((gfp & __GFP_FS) === 0) return undefined;
+    const anon = k.mm.anon ?? 0;
+    if (anon === 0) return undefined;
+    let k2: KState = { ...k, mm: { ...k.mm, anon: 0 } };
+    for (let i = 0; i < anon; i++) k2 = this.freePage(k2);
+    return k2;
+  }
+
+  /**
    * One step of [5.2.1] mm/page_alloc.c: __alloc_pages_slowpath for task t whose
    * top frame is __alloc_pages_slowpath. `lru` is the filesystem whose clean
    * page LRU reclaim frees if this step enters direct reclaim (-1: none; the
@@ -151,8 +187,12 @@ export class Kernel extends ReclaimKernel {
     // __GFP_NORETRY: one reclaim round, then fail
     if (f.n >= 1 && gfp & __GFP_NORETRY) return lru === -1 ? this.allocDone(k, t, false) : undefined;
     // should_reclaim_retry: an order-0 request keeps retrying; when no reclaim
-    // could change anything the task is stuck waiting for memory (no step).
-    if (f.n >= 1 && !this.reclaimCouldProgress(k, gfp)) return undefined;
+    // could change anything, __alloc_pages_may_oom → out_of_memory: with
+    // __GFP_FS and a victim, the OOM kill frees the victim's memory and the
+    // request retries; without __GFP_FS out_of_memory returns true without
+    // killing ("The OOM killer does not compensate for IO-less reclaim") and the
+    // task loops for ever: it is stuck waiting for memory (no step).
+    if (f.n >= 1 && !this.reclaimCouldProgress(k, gfp)) return lru === -1 ? this.outOfMemory(k, gfp) : undefined;
     // retry: "wake kswapd again so it doesn't go to sleep as long as we loop"
     const k1 = f.n >= 1 ? this.wakeKswapd(k, gfp) : k;
     // __alloc_pages_direct_reclaim → __perform_reclaim (PF_MEMALLOC) → try_to_free_pages → throttle_direct_reclaim
