@@ -53,6 +53,7 @@ import { defaultRenderers } from '../checker/report';
 import { referenceSpecs } from './reference';
 import { mailRenderer } from './report/mail';
 import { verifyCommand } from './verify/command';
+import { sweepCommand } from './verify/sweep';
 import { mainMatrix } from './verify/main';
 
 type Models = typeof import('../models');
@@ -237,7 +238,7 @@ export function gfpcheckConfig(): CliConfig {
     providers: [referenceProvider],
     selectors: [stackSelector],
     listSections: stackSections,
-    commands: [mainCommand, verifyCommand],
+    commands: [mainCommand, verifyCommand, sweepCommand],
     renderers: [...defaultRenderers, mailRenderer],
   };
 }

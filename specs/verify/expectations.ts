@@ -31,6 +31,13 @@ export type Verdict =
   | 'holds'
   /** A deadlock is reachable (its classes are listed). */
   | 'deadlock'
+  /**
+   * Deadlocks remain, and every remaining class is in the `exhaustion`
+   * category: an allocator waits for a page with nothing reclaimable and no
+   * OOM kill possible (docs/routes.md, "Categories"). Neither "holds" nor a
+   * reclaim-recursion deadlock.
+   */
+  | 'exhaustion'
   /** An invariant of the model is violated (listed as `invariant <name>`). */
   | 'violated'
   /** cost: the fix makes the cost witness unreachable: it takes __GFP_FS reclaim away where it is safe. */
@@ -40,7 +47,7 @@ export type Verdict =
   /** The spec could not be built or the engine failed. */
   | 'error';
 
-export const VERDICTS: readonly Verdict[] = ['holds', 'deadlock', 'violated', 'over-restrictive', 'incomplete', 'error'];
+export const VERDICTS: readonly Verdict[] = ['holds', 'deadlock', 'exhaustion', 'violated', 'over-restrictive', 'incomplete', 'error'];
 
 export type ColumnKind = 'safety' | 'cost';
 
