@@ -94,7 +94,10 @@ export function matrixTable(m: MatrixResult): string[] {
   const grid: string[][] = [['fix set', ...cols.map((c) => c.id)]];
   for (const r of rows) grid.push([r, ...cols.map((col) => { const c = m.cells.find((x) => x.rowLabel === r && x.column === col); return c ? cellText(c, labels) : '-'; })]);
   const out = ['Columns:', ...table(cols.map((c) => [`  ${c.id}`, `${c.stack}, ${c.workload}`, c.kind === 'cost' ? `cost witness${c.description ? `: ${c.description}` : ''}` : (c.description ?? '')])), '', ...table(grid), ''];
-  if (labels.size) out.push('Deadlock classes (role@wait point, for each task in the wait-for cycle):', ...[...labels].map(([k, l]) => `  ${l}  ${k}`), '');
+  // the category of each class (recursion, lock, exhaustion: docs/routes.md), from any cell that found it
+  const cat = new Map<string, string>();
+  for (const c of m.cells) for (const v of c.result.violations) if (v.kind === 'deadlock' && v.class !== undefined && v.category !== undefined) cat.set(v.class, v.category);
+  if (labels.size) out.push('Deadlock classes (role@wait point, for each task in the wait-for cycle) and their category:', ...[...labels].map(([k, l]) => `  ${l}  ${k}${cat.has(k) ? `  (${cat.get(k)})` : ''}`), '');
   out.push('(n) = distinct states of the exhaustive search; * = differs from the expectations.', costLine());
   return out;
 }

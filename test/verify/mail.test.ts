@@ -47,7 +47,7 @@ describe('mail rendering of the 2019 deadlock (v5.2, no fix)', () => {
     const text = mail.replace(/\n/g, ' ');
     expect(text).toMatch(/^gfpcheck 0\.1\.0: deadlock in xfs\/dm-zoned\/tcmu\/ext4\/ssd, write workload,/);
     expect(text).toContain('fix set: none');
-    expect(text).toMatch(/finds 9 deadlock classes: \(1\) tcmu-runner@xfs_buf_iowait; .* the shortest trace has 19 steps\./);
+    expect(text).toMatch(/finds 9 deadlock classes: \(1\) tcmu-runner@xfs_buf_iowait \[recursion\]; .* the shortest trace has 19 steps\./);
     expect(mail).toMatch(/^ {2}tcmu-runner -> tcmu-runner {2}\(in xfs_buf_iowait\)$/m);
     expect(mail).toMatch(/^task:tcmu-runner state:D flags:PF_MEMALLOC\nCall Trace:\n wait_for_completion\n xfs_buf_iowait\n/m);
     expect(mail).toContain(' __alloc_pages_nodemask gfp=GFP_HIGHUSER_MOVABLE|__GFP_WRITE\n');
@@ -73,7 +73,7 @@ describe('mail rendering with several deadlock classes (daemon_alloc=0 tcmu_kern
     expect(overlong(mail)).toEqual([]);
     expect(nonAscii(mail)).toEqual([]);
     expect(mail.replace(/\n/g, ' ')).toContain(
-      'finds 3 deadlock classes: (1) tcmu-runner@xfs_buf_iowait; (2) kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock); (3) kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim;',
+      'finds 3 deadlock classes: (1) tcmu-runner@xfs_buf_iowait [recursion]; (2) kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock) [recursion]; (3) kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim [recursion];',
     );
     expect(mail).toMatch(/^1\/3\. Deadlock: /m);
     expect(mail).toMatch(/^2\/3\. Deadlock: /m);
