@@ -73,3 +73,37 @@ describe('gfpcheck sweep argv and grid', () => {
     expect(pts[1].classes).toEqual({ exhaustion: ['kswapd@xfs_buf_iowait + loop-worker@__alloc_pages_slowpath'] });
   });
 });
+
+describe('gfpcheck verify with the bound ladder', () => {
+  // none x 2019-thread: tens to hundreds of states per rung
+  const { realExpectations, subset, tempExpectations, verify } = require('./helpers') as typeof import('./helpers');
+  const ladderOf = () => {
+    const e = realExpectations();
+    const s = subset(['none'], ['2019-thread'], e);
+    const real = e.rows.find((r) => r.fixes.length === 0 && r.kernel === undefined)!.cells['2019-thread'];
+    return { ...s, ladder: e.ladder, rows: s.rows.map((r) => ({ ...r, cells: { '2019-thread': real } })) };
+  };
+
+  it('should pin every rung of none x 2019-thread in specs/verdicts.json: deadlock R1 on each (stable)', () => {
+    const real = ladderOf().rows[0].cells['2019-thread'];
+    expect(real.rungs).toEqual({
+      w2: { verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 618 },
+      'mem+1': { verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 21 },
+      dirty2: { verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 460 },
+    });
+  });
+
+  it('should run the pinned rungs, mark the cell stable, and fail (exit 1) when a rung differs', async () => {
+    const ok = await verify({ expect: tempExpectations(ladderOf()) });
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('stable   none x 2019-thread: base deadlock [R1] (24) | w2 deadlock [R1] (618) | mem+1 deadlock [R1] (21) | dirty2 deadlock [R1] (460)');
+    const e = ladderOf();
+    const cell = e.rows[0].cells['2019-thread'];
+    const flipped = { ...e, rows: [{ ...e.rows[0], cells: { '2019-thread': { ...cell, rungs: { ...cell.rungs, w2: { verdict: 'holds', states: 618 } } } } }] };
+    const bad = await verify({ expect: tempExpectations(flipped), quiet: true });
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('none x 2019-thread @ w2: verdict holds -> deadlock [tcmu-runner@xfs_buf_iowait]');
+    const none = await verify({ expect: tempExpectations(flipped), quiet: true, ladder: 'none' });
+    expect(none.code).toBe(0);
+  });
+});
