@@ -99,7 +99,7 @@ describe('gfpcheck verify with the bound ladder', () => {
     expect(ok.out).toContain('stable   none x 2019-thread: base deadlock [R1] (24) | w2 deadlock [R1] (618) | mem+1 deadlock [R1] (21) | dirty2 deadlock [R1] (460)');
     const e = ladderOf();
     const cell = e.rows[0].cells['2019-thread'];
-    const flipped = { ...e, rows: [{ ...e.rows[0], cells: { '2019-thread': { ...cell, rungs: { ...cell.rungs, w2: { verdict: 'holds', states: 618 } } } } }] };
+    const flipped = { ...e, rows: [{ ...e.rows[0], cells: { '2019-thread': { ...cell, rungs: { ...cell.rungs, w2: { verdict: 'holds' as const, states: 618 } } } } }] };
     const bad = await verify({ expect: tempExpectations(flipped), quiet: true });
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('none x 2019-thread @ w2: verdict holds -> deadlock [tcmu-runner@xfs_buf_iowait]');
