@@ -172,7 +172,7 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version };
   let text = o.format === 'json' ? renderJson(view) : o.format === 'markdown' ? renderMarkdown(view) : renderText(view, { quiet: o.quiet && o.out === undefined });
   if (ladder.length && o.format === 'json') text = `${JSON.stringify({ ...(JSON.parse(text) as object), ladder: ladderJson(ladder) }, null, 2)}\n`;
-  else if (ladder.length && o.format === 'text') text += renderLadderText(expectations, ladder);
+  else if (ladder.length && o.format === 'text') text += renderLadderText(expectations, ladder, o.quiet && o.out === undefined);
   if (o.out !== undefined) {
     const f = write(io, o.out, text, `the ${o.format} matrix`, o.quiet);
     if (f) return printFailure(f, io);

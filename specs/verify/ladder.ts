@@ -82,9 +82,15 @@ const verdictText = (c: CellResult): string => {
   return `${c.actual.verdict}${cats ? ` [${cats}]` : ''} (${c.actual.states.toLocaleString('en-US')})`;
 };
 
-/** The ladder section of the text matrix. */
-export function renderLadderText(e: Expectations, cells: readonly LadderCell[]): string {
+/** The ladder section of the text matrix (`quiet`: only the rung cells that differ, and a summary). */
+export function renderLadderText(e: Expectations, cells: readonly LadderCell[], quiet = false): string {
   if (!cells.length) return '';
+  if (quiet) {
+    const bad = ladderMismatches(cells);
+    const rungs = cells.reduce((n, l) => n + l.rungs.length, 0);
+    const unstable = cells.filter((l) => !l.stable).length;
+    return `${[`Bound ladder: ${rungs} rung cells of ${cells.length} cells, ${unstable} unstable; ${bad.length ? `${bad.length} differ from the expectations:` : 'every pinned rung matches.'}`, ...bad.map((b) => `  ${b}`)].join('\n')}\n`;
+  }
   const lines = ['', 'Bound ladder (verdict [classes by category: R recursion, L lock, E exhaustion] (distinct states) at each rung):'];
   for (const g of e.ladder ?? []) lines.push(`  ${g.id.padEnd(10)} ${Object.entries(g.params).map(([k, v]) => `${k}=${v}`).join(' ')}${g.description ? `  ${g.description}` : ''}`);
   lines.push('');
