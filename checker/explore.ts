@@ -483,10 +483,12 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     }
     const last = c.decode(f.words);
     const explain = spec.explain ? guarded(() => 'explain', () => spec.explain!(last)) : undefined;
+    const category = f.kind === 'deadlock' && spec.deadlockCategory ? guarded(() => 'deadlockCategory', () => spec.deadlockCategory!(last)) : undefined;
     return {
       property: f.property,
       kind: f.kind,
       ...(f.cls !== undefined ? { class: f.cls } : {}),
+      ...(category !== undefined ? { category } : {}),
       trace: formatSteps(c, raw),
       ...(explain ? { explain } : {}),
     };

@@ -106,6 +106,8 @@ export interface Violation {
   readonly kind: PropertyKind;
   /** Deadlock class (see `Spec.deadlockClass`), when the spec defines one. */
   readonly class?: string;
+  /** Deadlock category (see `Spec.deadlockCategory`), when the spec defines one. */
+  readonly category?: string;
   readonly trace: readonly TraceStep[];
   /** Spec-specific explanation of the final state (e.g. the wait-for cycle). */
   readonly explain?: Readonly<Record<string, unknown>>;

@@ -156,6 +156,12 @@ export interface Spec<S extends State = State> {
    */
   deadlockClass?(state: S): string;
   /**
+   * Category of a deadlock (a coarser label than the class, e.g. what kind of
+   * wait closes the cycle), computed from the violating state of each class
+   * and reported with it as `category`. Optional; the engine gives it no meaning.
+   */
+  deadlockCategory?(state: S): string;
+  /**
    * What is fingerprinted (TLA+ VIEW). Returns a state of the same shape;
    * two states with equal views are treated as one. Successors are still
    * computed from the actual state.

@@ -5,10 +5,10 @@
  */
 export { buildStackSpec, composeStack, listLayers, listParams, listStacks, parseStack, StackError } from './stack';
 export type { StackOptions, ComposedStack } from './stack';
-export { defaultKernelConfig, resolveConfig } from './config';
-export type { KernelConfig, ScopeRule, AllocSite, RouteAllocSite, FsName } from './config';
-export { formatGfp, parseGfp, GFP_BITS } from './gfp';
-export type { Gfp, GfpFlag } from './gfp';
+export { defaultKernelConfig, resolveConfig } from './core/config';
+export type { KernelConfig, ScopeRule, AllocSite, RouteAllocSite, FsName } from './core/config';
+export { formatGfp, parseGfp, GFP_BITS } from './mm/gfp';
+export type { Gfp, GfpFlag } from './mm/gfp';
 export { currentGfpContext } from './kernel';
-export { PF_BITS, ROLES } from './task';
-export type { Role, TaskFlag } from './task';
+export { PF_BITS, ROLES } from './core/task';
+export type { Role, TaskFlag } from './core/task';

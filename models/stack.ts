@@ -5,19 +5,19 @@
  * @module
  */
 import { Domain, Spec, array, bits, bool, int, mapOf, record, enumOf } from '../checker';
-import { KernelConfig, resolveConfig } from './config';
-import { FRAME_NAMES } from './frames';
-import { formatGfp } from './gfp';
+import { KernelConfig, resolveConfig } from './core/config';
+import { FRAME_NAMES } from './core/frames';
+import { formatGfp } from './mm/gfp';
 import { AnyLayer, Bounds, KAction, KState, Kernel } from './kernel';
-import { DiskLayer } from './layers/disk';
-import { DmZonedLayer } from './layers/dmzoned';
-import { Ext4Layer } from './layers/ext4';
-import { LoopLayer } from './layers/loop';
-import { reqDomain } from './layers/queue';
-import { TcmuLayer } from './layers/tcmu';
-import { XfsLayer } from './layers/xfs';
-import { CycleEntry, findCycle, waitOf } from './waitfor';
-import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, newTask } from './task';
+import { DiskLayer } from './block/disk';
+import { DmZonedLayer } from './md/dm-zoned';
+import { Ext4Layer } from './fs/ext4';
+import { LoopLayer } from './block/loop';
+import { reqDomain } from './block/queue';
+import { TcmuLayer } from './drivers/target/tcmu';
+import { XfsLayer } from './fs/xfs';
+import { CycleEntry, categoryOf, findCycle, waitOf } from './core/waitfor';
+import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, newTask } from './core/task';
 
 /** An invalid stack, workload or parameter; the message says exactly what is wrong. */
 export class StackError extends Error {
@@ -76,9 +76,14 @@ interface ParamInfo {
 const PARAMS: readonly ParamInfo[] = [
   { name: 'writers', default: '1', min: 1, max: 4, description: 'application tasks doing the workload on the top filesystem (a symmetric domain)' },
   { name: 'ios', default: '4', min: 1, max: 6, description: 'read/write syscalls (one page, one file each) per application task' },
-  { name: 'pages', default: '3', min: 1, max: 8, description: 'memory pages above the min watermark (free list, page cache, and the top XFS\'s cached inode cluster buffer)' },
+  { name: 'pages', default: '2', min: 1, max: 8, description: 'pages above the min watermark for the free list and the page cache (file pages); the top XFS\'s inode cluster buffer page, anon_pages and slab_pages come on top' },
   { name: 'reserve', default: '1', min: 0, max: 4, description: 'pages below the min watermark, usable only with PF_MEMALLOC (ALLOC_NO_WATERMARKS)' },
-  { name: 'dirty_limit', default: '1', min: 0, max: 8, description: 'route (c): global dirty+writeback pages at which balance_dirty_pages throttles a writer (0: no dirty throttling)' },
+  { name: 'dirty_limit', default: '1', min: 0, max: 8, description: 'route (c): the dirty limit in pages (the vm.dirty_bytes form) at which balance_dirty_pages throttles a writer, used when dirty_ratio=0 (0: no dirty throttling)' },
+  { name: 'dirty_ratio', default: '0', min: 0, max: 100, description: 'vm.dirty_ratio: the dirty limit as a percentage of dirtyable memory (free + file LRU + 1), rounded down as domain_dirty_limits does (v5.2); 0 = use dirty_limit pages' },
+  { name: 'background_ratio', default: '10', min: 0, max: 100, description: 'vm.dirty_background_ratio (percent of dirtyable memory; with dirty_ratio > 0); halved limit when >= the dirty limit' },
+  { name: 'wb_share', default: '100', min: 0, max: 100, description: "a wb's share (percent) of recent writeback completions: wb_thresh = floor(limit * share / 100), which PF_LOCAL_THROTTLE's free-run ceiling uses (with dirty_ratio > 0)" },
+  { name: 'anon_pages', default: '0', min: 0, max: 4, description: 'anonymous pages of a background process, held from the start; a __GFP_FS allocation with nothing reclaimable OOM-kills it (out_of_memory, v5.2) and its pages are freed' },
+  { name: 'slab_pages', default: '0', min: 0, max: 4, description: 'unreclaimable slab pages held from the start (never freed, not dirtyable)' },
   { name: 'kswapd', default: '1', min: 0, max: 1, description: 'route (b): kswapd (woken by the slow path, reclaims with GFP_KERNEL, may block in the XFS shrinker) and throttle_direct_reclaim, which makes __GFP_FS direct reclaimers wait for it (0: no kswapd, no throttling)' },
   { name: 'tcmu_threads', default: '1', min: 1, max: 3, description: 'tcmu-runner threads serving the ring (1: the ZBC file handler, QD=1 in the cmdproc thread)' },
   { name: 'tcm_loop_workers', default: '2', min: 1, max: 2, description: 'kworkers running tcm_loop submission work: 2 = the running one plus the idle one that the concurrency-managed workqueue wakes when the first sleeps (a third would be created with GFP_KERNEL under the same memory pressure; not modelled); 1 = queued commands wait behind a blocked worker' },
@@ -179,7 +184,8 @@ export function composeStack(opts: StackOptions): ComposedStack {
     // cluster buffer I/O of an XFS layer (one buffer, used only by the AG lock holder): no queue holds more
     // more (an expired tcmu command stays in the ring after its upper completion, so with the timeout
     // the bound doubles). enqueue throws if a bound is ever exceeded.
-    queue: (p.pages + p.reserve + infos.filter((i) => i.name === 'xfs').length) * (p.cmd_timeout === 1 ? 2 : 1),
+    // (pages freed by an OOM kill can hold page I/O too; the top XFS's buffer page is counted with the XFS layers)
+    queue: (p.pages + (infos[0].name === 'xfs' ? 1 : 0) + p.anon_pages + p.reserve + infos.filter((i) => i.name === 'xfs').length) * (p.cmd_timeout === 1 ? 2 : 1),
     inodes,
     dirtyLimit: p.dirty_limit,
     kswapd: p.kswapd === 1,
@@ -187,6 +193,11 @@ export function composeStack(opts: StackOptions): ComposedStack {
     tcmuKernel: p.tcmu_kernel === 1,
     cmdTimeout: p.cmd_timeout === 1,
     loopAlloc: p.loop_alloc === 1,
+    dirtyRatio: p.dirty_ratio,
+    backgroundRatio: p.background_ratio,
+    wbShare: p.wb_share,
+    anonPages: p.anon_pages,
+    slabPages: p.slab_pages,
   };
   const K = new Kernel(cfg, bounds, workload);
   /**
@@ -227,6 +238,10 @@ export function composeStack(opts: StackOptions): ComposedStack {
     }
   });
   K.layers.push(...layerObjs);
+  // pages a layer holds outside the page cache from the start (the top XFS's cached inode cluster buffer), on top of `pages`
+  const held = layerObjs.map((l) => l as unknown as { initialPages?: () => number; heldPages?: (k: KState) => number });
+  const initialHeld = held.reduce((n, l) => n + (l.initialPages?.() ?? 0), 0);
+  K.heldAtStart = initialHeld;
   for (const l of layerObjs) K.daemons.push(...l.daemons());
   if (bounds.kswapd) K.daemons.push({ role: 'kswapd', name: 'kswapd0', layer: 0 });
   // shrinkers register at mount/ctr time, bottom layer first (register_shrinker appends to shrinker_list)
@@ -258,19 +273,15 @@ export function composeStack(opts: StackOptions): ComposedStack {
     });
 
   const variables: Record<string, Domain> = {
-    mm: record({ free: int(0, K.totalPages()), reserve: int(0, bounds.reserve) }),
+    mm: record({ free: int(0, K.totalPages()), reserve: int(0, bounds.reserve), ...(bounds.anonPages > 0 ? { anon: int(0, bounds.anonPages) } : {}) }),
     app: mapOf('writers', taskDomain(depthOf(K.appRole))),
     kt: record(Object.fromEntries(K.daemons.map((d, i) => [String(i), taskDomain(depthOf(d.role))]))),
   };
   layerObjs.forEach((l, i) => (variables[`L${i}`] = l.domain()));
 
-  // pages a layer holds outside the page cache from the start (the top XFS's cached inode cluster buffer)
-  const held = layerObjs.map((l) => l as unknown as { initialPages?: () => number; heldPages?: (k: KState) => number });
-  const initialHeld = held.reduce((n, l) => n + (l.initialPages?.() ?? 0), 0);
-  if (initialHeld > bounds.pages) throw new StackError(`pages=${bounds.pages} is too small: the stack holds ${initialHeld} page(s) outside the page cache from the start`);
   const init = (): KState => {
     const s: Record<string, unknown> = {
-      mm: { free: bounds.pages - initialHeld, reserve: bounds.reserve },
+      mm: { free: bounds.pages, reserve: bounds.reserve, ...(bounds.anonPages > 0 ? { anon: bounds.anonPages } : {}) },
       app: Array.from({ length: bounds.writers }, () => newTask(depthOf(K.appRole), 0, bounds.ios)),
       kt: Object.fromEntries(K.daemons.map((d, i) => [String(i), newTask(depthOf(d.role), flagsOf(cfg.taskFlags[d.role] ?? []), 0)])),
     };
@@ -355,6 +366,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     memory: {
       free: k.mm.free,
       reserve: k.mm.reserve,
+      ...(bounds.anonPages > 0 ? { anon: k.mm.anon } : {}),
       ...Object.fromEntries(K.fsLayers().map((f) => [f.index, f]).map(([, f]) => [(f as unknown as AnyLayer).label, (f as unknown as AnyLayer).format(k)])),
     },
     io: Object.fromEntries(layerObjs.filter((l) => l.kind !== 'fs').map((l) => [l.label, l.format(k)])),
@@ -384,6 +396,11 @@ export function composeStack(opts: StackOptions): ComposedStack {
     }
     return [...new Set(c.map((e) => `${e.role}@${e.at}`))].sort().join(' + ');
   };
+  const deadlockCategory = (k: KState): string => {
+    const c = cycleOf(k);
+    if (c) return categoryOf(c.map((e) => e.at));
+    return categoryOf(K.allTasks().map((t) => waitOf(K, k, t)?.at).filter((a): a is string => a !== undefined));
+  };
   const explain = (k: KState) => {
     const cycle = cycleOf(k) ?? [];
     const backtraces: Record<string, string[]> = {};
@@ -397,7 +414,9 @@ export function composeStack(opts: StackOptions): ComposedStack {
     k.mm.free +
       k.mm.reserve +
       K.fsLayers().reduce((s, f) => { const pc = f.pages(k); return s + pc.clean + pc.dirty + pc.wb + pc.locked; }, 0) +
-      held.reduce((n, l) => n + (l.heldPages?.(k) ?? 0), 0) ===
+      held.reduce((n, l) => n + (l.heldPages?.(k) ?? 0), 0) +
+      (k.mm.anon ?? 0) +
+      bounds.slabPages ===
     K.totalPages();
 
   const inSlowpath = (k: KState, t: TaskRef): boolean => {
@@ -432,6 +451,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     ],
     terminal,
     deadlockClass,
+    deadlockCategory,
     formatState,
     explain,
   };
@@ -443,5 +463,5 @@ export function buildStackSpec(opts: StackOptions): Spec<any> {
   return composeStack(opts).spec;
 }
 
-import { GFP_BITS } from './gfp';
+import { GFP_BITS } from './mm/gfp';
 const GFP_BITS_FOR_DOMAIN = GFP_BITS;

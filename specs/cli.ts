@@ -55,6 +55,7 @@ import { referenceSpecs } from './reference';
 import { mailRenderer } from './report/mail';
 import { withKernelPictures } from './report/pictures';
 import { verifyCommand } from './verify/command';
+import { sweepCommand } from './verify/sweep';
 import { mainMatrix } from './verify/main';
 import { PACKAGE_ROOT } from './paths';
 import { classLabel, deadlockInevitable } from './verify/classes';
@@ -249,7 +250,7 @@ export function gfpcheckConfig(): CliConfig {
     providers: [referenceProvider],
     selectors: [stackSelector],
     listSections: stackSections,
-    commands: [mainCommand, verifyCommand],
+    commands: [mainCommand, verifyCommand, sweepCommand],
     renderers: withKernelPictures([...defaultRenderers, mailRenderer]),
   };
 }

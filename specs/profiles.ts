@@ -3,7 +3,7 @@
  * (`--kernel 5.2|5.10|6.14`, a `kernel` field in specs/verdicts.json).
  *
  * A profile is a named list of KernelConfig deltas on the v5.2 defaults of
- * models/config.ts, not separate code: the fixes of specs/fixes where they ARE
+ * models/core/config.ts, not separate code: the fixes of specs/fixes where they ARE
  * the merged change, plus small named deltas (`MERGED`, below) for merged
  * changes that are not one of the eleven proposals. Every delta uses an
  * existing knob only. `composeProfile` composes a profile's deltas first, then

@@ -72,6 +72,7 @@ export interface ReportViolation {
   readonly property: string;
   readonly kind: PropertyStatus['kind'];
   readonly class?: string;
+  readonly category?: string;
   readonly trace: readonly ReportStep[];
   /** Temporal violations (lassos): the index of the state the last state loops back to. */
   readonly loop?: number;
@@ -81,7 +82,7 @@ export interface ReportViolation {
 }
 
 /** The fields of a violation that are not explanation. */
-export const VIOLATION_CORE_FIELDS: readonly string[] = ['property', 'kind', 'class', 'trace', 'loop', 'loopStep'];
+export const VIOLATION_CORE_FIELDS: readonly string[] = ['property', 'kind', 'class', 'category', 'trace', 'loop', 'loopStep'];
 
 /** The explanation fields of a violation (everything but the core fields). */
 export function explanationOf(v: ReportViolation): Record<string, unknown> {
@@ -159,6 +160,7 @@ export function buildReport(result: CheckResult, meta: ReportMeta): Report {
       property: v.property,
       kind: v.kind,
       ...(v.class !== undefined ? { class: v.class } : {}),
+      ...(v.category !== undefined ? { category: v.category } : {}),
       trace: v.trace.map((t) => ({ step: t.step, action: t.action, params: t.params, state: present(t.state) })),
       ...(v.loop !== undefined ? { loop: v.loop } : {}),
       ...(v.loopStep !== undefined ? { loopStep: v.loopStep } : {}),

@@ -73,7 +73,7 @@ export function formatTrace(trace: readonly ReportStep[]): string[] {
 }
 
 function violationHeadline(v: ReportViolation): string[] {
-  if (v.kind === 'deadlock') return ['Error: Deadlock reached.', ...(v.class !== undefined ? [`Deadlock class: ${v.class}`] : [])];
+  if (v.kind === 'deadlock') return ['Error: Deadlock reached.', ...(v.class !== undefined ? [`Deadlock class: ${v.class}${v.category !== undefined ? ` (${v.category})` : ''}`] : [])];
   if (v.kind === 'invariant') return [`Error: Invariant ${v.property} is violated.`];
   if (v.kind === 'temporal') {
     return ['Error: Temporal properties were violated.', `Property: ${v.property}`, ...(v.class !== undefined ? [`Livelock class: ${v.class}`] : [])];

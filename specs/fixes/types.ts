@@ -1,6 +1,6 @@
 /**
  * What a proposed fix is: a small named delta on the composed model's
- * KernelConfig (the v5.2 defaults in models/config.ts), with where it came
+ * KernelConfig (the v5.2 defaults in models/core/config.ts), with where it came
  * from and which kernel mechanism it changes.
  *
  * A fix never copies the model and never adds a branch on its own name in the

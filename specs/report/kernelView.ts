@@ -84,7 +84,7 @@ function sourceOf(fn: string): string | undefined {
   if (frameSources === undefined) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-var-requires
-      frameSources = (require('../../models/frames') as typeof import('../../models/frames')).FRAME_SOURCES as Readonly<Record<string, string>>;
+      frameSources = (require('../../models/core/frames') as typeof import('../../models/core/frames')).FRAME_SOURCES as Readonly<Record<string, string>>;
     } catch {
       frameSources = null;
     }

@@ -156,8 +156,9 @@ function findings(r: Report): { head: string; text: string } {
   const deadlocks = r.violations.filter((v) => v.kind === 'deadlock');
   const others = r.violations.filter((v) => v.kind !== 'deadlock');
   const parts: string[] = [];
-  // Each class with its stable label (specs/verify/classes.ts), as in the matrix and docs/fixes.md.
-  const named = (v: ReportViolation): string => (v.class !== undefined ? `[${classLabel(v.class)}] ${v.class}` : 'unnamed');
+  // Each class with its stable label (specs/verify/classes.ts), as in the matrix and docs/fixes.md,
+  // and its category (recursion, lock, exhaustion: docs/routes.md).
+  const named = (v: ReportViolation): string => (v.class !== undefined ? `[${classLabel(v.class)}] ${v.class}${typeof v.category === 'string' ? ` (${v.category})` : ''}` : 'unnamed');
   if (deadlocks.length === 1) parts.push(`1 deadlock class, ${named(deadlocks[0])}`);
   if (deadlocks.length > 1) {
     parts.push(`${deadlocks.length} deadlock classes: ${deadlocks.map(named).join('; ')}`);
@@ -170,7 +171,8 @@ function findings(r: Report): { head: string; text: string } {
   }
   const lens = r.violations.map((v) => v.trace.length - 1);
   const len = r.violations.length === 1 ? `its minimal trace has ${plural(lens[0], 'step')}` : `the shortest trace has ${plural(Math.min(...lens), 'step')}`;
-  const head = deadlocks.length ? 'deadlock' : `${others[0].kind} violated`;
+  const exhaustionOnly = deadlocks.length > 0 && deadlocks.every((v) => v.category === 'exhaustion');
+  const head = exhaustionOnly ? 'memory exhaustion (only exhaustion classes)' : deadlocks.length ? 'deadlock' : `${others[0].kind} violated`;
   const inevitable = deadlockInevitable(r)
     ? ` The deadlock is inevitable at these bounds, not merely reachable: no execution completes the workload (the witness ${COMPLETION_WITNESS} is never reached).`
     : '';
@@ -193,7 +195,7 @@ export function summary(r: Report): string[] {
   const search =
     `${r.options?.strategy === 'dfs' ? 'A depth-first' : 'A breadth-first'} search of ${r.complete ? 'the whole reachable state space' : 'part of the state space'} ` +
     `(${plural(r.stats.distinctStates, 'distinct state')}, ${r.stats.store} store${r.options?.allViolations ? ', every deadlock class' : ''})`;
-  return wrap(`gfpcheck ${r.version}: ${f.head} in ${subject}${modelParams ? ` [${modelParams}]` : ''}. ${search} ${f.text}`);
+  return wrap(`gfpcheck ${r.version}: ${f.head} in ${subject}${modelParams ? `, checked at the bounds [${modelParams}]` : ''}. ${search} ${f.text}`);
 }
 
 /** The wait-for cycle: one line per edge, then what each task waits for. */

@@ -39,6 +39,8 @@ export interface Interruption {
 
 /** Thrown from `onCell` to end `runMatrix` after a signal; never escapes `computeMatrix`. */
 class MatrixInterrupted extends Error {}
+import { LADDER_MODES, ladderJson, ladderMismatches, renderLadderText, runLadder, withRungs } from './ladder';
+import type { LadderCell, LadderMode } from './ladder';
 
 type RunModule = typeof import('./run');
 
@@ -70,6 +72,8 @@ export interface VerifyOptions {
   readonly out?: string;
   readonly quiet: boolean;
   readonly update: boolean;
+  /** Which rungs of the bound ladder run (ladder.ts): `pinned` by default. */
+  readonly ladder: LadderMode;
 }
 
 /** Pure: argv of `verify`. */
@@ -91,7 +95,11 @@ export function validateVerifyArgv(argv: Argv): Result<Failure, VerifyOptions> {
   if (!quiet.ok) return quiet;
   const update = singleBoolean('update', argv.update);
   if (!update.ok) return update;
+  const ladder = single('ladder', argv.ladder);
+  if (!ladder.ok) return ladder;
+  if (ladder.value !== undefined && !(LADDER_MODES as readonly string[]).includes(ladder.value)) return err(usage(`invalid value '${ladder.value}' for --ladder`, `choices: ${LADDER_MODES.join(', ')}`));
   return ok({
+    ladder: (ladder.value ?? 'pinned') as LadderMode,
     ...(expect.value !== undefined ? { expect: expect.value } : {}),
     ...(junit.value !== undefined ? { junit: junit.value } : {}),
     format: f as VerifyFormat,
@@ -197,9 +205,17 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   const computed = computeMatrix(expectations, io, { quiet: o.quiet });
   if (!computed.ok) return printFailure(computed.error, io);
   const matrix = computed.value;
+  let done = 0;
+  const ladder: LadderCell[] = matrix.interrupted
+    ? []
+    : runLadder(expectations, matrix, o.ladder ?? 'pinned', () => io.clock(), (l) => {
+        if (!o.quiet) io.stderr(`verify: ladder ${++done}: ${l.base.rowLabel} x ${l.base.column.id} (${l.rungs.map((r) => r.rung.id).join(', ')})\n`);
+      });
   const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version, ...(matrix.interrupted ? { interrupted: matrix.interrupted } : {}) };
-  const text =
+  let text =
     o.format === 'html' ? renderMatrixHtml(view) : o.format === 'json' ? renderJson(view) : o.format === 'markdown' ? renderMarkdown(view) : renderText(view, { quiet: o.quiet && o.out === undefined });
+  if (ladder.length && o.format === 'json') text = `${JSON.stringify({ ...(JSON.parse(text) as object), ladder: ladderJson(ladder) }, null, 2)}\n`;
+  else if (ladder.length && o.format === 'text') text += renderLadderText(expectations, ladder, o.quiet && o.out === undefined);
   if (o.out !== undefined) {
     const f = write(io, o.out, text, `the ${o.format} matrix`, o.quiet);
     if (f) return printFailure(f, io);
@@ -210,12 +226,17 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   }
   // Interrupted: the decided cells are printed (and written); nothing is updated.
   if (matrix.interrupted) return ExitCode.incomplete;
-  const code = exitCodeForMatrix(matrix);
-  if (o.update && code === ExitCode.verdictMismatch) {
-    const changed = mismatches(matrix).length;
+  let code = exitCodeForMatrix(matrix);
+  const ladderBad = ladderMismatches(ladder).length;
+  if (code === ExitCode.ok && ladderBad) code = ExitCode.verdictMismatch;
+  if (code === ExitCode.ok && ladder.some((l) => l.rungs.some((r) => r.cell.actual.verdict === 'incomplete'))) code = ExitCode.incomplete;
+  const unpinned = ladder.some((l) => l.rungs.some((r) => !r.cell.expected));
+  if (o.update && (code === ExitCode.verdictMismatch || (code === ExitCode.ok && unpinned))) {
+    const changed = mismatches(matrix).length + ladderBad;
     const runner = loadRunner();
     if (!runner.ok) return printFailure(runner.error, io);
-    const f = write(io, loaded.value.abs, formatExpectations(runner.value.computedExpectations(expectations, matrix)), `${changed} updated cell${changed === 1 ? '' : 's'} (${rowsOf(matrix).length} fix sets)`, false, shown);
+    const computedBase = runner.value.computedExpectations(expectations, matrix);
+    const f = write(io, loaded.value.abs, formatExpectations(withRungs(computedBase, expectations, ladder)), `${changed} updated cell${changed === 1 ? '' : 's'} (${rowsOf(matrix).length} fix sets)`, false, shown);
     if (f) return printFailure(f, io);
     return ExitCode.ok;
   }
@@ -234,6 +255,7 @@ export function verifyCommand(_cfg: ResolvedCliConfig): CommandModule<VerifyOpti
       out: { type: 'string', requiresArg: true, describe: 'Write the matrix to this file instead of stdout' },
       quiet: { type: 'boolean', describe: 'Text: only the differences and a summary; no progress lines on stderr' },
       update: { type: 'boolean', describe: 'Rewrite the expectations file with what the model computed (after a deliberate change; explain each change in docs/fixes.md)' },
+      ladder: { choices: [...LADDER_MODES], requiresArg: true, describe: 'Bound ladder: pinned (default: the rungs recorded in the file, the CI subset), all (every rung of every cell), none (base bounds only)' },
     },
     examples: [
       ['gfpcheck verify', 'Check specs/verdicts.json and print the matrix (exit 0 when everything matches)'],

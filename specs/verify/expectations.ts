@@ -31,6 +31,13 @@ export type Verdict =
   | 'holds'
   /** A deadlock is reachable (its classes are listed). */
   | 'deadlock'
+  /**
+   * Deadlocks remain, and every remaining class is in the `exhaustion`
+   * category: an allocator waits for a page with nothing reclaimable and no
+   * OOM kill possible (docs/routes.md, "Categories"). Neither "holds" nor a
+   * reclaim-recursion deadlock.
+   */
+  | 'exhaustion'
   /** An invariant of the model is violated (listed as `invariant <name>`). */
   | 'violated'
   /** cost: the fix makes the cost witness unreachable: it takes __GFP_FS reclaim away where it is safe. */
@@ -40,7 +47,7 @@ export type Verdict =
   /** The spec could not be built or the engine failed. */
   | 'error';
 
-export const VERDICTS: readonly Verdict[] = ['holds', 'deadlock', 'violated', 'over-restrictive', 'incomplete', 'error'];
+export const VERDICTS: readonly Verdict[] = ['holds', 'deadlock', 'exhaustion', 'violated', 'over-restrictive', 'incomplete', 'error'];
 
 export type ColumnKind = 'safety' | 'cost';
 
@@ -66,6 +73,36 @@ export interface CellExpectation {
   readonly classes?: readonly string[];
   /** Distinct states of the exhaustive search. */
   readonly states: number;
+  /** The same cell at the larger bounds of the ladder's rungs, by rung id (those pinned; see `Expectations.ladder`). */
+  readonly rungs?: Readonly<Record<string, RungExpectation>>;
+}
+
+/** What a cell gives at one rung of the bound ladder. */
+export interface RungExpectation {
+  readonly verdict: Verdict;
+  readonly classes?: readonly string[];
+  readonly states: number;
+}
+
+/**
+ * A rung of the bound ladder: parameters on top of a column's own. A value
+ * `+N` adds N to the column's value (or the model's default), e.g. `pages: "+1"`.
+ */
+export interface Rung {
+  readonly id: string;
+  readonly params: Readonly<Record<string, string>>;
+  /** What the rung means in kernel terms (for the legend). */
+  readonly description?: string;
+}
+
+/** A column's parameters at a rung (`defaults`: the model's parameter defaults, for `+N` values). */
+export function rungParams(column: Pick<Column, 'params'>, rung: Rung, defaults: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = { ...(column.params ?? {}) };
+  for (const [k, v] of Object.entries(rung.params)) {
+    const m = /^\+(\d+)$/.exec(v);
+    out[k] = m ? String(Number(out[k] ?? defaults[k] ?? '0') + Number(m[1])) : v;
+  }
+  return out;
 }
 
 export interface Row {
@@ -81,6 +118,8 @@ export interface Expectations {
   readonly description?: string;
   readonly columns: readonly Column[];
   readonly rows: readonly Row[];
+  /** The bound ladder: larger bounds each cell is also checked at (docs/models/README.md, "Bounds"). */
+  readonly ladder?: readonly Rung[];
 }
 
 /**
@@ -116,6 +155,17 @@ export function parseExpectations(text: string): { ok: true; value: Expectations
     if (ids.has(c.id as string)) return { ok: false, error: `column id "${String(c.id)}" is used twice` };
     ids.add(c.id as string);
   }
+  const rungIds = new Set<string>();
+  if (data.ladder !== undefined) {
+    if (!Array.isArray(data.ladder)) return { ok: false, error: '"ladder" must be an array of rungs' };
+    for (const [i, g] of data.ladder.entries()) {
+      const where = `ladder[${i}]`;
+      if (!isRecord(g) || typeof g.id !== 'string' || g.id === '') return { ok: false, error: `${where}.id is missing or not a string` };
+      if (!isRecord(g.params) || !Object.values(g.params).every((v) => typeof v === 'string')) return { ok: false, error: `${where}.params must map parameter names to strings` };
+      if (rungIds.has(g.id)) return { ok: false, error: `rung id "${g.id}" is used twice` };
+      rungIds.add(g.id);
+    }
+  }
   const sets = new Set<string>();
   for (const [i, r] of data.rows.entries()) {
     const where = `rows[${i}]`;
@@ -135,6 +185,16 @@ export function parseExpectations(text: string): { ok: true; value: Expectations
       }
       if (cell.classes !== undefined && !isStringArray(cell.classes)) return { ok: false, error: `${cw}.classes must be an array of strings` };
       if (typeof cell.states !== 'number' || !Number.isInteger(cell.states) || cell.states < 0) return { ok: false, error: `${cw}.states must be a whole number` };
+      if (cell.rungs !== undefined) {
+        if (!isRecord(cell.rungs)) return { ok: false, error: `${cw}.rungs must be an object keyed by rung id` };
+        for (const [rid, rc] of Object.entries(cell.rungs)) {
+          const rw = `${cw}.rungs["${rid}"]`;
+          if (!rungIds.has(rid)) return { ok: false, error: `${rw}: no rung of "ladder" has id "${rid}"` };
+          if (!isRecord(rc) || typeof rc.verdict !== 'string' || !VERDICTS.includes(rc.verdict as Verdict)) return { ok: false, error: `${rw}.verdict must be one of ${VERDICTS.join(', ')}` };
+          if (rc.classes !== undefined && !isStringArray(rc.classes)) return { ok: false, error: `${rw}.classes must be an array of strings` };
+          if (typeof rc.states !== 'number' || !Number.isInteger(rc.states) || rc.states < 0) return { ok: false, error: `${rw}.states must be a whole number` };
+        }
+      }
     }
   }
   return { ok: true, value: data as unknown as Expectations };
@@ -142,8 +202,13 @@ export function parseExpectations(text: string): { ok: true; value: Expectations
 
 /** The expectations file as written by `verify --update`: stable key order, two-space indent, one cell per line. */
 export function formatExpectations(e: Expectations): string {
+  const rung = (c: RungExpectation) => ({ verdict: c.verdict, ...(c.classes && c.classes.length ? { classes: c.classes } : {}), states: c.states });
+  const rungOrder = (e.ladder ?? []).map((g) => g.id);
   const cell = (c: CellExpectation): string =>
-    JSON.stringify({ verdict: c.verdict, ...(c.classes && c.classes.length ? { classes: c.classes } : {}), states: c.states });
+    JSON.stringify({
+      ...rung(c),
+      ...(c.rungs && Object.keys(c.rungs).length ? { rungs: Object.fromEntries(rungOrder.filter((id) => c.rungs![id]).map((id) => [id, rung(c.rungs![id])])) } : {}),
+    });
   const lines: string[] = ['{'];
   if (e.description !== undefined) lines.push(`  "description": ${JSON.stringify(e.description)},`);
   lines.push('  "columns": [');
@@ -152,6 +217,11 @@ export function formatExpectations(e: Expectations): string {
     lines.push(`    ${JSON.stringify(col)}${i < e.columns.length - 1 ? ',' : ''}`);
   });
   lines.push('  ],');
+  if (e.ladder !== undefined) {
+    lines.push('  "ladder": [');
+    e.ladder.forEach((g, i) => lines.push(`    ${JSON.stringify({ id: g.id, params: g.params, ...(g.description !== undefined ? { description: g.description } : {}) })}${i < e.ladder!.length - 1 ? ',' : ''}`));
+    lines.push('  ],');
+  }
   lines.push('  "rows": [');
   e.rows.forEach((r, i) => {
     lines.push(`    { ${r.kernel !== undefined ? `"kernel": ${JSON.stringify(r.kernel)}, ` : ''}"fixes": ${JSON.stringify(r.fixes)}, "cells": {`);

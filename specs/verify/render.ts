@@ -154,6 +154,9 @@ export function matrixTable(m: MatrixResult): string[] {
   const rows = rowsOf(m);
   const grid: string[][] = [['fix set', ...cols.map((c) => c.id)]];
   for (const r of rows) grid.push([r, ...cols.map((col) => { const c = m.cells.find((x) => x.rowLabel === r && x.column === col); return c ? cellText(c, labels) : '-'; })]);
+  // the category of each class (recursion, lock, exhaustion: docs/routes.md), from any cell that found it
+  const cat = new Map<string, string>();
+  for (const c of m.cells) for (const v of c.result.violations) if (v.kind === 'deadlock' && v.class !== undefined && v.category !== undefined) cat.set(v.class, v.category);
   const out = [
     'Columns:',
     ...cols.flatMap((c) => wrapLine(`  ${c.id}: ${c.stack}, ${c.workload}; ${c.kind === 'cost' ? `cost witness${c.description ? `: ${c.description}` : ''}` : (c.description ?? '')}`.trimEnd(), '      ')),
@@ -163,8 +166,8 @@ export function matrixTable(m: MatrixResult): string[] {
   ];
   if (labels.size) {
     out.push(
-      ...wrapLine('Deadlock classes (role@wait point, for each task in the wait-for cycle; the labels are the same in every output and in docs/fixes.md):', ''),
-      ...[...labels].flatMap(([k, l]) => wrapLine(`  ${l.padEnd(5)} ${k}`, '          ')),
+      ...wrapLine('Deadlock classes (role@wait point, for each task in the wait-for cycle; the labels are the same in every output and in docs/fixes.md) and their category (docs/routes.md):', ''),
+      ...[...labels].flatMap(([k, l]) => wrapLine(`  ${l.padEnd(5)} ${k}${cat.has(k) ? `  (${cat.get(k)})` : ''}`, '          ')),
       '',
     );
   }

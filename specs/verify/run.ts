@@ -67,6 +67,8 @@ export function verdictOf(r: CheckResult, kind: Column['kind']): { verdict: Verd
   if (!r.complete) return { verdict: 'incomplete', classes };
   if (invariants.length) return { verdict: 'violated', classes };
   if (kind === 'cost' && r.properties.find((p) => p.name === COST_WITNESS)?.status !== 'reached') return { verdict: 'over-restrictive', classes };
+  // every remaining class is a memory-exhaustion wait (models/core/waitfor.ts: categoryOf; docs/routes.md, "Categories")
+  if (deadlocks.length && r.violations.filter((v) => v.kind === 'deadlock').every((v) => v.category === 'exhaustion')) return { verdict: 'exhaustion', classes };
   if (deadlocks.length) return { verdict: 'deadlock', classes };
   return { verdict: 'holds', classes };
 }

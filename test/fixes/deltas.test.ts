@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { composeStack, defaultKernelConfig, formatGfp } from '../../models';
 import type { KState } from '../../models/kernel';
-import { NO_REQ, PF_BITS, TaskRef, findFrame } from '../../models/task';
+import { NO_REQ, PF_BITS, TaskRef, findFrame } from '../../models/core/task';
 import { composeFixes, findFix, FIXES } from '../../specs/fixes';
 import { buildFixedStackSpec, COST_WITNESS } from '../../specs/fixes/spec';
 

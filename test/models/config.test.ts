@@ -6,9 +6,9 @@
  */
 import { check } from '../../checker';
 import { buildStackSpec, composeStack, defaultKernelConfig, KernelConfig, resolveConfig } from '../../models';
-import { formatGfp } from '../../models/gfp';
+import { formatGfp } from '../../models/mm/gfp';
 import { KState } from '../../models/kernel';
-import { NO_REQ, PF_MEMALLOC_NOFS } from '../../models/task';
+import { NO_REQ, PF_MEMALLOC_NOFS } from '../../models/core/task';
 import { byEntry } from './helpers';
 
 // ios=2 keeps these searches around a second each; the named stacks at the defaults are pinned in verdicts.test.ts.

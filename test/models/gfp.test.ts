@@ -10,7 +10,7 @@ import {
   __GFP_WRITE,
   formatGfp,
   parseGfp,
-} from '../../models/gfp';
+} from '../../models/mm/gfp';
 
 describe('GFP masks (include/linux/gfp.h, v5.2)', () => {
   it('should use the kernel bit values', () => {

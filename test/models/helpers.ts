@@ -1,7 +1,7 @@
 import type { Spec } from '../../checker';
 import { composeStack, StackOptions } from '../../models';
 import { KState, Kernel } from '../../models/kernel';
-import { Task, TaskRef, top } from '../../models/task';
+import { Task, TaskRef, top } from '../../models/core/task';
 
 export function compose(opts: StackOptions): { K: Kernel; s0: KState; spec: ReturnType<typeof composeStack>['spec'] } {
   const { kernel, spec } = composeStack(opts);

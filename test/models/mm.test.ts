@@ -3,9 +3,9 @@
  * Kernel (no search): the allocator slow path, direct reclaim, shrinkers and
  * XFS inode reclaim.
  */
-import { GFP_NOWAIT } from '../../models/gfp';
+import { GFP_NOWAIT } from '../../models/mm/gfp';
 import { KState } from '../../models/kernel';
-import { PF_MEMALLOC, TaskRef, top } from '../../models/task';
+import { PF_MEMALLOC, TaskRef, top } from '../../models/core/task';
 import { compose, daemon, fns, noFree, topFn } from './helpers';
 
 /** report-2019 layers: 0 xfs, 1 dm-zoned, 2 tcmu, 3 ext4, 4 ssd. */

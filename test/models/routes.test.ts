@@ -7,11 +7,11 @@
  * loop-ext4 layers: 0 xfs, 1 loop, 2 ext4, 3 ssd.
  */
 import { KernelConfig } from '../../models';
-import { formatGfp } from '../../models/gfp';
+import { formatGfp } from '../../models/mm/gfp';
 import { KState, Kernel } from '../../models/kernel';
-import { TcmuLayer } from '../../models/layers/tcmu';
-import { NO_REQ, PF_LOCAL_THROTTLE, PF_MEMALLOC_NOIO, Req, TaskRef, findFrame, top } from '../../models/task';
-import { reclaimEntry, waitOf } from '../../models/waitfor';
+import { TcmuLayer } from '../../models/drivers/target/tcmu';
+import { NO_REQ, PF_LOCAL_THROTTLE, PF_MEMALLOC_NOIO, Req, TaskRef, findFrame, top } from '../../models/core/task';
+import { reclaimEntry, waitOf } from '../../models/core/waitfor';
 import { compose, daemon, fns, topFn } from './helpers';
 
 const XFS = 0;

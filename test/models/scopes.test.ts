@@ -1,6 +1,6 @@
-import { GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_NOFS, GFP_NOIO, __GFP_FS, __GFP_IO, __GFP_WRITE } from '../../models/gfp';
+import { GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_NOFS, GFP_NOIO, __GFP_FS, __GFP_IO, __GFP_WRITE } from '../../models/mm/gfp';
 import { currentGfpContext } from '../../models/kernel';
-import { PF_MEMALLOC, PF_MEMALLOC_NOFS, PF_MEMALLOC_NOIO, newTask, pop, push } from '../../models/task';
+import { PF_MEMALLOC, PF_MEMALLOC_NOFS, PF_MEMALLOC_NOIO, newTask, pop, push } from '../../models/core/task';
 import { compose } from './helpers';
 
 describe('memalloc scopes (include/linux/sched/mm.h)', () => {

@@ -47,7 +47,8 @@ describe('docs/fixes.md', () => {
     // Assert
     expect(rows.map((r) => r.label)).toEqual(e.rows.map(rowLabel));
     rows.forEach((r, i) => {
-      const expected = e.columns.map((c) => e.rows[i].cells[c.id]);
+      // base bounds (the rungs of the bound ladder have their own section, docs/fixes.md "Bound ladder")
+      const expected = e.columns.map((c) => e.rows[i].cells[c.id]).map(({ rungs: _rungs, ...base }) => base);
       const shown = r.cells.map((text) => {
         const m = /^(?:\*\*)?([a-z-]+)(?:\*\*)?(?:: (.*))? \(([\d,]+) states\)$/.exec(text);
         if (!m) throw new Error(`unparsable cell ${text}`);

@@ -47,8 +47,8 @@ describe('mail rendering of the 2019 deadlock (v5.2, no fix)', () => {
     const text = mail.replace(/\n/g, ' ');
     expect(text).toMatch(/^gfpcheck 0\.1\.0: deadlock in xfs\/dm-zoned\/tcmu\/ext4\/ssd, write workload,/);
     expect(text).toContain('fix set: none');
-    // issue 15: each class with its stable label (specs/verify/classes.ts), and the inevitability the witness shows
-    expect(text).toMatch(/finds 9 deadlock classes: \[R1\] tcmu-runner@xfs_buf_iowait; .* the shortest trace has 19 steps\. The deadlock is inevitable at these bounds, not merely reachable: no execution completes the workload \(the witness workload-completes is never reached\)\./);
+    // issue 15: each class with its stable label (specs/verify/classes.ts), and the inevitability the witness shows; issue 10: its category
+    expect(text).toMatch(/finds 9 deadlock classes: \[R1\] tcmu-runner@xfs_buf_iowait \(recursion\); .* the shortest trace has 19 steps\. The deadlock is inevitable at these bounds, not merely reachable: no execution completes the workload \(the witness workload-completes is never reached\)\./);
     expect(mail).toMatch(/^ {2}tcmu-runner -> tcmu-runner {2}\(in xfs_buf_iowait\)$/m);
     expect(mail).toMatch(/^task:tcmu-runner state:D flags:PF_MEMALLOC\nCall Trace:\n wait_for_completion\n xfs_buf_iowait\n/m);
     expect(mail).toContain(' __alloc_pages_nodemask gfp=GFP_HIGHUSER_MOVABLE|__GFP_WRITE\n');
@@ -74,7 +74,7 @@ describe('mail rendering with several deadlock classes (daemon_alloc=0 tcmu_kern
     expect(overlong(mail)).toEqual([]);
     expect(nonAscii(mail)).toEqual([]);
     expect(mail.replace(/\n/g, ' ')).toContain(
-      'finds 3 deadlock classes: [R1] tcmu-runner@xfs_buf_iowait; [K1] kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock); [K2] kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim;',
+      'finds 3 deadlock classes: [R1] tcmu-runner@xfs_buf_iowait (recursion); [K1] kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock) (recursion); [K2] kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim (recursion);',
     );
     expect(mail).toMatch(/^1\/3\. Deadlock R1: /m);
     expect(mail).toMatch(/^2\/3\. Deadlock K1: /m);

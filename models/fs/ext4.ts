@@ -11,9 +11,10 @@
  *
  * @module
  */
-import { FrameFn } from '../frames';
-import { Shrinker, superShrinker } from '../kernel';
-import { FsBase } from './fs';
+import { FrameFn } from '../core/frames';
+import { Shrinker } from '../kernel';
+import { superShrinker } from './super';
+import { FsBase } from './common';
 
 export class Ext4Layer extends FsBase {
   readonly name = 'ext4' as const;

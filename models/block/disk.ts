@@ -9,7 +9,7 @@
  * @module
  */
 import { KAction, KState, Kernel } from '../kernel';
-import { Req, TaskRef } from '../task';
+import { Req, TaskRef } from '../core/task';
 import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
 
 export class DiskLayer extends QueueLayer {

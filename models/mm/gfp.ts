@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { PF_MEMALLOC_NOFS, PF_MEMALLOC_NOIO } from '../core/task';
 
 /** The `___GFP_*` bits of v5.2, index i = bit i of the kernel value. */
 export const GFP_BITS = [
@@ -177,3 +178,10 @@ export function parseGfp(text: string): Gfp {
 
 /** The mask of a list of bit names. */
 export const gfpOf = (names: readonly GfpFlag[]): Gfp => names.reduce((m, n) => m | bit(n), 0);
+
+/** [5.2.1] include/linux/sched/mm.h: current_gfp_context. */
+export function currentGfpContext(gfp: Gfp, taskFlags: number): Gfp {
+  if (taskFlags & PF_MEMALLOC_NOIO) return gfp & ~(__GFP_IO | __GFP_FS);
+  if (taskFlags & PF_MEMALLOC_NOFS) return gfp & ~__GFP_FS;
+  return gfp;
+}

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Kernel, KState } from './kernel';
+import { Kernel, KState } from '../kernel';
 import { FrameFn } from './frames';
 import { Req, Task, TaskRef, isApp, top } from './task';
 
@@ -153,7 +153,7 @@ function waitOf0(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
       for (const fs of K.fsLayers()) if (fs.pages(k).dirty > 0) on.push(...K.daemonsOf('flusher', fs.index));
       return {
         at: 'balance_dirty_pages',
-        waitsFor: `global dirty+writeback (${K.globalDirty(k)} pages) to drop below the dirty limit (${K.bounds.dirtyLimit}) or ${label}'s own dirty pages to be written; ${pageIo(K, k, loc)}`,
+        waitsFor: `global dirty+writeback (${K.globalDirty(k)} pages) to drop below the dirty limit (${K.dirtyThresholds(k, v.flags).thresh}) or ${label}'s own dirty pages to be written; ${pageIo(K, k, loc)}`,
         on,
         irq: loc?.irq ?? false,
       };
@@ -242,4 +242,32 @@ export function findCycle(K: Kernel, k: KState): CycleEntry[] | null {
     }
   }
   return null;
+}
+
+/** The three categories of a deadlock class (docs/routes.md, "Categories"). */
+export type DeadlockCategory = 'exhaustion' | 'recursion' | 'lock';
+
+/** Wait points at which a task waits for a free page (an allocator that loops). */
+const MEMORY_WAITS = new Set(['__alloc_pages_slowpath', 'xfs_buf_allocate_memory']);
+
+/**
+ * The category of a deadlock from the wait points of its tasks (the `at` of
+ * each cycle entry, i.e. the `role@at` parts of the class; a function of the
+ * class alone):
+ * - `exhaustion`: some task waits for a free page — in __alloc_pages_slowpath
+ *   with nothing reclaimable for its mask and no OOM kill possible (NOFS/NOIO,
+ *   or no victim), or for a reserve page in xfs_buf_allocate_memory. More
+ *   memory, or another task's OOM kill, would break the cycle.
+ * - `lock`: otherwise, when every wait is a mutex_lock: a cycle of mutex waits.
+ * - `recursion`: otherwise: the cycle closes through a wait on I/O (or on
+ *   kswapd, or on dirty writeback) that only the tasks of the cycle can
+ *   complete — in these models every such wait is made from reclaim
+ *   (xfs_buf_iowait in the XFS shrinker, pag_ici_reclaim_lock held by a
+ *   reclaimer, throttle_direct_reclaim on a blocked kswapd) or from dirty
+ *   throttling (balance_dirty_pages).
+ */
+export function categoryOf(ats: readonly string[]): DeadlockCategory {
+  if (ats.some((a) => MEMORY_WAITS.has(a))) return 'exhaustion';
+  if (ats.length > 0 && ats.every((a) => a.startsWith('mutex_lock'))) return 'lock';
+  return 'recursion';
 }

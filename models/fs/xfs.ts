@@ -31,11 +31,12 @@
  * @module
  */
 import { Domain, int, record } from '../../checker';
-import { FrameFn } from '../frames';
-import { Gfp } from '../gfp';
-import { KAction, KState, LockWait, Shrinker, superShrinker } from '../kernel';
-import { Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../task';
-import { FsBase } from './fs';
+import { FrameFn } from '../core/frames';
+import { Gfp } from '../mm/gfp';
+import { KAction, KState, LockWait, Shrinker } from '../kernel';
+import { superShrinker } from './super';
+import { Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../core/task';
+import { FsBase } from './common';
 
 /** Reclaimable XFS inodes (XFS_IRECLAIMABLE): clean, dirty, or being flushed by a reclaimer. */
 export interface XfsInodes {

@@ -11,9 +11,9 @@
  * @module
  */
 import { Domain, int, record } from '../../checker';
-import { FsName } from '../config';
-import { FrameFn } from '../frames';
-import { Gfp, __GFP_FS, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN, __GFP_WRITE } from '../gfp';
+import { FsName } from '../core/config';
+import { FrameFn } from '../core/frames';
+import { Gfp, __GFP_FS, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN, __GFP_WRITE } from '../mm/gfp';
 import {
   AnyLayer,
   DaemonDecl,
@@ -26,7 +26,7 @@ import {
   Shrinker,
   Via,
 } from '../kernel';
-import { FrameSpec, Req, TaskRef, findFrame, pop, popThrough, popTo, setFrameN, top } from '../task';
+import { FrameSpec, Req, TaskRef, findFrame, pop, popThrough, popTo, setFrameN, top } from '../core/task';
 
 /** Frames of the caller of a read/write, outermost first (who issues the I/O). */
 export function entryFrames(via: Via, op: 'read' | 'write'): FrameFn[] {

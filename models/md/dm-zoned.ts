@@ -13,8 +13,8 @@
  * @module
  */
 import { BlockLayer, DaemonDecl, KAction, KState, Shrinker } from '../kernel';
-import { Req, TaskRef } from '../task';
-import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
+import { Req, TaskRef } from '../core/task';
+import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from '../block/queue';
 
 export class DmZonedLayer extends QueueLayer {
   readonly kind = 'block' as const;

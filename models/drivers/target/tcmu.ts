@@ -36,12 +36,12 @@
  *
  * @module
  */
-import { Domain, bool } from '../../checker';
-import { DaemonDecl, FsLayer, KAction, KState, LockWait } from '../kernel';
-import { FrameFn } from '../frames';
-import { FsBase } from './fs';
-import { NO_REQ, Req, Task, TaskRef, findFrame, pop } from '../task';
-import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
+import { Domain, bool } from '../../../checker';
+import { DaemonDecl, FsLayer, KAction, KState, LockWait } from '../../kernel';
+import { FrameFn } from '../../core/frames';
+import { FsBase } from '../../fs/common';
+import { NO_REQ, Req, Task, TaskRef, findFrame, pop } from '../../core/task';
+import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from '../../block/queue';
 
 /** Which allocation of tcmu_queue_cmd needs a new page (a choice of the kworker's step). */
 type KworkerAlloc = 'none' | 'tcmu_alloc_cmd' | 'tcmu_get_empty_block';

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { GfpFlag } from './gfp';
+import { GfpFlag } from '../mm/gfp';
 import { FrameFn } from './frames';
 import { Role, TaskFlag } from './task';
 

@@ -12,7 +12,7 @@
  * @module
  */
 import { DaemonDecl, KAction, KState } from '../kernel';
-import { NO_REQ, Req, TaskRef, pop } from '../task';
+import { NO_REQ, Req, TaskRef, pop } from '../core/task';
 import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
 
 export class LoopLayer extends QueueLayer {

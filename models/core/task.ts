@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { Gfp } from './gfp';
+import { Gfp } from '../mm/gfp';
 import { FrameFn } from './frames';
 
 /** Task flags modelled, [5.2.1] include/linux/sched.h (PF_LOCAL_THROTTLE is the 5.8 name of the same bit). */
@@ -34,6 +34,7 @@ export const PF_MEMALLOC_NOFS = pf('PF_MEMALLOC_NOFS');
 export const PF_MEMALLOC_NOIO = pf('PF_MEMALLOC_NOIO');
 export const PF_KTHREAD = pf('PF_KTHREAD');
 export const PF_LOCAL_THROTTLE = pf('PF_LOCAL_THROTTLE');
+export const PF_LESS_THROTTLE = pf('PF_LESS_THROTTLE');
 /** The flags a memalloc scope can save and restore. */
 export const SCOPE_FLAGS = PF_MEMALLOC | PF_MEMALLOC_NOFS | PF_MEMALLOC_NOIO;
 

@@ -7,7 +7,7 @@
  */
 import { Domain, array, bits, bool, enumOf, int, optId, record } from '../../checker';
 import type { DaemonDecl, Kernel, Shrinker } from '../kernel';
-import { NO_REQ, PF_BITS, Req } from '../task';
+import { NO_REQ, PF_BITS, Req } from '../core/task';
 
 export interface Queue {
   readonly q: readonly Req[];

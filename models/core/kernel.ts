@@ -1,0 +1,256 @@
+/**
+ * The core of the composed kernel: the task table and its frames, the
+ * continuations an allocation or a syscall returns to, the state type, the
+ * bounds and the layer contracts. The mechanisms are built on it, each in the
+ * file where the kernel keeps it:
+ *
+ * - block/bio.ts: submitting and completing requests between layers;
+ * - mm/page-writeback.ts: dirty accounting and balance_dirty_pages;
+ * - mm/vmscan.ts: direct reclaim, shrink_slab, kswapd, throttle_direct_reclaim;
+ * - mm/page_alloc.ts: the allocation masks and __alloc_pages_slowpath
+ *   (the class `Kernel`, re-exported by models/kernel.ts).
+ *
+ * Everything here is pure: functions take a state and return a new one.
+ *
+ * @module
+ */
+import { KernelConfig } from './config';
+import { FrameFn } from './frames';
+import { FrameSpec, PF_MEMALLOC_NOFS, PF_MEMALLOC_NOIO, Role, Task, TaskRef, isApp, push, top } from './task';
+import type { AnyLayer, DaemonDecl, FsLayer, KAction, Shrinker } from './layer';
+
+/** The whole state: mm counters, application tasks (symmetric), kernel/daemon tasks, and one variable per layer. */
+export interface KState {
+  /** `anon`: pages still held by the background process (only when the `anon_pages` bound is set; 0 once OOM-killed). */
+  readonly mm: { readonly free: number; readonly reserve: number; readonly anon?: number };
+  readonly app: readonly Task[];
+  /** Kernel/daemon tasks by daemon index (a record '0'..'n-1' so that each role has its own stack depth). */
+  readonly kt: { readonly [d: number]: Task };
+  readonly [layer: `L${number}`]: any;
+}
+
+export interface Bounds {
+  readonly writers: number;
+  readonly ios: number;
+  readonly pages: number;
+  readonly reserve: number;
+  readonly tcmuThreads: number;
+  /** tcm_loop workqueue workers that may run submission work concurrently. */
+  readonly tcmLoopWorkers: number;
+  readonly depth: number;
+  readonly queue: number;
+  readonly inodes: number;
+  /** Global dirty + writeback hard limit in pages for balance_dirty_pages; 0 = no dirty throttling. */
+  readonly dirtyLimit: number;
+  /** Model kswapd (woken by the slow path, reclaims with GFP_KERNEL and PF_MEMALLOC); also enables throttle_direct_reclaim, which waits for kswapd. */
+  readonly kswapd: boolean;
+  /** Route (a): tcmu-runner's allocations outside the page cache (malloc heap fault, data-area fault, ext4 read bio). */
+  readonly daemonAlloc: boolean;
+  /** Route (d): the tcm_loop kworker's allocations in tcmu_queue_cmd (tcmu_get_empty_block under cmdr_lock); tcmu-runner takes cmdr_lock to fault the data area and to complete. */
+  readonly tcmuKernel: boolean;
+  /** The tcmu in-flight command timeout (an escape, not a route): fires only when nothing else can happen. */
+  readonly cmdTimeout: boolean;
+  /** Route (e): the loop worker's allocations outside the backing file's page cache (ext4 read bio). */
+  readonly loopAlloc: boolean;
+  /**
+   * vm.dirty_ratio in percent of dirtyable memory (mm/page-writeback.c:
+   * domain_dirty_limits); 0 = the limit is `dirtyLimit` pages (the vm.dirty_bytes form).
+   */
+  readonly dirtyRatio: number;
+  /** vm.dirty_background_ratio in percent (used with `dirtyRatio`). */
+  readonly backgroundRatio: number;
+  /** This wb's share of recent writeback completions in percent (the fprop fraction of __wb_calc_thresh). */
+  readonly wbShare: number;
+  /** Anonymous pages of a background process, held from the start; the OOM killer's victim frees them. */
+  readonly anonPages: number;
+  /** Unreclaimable slab pages, held from the start and never freed. */
+  readonly slabPages: number;
+}
+
+/** Continuation run when an allocation started under a given frame finishes. */
+export type AllocCont = (k: KState, t: TaskRef, ok: boolean) => KState;
+
+/** The task table and the frame machinery every mechanism shares. */
+export class KernelCore {
+  readonly layers: AnyLayer[] = [];
+  readonly daemons: DaemonDecl[] = [];
+  readonly shrinkerList: Shrinker[] = [];
+  readonly appRole: Role;
+  protected readonly allocConts = new Map<FrameFn, AllocCont>();
+  protected readonly syscallDoneHooks = new Map<Role, (k: KState, t: TaskRef, ok: boolean) => KState>();
+
+  constructor(
+    readonly cfg: KernelConfig,
+    readonly bounds: Bounds,
+    readonly workload: 'write' | 'read',
+  ) {
+    this.appRole = workload === 'write' ? 'app-writer' : 'app-reader';
+  }
+
+  // ---------------------------------------------------------------- tasks
+
+  task(k: KState, t: TaskRef): Task {
+    return isApp(t) ? k.app[t.w] : k.kt[t.d];
+  }
+
+  setTask(k: KState, t: TaskRef, v: Task): KState {
+    if (isApp(t)) {
+      const app = k.app.slice();
+      app[t.w] = v;
+      return { ...k, app };
+    }
+    return { ...k, kt: { ...k.kt, [t.d]: v } };
+  }
+
+  updTask(k: KState, t: TaskRef, f: (v: Task) => Task): KState {
+    return this.setTask(k, t, f(this.task(k, t)));
+  }
+
+  role(t: TaskRef): Role {
+    return isApp(t) ? this.appRole : this.daemons[t.d].role;
+  }
+
+  taskName(t: TaskRef): string {
+    return isApp(t) ? `${this.appRole === 'app-writer' ? 'writer' : 'reader'}/${t.w}` : this.daemons[t.d].name;
+  }
+
+  /**
+   * The wake-up of a task sleeping in layer `at` with `fn` as its innermost
+   * frame: enabled once `ready` holds, then `wake` continues the task. One
+   * parameter per task (all tasks unless `params` says which can sleep there).
+   */
+  sleeperAction(
+    name: string,
+    fn: FrameFn,
+    at: number,
+    ready: (k: KState, v: Task) => boolean,
+    wake: (k: KState, t: TaskRef, v: Task) => KState | undefined,
+    params: readonly TaskRef[] = this.allTasks(),
+  ): KAction<TaskRef> {
+    return {
+      name,
+      params,
+      formatParam: (t) => this.taskName(t),
+      next: (k, t) => {
+        const v = this.task(k, t);
+        const f = top(v);
+        if (!f || f.fn !== fn || f.at !== at || !ready(k, v)) return undefined;
+        return wake(k, t, v);
+      },
+    };
+  }
+
+  allTasks(): TaskRef[] {
+    const refs: TaskRef[] = [];
+    for (let w = 0; w < this.bounds.writers; w++) refs.push({ w });
+    for (let d = 0; d < this.daemons.length; d++) refs.push({ d });
+    return refs;
+  }
+
+  /**
+   * allTasks() and daemonsOf() computed once (the task list is fixed once the
+   * stack is composed; a cache is rebuilt if daemons were added since), for
+   * the hot paths that only read them.
+   */
+  protected refCache: { daemons: number; all: readonly TaskRef[]; of: Map<string, readonly TaskRef[]>; kswapd: TaskRef | null } | undefined;
+
+  protected refs(): NonNullable<KernelCore['refCache']> {
+    if (this.refCache === undefined || this.refCache.daemons !== this.daemons.length) {
+      this.refCache = { daemons: this.daemons.length, all: this.allTasks(), of: new Map(), kswapd: this.findKswapd() };
+    }
+    return this.refCache;
+  }
+
+  /** allTasks(), shared (do not modify). */
+  taskRefs(): readonly TaskRef[] {
+    return this.refs().all;
+  }
+
+  /** daemonsOf(role, layer), shared (do not modify). */
+  daemonRefs(role: Role, layer: number): readonly TaskRef[] {
+    const c = this.refs();
+    const key = `${role}@${layer}`;
+    let r = c.of.get(key);
+    if (r === undefined) {
+      r = this.daemonsOf(role, layer);
+      c.of.set(key, r);
+    }
+    return r;
+  }
+
+  daemonsOf(role: Role, layer?: number): TaskRef[] {
+    const out: TaskRef[] = [];
+    this.daemons.forEach((x, d) => {
+      if (x.role === role && (layer === undefined || x.layer === layer)) out.push({ d });
+    });
+    return out;
+  }
+
+  /** The waiter fields of a request issued on behalf of task t. */
+  waiter(t: TaskRef): { ww: number | null; wd: number } {
+    return isApp(t) ? { ww: t.w, wd: -1 } : { ww: null, wd: t.d };
+  }
+
+  /**
+   * Pushes frames for task t, applying config scope rules: a frame matching a
+   * ScopeRule enters memalloc_nofs/noio_save on entry (restored on pop).
+   */
+  pushFrames(k: KState, t: TaskRef, frames: readonly FrameSpec[]): KState {
+    // push reads each field with a default (`scope ?? 0`): with no scope rule the frames go as they are
+    if (this.cfg.scopes.length === 0) return this.updTask(k, t, (v) => push(v, frames));
+    const role = this.role(t);
+    const specs = frames.map((f): FrameSpec => {
+      let scope = f.scope ?? 0;
+      for (const r of this.cfg.scopes) {
+        if (r.frame !== f.fn) continue;
+        if (r.role && r.role !== role) continue;
+        if (r.lowerFsOnly && !this.isLowerFs(f.at ?? 0)) continue;
+        scope |= r.scope === 'NOFS' ? PF_MEMALLOC_NOFS : PF_MEMALLOC_NOIO;
+      }
+      return { fn: f.fn, at: f.at, n: f.n, gfp: f.gfp, scope };
+    });
+    return this.updTask(k, t, (v) => push(v, specs));
+  }
+
+  isLowerFs(layer: number): boolean {
+    const l = this.layers[layer];
+    return l !== undefined && l.kind === 'fs' && layer > 0;
+  }
+
+  onAllocDone(fn: FrameFn, cont: AllocCont): void {
+    this.allocConts.set(fn, cont);
+  }
+
+  onSyscallDone(role: Role, hook: (k: KState, t: TaskRef, ok: boolean) => KState): void {
+    this.syscallDoneHooks.set(role, hook);
+  }
+
+  /** A read/write syscall (or loop's vfs_iter_*) of task t returned; runs the role's continuation. */
+  syscallDone(k: KState, t: TaskRef, ok: boolean): KState {
+    const hook = this.syscallDoneHooks.get(this.role(t));
+    if (!hook) throw new Error(`no syscall continuation for role ${this.role(t)}`);
+    return hook(k, t, ok);
+  }
+
+  fsLayers(): FsLayer[] {
+    return this.layers.filter((l): l is AnyLayer & FsLayer => l.kind === 'fs');
+  }
+
+  protected fsCache: { layers: number; list: readonly FsLayer[] } | undefined;
+
+  /** fsLayers(), shared (do not modify); rebuilt if layers were added since. */
+  protected fsList(): readonly FsLayer[] {
+    if (this.fsCache === undefined || this.fsCache.layers !== this.layers.length) this.fsCache = { layers: this.layers.length, list: this.fsLayers() };
+    return this.fsCache.list;
+  }
+
+  /** The kswapd task, when modelled. */
+  kswapdTask(): TaskRef | null {
+    return this.refs().kswapd;
+  }
+
+  protected findKswapd(): TaskRef | null {
+    const d = this.daemons.findIndex((x) => x.role === 'kswapd');
+    return d < 0 ? null : { d };
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The bound ladder of the expectations file and `gfpcheck sweep`'s grid:
+ * parsing, rung parameters, argv validation (no search here except one small
+ * sweep point).
+ */
+import { createMemoryIo } from '../../checker/cli';
+import { formatExpectations, parseExpectations, rungParams } from '../../specs/verify/expectations';
+import { gridPoints, runSweep, validateSweepArgv } from '../../specs/verify/sweep';
+
+const base = {
+  columns: [{ id: 'c', title: 'c', kind: 'safety', stack: 'xfs/ssd', workload: 'write', params: { pages: '3' } }],
+  ladder: [{ id: 'w2', params: { writers: '2' } }, { id: 'mem+1', params: { pages: '+1' } }],
+  rows: [{ fixes: [], cells: { c: { verdict: 'holds', states: 10, rungs: { w2: { verdict: 'exhaustion', classes: ['a@x'], states: 20 } } } } }],
+};
+
+describe('bound ladder in the expectations file', () => {
+  it('should parse a ladder and per-cell rungs, and write them back in ladder order', () => {
+    const r = parseExpectations(JSON.stringify(base));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.ladder!.map((g) => g.id)).toEqual(['w2', 'mem+1']);
+    const again = parseExpectations(formatExpectations(r.value));
+    expect(again.ok && again.value).toEqual(r.value);
+  });
+
+  it('should name a rung that the ladder lacks, a bad rung verdict, and a malformed ladder', () => {
+    const bad = (x: unknown) => { const r = parseExpectations(JSON.stringify(x)); return r.ok ? 'ok' : r.error; };
+    expect(bad({ ...base, rows: [{ fixes: [], cells: { c: { verdict: 'holds', states: 1, rungs: { w9: { verdict: 'holds', states: 1 } } } } }] })).toMatch(/rungs\["w9"\]: no rung of "ladder" has id "w9"/);
+    expect(bad({ ...base, rows: [{ fixes: [], cells: { c: { verdict: 'holds', states: 1, rungs: { w2: { verdict: 'fine', states: 1 } } } } }] })).toMatch(/rungs\["w2"\]\.verdict must be one of holds, deadlock, exhaustion/);
+    expect(bad({ ...base, ladder: {} })).toMatch(/"ladder" must be an array/);
+    expect(bad({ ...base, ladder: [{ id: 'w2', params: {} }, { id: 'w2', params: {} }] })).toMatch(/rung id "w2" is used twice/);
+  });
+
+  it('should add a +N rung to the column\'s value, or to the model default', () => {
+    expect(rungParams({ params: { pages: '3' } }, { id: 'm', params: { pages: '+1' } }, { pages: '2' })).toEqual({ pages: '4' });
+    expect(rungParams({}, { id: 'm', params: { pages: '+1', writers: '2' } }, { pages: '2' })).toEqual({ pages: '3', writers: '2' });
+  });
+});
+
+describe('gfpcheck sweep argv and grid', () => {
+  it('should take ranges as axes (first slowest) and single values as fixed', () => {
+    const r = validateSweepArgv({ stack: 'xfs/ssd', param: ['writers=1..2', 'pages=2..3', 'ios=2'] });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.fixed).toEqual({ ios: '2' });
+    expect(gridPoints(r.value.axes)).toEqual([
+      { writers: 1, pages: 2 }, { writers: 1, pages: 3 }, { writers: 2, pages: 2 }, { writers: 2, pages: 3 },
+    ]);
+  });
+
+  it.each([
+    [{ param: ['pages=2..3'] }, /sweep needs --stack/],
+    [{ stack: 's', param: ['pages=3..2'] }, /the range is empty \(3 > 2\)/],
+    [{ stack: 's', param: ['pages=a'] }, /neither an integer nor a range/],
+    [{ stack: 's', param: ['pages'] }, /expected NAME=VALUE or NAME=A\.\.B/],
+    [{ stack: 's', param: ['pages=2', 'pages=3'] }, /--param pages is given twice/],
+    [{ stack: 's', param: ['writers=1..4', 'pages=1..8', 'ios=1..6'] }, /the grid has 192 points; at most 64/],
+    [{ stack: 's', format: 'xml' }, /invalid value 'xml' for --format/],
+  ])('should reject %j', (argv, msg) => {
+    const r = validateSweepArgv(argv);
+    expect(r.ok).toBe(false);
+    if (!r.ok && r.error.kind === 'usage') expect(r.error.message).toMatch(msg);
+  });
+
+  it('should mark where the verdict changes: loop-worker-noio on loop-ext4 (ios=2) holds at dirty_limit=1, is exhaustion at 2', () => {
+    const io = createMemoryIo();
+    const r = validateSweepArgv({ stack: 'loop-ext4', fix: ['loop-worker-noio'], param: ['dirty_limit=1..2', 'ios=2'] });
+    if (!r.ok) throw new Error('argv');
+    const pts = runSweep(r.value, () => io.clock());
+    expect(pts.map((p) => [p.params.dirty_limit, p.verdict, p.states])).toEqual([[1, 'holds', 243], [2, 'exhaustion', 1145]]);
+    expect(pts[0].changes).toEqual([]);
+    expect(pts[1].changes).toEqual(['dirty_limit 1->2: holds -> exhaustion']);
+    expect(pts[1].classes).toEqual({ exhaustion: ['kswapd@xfs_buf_iowait + loop-worker@__alloc_pages_slowpath'] });
+  });
+});
+
+describe('gfpcheck verify with the bound ladder', () => {
+  // none x 2019-thread: tens to hundreds of states per rung
+  const { realExpectations, subset, tempExpectations, verify } = require('./helpers') as typeof import('./helpers');
+  const ladderOf = () => {
+    const e = realExpectations();
+    const s = subset(['none'], ['2019-thread'], e);
+    const real = e.rows.find((r) => r.fixes.length === 0 && r.kernel === undefined)!.cells['2019-thread'];
+    return { ...s, ladder: e.ladder, rows: s.rows.map((r) => ({ ...r, cells: { '2019-thread': real } })) };
+  };
+
+  it('should pin every rung of none x 2019-thread in specs/verdicts.json: deadlock R1 on each (stable)', () => {
+    const real = ladderOf().rows[0].cells['2019-thread'];
+    expect(real.rungs).toEqual({
+      w2: { verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 618 },
+      'mem+1': { verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 21 },
+      dirty2: { verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 460 },
+    });
+  });
+
+  it('should run the pinned rungs, mark the cell stable, and fail (exit 1) when a rung differs', async () => {
+    const ok = await verify({ expect: tempExpectations(ladderOf()) });
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('stable   none x 2019-thread: base deadlock [R1] (24) | w2 deadlock [R1] (618) | mem+1 deadlock [R1] (21) | dirty2 deadlock [R1] (460)');
+    const e = ladderOf();
+    const cell = e.rows[0].cells['2019-thread'];
+    const flipped = { ...e, rows: [{ ...e.rows[0], cells: { '2019-thread': { ...cell, rungs: { ...cell.rungs, w2: { verdict: 'holds' as const, states: 618 } } } } }] };
+    const bad = await verify({ expect: tempExpectations(flipped), quiet: true });
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('none x 2019-thread @ w2: verdict holds -> deadlock [tcmu-runner@xfs_buf_iowait]');
+    const none = await verify({ expect: tempExpectations(flipped), quiet: true, ladder: 'none' });
+    expect(none.code).toBe(0);
+  });
+});
