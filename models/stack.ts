@@ -86,6 +86,11 @@ const PARAMS: readonly ParamInfo[] = [
   { name: 'tcmu_kernel', default: '1', min: 0, max: 1, description: "route (d): the tcm_loop kworker's allocations in tcmu_queue_cmd (tcmu_alloc_cmd, tcmu_get_empty_block under cmdr_lock) and tcmu-runner taking cmdr_lock to fault the data area and to complete (0: neither)" },
   { name: 'cmd_timeout', default: '0', min: 0, max: 1, description: 'the tcmu in-flight command timeout: 1 = when nothing else can happen, the oldest outstanding command times out and fails with an I/O error (needs cmdr_lock); 0 = no timeout, a hang is permanent as reported' },
   { name: 'loop_alloc', default: '1', min: 0, max: 1, description: "route (e): the loop worker's allocations outside the backing file's page cache (the ext4 read bio of lo_read_simple) (0: page-cache allocations only)" },
+  // issue 10: paths the review found missing; off by default (docs/routes.md, "Paths added in issue 10")
+  { name: 'tcmu_cmdr_lock', default: '0', min: 0, max: 1, description: "issue 10: every tcm_loop kworker takes cmdr_lock in tcmu_queue_cmd (v5.2: mutex_lock(&udev->cmdr_lock) around queue_cmd_ring) and sleeps on it while another kworker holds it, e.g. in tcmu_get_empty_block's reclaim (0: a kworker that does not grow the data area assumes the lock free)" },
+  { name: 'tcmu_batch', default: '0', min: 0, max: 1, description: "issue 10: tcmu-runner completes in batches (tcmur_cmdproc_thread: tcmulib_processing_complete, the write(uio) that reaches tcmu_irqcontrol, runs only once the ring is drained; a command handled before one that blocks stays unannounced) (0: each command is announced when its pread/pwrite returns)" },
+  { name: 'xfs_log', default: '0', min: 0, max: 3, description: 'issue 10: XFS inode eviction (prune_icache_sb → evict → xfs_fs_destroy_inode → xfs_inactive → xfs_free_eofblocks → xfs_trans_alloc → xfs_log_reserve) apart from close(), an XFS log of this many transaction reservations, and xfsaild pushing the AIL; 0 = off (close leaves a dirty reclaimable inode, no log)' },
+  { name: 'flusher_block', default: '0', min: 0, max: 1, description: "issue 10: with xfs_log, the XFS flusher reserves log space for the on-disk size update of every page write it submits (xfs_submit_ioend → xfs_setfilesize_trans_alloc → xfs_log_reserve, committed at I/O completion) and sleeps in xlog_grant_head_wait while the log is full (0: the flusher never blocks)" },
 ];
 
 export function listLayers(): { name: string; description: string }[] {
@@ -187,6 +192,13 @@ export function composeStack(opts: StackOptions): ComposedStack {
     tcmuKernel: p.tcmu_kernel === 1,
     cmdTimeout: p.cmd_timeout === 1,
     loopAlloc: p.loop_alloc === 1,
+    paths: {
+      tcmuCmdrLock: p.tcmu_cmdr_lock === 1,
+      tcmuBatch: p.tcmu_batch === 1,
+      xfsLog: p.xfs_log,
+      flusherBlock: p.flusher_block === 1,
+      dmzBlock: p.dmz_block === 1,
+    },
   };
   const K = new Kernel(cfg, bounds, workload);
   /**
@@ -202,8 +214,14 @@ export function composeStack(opts: StackOptions): ComposedStack {
    * nested buffer allocation below their own call chains (33 for the loop
    * worker's read of its backing file).
    */
+  // issue 10: with flusher_block the flusher can sleep (log reservation, ioend mempool), with dmz_block the
+  // dm-zoned workers can (metadata semaphore, metadata I/O); xfsaild reads an uncached cluster buffer
   const depthOf = (role: string): number =>
-    role === 'flusher' || role === 'dmz-kworker' ? 0 : role === 'kswapd' ? 20 : role.startsWith('app-') ? 24 : bounds.depth;
+    role === 'flusher'
+      ? bounds.paths.flusherBlock ? 12 : 0
+      : role === 'dmz-kworker' || role === 'dmz-flush'
+        ? bounds.paths.dmzBlock ? 6 : 0
+        : role === 'xfsaild' ? 14 : role === 'kswapd' ? 20 : role.startsWith('app-') ? 24 : bounds.depth;
   const counts = new Map<string, number>();
   infos.forEach((i) => counts.set(i.name, (counts.get(i.name) ?? 0) + 1));
   const layerObjs: AnyLayer[] = infos.map((info, i) => {
@@ -235,7 +253,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
 
   const topFs = K.fsLayers()[0];
   // application: the syscall returned → close the file (inode dirtied: mtime/size, or atime under relatime)
-  K.onSyscallDone(K.appRole, (k, _t, ok) => (ok ? topFs.fileClosed(k, workload) : k));
+  K.onSyscallDone(K.appRole, (k, t, ok) => (ok ? topFs.fileClosed(k, workload, t) : k));
 
   const taskDomain = (depth: number): Domain =>
     record({
