@@ -300,3 +300,32 @@ describe('searches with one path on (exhaustive, pinned)', () => {
     expect(r.states).toBe(387);
   });
 });
+
+describe("dmz_block: dm-zoned's flush work holds the metadata semaphore across its metadata write ([5.2.1] dm-zoned-metadata.c: dmz_flush_metadata)", () => {
+  it('should make chunk work wait in dmz_lock_metadata while the flush work waits for its metadata block write', () => {
+    const { K, s0, spec } = compose({ stack: 'report-2019', params: { dmz_block: '1' } });
+    const cwq = daemon(K, 'kworker/dmz_cwq');
+    const fwq = daemon(K, 'kworker/dmz_fwq');
+    // a write through chunk work dirties a bitmap block (dmz_validate_blocks)
+    let s = queue(s0, 1, 'chunk', [req('write')]);
+    s = act(spec, 'dmz_chunk_work').next(s, cwq) as KState;
+    expect((s as any).L1.meta).toBe(1);
+    // the flush work takes mblk_sem for writing and submits the block in its own context: it is queued for the tcm_loop kworker
+    s = act(spec, 'dmz_flush_work').next(s, fwq) as KState;
+    expect(fns(K.task(s, fwq))).toEqual(['dmz_flush_work', 'dmz_flush_metadata', 'wait_on_bit_io']);
+    expect(waitOf(K, s, fwq)!.waitsFor).toMatch(/metadata block write, queued for the tcm_loop kworker/);
+    // the next bio waits for the semaphore
+    s = act(spec, 'dmz_chunk_work').next(queue(s, 1, 'chunk', [req('write')]), cwq) as KState;
+    expect(fns(K.task(s, cwq))).toEqual(['dmz_chunk_work', 'dmz_handle_bio', 'dmz_lock_metadata', 'down_read']);
+    expect(blockedAt(K, s, cwq)).toBe('dmz_lock_metadata');
+    expect(waitOf(K, s, cwq)!.on).toEqual([fwq]);
+    // the metadata write completes (dmz_mblock_bio_end_io): the flush work releases the semaphore, chunk work goes on
+    s = K.complete(s, { ...NO_REQ, op: 'write', src: 'inode', fs: 1, ...K.waiter(fwq) });
+    s = act(spec, 'dmz_flush_metadata: wait_on_bit_io').next(s, fwq) as KState;
+    expect((s as any).L1.meta).toBe(0);
+    s = act(spec, 'dmz_lock_metadata').next(s, cwq) as KState;
+    expect(K.task(s, cwq).sp).toBe(0);
+    // on the tcm_loop workqueue: the first bio, the metadata write (completed by hand above) and the second bio
+    expect((s as any).L2.work.q.slice(0, 3).map((r: Req) => `${r.src}:${r.fs}`)).toEqual(['page:0', 'inode:1', 'page:0']);
+  });
+});
