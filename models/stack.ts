@@ -94,6 +94,9 @@ const PARAMS: readonly ParamInfo[] = [
   { name: 'dmz_block', default: '0', min: 0, max: 1, description: "issue 10: dm-zoned's flush work writes the dirty metadata blocks under the metadata semaphore and waits for them (dmz_flush_work → dmz_flush_metadata: down_write(mblk_sem), wait_on_bit_io); chunk work waits for that semaphore (dmz_handle_bio → dmz_lock_metadata); every write dirties a bitmap block (0: the dm-zoned worker never blocks)" },
 ];
 
+/** The params of the issue-10 paths (0 = off). */
+const PATH_PARAMS: ReadonlySet<string> = new Set(['tcmu_cmdr_lock', 'tcmu_batch', 'xfs_log', 'flusher_block', 'dmz_block']);
+
 export function listLayers(): { name: string; description: string }[] {
   return LAYERS.map(({ name, description }) => ({ name, description }));
 }
@@ -427,7 +430,9 @@ export function composeStack(opts: StackOptions): ComposedStack {
   const spec: Spec<any> = {
     name: `stack:${infos.map((i) => i.name).join('/')}`,
     description: `${infos.map((i) => i.name).join('/')} with a ${workload} workload (${cfg.kernel})`,
-    params: { stack: infos.map((i) => i.name).join('/'), workload, kernel: cfg.kernel, ...p },
+    // the issue-10 path params (off by default) are shown only when on, so that a report names the paths it used
+    // and a report of the default model reads as before
+    params: { stack: infos.map((i) => i.name).join('/'), workload, kernel: cfg.kernel, ...Object.fromEntries(Object.entries(p).filter(([n, v]) => v !== 0 || !PATH_PARAMS.has(n))) },
     symmetric: { writers: bounds.writers },
     variables,
     init: () => [init()],
