@@ -65,8 +65,8 @@ export interface Bounds {
  * - `xfsLog` (`xfs_log`): XFS eviction runs xfs_inactive with a log
  *   reservation, the log holds this many reservations, xfsaild pushes the AIL
  *   (0: off);
- * - `flusherBlock` (`flusher_block`): the XFS flusher reserves log space for
- *   the size update of each page write and waits for it (with xfs_log);
+ * - `flusherBlock` (`flusher_block`): the XFS flusher waits for its ioend bio
+ *   mempool, and (with xfs_log) for log space for each page write's size update;
  * - `dmzBlock` (`dmz_block`): dm-zoned's flush work writes metadata under the
  *   metadata semaphore and waits; chunk work waits for the semaphore.
  */

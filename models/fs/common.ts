@@ -262,7 +262,7 @@ export abstract class FsBase {
   }
 
   /** The bio's allocation returned (its page is not kept; on failure a pool element comes back within 5 s): submit. */
-  private afterBioAlloc(k: KState, t: TaskRef, ok: boolean): KState {
+  protected afterBioAlloc(k: KState, t: TaskRef, ok: boolean): KState {
     const me = this.fsOf(k, t);
     if (me !== this) return me.afterBioAlloc(k, t, ok);
     const k2 = ok ? this.k.freePage(k) : k;

@@ -32,7 +32,7 @@
  */
 import { Domain, int, record } from '../../checker';
 import { FrameFn } from '../core/frames';
-import { Gfp } from '../mm/gfp';
+import { GFP_NOFS, Gfp, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN } from '../mm/gfp';
 import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker } from '../kernel';
 import { superShrinker } from './super';
 import { Req, Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../core/task';
@@ -294,15 +294,56 @@ export class XfsLayer extends FsBase {
   protected override writeback(k: KState, t: TaskRef): KState | undefined {
     if (!this.logOn() || !this.k.bounds.paths.flusherBlock) return super.writeback(k, t);
     if (this.pages(k).dirty === 0 || this.k.task(k, t).sp !== 0) return undefined;
-    if (this.canReserve(k)) return this.submitWriteback(k, t);
+    return this.reserveAndSubmit(k, t);
+  }
+
+  /** xfs_submit_ioend: with xfs_log, the size-update reservation first (may sleep), then submit_bio. */
+  private reserveAndSubmit(k: KState, t: TaskRef): KState {
+    if (!this.logOn() || this.canReserve(k)) return this.submitWriteback(this.k.updTask(k, t, (x) => pop(x, x.sp)), t);
     const at = this.index;
-    return this.k.pushFrames(k, t, [
+    return this.k.pushFrames(this.k.updTask(k, t, (x) => pop(x, x.sp)), t, [
       { fn: 'wb_workfn', at },
       { fn: 'xfs_vm_writepages', at },
       { fn: 'xfs_submit_ioend', at },
       { fn: 'xfs_setfilesize_trans_alloc', at },
       ...XfsLayer.RESERVE.map((fn) => ({ fn, at })),
     ]);
+  }
+
+  /**
+   * Issue 10 (flusher_block), [5.2.1] fs/xfs/xfs_aops.c: xfs_add_to_ioend →
+   * xfs_alloc_ioend → bio_alloc_bioset(GFP_NOFS, …, &xfs_ioend_bioset) →
+   * mm/mempool.c: mempool_alloc. With no page free the first, non-reclaiming
+   * attempt fails; `pool empty` (a choice, offered while XFS page writes are in
+   * flight: they hold the pool's elements) retries with the caller's mask
+   * plus __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN — one NOFS reclaim
+   * round in the flusher — and if that fails too, io_schedule_timeout(5*HZ)
+   * and again, until a bio of the pool completes (bio_put → mempool_free).
+   * The model's flusher then waits at `mempool_alloc` until an XFS page write
+   * completes (the frame's n holds the number in flight when it started).
+   */
+  private allocIoend(k: KState, t: TaskRef): KState | undefined {
+    const pc = this.pages(k);
+    if (pc.dirty === 0 || pc.wb === 0 || k.mm.free > 0 || this.k.task(k, t).sp !== 0) return undefined;
+    const at = this.index;
+    const k2 = this.k.pushFrames(k, t, [
+      { fn: 'wb_workfn', at },
+      { fn: 'xfs_vm_writepages', at },
+      { fn: 'xfs_alloc_ioend', at },
+      { fn: 'bio_alloc_bioset', at },
+      { fn: 'mempool_alloc', at, n: Math.min(pc.wb, 15) },
+    ]);
+    const gfp = this.k.effectiveGfp(this.k.task(k2, t).flags, { req: GFP_NOFS | __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN });
+    const r = this.k.startAlloc(k2, t, gfp, at);
+    return r.ok ? this.afterBioAlloc(r.k, t, true) : r.k;
+  }
+
+  /** The ioend bio: allocated (its page is not kept) → the writeback goes on; not allocated → wait for a pool element. */
+  protected override afterBioAlloc(k: KState, t: TaskRef, ok: boolean): KState {
+    const v = this.k.task(k, t);
+    if (findFrame(v, 'xfs_alloc_ioend', this.index) < 0) return super.afterBioAlloc(k, t, ok);
+    if (ok) return this.reserveAndSubmit(this.k.freePage(k), t);
+    return k; // top frame mempool_alloc: waits until an XFS page write completes
   }
 
   /**
@@ -418,6 +459,13 @@ export class XfsLayer extends FsBase {
         on,
         irq: (ino?.irq ?? false) || (page?.irq ?? false),
       };
+    }
+    if (f.fn === 'mempool_alloc') {
+      // the flusher waiting for an element of xfs_ioend_bioset: an XFS page write must complete
+      if (this.pages(k).wb < f.n) return null;
+      const loc = this.k.locate(k, (r) => r.src === 'page' && r.op === 'write' && r.fs === this.index);
+      const where = loc ? `${loc.where}${loc.irq ? ' (the device completes it)' : ` (only ${loc.tasks.map((x) => this.k.taskName(x)).join(' or ')} can move it on)`}` : 'nowhere (lost)';
+      return { at: 'mempool_alloc(xfs_ioend_bioset)', waitsFor: `an element of xfs_ioend_bioset: an ${this.label} page write must complete; the oldest is ${where}`, on: loc?.tasks ?? [], irq: loc?.irq ?? false };
     }
     if (f.fn === 'xfs_iflock' || f.fn === 'delay') {
       if (this.aildReleased(k, f.fn)) return null;
@@ -659,7 +707,15 @@ export class XfsLayer extends FsBase {
       k2 = this.k.updTask(k2, t, (x) => setFrameN(x, x.sp - 1, 1));
       return this.resumeWalk(k2, t);
     });
-    if (!this.logOn()) return [...super.actions(), iodone, lock, congestion];
+    const ioend: KAction[] = [];
+    if (this.k.bounds.paths.flusherBlock && this.index === 0) {
+      const flusher = this.k.daemonsOf('flusher', at)[0];
+      ioend.push(
+        { name: `xfs_alloc_ioend(${this.label}): ioend pool empty`, params: [flusher], formatParam: (t: TaskRef) => this.k.taskName(t), next: (k: KState, t: TaskRef) => this.allocIoend(k, t) },
+        this.k.sleeperAction(`mempool_alloc(${this.label}): element returned`, 'mempool_alloc', at, (k, v) => this.pages(k).wb < top(v)!.n, (k, t) => this.reserveAndSubmit(k, t), [flusher]),
+      );
+    }
+    if (!this.logOn()) return [...super.actions(), iodone, lock, congestion, ...ioend];
     // issue 10 (xfs_log)
     const granted = this.k.sleeperAction(`xlog_grant_head_wait(${this.label})`, 'xlog_grant_head_wait', at, (k) => this.logFree(k) > 0, (k, t, v) => this.logGranted(k, t, v));
     const aild = this.aildTask()!;
@@ -668,7 +724,7 @@ export class XfsLayer extends FsBase {
       this.k.sleeperAction(`${fn === 'xfs_iflock' ? 'xfs_iflock' : 'xfs_reclaim_inode: delay'}(${this.label})`, fn, at, (k) => this.aildReleased(k, fn), (k, t) =>
         this.resumeWalk(this.k.updTask(k, t, (x) => popTo(x, 'xfs_reclaim_inodes_ag')), t),
       );
-    return [...super.actions(), iodone, lock, congestion, granted, push, afterAild('xfs_iflock'), afterAild('delay')];
+    return [...super.actions(), iodone, lock, congestion, granted, push, afterAild('xfs_iflock'), afterAild('delay'), ...ioend];
   }
 
   override format(k: KState): Record<string, unknown> {

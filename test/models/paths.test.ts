@@ -12,6 +12,7 @@ import { TcmuLayer } from '../../models/drivers/target/tcmu';
 import { XfsLayer, BUF_AIL, BUF_CACHED, BUF_NONE } from '../../models/fs/xfs';
 import { NO_REQ, Req, TaskRef } from '../../models/core/task';
 import { waitOf } from '../../models/core/waitfor';
+import { formatGfp } from '../../models/mm/gfp';
 import { compose, daemon, fns, topFn } from './helpers';
 
 const XFS = 0;
@@ -268,6 +269,31 @@ describe('flusher_block (with xfs_log): the XFS flusher reserves log space for t
     expect(fns(K.task(k2, flusher))).toEqual(['wb_workfn', 'xfs_vm_writepages', 'xfs_submit_ioend', 'xfs_setfilesize_trans_alloc', 'xfs_trans_alloc', 'xfs_trans_reserve', 'xfs_log_reserve', 'xlog_grant_head_wait']);
     expect(blockedAt(K, k2, flusher)).toBe('xlog_grant_head_wait');
     expect(xfs.pages(k2)).toMatchObject({ dirty: 1, wb: 1 });
+  });
+});
+
+describe('flusher_block: the XFS flusher waits for an element of xfs_ioend_bioset ([5.2.1] xfs_aops.c: xfs_alloc_ioend → mempool_alloc)', () => {
+  it('should reclaim once with GFP_NOFS|__GFP_NORETRY and then wait until an XFS page write completes', () => {
+    const { K, s0, spec } = compose({ stack: 'report-2019', params: { flusher_block: '1' } });
+    const s = s0 as any;
+    const flusher = daemon(K, 'flush-xfs');
+    // no page free, one XFS page under writeback (holding a pool element), one dirty; nothing clean to reclaim
+    let k = { ...s, mm: { free: 0, reserve: 1 }, L0: { ...s.L0, pc: { clean: 0, dirty: 1, wb: 1, locked: 0 } } } as KState;
+    k = act(spec, 'xfs_alloc_ioend(xfs): ioend pool empty').next(k, flusher) as KState;
+    expect(fns(K.task(k, flusher))).toEqual(['wb_workfn', 'xfs_vm_writepages', 'xfs_alloc_ioend', 'bio_alloc_bioset', 'mempool_alloc', '__alloc_pages_nodemask', '__alloc_pages_slowpath']);
+    expect(formatGfp(K.allocGfp(K.task(k, flusher)))).toBe('GFP_NOFS|__GFP_NOWARN|__GFP_NORETRY|__GFP_NOMEMALLOC');
+    // the one reclaim round: the cluster buffer shrinker ages the buffer, nothing is freed; __GFP_NORETRY fails it
+    k = K.slowpath(k, flusher, -1)!;
+    k = K.slowpath(k, flusher, -1)!;
+    expect(topFn(K.task(k, flusher))).toBe('mempool_alloc');
+    expect(blockedAt(K, k, flusher)).toBe('mempool_alloc(xfs_ioend_bioset)');
+    const wake = act(spec, 'mempool_alloc(xfs): element returned');
+    expect(wake.next(k, flusher)).toBeUndefined();
+    // the XFS page write completes (end_page_writeback, bio_put → mempool_free): the flusher submits its page
+    const done = K.complete(k, req('write'));
+    const k2 = wake.next(done, flusher) as KState;
+    expect(K.task(k2, flusher).sp).toBe(0);
+    expect((k2 as any).L0.pc).toMatchObject({ dirty: 0, wb: 1, clean: 1 });
   });
 });
 
