@@ -13,6 +13,7 @@ import { XfsLayer, BUF_AIL, BUF_CACHED, BUF_NONE } from '../../models/fs/xfs';
 import { NO_REQ, Req, TaskRef } from '../../models/core/task';
 import { waitOf } from '../../models/core/waitfor';
 import { formatGfp } from '../../models/mm/gfp';
+import { composeProfile } from '../../specs/profiles';
 import { compose, daemon, fns, topFn } from './helpers';
 
 const XFS = 0;
@@ -316,6 +317,17 @@ describe('searches with one path on (exhaustive, pinned)', () => {
     expect(r.classes).toContain('kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)');
     expect(r.classes).toHaveLength(10);
     expect(r.states).toBe(5391);
+  });
+
+  it('should make the 5.10 profile deadlock through xfs_inactive on the reported route alone (xfs_log=1); it holds with the path off', () => {
+    const run510 = (params: Record<string, string>) => {
+      const r = check(buildStackSpec({ stack: 'report-2019', params, config: composeProfile('5.10') }), { allViolations: true });
+      return { states: r.stats.distinctStates, classes: r.violations.map((v) => v.class).sort() };
+    };
+    expect(run510(alone).classes).toEqual([]);
+    const r = run510({ ...alone, xfs_log: '1' });
+    expect(r.classes).toEqual(['tcmu-runner@xlog_grant_head_wait', 'tcmu-runner@xlog_grant_head_wait + xfsaild@xfs_buf_iowait']);
+    expect(r.states).toBe(2231);
   });
 
   it('should reach the log-space class from the reported route alone (xfs_log=1)', () => {
