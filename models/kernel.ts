@@ -27,8 +27,8 @@
  */
 export { Kernel } from './mm/page_alloc';
 export { KernelCore } from './core/kernel';
-export type { KState, Bounds, AllocCont } from './core/kernel';
-export type { PageCache, DaemonDecl, Shrinker, FileKind, Via, FsLayer, BlockLayer, AnyLayer, LockWait, KAction } from './core/layer';
+export type { KState, Bounds, AllocCont, PathBounds } from './core/kernel';
+export type { PageCache, DaemonDecl, Shrinker, FileKind, Via, FsLayer, BlockLayer, AnyLayer, LockWait, FrameWait, KAction } from './core/layer';
 export { currentGfpContext } from './mm/gfp';
 export { superShrinker } from './fs/super';
 export type { Frame } from './core/task';

@@ -37,8 +37,9 @@ export class BlockKernel extends KernelCore {
   /** A request completed at the bottom of its path: bio_endio up to the filesystem that issued it. */
   complete(k: KState, req: Req): KState {
     const fs = this.layers[req.fs];
-    if (fs.kind !== 'fs') throw new Error(`request from non-filesystem layer ${req.fs}`);
-    return fs.endIo(k, req);
+    // issue 10: a block layer's own request (dm-zoned's metadata write, dmz_block) completes to that layer
+    if (fs.kind !== 'fs' && !(fs as { endIo?: unknown }).endIo) throw new Error(`request from non-filesystem layer ${req.fs}`);
+    return (fs as unknown as FsLayer).endIo(k, req);
   }
 
   /** Wakes the task waiting on a request (complete(&bp->b_iowait), unlock_page). */

@@ -96,6 +96,8 @@ export const defaultKernelConfig: KernelConfig = Object.freeze({
     'dmz-kworker': ['PF_KTHREAD'] as TaskFlag[],
     'tcm_loop-kworker': ['PF_KTHREAD'] as TaskFlag[],
     'tcmu-runner': [] as TaskFlag[], // userspace, no prctl (kernel-semantics.md §7.3)
+    xfsaild: ['PF_KTHREAD', 'PF_MEMALLOC'] as TaskFlag[], // fs/xfs/xfs_trans_ail.c: xfsaild() sets PF_MEMALLOC (issue 10, xfs_log)
+    'dmz-flush': ['PF_KTHREAD'] as TaskFlag[], // dm-zoned flush_wq worker (issue 10, dmz_block)
   }),
   allocSites: Object.freeze({
     tcmu_alloc_cmd: 'GFP_KERNEL', // target_core_user.c: tcmu_alloc_cmd (v5.2)

@@ -122,6 +122,39 @@ export const FRAME_SOURCES = {
   tcmulib_processing_complete: 'tcmu-runner libtcmu.c (userspace)',
   uio_write: 'drivers/uio/uio.c',
   tcmu_irqcontrol: 'drivers/target/target_core_user.c',
+  // --- issue 10 (appended: existing values keep their encoding) ---
+  // XFS eviction and inactivation, transactions and the log (fs/inode.c, fs/xfs/*)
+  prune_icache_sb: 'fs/inode.c',
+  dispose_list: 'fs/inode.c',
+  evict: 'fs/inode.c',
+  xfs_fs_destroy_inode: 'fs/xfs/xfs_super.c',
+  xfs_inactive: 'fs/xfs/xfs_inode.c',
+  xfs_free_eofblocks: 'fs/xfs/xfs_bmap_util.c',
+  xfs_trans_alloc: 'fs/xfs/xfs_trans.c',
+  xfs_trans_reserve: 'fs/xfs/xfs_trans.c',
+  xfs_log_reserve: 'fs/xfs/xfs_log.c',
+  xlog_grant_head_wait: 'fs/xfs/xfs_log.c',
+  xfs_vn_update_time: 'fs/xfs/xfs_iops.c',
+  // xfsaild (fs/xfs/xfs_trans_ail.c, xfs_inode_item.c) and the reclaimer's waits on its flush
+  xfsaild: 'fs/xfs/xfs_trans_ail.c',
+  xfsaild_push: 'fs/xfs/xfs_trans_ail.c',
+  xfs_inode_item_push: 'fs/xfs/xfs_inode_item.c',
+  xfs_iflock: 'fs/xfs/xfs_inode.h',
+  delay: 'fs/xfs/xfs_linux.h',
+  // the XFS flusher (fs/fs-writeback.c, fs/xfs/xfs_aops.c)
+  wb_workfn: 'fs/fs-writeback.c',
+  xfs_vm_writepages: 'fs/xfs/xfs_aops.c',
+  xfs_submit_ioend: 'fs/xfs/xfs_aops.c',
+  xfs_setfilesize_trans_alloc: 'fs/xfs/xfs_aops.c',
+  xfs_alloc_ioend: 'fs/xfs/xfs_aops.c',
+  // dm-zoned workers (drivers/md/dm-zoned-target.c, dm-zoned-metadata.c)
+  dmz_flush_work: 'drivers/md/dm-zoned-target.c',
+  dmz_flush_metadata: 'drivers/md/dm-zoned-metadata.c',
+  dmz_chunk_work: 'drivers/md/dm-zoned-target.c',
+  dmz_handle_bio: 'drivers/md/dm-zoned-target.c',
+  dmz_lock_metadata: 'drivers/md/dm-zoned-metadata.c',
+  down_read: 'kernel/locking/rwsem.c',
+  wait_on_bit_io: 'include/linux/wait_bit.h',
 } as const;
 
 export type FrameFn = keyof typeof FRAME_SOURCES;

@@ -65,6 +65,31 @@ export interface Bounds {
   readonly anonPages: number;
   /** Unreclaimable slab pages, held from the start and never freed. */
   readonly slabPages: number;
+  /** The paths of issue 10, each off by default (docs/routes.md, "The paths of issue 10"). */
+  readonly paths: PathBounds;
+}
+
+/**
+ * The paths of issue 10, each switchable by its own `--param` (default 0):
+ * - `tcmuCmdrLock` (`tcmu_cmdr_lock`): every tcm_loop kworker takes cmdr_lock
+ *   in tcmu_queue_cmd and sleeps on it while another holds it
+ *   ([5.2.1] drivers/target/target_core_user.c: tcmu_queue_cmd);
+ * - `tcmuBatch` (`tcmu_batch`): tcmu-runner announces completions once per
+ *   drained batch (tcmu-runner v1.5.0 main.c: tcmur_cmdproc_thread);
+ * - `xfsLog` (`xfs_log`): XFS eviction runs xfs_inactive with a log
+ *   reservation, the log holds this many reservations, xfsaild pushes the AIL
+ *   (0: off);
+ * - `flusherBlock` (`flusher_block`): the XFS flusher waits for its ioend bio
+ *   mempool, and (with xfs_log) for log space for each page write's size update;
+ * - `dmzBlock` (`dmz_block`): dm-zoned's flush work writes metadata under the
+ *   metadata semaphore and waits; chunk work waits for the semaphore.
+ */
+export interface PathBounds {
+  readonly tcmuCmdrLock: boolean;
+  readonly tcmuBatch: boolean;
+  readonly xfsLog: number;
+  readonly flusherBlock: boolean;
+  readonly dmzBlock: boolean;
 }
 
 /** Continuation run when an allocation started under a given frame finishes. */

@@ -57,7 +57,7 @@ export interface FsLayer {
   /** Bio completion in this filesystem (end_page_writeback, read completion, buffer iodone). */
   endIo(k: KState, req: Req): KState;
   /** An application task closed a file it read or wrote. */
-  fileClosed(k: KState, op: 'read' | 'write'): KState;
+  fileClosed(k: KState, op: 'read' | 'write', t?: TaskRef): KState;
   /** Clean page-cache pages reclaimable by LRU reclaim. */
   pages(k: KState): PageCache;
   setPages(k: KState, pc: PageCache): KState;
@@ -85,9 +85,21 @@ export type AnyLayer = (FsLayer | BlockLayer) & {
   format(k: KState): Record<string, unknown>;
   /** The mutex a task sleeping in this layer's mutex_lock frame waits for (null: it is free), for the wait-for graph. */
   lockWait?(k: KState, v: Task): LockWait | null;
+  /** Other waits of this layer (issue 10: the XFS log and xfsaild, dm-zoned's workers), read off the task's top frame; null: not blocked there. */
+  frameWait?(k: KState, v: Task, t: TaskRef): FrameWait | null;
 };
 
 /** A task sleeping in mutex_lock: the lock (`at`, e.g. `mutex_lock(cmdr_lock)`), why in words, its holder, and the path that takes it. */
+/** A wait read off a task's top frame by its layer (AnyLayer.frameWait): the fields of the wait-for graph's WaitInfo. */
+export interface FrameWait {
+  readonly at: string;
+  readonly waitsFor: string;
+  /** Tasks that must act to release it. */
+  readonly on: readonly TaskRef[];
+  /** Hardware will release it without any task. */
+  readonly irq: boolean;
+}
+
 export interface LockWait {
   readonly at: string;
   readonly waitsFor: string;

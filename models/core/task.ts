@@ -51,6 +51,9 @@ export const ROLES = [
   'tcmu-runner',
   'loop-worker',
   'kswapd',
+  // issue 10
+  'xfsaild',
+  'dmz-flush',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

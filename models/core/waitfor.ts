@@ -200,8 +200,11 @@ function waitOf0(K: Kernel, k: KState, t: TaskRef): WaitInfo | null {
         irq: r.loc?.irq ?? false,
       };
     }
-    default:
-      return null;
+    default: {
+      // issue 10: waits a layer explains itself (the XFS log and xfsaild, dm-zoned's workers)
+      const w = K.layers[f.at]?.frameWait?.(k, v, t);
+      return w ? { at: w.at, waitsFor: w.waitsFor, on: [...w.on], irq: w.irq } : null;
+    }
   }
 }
 

@@ -262,7 +262,7 @@ export abstract class FsBase {
   }
 
   /** The bio's allocation returned (its page is not kept; on failure a pool element comes back within 5 s): submit. */
-  private afterBioAlloc(k: KState, t: TaskRef, ok: boolean): KState {
+  protected afterBioAlloc(k: KState, t: TaskRef, ok: boolean): KState {
     const me = this.fsOf(k, t);
     if (me !== this) return me.afterBioAlloc(k, t, ok);
     const k2 = ok ? this.k.freePage(k) : k;
@@ -312,8 +312,22 @@ export abstract class FsBase {
     return this.k.wakeWaiter(k, req);
   }
 
-  fileClosed(k: KState, _op: 'read' | 'write'): KState {
+  fileClosed(k: KState, _op: 'read' | 'write', _t?: TaskRef): KState {
     return k;
+  }
+
+  /** One writeback step of the flusher t (wb_workfn → … → ->writepages → submit_bio): a dirty page goes under writeback. */
+  protected writeback(k: KState, t: TaskRef): KState | undefined {
+    const pc = this.pages(k);
+    if (pc.dirty === 0 || this.k.task(k, t).sp !== 0) return undefined;
+    return this.submitWriteback(k, t);
+  }
+
+  /** clear_page_dirty_for_io, set_page_writeback, submit_bio in the flusher's context. */
+  protected submitWriteback(k: KState, t: TaskRef): KState {
+    const pc = this.pages(k);
+    const k2 = this.setPages(k, { ...pc, dirty: pc.dirty - 1, wb: pc.wb + 1 });
+    return this.k.below(this.index).submit(k2, this.k.newReq(k2, t, 'write', 'page', this.index, null), t);
   }
 
   actions(): KAction[] {
@@ -328,12 +342,7 @@ export abstract class FsBase {
       name: `wb_workfn(${this.label})`,
       params: [flusher],
       formatParam: (t) => this.k.taskName(t),
-      next: (k, t) => {
-        const pc = this.pages(k);
-        if (pc.dirty === 0) return undefined;
-        const k2 = this.setPages(k, { ...pc, dirty: pc.dirty - 1, wb: pc.wb + 1 }); // clear_page_dirty_for_io, set_page_writeback
-        return this.k.below(this.index).submit(k2, this.k.newReq(k2, t, 'write', 'page', this.index, null), t);
-      },
+      next: (k, t) => this.writeback(k, t),
     };
     // balance_dirty_pages: loop of io_schedule_timeout(pause) until global dirty is below the hard
     // limit or this wb is (nearly) clean; each wake-up that changes nothing is a stutter, so the

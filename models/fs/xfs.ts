@@ -32,10 +32,10 @@
  */
 import { Domain, int, record } from '../../checker';
 import { FrameFn } from '../core/frames';
-import { Gfp } from '../mm/gfp';
-import { KAction, KState, LockWait, Shrinker } from '../kernel';
+import { GFP_NOFS, Gfp, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN } from '../mm/gfp';
+import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker } from '../kernel';
 import { superShrinker } from './super';
-import { Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../core/task';
+import { Req, Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../core/task';
 import { FsBase } from './common';
 
 /** Reclaimable XFS inodes (XFS_IRECLAIMABLE): clean, dirty, or being flushed by a reclaimer. */
@@ -43,6 +43,16 @@ export interface XfsInodes {
   readonly clean: number;
   readonly dirty: number;
   readonly flushing: number;
+  /**
+   * Issue 10 (xfs_log), closed inodes still in the VFS cache (on the inode LRU,
+   * not yet evicted): `lru` logged (their change is in the AIL), `lruClean`
+   * written back by xfsaild; `aildLru` / `aildDirty`: flushed by xfsaild into
+   * the cluster buffer whose write is in flight (from the LRU / reclaimable).
+   */
+  readonly lru?: number;
+  readonly lruClean?: number;
+  readonly aildLru?: number;
+  readonly aildDirty?: number;
 }
 
 /**
@@ -54,6 +64,10 @@ export interface XfsInodes {
 export const BUF_NONE = 0;
 export const BUF_CACHED = 1;
 export const BUF_BUSY = 2;
+/** Issue 10 (xfs_log): under xfsaild's delayed-write I/O (xfs_buf_delwri_submit_nowait), locked until it completes. */
+export const BUF_AIL = 3;
+/** Issue 10 (xfs_log): being looked up and allocated by an inode flusher (xfs_buf_get_map → xfs_buf_allocate_memory), no page yet. */
+export const BUF_ALLOC = 4;
 
 export class XfsLayer extends FsBase {
   readonly name = 'xfs' as const;
@@ -77,6 +91,10 @@ export class XfsLayer extends FsBase {
 
   override domain(): Domain {
     const K = this.k.bounds.inodes;
+    if (this.logOn()) {
+      const ino = record({ clean: int(0, K), dirty: int(0, K), flushing: int(0, K), lru: int(0, K), lruClean: int(0, K), aildLru: int(0, K), aildDirty: int(0, K) });
+      return record({ pc: this.pcDomain(), ino, buf: int(0, 4), bufRef: int(0, 1) });
+    }
     return record({ pc: this.pcDomain(), ino: record({ clean: int(0, K), dirty: int(0, K), flushing: int(0, K) }), buf: int(0, 2), bufRef: int(0, 1) });
   }
 
@@ -88,7 +106,18 @@ export class XfsLayer extends FsBase {
    * one backing file whose inode is not modelled: no buffer.
    */
   override init(): unknown {
-    return { pc: { clean: 0, dirty: 0, wb: 0, locked: 0 }, ino: { clean: 0, dirty: 0, flushing: 0 }, buf: this.index === 0 ? BUF_CACHED : BUF_NONE, bufRef: this.index === 0 ? 1 : 0 };
+    const ino = this.logOn() ? { clean: 0, dirty: 0, flushing: 0, lru: 0, lruClean: 0, aildLru: 0, aildDirty: 0 } : { clean: 0, dirty: 0, flushing: 0 };
+    return { pc: { clean: 0, dirty: 0, wb: 0, locked: 0 }, ino, buf: this.index === 0 ? BUF_CACHED : BUF_NONE, bufRef: this.index === 0 ? 1 : 0 };
+  }
+
+  /** Issue 10: the XFS log path (`xfs_log` > 0) acts on the top XFS only (a lower XFS holds one backing file whose inode is not modelled). */
+  logOn(): boolean {
+    return this.k.bounds.paths.xfsLog > 0 && this.index === 0;
+  }
+
+  override daemons(): DaemonDecl[] {
+    // issue 10: xfsaild/<dev>, started by xfs_trans_ail_init at mount (fs/xfs/xfs_trans_ail.c)
+    return [...super.daemons(), ...(this.logOn() ? [{ role: 'xfsaild' as const, name: `xfsaild/${this.label}`, layer: this.index }] : [])];
   }
 
   /** Pages this layer holds outside the page cache at the start (the cached cluster buffer). */
@@ -98,7 +127,7 @@ export class XfsLayer extends FsBase {
 
   /** Pages held by the inode cluster buffer (cached or in use). */
   heldPages(k: KState): number {
-    return this.buf(k) === BUF_NONE ? 0 : 1;
+    return this.buf(k) === BUF_NONE || this.buf(k) === BUF_ALLOC ? 0 : 1;
   }
 
   buf(k: KState): number {
@@ -131,10 +160,332 @@ export class XfsLayer extends FsBase {
    * XFS_IRECLAIMABLE (eviction is folded into close; xfsaild writeback of the
    * inode is not modelled, so it stays dirty until reclaim flushes it).
    */
-  override fileClosed(k: KState, _op: 'read' | 'write'): KState {
+  override fileClosed(k: KState, _op: 'read' | 'write', t?: TaskRef): KState {
     if (this.index !== 0) return k;
     const ino = this.inodes(k);
-    return this.setInodes(k, { ...ino, dirty: ino.dirty + 1 });
+    if (!this.logOn()) return this.setInodes(k, { ...ino, dirty: ino.dirty + 1 });
+    // issue 10 (xfs_log): the inode change is a transaction (write: file_update_time, read: touch_atime under
+    // relatime → xfs_vn_update_time → xfs_trans_alloc(tr_fsyncts) → xfs_trans_reserve → xfs_log_reserve);
+    // committed, the inode is logged (in the AIL) and, closed, sits on the inode LRU until evicted
+    if (this.canReserve(k)) return this.setInodes(k, { ...ino, lru: ino.lru! + 1 });
+    if (!t) throw new Error('fileClosed: the log reservation needs the closing task');
+    const at = this.index;
+    return this.k.pushFrames(k, t, [
+      { fn: 'xfs_vn_update_time', at },
+      ...XfsLayer.RESERVE.map((fn) => ({ fn, at })),
+    ]);
+  }
+
+  // ------------------------------------------------------------ issue 10: the log (xfs_log)
+
+  /** xfs_trans_alloc → xfs_trans_reserve → xfs_log_reserve → xlog_grant_head_wait. */
+  private static readonly RESERVE: readonly FrameFn[] = ['xfs_trans_alloc', 'xfs_trans_reserve', 'xfs_log_reserve', 'xlog_grant_head_wait'];
+
+  /**
+   * Log space in use, in transaction reservations (the log holds `xfs_log` of
+   * them): every logged inode whose change is not yet written back in place
+   * (on the LRU, being evicted, reclaimable dirty, or flushed and its buffer
+   * write in flight) and, with `flusher_block`, the on-disk size update
+   * reserved for every XFS page write in flight (xfs_setfilesize_trans_alloc,
+   * committed at I/O completion). Derived from the state, never stored.
+   */
+  logUsed(k: KState): number {
+    const i = this.inodes(k);
+    let used = i.lru! + i.dirty + i.flushing + i.aildLru! + i.aildDirty! + (this.k.bounds.paths.flusherBlock ? this.pages(k).wb : 0);
+    for (const t of this.k.taskRefs()) {
+      const v = this.k.task(k, t);
+      const j = findFrame(v, 'xfs_inactive', this.index);
+      if (j >= 0 && v.stack[j].n !== 1) used++; // a logged inode isolated for eviction (n = 2: xfsaild is writing it back)
+    }
+    return used;
+  }
+
+  logFree(k: KState): number {
+    return this.k.bounds.paths.xfsLog - this.logUsed(k);
+  }
+
+  /**
+   * xlog_grant_head_check: a reservation is granted at once only when the log
+   * has the space and no earlier reservation waits (the grant queue is FIFO);
+   * otherwise xlog_grant_head_wait (TASK_UNINTERRUPTIBLE, no timeout). The
+   * order among several waiters is not modelled (whichever wakes first).
+   */
+  canReserve(k: KState): boolean {
+    if (this.logFree(k) <= 0) return false;
+    for (const t of this.k.taskRefs()) {
+      const f = top(this.k.task(k, t));
+      if (f && f.fn === 'xlog_grant_head_wait' && f.at === this.index) return false;
+    }
+    return true;
+  }
+
+  /**
+   * super_cache_scan → prune_icache_sb ([5.2.1] fs/inode.c): every closed
+   * inode on the LRU is isolated (inode_lru_isolate) and disposed
+   * (dispose_list → evict → destroy_inode → xfs_fs_destroy_inode, which calls
+   * xfs_inactive synchronously, [5.2.1] and [5.10.7] fs/xfs/xfs_super.c).
+   * xfs_inactive → xfs_free_eofblocks (every modelled inode has post-EOF
+   * blocks, KS part 2 §4.2) → xfs_trans_alloc(tr_itruncate) → xfs_log_reserve:
+   * granted, the truncate commits and relogs the inode, which becomes a dirty
+   * reclaimable inode (xfs_inode_set_reclaim_tag); not granted, the reclaimer
+   * sleeps in xlog_grant_head_wait. The oldest inodes go first, and those
+   * xfsaild already wrote back are taken as the oldest.
+   */
+  private pruneIcache(k: KState, t: TaskRef): { k: KState; blocked: boolean } {
+    let k2 = k;
+    const at = this.index;
+    for (;;) {
+      const ino = this.inodes(k2);
+      if (ino.lru! + ino.lruClean! === 0) return { k: k2, blocked: false };
+      const logged = ino.lruClean! === 0;
+      k2 = this.setInodes(k2, logged ? { ...ino, lru: ino.lru! - 1 } : { ...ino, lruClean: ino.lruClean! - 1 });
+      k2 = this.k.pushFrames(k2, t, [
+        { fn: 'dispose_list', at },
+        { fn: 'evict', at },
+        { fn: 'xfs_fs_destroy_inode', at },
+        { fn: 'xfs_inactive', at, n: logged ? 0 : 1 },
+        { fn: 'xfs_free_eofblocks', at },
+      ]);
+      if (!this.canReserve(k2)) return { k: this.k.pushFrames(k2, t, XfsLayer.RESERVE.map((fn) => ({ fn, at }))), blocked: true };
+      k2 = this.inactiveDone(k2, t);
+    }
+  }
+
+  /** xfs_free_eofblocks' transaction commits (xfs_itruncate_extents_flags, xfs_trans_commit): the inode is logged and reclaimable. */
+  private inactiveDone(k: KState, t: TaskRef): KState {
+    const k2 = this.k.updTask(k, t, (v) => popTo(v, 'prune_icache_sb'));
+    const ino = this.inodes(k2);
+    return this.setInodes(k2, { ...ino, dirty: ino.dirty + 1 });
+  }
+
+  /**
+   * xlog_grant_head_wait returned (xfs_log_space_wake: an AIL item was removed,
+   * the tail moved): the reservation is granted and the caller goes on —
+   * eviction (the truncate commits, pruning and then inode reclaim go on),
+   * an application's timestamp transaction (the inode is logged, the file is
+   * closed), or the flusher's on-disk size reservation (the page is submitted).
+   */
+  private logGranted(k: KState, t: TaskRef, v: Task): KState {
+    const at = this.index;
+    if (findFrame(v, 'xfs_inactive', at) >= 0) {
+      const k2 = this.inactiveDone(k, t);
+      const r = this.pruneIcache(k2, t);
+      if (r.blocked) return r.k;
+      const r2 = this.reclaimInodes(this.k.updTask(r.k, t, (x) => popTo(x, 'shrink_slab')), t);
+      return r2.blocked ? r2.k : this.k.shrinkSlabContinue(r2.k, t);
+    }
+    if (findFrame(v, 'xfs_vn_update_time', at) >= 0) {
+      const k2 = this.k.updTask(k, t, (x) => pop(x, x.sp));
+      const ino = this.inodes(k2);
+      return this.setInodes(k2, { ...ino, lru: ino.lru! + 1 });
+    }
+    // the flusher: xfs_submit_ioend → submit_bio
+    return this.submitWriteback(this.k.updTask(k, t, (x) => pop(x, x.sp)), t);
+  }
+
+  /**
+   * Issue 10 (xfs_log + flusher_block), [5.2.1] fs/xfs/xfs_aops.c:
+   * xfs_vm_writepages → … → xfs_submit_ioend: a write that extends the
+   * on-disk size reserves log space first (xfs_setfilesize_trans_alloc →
+   * xfs_trans_alloc(tr_fsyncts)), committed by xfs_setfilesize_ioend at I/O
+   * completion. Every modelled page write extends its new file. The flusher
+   * sleeps in xlog_grant_head_wait when the log is full.
+   */
+  protected override writeback(k: KState, t: TaskRef): KState | undefined {
+    if (!this.logOn() || !this.k.bounds.paths.flusherBlock) return super.writeback(k, t);
+    if (this.pages(k).dirty === 0 || this.k.task(k, t).sp !== 0) return undefined;
+    return this.reserveAndSubmit(k, t);
+  }
+
+  /** xfs_submit_ioend: with xfs_log, the size-update reservation first (may sleep), then submit_bio. */
+  private reserveAndSubmit(k: KState, t: TaskRef): KState {
+    if (!this.logOn() || this.canReserve(k)) return this.submitWriteback(this.k.updTask(k, t, (x) => pop(x, x.sp)), t);
+    const at = this.index;
+    return this.k.pushFrames(this.k.updTask(k, t, (x) => pop(x, x.sp)), t, [
+      { fn: 'wb_workfn', at },
+      { fn: 'xfs_vm_writepages', at },
+      { fn: 'xfs_submit_ioend', at },
+      { fn: 'xfs_setfilesize_trans_alloc', at },
+      ...XfsLayer.RESERVE.map((fn) => ({ fn, at })),
+    ]);
+  }
+
+  /**
+   * Issue 10 (flusher_block), [5.2.1] fs/xfs/xfs_aops.c: xfs_add_to_ioend →
+   * xfs_alloc_ioend → bio_alloc_bioset(GFP_NOFS, …, &xfs_ioend_bioset) →
+   * mm/mempool.c: mempool_alloc. With no page free the first, non-reclaiming
+   * attempt fails; `pool empty` (a choice, offered while XFS page writes are in
+   * flight: they hold the pool's elements) retries with the caller's mask
+   * plus __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN — one NOFS reclaim
+   * round in the flusher — and if that fails too, io_schedule_timeout(5*HZ)
+   * and again, until a bio of the pool completes (bio_put → mempool_free).
+   * The model's flusher then waits at `mempool_alloc` until an XFS page write
+   * completes (the frame's n holds the number in flight when it started).
+   */
+  private allocIoend(k: KState, t: TaskRef): KState | undefined {
+    const pc = this.pages(k);
+    if (pc.dirty === 0 || pc.wb === 0 || k.mm.free > 0 || this.k.task(k, t).sp !== 0) return undefined;
+    const at = this.index;
+    const k2 = this.k.pushFrames(k, t, [
+      { fn: 'wb_workfn', at },
+      { fn: 'xfs_vm_writepages', at },
+      { fn: 'xfs_alloc_ioend', at },
+      { fn: 'bio_alloc_bioset', at },
+      { fn: 'mempool_alloc', at, n: Math.min(pc.wb, 15) },
+    ]);
+    const gfp = this.k.effectiveGfp(this.k.task(k2, t).flags, { req: GFP_NOFS | __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN });
+    const r = this.k.startAlloc(k2, t, gfp, at);
+    return r.ok ? this.afterBioAlloc(r.k, t, true) : r.k;
+  }
+
+  /** The ioend bio: allocated (its page is not kept) → the writeback goes on; not allocated → wait for a pool element. */
+  protected override afterBioAlloc(k: KState, t: TaskRef, ok: boolean): KState {
+    const v = this.k.task(k, t);
+    if (findFrame(v, 'xfs_alloc_ioend', this.index) < 0) return super.afterBioAlloc(k, t, ok);
+    if (ok) return this.reserveAndSubmit(this.k.freePage(k), t);
+    return k; // top frame mempool_alloc: waits until an XFS page write completes
+  }
+
+  /**
+   * xfsaild ([5.2.1] fs/xfs/xfs_trans_ail.c: xfsaild → xfsaild_push; PF_MEMALLOC).
+   * Its push target is moved by every reservation that finds the log short
+   * (xlog_grant_push_ail), by xfs_reclaim_inodes_nr (xfs_ail_push_all) and
+   * every 30 s by xfs_log_worker: in an untimed model it may push whenever a
+   * logged inode is idle. xfs_inode_item_push → xfs_iflush (with
+   * xfs_iflush_cluster: every dirty inode of the cluster) into the cluster
+   * buffer, then xfs_buf_delwri_submit_nowait: the write is submitted in
+   * xfsaild's context and xfsaild does not wait for it. The buffer is locked
+   * until the write completes (a reclaimer's xfs_iflush trylock fails). When
+   * the buffer is not cached, xfs_iflush → xfs_imap_to_bp reads it first:
+   * xfs_buf_allocate_memory under PF_MEMALLOC (the reserves) and a synchronous
+   * read — xfsaild sleeps in xfs_buf_iowait. A buffer held by a reclaimer makes
+   * the push fail (XFS_ITEM_LOCKED); xfsaild retries later.
+   */
+  private aildPush(k: KState, t: TaskRef): KState | undefined {
+    if (this.k.task(k, t).sp !== 0) return undefined;
+    const ino = this.inodes(k);
+    if (ino.lru! + ino.dirty === 0 && !this.evictingLogged(k)) return undefined;
+    const b = this.buf(k);
+    if (b === BUF_CACHED) return this.aildFlush(k, t);
+    if (b !== BUF_NONE) return undefined;
+    const at = this.index;
+    const k2 = this.k.pushFrames(this.setBuf(k, BUF_ALLOC), t, [
+      { fn: 'xfsaild', at },
+      { fn: 'xfsaild_push', at },
+      { fn: 'xfs_inode_item_push', at },
+      { fn: 'xfs_iflush', at },
+      { fn: 'xfs_imap_to_bp', at },
+      { fn: 'xfs_buf_read_map', at },
+      { fn: 'xfs_buf_get_map', at },
+      { fn: 'xfs_buf_allocate_memory', at },
+    ]);
+    return this.allocBuf(k2, t);
+  }
+
+  /** xfs_iflush + xfs_iflush_cluster of every logged, idle inode into the cached buffer; xfs_buf_delwri_submit_nowait (no waiter). */
+  private aildFlush(k: KState, t: TaskRef): KState {
+    const ino = this.inodes(k);
+    let k2 = this.setInodes(k, { ...ino, lru: 0, dirty: 0, aildLru: ino.aildLru! + ino.lru!, aildDirty: ino.aildDirty! + ino.dirty });
+    // a logged inode being evicted is still in the AIL (its ILOCK is not held before xfs_trans_alloc): flushed too
+    k2 = this.markEvicting(k2, 0, 2);
+    k2 = this.setBuf(this.k.updTask(k2, t, (x) => pop(x, x.sp)), BUF_AIL);
+    return this.k.below(this.index).submit(k2, this.k.newReq(k2, t, 'write', 'inode', this.index, null), t);
+  }
+
+  /**
+   * The cluster buffer write xfsaild submitted completed: xfs_buf_ioend →
+   * xfs_buf_do_callbacks → xfs_iflush_done → xfs_trans_ail_delete: the inodes
+   * are clean, the AIL tail moves and xfs_log_space_wake wakes the
+   * reservations that now fit; the buffer is unlocked (back on the LRU).
+   */
+  override endIo(k: KState, req: Req): KState {
+    if (this.logOn() && req.src === 'inode' && req.op === 'write' && req.ww === null && req.wd < 0) {
+      const ino = this.inodes(k);
+      const k2 = this.setInodes(k, { ...ino, clean: ino.clean + ino.aildDirty!, lruClean: ino.lruClean! + ino.aildLru!, aildLru: 0, aildDirty: 0 });
+      return this.markEvicting(this.setBuf(k2, BUF_CACHED), 2, 1);
+    }
+    return super.endIo(k, req);
+  }
+
+  private evictingLogged(k: KState): boolean {
+    for (const t of this.k.taskRefs()) {
+      const v = this.k.task(k, t);
+      const j = findFrame(v, 'xfs_inactive', this.index);
+      if (j >= 0 && v.stack[j].n === 0) return true;
+    }
+    return false;
+  }
+
+  /** The inode a task is evicting (its xfs_inactive frame's n: 0 logged, 1 clean, 2 flushed by xfsaild, write in flight): from → to. */
+  private markEvicting(k: KState, from: number, to: number): KState {
+    let k2 = k;
+    for (const t of this.k.taskRefs()) {
+      const v = this.k.task(k2, t);
+      const j = findFrame(v, 'xfs_inactive', this.index);
+      if (j >= 0 && v.stack[j].n === from) k2 = this.k.setTask(k2, t, setFrameN(v, j, to));
+    }
+    return k2;
+  }
+
+  /** The task that holds the cluster buffer or pushes the AIL, for waits on xfsaild's flush. */
+  private aildTask(): TaskRef | null {
+    return this.k.daemonRefs('xfsaild', this.index)[0] ?? null;
+  }
+
+  /**
+   * Issue 10 waits of this layer (see AnyLayer.frameWait):
+   * - xlog_grant_head_wait: log space, freed only when a logged inode's
+   *   cluster buffer write completes (xfsaild's push or a reclaimer's
+   *   xfs_bwrite), or a page write's size update commits;
+   * - xfs_iflock / delay: a reclaimer waiting for xfsaild's cluster buffer
+   *   I/O (the inode's flush lock, or the buffer lock its xfs_iflush trylock
+   *   lost).
+   */
+  frameWait(k: KState, v: Task, _t: TaskRef): FrameWait | null {
+    const f = top(v)!;
+    const aild = this.aildTask();
+    if (f.fn === 'xlog_grant_head_wait') {
+      if (this.logFree(k) > 0) return null;
+      const ino = this.k.locate(k, (r) => r.src === 'inode' && r.fs === this.index);
+      const page = this.k.bounds.paths.flusherBlock ? this.k.locate(k, (r) => r.src === 'page' && r.op === 'write' && r.fs === this.index) : null;
+      const on: TaskRef[] = [...(ino?.tasks ?? []), ...(page?.tasks ?? [])];
+      if (aild && this.k.task(k, aild).sp > 0) on.push(aild);
+      const holder = this.lockHolder(k);
+      if (holder) on.push(holder);
+      const where = ino ? `a cluster buffer write is ${ino.irq ? `${ino.where} (the device completes it)` : `${ino.where} (only ${ino.tasks.map((x) => this.k.taskName(x)).join(' or ')} can move it on)`}` : 'no cluster buffer write in flight';
+      return {
+        at: 'xlog_grant_head_wait',
+        waitsFor: `${this.label} log space (${this.logUsed(k)} of ${this.k.bounds.paths.xfsLog} reservations in use), returned only when the AIL tail moves: ${where}`,
+        on,
+        irq: (ino?.irq ?? false) || (page?.irq ?? false),
+      };
+    }
+    if (f.fn === 'mempool_alloc') {
+      // the flusher waiting for an element of xfs_ioend_bioset: an XFS page write must complete
+      if (this.pages(k).wb < f.n) return null;
+      const loc = this.k.locate(k, (r) => r.src === 'page' && r.op === 'write' && r.fs === this.index);
+      const where = loc ? `${loc.where}${loc.irq ? ' (the device completes it)' : ` (only ${loc.tasks.map((x) => this.k.taskName(x)).join(' or ')} can move it on)`}` : 'nowhere (lost)';
+      return { at: 'mempool_alloc(xfs_ioend_bioset)', waitsFor: `an element of xfs_ioend_bioset: an ${this.label} page write must complete; the oldest is ${where}`, on: loc?.tasks ?? [], irq: loc?.irq ?? false };
+    }
+    if (f.fn === 'xfs_iflock' || f.fn === 'delay') {
+      if (this.aildReleased(k, f.fn)) return null;
+      const w = this.k.locate(k, (r) => r.src === 'inode' && r.fs === this.index && r.ww === null && r.wd < 0);
+      const on: TaskRef[] = w ? [...w.tasks] : aild ? [aild] : [];
+      const what = f.fn === 'xfs_iflock' ? 'the flush lock of an inode xfsaild flushed' : 'the cluster buffer lock (xfs_iflush trylock failed, delay and retry)';
+      return {
+        at: f.fn === 'xfs_iflock' ? 'xfs_iflock' : 'xfs_reclaim_inode(delay)',
+        waitsFor: `${what}: ${w ? `xfsaild's buffer write is ${w.where}` : "xfsaild is reading the cluster buffer"}`,
+        on,
+        irq: w?.irq ?? false,
+      };
+    }
+    return null;
+  }
+
+  /** The reclaimer's wait on xfsaild's flush ends: xfs_iflock when its write completed; delay when the buffer is unlocked. */
+  private aildReleased(k: KState, fn: 'xfs_iflock' | 'delay'): boolean {
+    const b = this.buf(k);
+    return fn === 'xfs_iflock' ? b !== BUF_AIL : b === BUF_CACHED || b === BUF_NONE;
   }
 
   /** Task holding this AG's pag_ici_reclaim_lock: the one inside xfs_reclaim_inodes_ag with the lock taken (n = 1). */
@@ -166,7 +517,8 @@ export class XfsLayer extends FsBase {
         this.index,
         (k) => {
           const i = this.inodes(k);
-          return sync ? i.clean + i.dirty + i.flushing > 0 : i.clean > 0;
+          if (this.logOn() && i.lru! + i.lruClean! > 0) return true; // prune_icache_sb has inodes to evict
+          return sync ? i.clean + i.dirty + i.flushing + (i.aildDirty ?? 0) > 0 : i.clean > 0;
         },
         (k, t, gfp) => this.freeCachedObjects(k, t, gfp),
         // the walk allocates when it will flush a dirty inode whose cluster buffer is not cached
@@ -183,14 +535,28 @@ export class XfsLayer extends FsBase {
     ];
   }
 
-  /** xfs_fs_free_cached_objects → xfs_reclaim_inodes_nr. */
+  /**
+   * super_cache_scan: prune_icache_sb (issue 10, xfs_log: eviction and
+   * xfs_inactive), then xfs_fs_free_cached_objects → xfs_reclaim_inodes_nr.
+   */
   private freeCachedObjects(k: KState, t: TaskRef, _gfp: Gfp): { k: KState; blocked: boolean } {
+    if (this.logOn()) {
+      const at = this.index;
+      const r = this.pruneIcache(this.k.pushFrames(k, t, [{ fn: 'do_shrink_slab', at }, { fn: 'super_cache_scan', at }, { fn: 'prune_icache_sb', at }]), t);
+      if (r.blocked) return r;
+      return this.reclaimInodes(this.k.updTask(r.k, t, (v) => popTo(v, 'shrink_slab')), t);
+    }
+    return this.reclaimInodes(k, t);
+  }
+
+  /** xfs_fs_free_cached_objects → xfs_reclaim_inodes_nr. */
+  private reclaimInodes(k: KState, t: TaskRef): { k: KState; blocked: boolean } {
     const ino = this.inodes(k);
     if (this.k.cfg.xfsInodeReclaim === 'nonblocking') {
       // 5.9+: xfs_reclaim_inode skips dirty, pinned and flushing inodes; only clean ones are freed
       return { k: this.setInodes(k, { ...ino, clean: 0 }), blocked: false };
     }
-    if (ino.clean + ino.dirty + ino.flushing === 0) return { k, blocked: false }; // no AG tagged XFS_ICI_RECLAIM_TAG
+    if (ino.clean + ino.dirty + ino.flushing + (ino.aildDirty ?? 0) === 0) return { k, blocked: false }; // no AG tagged XFS_ICI_RECLAIM_TAG
     const at = this.index;
     let k2 = this.k.pushFrames(k, t, [
       { fn: 'do_shrink_slab', at },
@@ -216,19 +582,28 @@ export class XfsLayer extends FsBase {
   private reclaimWalk(k: KState, t: TaskRef): { k: KState; blocked: boolean } {
     const ino = this.inodes(k);
     let k2 = this.setInodes(k, { ...ino, clean: 0 });
+    if (this.logOn()) {
+      // issue 10: xfs_reclaim_inode (SYNC_WAIT) of an inode xfsaild flushed: xfs_iflock waits for its write;
+      // a dirty inode whose cluster buffer xfsaild holds: xfs_iflush → xfs_imap_to_bp(XBF_TRYLOCK) fails
+      // with -EAGAIN → delay(2) and restart
+      const b = this.buf(k2);
+      const wait: FrameFn | null = ino.dirty === 0 ? ((ino.aildDirty ?? 0) > 0 ? 'xfs_iflock' : null) : b === BUF_AIL || b === BUF_BUSY || b === BUF_ALLOC ? 'delay' : null;
+      if (wait !== null) return { k: this.k.pushFrames(k2, t, [{ fn: 'xfs_reclaim_inode', at: this.index, n: 2 }, { fn: wait, at: this.index }]), blocked: true };
+    }
     if (ino.dirty === 0) {
       // done (nr_to_scan covers every modelled inode): release the lock, back to shrink_slab
       k2 = this.k.updTask(k2, t, (v) => popTo(v, 'shrink_slab'));
       return { k: k2, blocked: false };
     }
     const at = this.index;
-    k2 = this.setInodes(k2, { clean: 0, dirty: ino.dirty - 1, flushing: ino.flushing + 1 });
+    k2 = this.setInodes(k2, { ...ino, clean: 0, dirty: ino.dirty - 1, flushing: ino.flushing + 1 });
     if (this.buf(k2) === BUF_CACHED) {
       // xfs_reclaim_inode: xfs_ilock, xfs_iflock_nowait, xfs_iflush (cluster buffer found in the cache) → xfs_bwrite
       k2 = this.k.pushFrames(this.setBuf(k2, BUF_BUSY), t, [{ fn: 'xfs_reclaim_inode', at, n: 1 }]);
       return { k: this.bwrite(k2, t), blocked: true };
     }
     // xfs_iflush → xfs_imap_to_bp → xfs_trans_read_buf → xfs_buf_read_map → xfs_buf_get_map: not cached
+    if (this.logOn()) k2 = this.setBuf(k2, BUF_ALLOC); // issue 10: xfsaild must not look it up meanwhile
     k2 = this.k.pushFrames(k2, t, [
       { fn: 'xfs_reclaim_inode', at, n: 0 },
       { fn: 'xfs_iflush', at },
@@ -302,6 +677,10 @@ export class XfsLayer extends FsBase {
     // xfs_buf_ioend → complete(&bp->b_iowait): the reclaimer wakes, the clean inode is reclaimed (xfs_reclaim_inode: reclaim:)
     const iodone = this.k.sleeperAction(`xfs_buf_iowait(${this.label})`, 'wait_for_completion', at, (_k, v) => v.ioDone, (k, t, v) => {
       const i = findFrame(v, 'xfs_reclaim_inode', at);
+      if (i < 0) {
+        // issue 10: xfsaild's read of the cluster buffer completed: flush the inodes into it and write it
+        return this.aildFlush(this.k.updTask(k, t, (x) => ({ ...x, ioDone: false })), t);
+      }
       if (v.stack[i].n === 0) {
         // the cluster buffer was read: xfs_iflush goes on (xfs_iflush_int) and returns it; xfs_bwrite
         const k2 = this.k.updTask(k, t, (x) => ({ ...setFrameN(popTo(x, 'xfs_reclaim_inode'), i, 1), ioDone: false }));
@@ -328,11 +707,36 @@ export class XfsLayer extends FsBase {
       k2 = this.k.updTask(k2, t, (x) => setFrameN(x, x.sp - 1, 1));
       return this.resumeWalk(k2, t);
     });
-    return [...super.actions(), iodone, lock, congestion];
+    const ioend: KAction[] = [];
+    if (this.k.bounds.paths.flusherBlock && this.index === 0) {
+      const flusher = this.k.daemonsOf('flusher', at)[0];
+      ioend.push(
+        { name: `xfs_alloc_ioend(${this.label}): ioend pool empty`, params: [flusher], formatParam: (t: TaskRef) => this.k.taskName(t), next: (k: KState, t: TaskRef) => this.allocIoend(k, t) },
+        this.k.sleeperAction(`mempool_alloc(${this.label}): element returned`, 'mempool_alloc', at, (k, v) => this.pages(k).wb < top(v)!.n, (k, t) => this.reserveAndSubmit(k, t), [flusher]),
+      );
+    }
+    if (!this.logOn()) return [...super.actions(), iodone, lock, congestion, ...ioend];
+    // issue 10 (xfs_log)
+    const granted = this.k.sleeperAction(`xlog_grant_head_wait(${this.label})`, 'xlog_grant_head_wait', at, (k) => this.logFree(k) > 0, (k, t, v) => this.logGranted(k, t, v));
+    const aild = this.aildTask()!;
+    const push: KAction<TaskRef> = { name: `xfsaild_push(${this.label})`, params: [aild], formatParam: (t) => this.k.taskName(t), next: (k, t) => this.aildPush(k, t) };
+    const afterAild = (fn: 'xfs_iflock' | 'delay') =>
+      this.k.sleeperAction(`${fn === 'xfs_iflock' ? 'xfs_iflock' : 'xfs_reclaim_inode: delay'}(${this.label})`, fn, at, (k) => this.aildReleased(k, fn), (k, t) =>
+        this.resumeWalk(this.k.updTask(k, t, (x) => popTo(x, 'xfs_reclaim_inodes_ag')), t),
+      );
+    return [...super.actions(), iodone, lock, congestion, granted, push, afterAild('xfs_iflock'), afterAild('delay'), ...ioend];
   }
 
   override format(k: KState): Record<string, unknown> {
     const i = this.inodes(k);
+    if (this.logOn()) {
+      return {
+        ...super.format(k),
+        inodes: { ...i },
+        clusterBuffer: ['none', 'cached', 'in use', 'under xfsaild write', 'being allocated'][this.buf(k)],
+        log: `${this.logUsed(k)}/${this.k.bounds.paths.xfsLog}`,
+      };
+    }
     return { ...super.format(k), inodes: { clean: i.clean, dirty: i.dirty, flushing: i.flushing }, clusterBuffer: ['none', 'cached', 'in use'][this.buf(k)] };
   }
 }

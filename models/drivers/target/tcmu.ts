@@ -40,8 +40,8 @@ import { Domain, bool } from '../../../checker';
 import { DaemonDecl, FsLayer, KAction, KState, LockWait } from '../../kernel';
 import { FrameFn } from '../../core/frames';
 import { FsBase } from '../../fs/common';
-import { NO_REQ, Req, Task, TaskRef, findFrame, pop } from '../../core/task';
-import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from '../../block/queue';
+import { NO_REQ, Req, Task, TaskRef, findFrame, pop, popTo, setFrameN } from '../../core/task';
+import { Queue, QueueLayer, dequeue, emptyQueue, enqueue, findInQueue, queueDomain } from '../../block/queue';
 
 /** Which allocation of tcmu_queue_cmd needs a new page (a choice of the kworker's step). */
 type KworkerAlloc = 'none' | 'tcmu_alloc_cmd' | 'tcmu_get_empty_block';
@@ -53,7 +53,14 @@ export class TcmuLayer extends QueueLayer {
   protected readonly queueNames = ['work', 'ring'];
 
   protected override otherFields(): { domain: Record<string, Domain>; init: Record<string, unknown> } {
-    return { domain: { timedOut: bool() }, init: { timedOut: false } };
+    if (!this.k.bounds.paths.tcmuBatch) return { domain: { timedOut: bool() }, init: { timedOut: false } };
+    // issue 10 (tcmu_batch): `done`, ring entries completed by tcmu-runner (tcmulib_command_complete advanced
+    // mb->cmd_tail) that the kernel has not reaped yet (no write(uio) since)
+    const b = this.k.bounds;
+    return {
+      domain: { timedOut: bool(), done: queueDomain(b.queue, this.k.layers.length, this.k.daemons.length) },
+      init: { timedOut: false, done: emptyQueue(b.queue) },
+    };
   }
 
   override daemons(): DaemonDecl[] {
@@ -80,19 +87,63 @@ export class TcmuLayer extends QueueLayer {
     // tcmu-runner: pread/pwrite returned → tcmulib_command_complete + tcmulib_processing_complete
     // → write(uio fd) → uio_write → tcmu_irqcontrol: mutex_lock(&udev->cmdr_lock) → tcmu_handle_completions
     this.k.onSyscallDone('tcmu-runner', (k, t, _ok) => {
+      if (this.k.bounds.paths.tcmuBatch) return this.batchDone(k, t);
       if (this.cmdrLockHolder(k) === null) return this.completeCmd(k, t);
-      return this.k.pushFrames(k, t, [
+      return this.announce(k, t);
+    });
+    // allocation continuations of the kworker and of tcmu-runner's heap fault
+    this.k.onAllocDone('tcmu_alloc_cmd', (k, t, ok) => this.afterAllocCmd(k, t, ok));
+    this.k.onAllocDone('tcmu_get_empty_block', (k, t, ok) => this.afterEmptyBlock(k, t, ok));
+    this.k.onAllocDone('do_anonymous_page', (k, t, ok) => this.afterHeapFault(k, t, ok));
+  }
+
+  /** tcmulib_processing_complete → write(uio fd) → uio_write → tcmu_irqcontrol → mutex_lock(&udev->cmdr_lock), held by a kworker: sleep. */
+  private announce(k: KState, t: TaskRef): KState {
+    return this.k.pushFrames(k, t, [
         { fn: 'tcmulib_processing_complete', at: this.index },
         { fn: 'vfs_write', at: this.index },
         { fn: 'uio_write', at: this.index },
         { fn: 'tcmu_irqcontrol', at: this.index },
         { fn: 'mutex_lock', at: this.index },
       ]);
-    });
-    // allocation continuations of the kworker and of tcmu-runner's heap fault
-    this.k.onAllocDone('tcmu_alloc_cmd', (k, t, ok) => this.afterAllocCmd(k, t, ok));
-    this.k.onAllocDone('tcmu_get_empty_block', (k, t, ok) => this.afterEmptyBlock(k, t, ok));
-    this.k.onAllocDone('do_anonymous_page', (k, t, ok) => this.afterHeapFault(k, t, ok));
+  }
+
+  /**
+   * Issue 10 (`tcmu_batch`), tcmu-runner v1.5.0 (2019-07-30) main.c:
+   * tcmur_cmdproc_thread. The handler returned (zbc_handle_cmd is synchronous,
+   * file_zbc.c `.nr_threads = 0`), so tcmur_tcmulib_cmd_complete →
+   * libtcmu.c: tcmulib_command_complete writes the status into the ring entry
+   * and advances mb->cmd_tail: the command is `done` but not announced. The
+   * drain loop (`while ((cmd = tcmulib_get_next_command(dev)) != NULL)`) goes
+   * on while the ring holds entries; only when it is empty does
+   * `if (completed) tcmulib_processing_complete(dev)` write(uio) →
+   * tcmu_irqcontrol → tcmu_handle_completions, which reaps every completed
+   * entry. An expired command's completion is dropped (the kernel completed it).
+   */
+  private batchDone(k: KState, t: TaskRef): KState {
+    const v = this.k.task(k, t);
+    const cmd = v.cmd;
+    let k2 = this.k.setTask(k, t, { ...pop(v, v.sp), cmd: NO_REQ });
+    if (!cmd.err) k2 = this.setDone(k2, enqueue(this.done(k2), cmd, 'tcmu completed ring entries'));
+    if (this.q(k2, 'ring').n > 0) return k2; // back to the drain loop: tcmulib_get_next_command is the next step
+    if (this.cmdrLockHolder(k2) === null) return this.reapAll(k2);
+    return this.announce(k2, t);
+  }
+
+  private done(k: KState): Queue {
+    return k[this.key].done;
+  }
+
+  private setDone(k: KState, qu: Queue): KState {
+    return { ...k, [this.key]: { ...k[this.key], done: qu } };
+  }
+
+  /** tcmu_irqcontrol → tcmu_handle_completions (cmdr_lock held): every completed entry, oldest first → target_complete_cmd → … → bio_endio. */
+  private reapAll(k: KState): KState {
+    const qu = this.done(k);
+    let k2 = this.setDone(k, emptyQueue(qu.q.length));
+    for (const r of qu.q.slice(0, qu.n)) if (!r.err) k2 = this.k.complete(k2, r);
+    return k2;
   }
 
   /**
@@ -114,11 +165,23 @@ export class TcmuLayer extends QueueLayer {
     return { ...k, [this.key]: { ...k[this.key], [which]: qu } };
   }
 
-  /** The task holding cmdr_lock: the kworker inside tcmu_queue_cmd past its mutex_lock (n = 1). Other holders never sleep with it. */
-  /** tcmu-runner in mutex_lock(cmdr_lock): to complete (tcmu_irqcontrol) or to fault in a data-area page (tcmu_vma_fault). */
+  /**
+   * A task in mutex_lock(cmdr_lock): tcmu-runner to complete (tcmu_irqcontrol)
+   * or to fault in a data-area page (tcmu_vma_fault); with `tcmu_cmdr_lock`, a
+   * kworker in tcmu_queue_cmd.
+   */
   lockWait(k: KState, v: Task): LockWait | null {
     const holder = this.cmdrLockHolder(k);
     if (holder === null) return null;
+    if (findFrame(v, 'tcmu_queue_cmd', this.index) >= 0) {
+      // issue 10 (tcmu_cmdr_lock): a kworker in tcmu_queue_cmd's mutex_lock(&udev->cmdr_lock)
+      return {
+        at: 'mutex_lock(cmdr_lock)',
+        waitsFor: `${this.label}'s cmdr_lock to queue its command (tcmu_queue_cmd), held by ${this.k.taskName(holder)} in tcmu_queue_cmd`,
+        holder,
+        via: 'tcmu_queue_cmd',
+      };
+    }
     const completing = findFrame(v, 'tcmu_irqcontrol') >= 0;
     return {
       at: 'mutex_lock(cmdr_lock)',
@@ -128,6 +191,11 @@ export class TcmuLayer extends QueueLayer {
     };
   }
 
+  /**
+   * The task holding cmdr_lock: the kworker inside tcmu_queue_cmd past its
+   * mutex_lock (`tcmu_queue_cmd` frame n = 1; n = 2 or 3: waiting for it).
+   * Other holders never sleep with it.
+   */
   cmdrLockHolder(k: KState): TaskRef | null {
     if (!this.k.bounds.tcmuKernel) return null;
     for (const t of this.k.daemonRefs('tcm_loop-kworker', this.index)) {
@@ -149,6 +217,13 @@ export class TcmuLayer extends QueueLayer {
     }
     if (findInQueue(this.q(k, 'ring'), (r) => !r.err && match(r)) >= 0) {
       return { where: 'in the tcmu command ring', tasks: this.k.daemonsOf('tcmu-runner', this.index), irq: false };
+    }
+    if (this.k.bounds.paths.tcmuBatch && findInQueue(this.done(k), (r) => !r.err && match(r)) >= 0) {
+      return {
+        where: 'completed in the tcmu ring but not announced (tcmu-runner writes to uio only once its batch is drained)',
+        tasks: this.k.daemonsOf('tcmu-runner', this.index),
+        irq: false,
+      };
     }
     return null;
   }
@@ -180,20 +255,31 @@ export class TcmuLayer extends QueueLayer {
     if (alloc === 'tcmu_alloc_cmd' && k.mm.free > 0) return undefined;
     const [req, rest] = dequeue(qu);
     let k2 = this.setQ(k, 'work', rest);
-    if (alloc === 'none') return this.toRing(k2, req, false);
-    k2 = this.k.setTask(k2, t, { ...v, cmd: req });
     const at = this.index;
     const frames = TcmuLayer.QUEUE_FRAMES.map((fn) => ({ fn, at }));
+    if (alloc !== 'tcmu_alloc_cmd' && this.cmdrLockBusy(k2)) {
+      // issue 10 (tcmu_cmdr_lock): tcmu_alloc_cmd got its objects; mutex_lock(&udev->cmdr_lock) sleeps
+      // behind the holder. n = 3: the data area will grow once the lock is taken; n = 2: it will not
+      k2 = this.k.setTask(k2, t, { ...v, cmd: req });
+      return this.k.pushFrames(k2, t, [...frames, { fn: 'tcmu_queue_cmd', at, n: alloc === 'none' ? 2 : 3 }, { fn: 'mutex_lock', at }]);
+    }
+    if (alloc === 'none') return this.toRing(k2, req, false);
+    k2 = this.k.setTask(k2, t, { ...v, cmd: req });
     if (alloc === 'tcmu_alloc_cmd') {
       // tcmu_alloc_cmd: kmem_cache_zalloc(tcmu_cmd_cache, GFP_KERNEL) needs a new slab page (slab frames not shown)
       k2 = this.k.pushFrames(k2, t, [...frames, { fn: 'tcmu_queue_cmd', at, n: 0 }, { fn: 'tcmu_alloc_cmd', at }]);
       const r = this.k.startAlloc(k2, t, this.k.effectiveGfp(this.k.task(k2, t).flags, { req: this.k.siteGfp('tcmu_alloc_cmd') }), at);
       return r.ok ? this.afterAllocCmd(r.k, t, true) : r.k;
     }
-    // mutex_lock(&udev->cmdr_lock) (free: its other users never sleep holding it) → queue_cmd_ring → … → alloc_page(GFP_KERNEL)
-    k2 = this.k.pushFrames(k2, t, [
-      ...frames,
-      { fn: 'tcmu_queue_cmd', at, n: 1 },
+    // mutex_lock(&udev->cmdr_lock) (free here; without tcmu_cmdr_lock the model assumes so) → queue_cmd_ring → … → alloc_page(GFP_KERNEL)
+    k2 = this.k.pushFrames(k2, t, [...frames, { fn: 'tcmu_queue_cmd', at, n: 1 }]);
+    return this.growDataArea(k2, t);
+  }
+
+  /** Holding cmdr_lock (top frame tcmu_queue_cmd, n = 1): queue_cmd_ring → is_ring_space_avail → tcmu_get_empty_blocks → tcmu_get_empty_block: alloc_page. */
+  private growDataArea(k: KState, t: TaskRef): KState {
+    const at = this.index;
+    const k2 = this.k.pushFrames(k, t, [
       { fn: 'queue_cmd_ring', at },
       { fn: 'is_ring_space_avail', at },
       { fn: 'tcmu_get_empty_blocks', at },
@@ -203,10 +289,33 @@ export class TcmuLayer extends QueueLayer {
     return r.ok ? this.afterEmptyBlock(r.k, t, true) : r.k;
   }
 
+  /** Is cmdr_lock held by a kworker that a kworker about to take it must wait for (only with `tcmu_cmdr_lock`)? */
+  private cmdrLockBusy(k: KState): boolean {
+    return this.k.bounds.paths.tcmuCmdrLock && this.cmdrLockHolder(k) !== null;
+  }
+
   /** tcmu_alloc_cmd returned: mutex_lock(cmdr_lock), queue_cmd_ring (no new data-area page), unlock. */
   private afterAllocCmd(k: KState, t: TaskRef, ok: boolean): KState {
     const k2 = ok ? this.k.freePage(k) : k; // the slab page stays with the slab cache: not kept by the model
+    if (this.cmdrLockBusy(k2)) {
+      // issue 10 (tcmu_cmdr_lock): mutex_lock(&udev->cmdr_lock) sleeps behind the holder
+      const k3 = this.k.updTask(k2, t, (v) => setFrameN(popTo(v, 'tcmu_queue_cmd'), findFrame(v, 'tcmu_queue_cmd', this.index), 2));
+      return this.k.pushFrames(k3, t, [{ fn: 'mutex_lock', at: this.index }]);
+    }
     return this.finishQueue(k2, t, false);
+  }
+
+  /**
+   * A kworker's mutex_lock(cmdr_lock) in tcmu_queue_cmd returned (issue 10,
+   * `tcmu_cmdr_lock`): it holds the lock; queue_cmd_ring either finds data-area
+   * blocks (n = 2: the command enters the ring, unlock) or grows the data area
+   * (n = 3: tcmu_get_empty_block allocates with the lock held).
+   */
+  private kworkerLocked(k: KState, t: TaskRef, v: Task): KState {
+    const i = findFrame(v, 'tcmu_queue_cmd', this.index);
+    const grow = v.stack[i].n === 3;
+    const k2 = this.k.updTask(k, t, (x) => setFrameN(pop(x, 1), i, 1));
+    return grow ? this.growDataArea(k2, t) : this.finishQueue(k2, t, false);
   }
 
   /** tcmu_get_empty_block got its page: the command enters the ring with a fresh block; mutex_unlock. */
@@ -298,7 +407,10 @@ export class TcmuLayer extends QueueLayer {
 
   /** mutex_lock(cmdr_lock) returned (the kworker released it): the fault maps the page, or the completion runs. */
   private cmdrLocked(k: KState, t: TaskRef, v: Task): KState {
-    if (findFrame(v, 'tcmu_irqcontrol', this.index) >= 0) return this.completeCmd(k, t);
+    if (findFrame(v, 'tcmu_irqcontrol', this.index) >= 0) {
+      if (this.k.bounds.paths.tcmuBatch) return this.reapAll(this.k.updTask(k, t, (x) => pop(x, x.sp)));
+      return this.completeCmd(k, t);
+    }
     return this.startIo(this.k.updTask(k, t, (x) => pop(x, x.sp)), t);
   }
 
@@ -319,6 +431,16 @@ export class TcmuLayer extends QueueLayer {
    */
   timeout(k: KState): KState | undefined {
     if (this.cmdrLockHolder(k) !== null) return undefined;
+    if (this.k.bounds.paths.tcmuBatch) {
+      // issue 10: an entry completed in the ring but not reaped is the oldest outstanding command
+      const d = this.done(k);
+      const i = findInQueue(d, (r) => !r.err);
+      if (i >= 0) {
+        const q = d.q.slice();
+        q[i] = { ...q[i], err: true }; // reaped (and dropped) by the next write(uio)
+        return this.k.complete({ ...k, [this.key]: { ...k[this.key], done: { q, n: d.n }, timedOut: true } }, d.q[i]);
+      }
+    }
     for (const t of this.k.daemonsOf('tcmu-runner', this.index)) {
       const v = this.k.task(k, t);
       if (v.cmd.op !== 'none' && !v.cmd.err) {
@@ -373,6 +495,12 @@ export class TcmuLayer extends QueueLayer {
         this.k.sleeperAction('mutex_lock(cmdr_lock)', 'mutex_lock', this.index, (k) => this.cmdrLockHolder(k) === null, (k, t, v) => this.cmdrLocked(k, t, v), runners),
       );
     }
+    if (this.k.bounds.paths.tcmuCmdrLock) {
+      // issue 10: tcmu_queue_cmd's mutex_lock(&udev->cmdr_lock) returns once the holder released it
+      actions.push(
+        this.k.sleeperAction('tcmu_queue_cmd: mutex_lock(cmdr_lock)', 'mutex_lock', this.index, (k) => this.cmdrLockHolder(k) === null, (k, t, v) => this.kworkerLocked(k, t, v), kworkers),
+      );
+    }
     return actions;
   }
 
@@ -382,6 +510,7 @@ export class TcmuLayer extends QueueLayer {
       tcmLoopWork: this.q(k, 'work').n,
       ring: this.q(k, 'ring').n,
       ...(this.k.bounds.tcmuKernel ? { cmdrLock: holder === null ? 'free' : this.k.taskName(holder) } : {}),
+      ...(this.k.bounds.paths.tcmuBatch ? { unannounced: this.done(k).n } : {}),
       ...(this.timedOut(k) ? { timedOut: true } : {}),
     };
   }
