@@ -15,10 +15,10 @@
  * @module
  */
 import { compile, Compiled, guarded } from './compile';
-import { hashWords, H } from './hash';
+import { hashWords, hashWords2, H } from './hash';
 import { CompactStore, ExactStore, FingerprintStore, tlcOptimistic, VisitedStore } from './store';
 import { createCanonicalizer } from './symmetry';
-import { ChunkedU32, Frontier, Ordinals } from './frontier';
+import { ChunkedU32, Frontier, Ordinals, SpillFrontier } from './frontier';
 import { formatSteps, replayOrdinals } from './trace';
 import { AnySpec, isPacked, State } from './spec';
 import {
@@ -48,7 +48,7 @@ function defaultClock(): number {
   return Number(process.hrtime.bigint()) / 1e9;
 }
 
-function createStore(opt: StoreOption, words: number, capacity: number | undefined): VisitedStore {
+export function createStore(opt: StoreOption, words: number, capacity: number | undefined): VisitedStore {
   switch (opt.kind) {
     case 'exact':
       return new ExactStore(words);
@@ -69,6 +69,11 @@ export function storeName(opt: StoreOption): string {
  * Never throws for a spec error: the result has `status: 'error'`.
  */
 export function check(spec: AnySpec, options: CheckOptions = {}): CheckResult {
+  if ((options.workers ?? 1) > 1 && options.recipe !== undefined && options.strategy !== 'dfs') {
+    // Level-synchronous parallel BFS (loaded lazily: it brings worker_threads).
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return (require('./parallel/search') as typeof import('./parallel/search')).parallelCheck(spec, options);
+  }
   const clock = options.clock ?? defaultClock;
   const t0 = clock();
   let c: Compiled;
@@ -84,7 +89,7 @@ export function check(spec: AnySpec, options: CheckOptions = {}): CheckResult {
   }
 }
 
-function toMcError(e: unknown): McError {
+export function toMcError(e: unknown): McError {
   if (e instanceof SpecError) return { code: e.code, message: e.message, ...(e.trace ? { trace: e.trace } : {}) };
   if (e instanceof RangeError && /allocation|Invalid typed array length|Array buffer/i.test(e.message)) {
     return { code: 'MC301', message: `out of memory: ${e.message}` };
@@ -126,7 +131,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const store = createStore(storeOpt, W, o.capacity);
   const canon = o.symmetry === false ? undefined : createCanonicalizer(c.layout, o.permLimit ?? 5040);
   const lifo = o.strategy === 'dfs';
-  const frontier = new Frontier(W, lifo);
+  const budget = o.memory;
+  const frontier = budget !== undefined && !lifo ? new SpillFrontier(W, budget) : new Frontier(W, lifo);
+  const hashKey = storeOpt.kind === 'compact' ? hashWords : hashWords2;
   const parents = new ChunkedU32();
   const ords = new Ordinals();
   const checkDeadlock = o.checkDeadlock ?? spec.checkDeadlock ?? true;
@@ -155,6 +162,18 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   let stop = false;
   let limitReason: string | undefined;
   let truncated = false;
+  /** States admitted at each depth (the widest level is the peak BFS frontier). */
+  const levelWidth: number[] = [];
+  let memoryError: string | undefined;
+  /** With a memory budget: what is left for the frontier, or MC301 when the visited set and parent links alone exceed it. */
+  const checkBudget = (): void => {
+    if (budget === undefined) return;
+    const fixed = store.bytes() + parents.bytes() + ords.bytes();
+    if (fixed > budget) {
+      memoryError = memoryBudgetMessage(fixed, budget, parents.length, maxSeenDepth);
+      stop = true;
+    } else if (frontier instanceof SpillFrontier) frontier.limit = budget - fixed;
+  };
 
   /**
    * Computes the visited-set key of the state at `w[off..off+W)` and its hashes
@@ -174,10 +193,10 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         k = keyBuf;
       }
       if (k !== keyBuf) keyBuf.set(k);
-      hashWords(keyBuf, W, 0);
+      hashKey(keyBuf, W, 0);
       return keyBuf;
     }
-    hashWords(w, W, off);
+    hashKey(w, W, off);
     return w;
   };
   const hasPredicates = c.invariantNames.length + c.witnessNames.length > 0;
@@ -211,6 +230,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     ords.push(ord);
     blame = index;
     if (depth > maxSeenDepth) maxSeenDepth = depth;
+    levelWidth[depth] = (levelWidth[depth] ?? 0) + 1;
+    if ((index & 1023) === 0) checkBudget();
     if (hasPredicates) {
       if (off !== 0 || w.length !== W) {
         stBuf.set(w.subarray(off, off + W));
@@ -392,6 +413,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       trace = undefined;
     }
     throw new SpecError(e.code, e.message, trace);
+  } finally {
+    frontier.dispose();
   }
   const t1 = clock();
 
@@ -449,7 +472,12 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     stateWords: W,
     queue: frontier.size,
     coverage: cov,
+    ...(budget !== undefined ? { memoryBudget: budget, frontierSpilled: frontier.spilled } : {}),
+    peakFrontier: lifo ? frontier.peak : Math.max(0, ...levelWidth.map((n) => n ?? 0)),
   };
+  if (memoryError !== undefined) {
+    return { spec: spec.name, params: spec.params ?? {}, status: 'error', complete: false, stats, properties, violations, error: { code: 'MC301', message: memoryError } };
+  }
   return {
     spec: spec.name,
     params: spec.params ?? {},
@@ -460,6 +488,16 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     properties,
     violations,
   };
+}
+
+/** The MC301 message when the visited set and parent links outgrow the memory budget: how far the search got. */
+export function memoryBudgetMessage(fixed: number, budget: number, distinct: number, depth: number): string {
+  const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  return (
+    `out of memory: the visited set and parent links need ${mib(fixed)}, more than the --memory budget of ${mib(budget)}, ` +
+    `after ${distinct.toLocaleString('en-US')} distinct states (depth ${depth} reached); ` +
+    `the search stopped there and nothing is known to hold: give a larger --memory, or use --store compact`
+  );
 }
 
 // Re-exported so tests can reach the hashes behind a fingerprint.

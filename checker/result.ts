@@ -39,6 +39,33 @@ export interface CheckOptions {
   readonly progressInterval?: number;
   /** Wall clock in seconds (injected so tests and the engine never read time directly). */
   readonly clock?: () => number;
+  /**
+   * Worker threads for a BFS (default 1: in this thread). With 2 or more and a
+   * `recipe`, each BFS level is expanded by that many worker threads; the
+   * result is identical for every count (checker/parallel). DFS is sequential.
+   */
+  readonly workers?: number;
+  /** How a worker thread rebuilds the spec (without one the search runs in this thread). */
+  readonly recipe?: SpecRecipe;
+  /**
+   * Memory budget in bytes for the visited set, the parent links and the
+   * frontier. Beyond it a BFS frontier spills to a temporary file; when the
+   * visited set and parent links alone exceed it the search ends with MC301.
+   */
+  readonly memory?: number;
+}
+
+/**
+ * A serialisable way to rebuild a spec in another thread or process:
+ * `require(module)[exportName](...args)` (or the export itself when it is not
+ * a function). `module` is an absolute path, with or without extension; `args`
+ * must survive structured cloning (JSON-like data).
+ */
+export interface SpecRecipe {
+  readonly module: string;
+  /** Default: `build`, then `default`, then `spec`. */
+  readonly exportName?: string;
+  readonly args?: readonly unknown[];
 }
 
 export interface Progress {
@@ -105,6 +132,14 @@ export interface Stats {
   readonly queue: number;
   /** Per-action count of successors generated (coverage). */
   readonly coverage: Readonly<Record<string, number>>;
+  /** The `memory` budget in bytes, when one was given. */
+  readonly memoryBudget?: number;
+  /** BFS: the most states at one depth (the widest level); DFS: the deepest stack. */
+  readonly peakFrontier?: number;
+  /** Frontier entries written to disk (0 when the frontier stayed in memory). Not the same for every worker count. */
+  readonly frontierSpilled?: number;
+  /** Worker threads that expanded states (1: this thread). */
+  readonly workers?: number;
 }
 
 export type ResultStatus = 'holds' | 'violated' | 'incomplete' | 'error';
