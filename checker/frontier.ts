@@ -113,7 +113,8 @@ export class SpillFrontier {
   private spare: Uint32Array | undefined;
   /** In-memory byte limit for entries; updated by the search as the visited set grows. */
   limit: number;
-  constructor(private readonly W: number, limit: number, blockBytes = 1 << 20) {
+  /** Blocks of `blockBytes` (default: a 16th of the limit, from 4 KiB to 1 MiB). */
+  constructor(private readonly W: number, limit: number, blockBytes = Math.min(1 << 20, Math.max(4096, Math.floor(limit / 16)))) {
     this.E = W + 2;
     this.B = Math.max(16, Math.floor(blockBytes / (4 * this.E)));
     this.limit = limit;

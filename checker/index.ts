@@ -10,3 +10,5 @@ export { check } from './explore';
 export { compileLayout } from './layout';
 export type { Layout, Leaf } from './layout';
 export { replayActions } from './trace';
+export { checkInWorkers } from './parallel/many';
+export type { CheckJob } from './parallel/many';

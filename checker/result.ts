@@ -48,6 +48,13 @@ export interface CheckOptions {
   /** How a worker thread rebuilds the spec (without one the search runs in this thread). */
   readonly recipe?: SpecRecipe;
   /**
+   * Tuning of the parallel search (tests, benchmarks): BFS levels with fewer
+   * than `minLevel` states (default 64) are expanded in this thread, and until
+   * the workers have rebuilt the spec this thread expands chunks itself
+   * unless `waitForWorkers`. Results do not depend on either.
+   */
+  readonly parallel?: { readonly minLevel?: number; readonly waitForWorkers?: boolean };
+  /**
    * Memory budget in bytes for the visited set, the parent links and the
    * frontier. Beyond it a BFS frontier spills to a temporary file; when the
    * visited set and parent links alone exceed it the search ends with MC301.

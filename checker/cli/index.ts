@@ -29,6 +29,8 @@ export {
   validateOutputArgv,
   validateSearchArgv,
   validateTargetArgv,
+  defaultWorkers,
+  parseBytes,
 } from './commands/check';
 export type { CheckCommandOptions, CheckOutcome, OutputOptions, SearchOptions } from './commands/check';
 export { listCommand, listSections, formatRows, specsSection, validateListArgv } from './commands/list';

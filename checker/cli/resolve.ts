@@ -71,7 +71,8 @@ export function loadSpecModule(typed: string, consts: Consts, io: CliIo): Result
       return err(specError('MC102', `the factory of spec module '${typed}' rejected its constants: ${firstLine(e)}`));
     }
     if (!isSpecLike(built)) return err(specError('MC101', `the factory of spec module '${typed}' did not return a spec (an object with variables, init and actions)`));
-    return ok({ spec: named(built), source });
+    const exportName = typeof m.build === 'function' ? 'build' : 'default';
+    return ok({ spec: named(built), source, ...(named(built) === built ? { recipe: { module: abs, exportName, args: [typedConsts] } } : {}) });
   }
   const spec = [m.default, m.spec, mod].find(isSpecLike);
   if (!spec) {
@@ -80,7 +81,8 @@ export function loadSpecModule(typed: string, consts: Consts, io: CliIo): Result
   if (Object.keys(consts).length > 0) {
     return err(usage(`spec module '${typed}' exports a spec, not a factory, so it takes no --const`, `export build(consts) to accept constants`));
   }
-  return ok({ spec: named(spec), source });
+  const exportName = spec === m.default ? 'default' : spec === m.spec ? 'spec' : undefined;
+  return ok({ spec: named(spec), source, ...(exportName !== undefined && named(spec) === spec ? { recipe: { module: abs, exportName } } : {}) });
 }
 
 /** Resolves a target to a spec. */

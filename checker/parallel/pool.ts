@@ -81,6 +81,18 @@ export class Pool {
   send(i: number, msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): void {
     this.slots[i].port.postMessage(msg, transfer);
   }
+  /** A reply to `job` that has already arrived, if any (does not block). */
+  poll(job: number): Reply | undefined {
+    for (let i = 0; i < this.slots.length; i++) {
+      for (;;) {
+        const m = receiveMessageOnPort(this.slots[i].port);
+        if (m === undefined) break;
+        const reply = m.message as Reply;
+        if (reply.job === job) return reply;
+      }
+    }
+    return undefined;
+  }
   /**
    * Blocks until a worker replies to `job`; returns the worker and its reply.
    * Throws when a worker has exited.

@@ -33,12 +33,14 @@ import { formatSteps, replayOrdinals } from '../trace';
 import { AnySpec, isPacked, State } from '../spec';
 import type { CheckOptions, CheckResult, PropertyKind, PropertyStatus, Stats, Violation } from '../result';
 import { check, createStore, errorResult, memoryBudgetMessage, storeName, toMcError } from '../explore';
-import { ChunkResult, createKeyer, ExpandConfig } from './expand';
-import { getPool } from './pool';
+import { ChunkResult, createExpander, createKeyer, ExpandConfig } from './expand';
+import { getPool, Pool, Reply } from './pool';
 import { specSignature } from './recipe';
 import { SharedFingerprintStore } from './sharedStore';
 
 const NO_PARENT = 0xffffffff;
+let DBG_CAND = 0;
+process.on("exit", () => process.env.DBG && console.error("candidates", DBG_CAND));
 /** explore.ts's expansion batch: its boundaries decide generated, coverage and queue of a search that stops early. */
 const MAX_BATCH_STATES = 64;
 const BATCH_SUCCESSORS = 4096;
@@ -93,12 +95,28 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const checkDeadlock = o.checkDeadlock ?? spec.checkDeadlock ?? true;
   const cfg: ExpandConfig = { symmetry: o.symmetry !== false, permLimit: o.permLimit ?? 5040, storeKind: storeOpt.kind, checkDeadlock };
 
-  // Workers rebuild the spec while this thread does the initial states.
-  const pool = getPool(nWorkers);
-  const job = pool.newJob();
-  for (let i = 0; i < nWorkers; i++) pool.send(i, { op: 'open', job, recipe: o.recipe, config: cfg });
-
+  const minLevel = o.parallel?.minLevel ?? 64;
+  const waitForWorkers = o.parallel?.waitForWorkers ?? false;
+  const local = createExpander(c, cfg);
   const keyer = createKeyer(c, cfg);
+  // Workers start at the first level with `minLevel` states; until they have
+  // rebuilt the spec this thread expands the chunks itself.
+  let pool: Pool | undefined;
+  let job = 0;
+  let ready = 0;
+  let workersUsable = true;
+  const sig = specSignature(c);
+  const onOpened = (reply: Reply): void => {
+    if (reply.op === 'opened' && reply.sig === sig) ready++;
+    else workersUsable = false; // a recipe that does not rebuild this spec: expand here
+  };
+  const startWorkers = (): void => {
+    pool = getPool(nWorkers);
+    job = pool.newJob();
+    for (let i = 0; i < nWorkers; i++) pool.send(i, { op: 'open', job, recipe: o.recipe, config: cfg });
+    if (waitForWorkers) for (let i = 0; i < nWorkers; i++) onOpened(pool.receive(job).reply);
+  };
+
   const budget = o.memory;
   const frontier = budget !== undefined ? new SpillFrontier(W, budget) : new Frontier(W, false);
   const parents = new ChunkedU32();
@@ -185,11 +203,6 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     }
   }
 
-  for (let i = 0; i < nWorkers; i++) {
-    const { reply } = pool.receive(job);
-    if (reply.op !== 'opened' || reply.sig !== specSignature(c)) throw new Fallback();
-  }
-
   // The sequential search's batch, simulated: states in it, successors in it, states admitted when it began.
   let bsN = MAX_BATCH_STATES;
   let bsB = 0;
@@ -211,6 +224,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   let stopped: { ch: Chunk; r: ChunkResult; k: number; ai: number; later: Chunk[] } | undefined;
 
   const merge = (ch: Chunk, r: ChunkResult): number => {
+    DBG_CAND += r.hashes.length / 3;
     const atBound = ch.depth >= maxDepth;
     const depth = ch.depth + 1;
     const keys = r.keys ?? r.words;
@@ -269,6 +283,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       const witActive = Uint8Array.from(c.witnessNames, (_n, i) => (witnessDepth[i] >= 0 ? 0 : 1));
       let dispatched = 0;
       let merged = 0;
+      if (pool === undefined && levelN >= minLevel) startWorkers();
+      /** Takes the next chunk off the frontier; sends it to worker `wk`, or expands it here (wk < 0). */
       const dispatch = (wk: number): void => {
         const id = chunks.length;
         const m = Math.min(chunkSize, levelN - dispatched);
@@ -285,16 +301,44 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         }
         dispatched += m;
         chunks.push({ first, n: m, depth, states });
+        if (wk < 0) {
+          try {
+            results[id] = local.expand(states, m, depth >= maxDepth, shared?.table, invActive, witActive);
+          } catch {
+            throw new Fallback(); // a spec error: the sequential search reports it, with its trace
+          }
+          return;
+        }
         inflight[wk]++;
-        pool.send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: shared?.table, invActive, witActive });
+        (pool as Pool).send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: shared?.table, invActive, witActive });
       };
+      let pending = 0;
       while (merged < nChunks && !stop) {
-        for (let wk = 0; wk < nWorkers; wk++) while (inflight[wk] < 2 && dispatched < levelN) dispatch(wk);
+        const useWorkers = pool !== undefined && workersUsable && ready === nWorkers;
+        if (useWorkers) {
+          for (let wk = 0; wk < nWorkers; wk++) {
+            while (inflight[wk] < 2 && dispatched < levelN) {
+              dispatch(wk);
+              pending++;
+            }
+          }
+        }
         const r = results[merged];
         if (r === undefined) {
-          const { worker, reply } = pool.receive(job);
+          if (!useWorkers && chunks.length === merged) {
+            dispatch(-1);
+            // Workers that have rebuilt the spec meanwhile.
+            for (let reply = pool?.poll(job); reply !== undefined; reply = pool?.poll(job)) onOpened(reply);
+            continue;
+          }
+          const { worker, reply } = (pool as Pool).receive(job);
+          if (reply.op === 'opened' || (reply.op === 'error' && pending === 0)) {
+            onOpened(reply);
+            continue;
+          }
           if (reply.op !== 'expanded') throw new Fallback();
           inflight[worker]--;
+          pending--;
           results[reply.chunk as number] = reply.result as ChunkResult;
           continue;
         }
@@ -449,7 +493,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     coverage: cov,
     ...(budget !== undefined ? { memoryBudget: budget, frontierSpilled: frontier.spilled } : {}),
     peakFrontier: Math.max(0, ...levelWidth.map((n) => n ?? 0)),
-    workers: nWorkers,
+    workers: pool !== undefined && workersUsable && ready === nWorkers ? nWorkers : 1,
   };
   if (memoryError !== undefined) {
     return { spec: spec.name, params: spec.params ?? {}, status: 'error', complete: false, stats, properties, violations, error: { code: 'MC301', message: memoryError } };

@@ -20,7 +20,7 @@
  * @module
  */
 import * as path from 'path';
-import { ExitCode, exitCodeForError, printFailure, single, singleBoolean, usage, ok, err } from '../../checker/cli';
+import { ExitCode, exitCodeForError, printFailure, single, singleBoolean, usage, ok, err, parseCount, defaultWorkers } from '../../checker/cli';
 import type { Argv, CliContext, CliIo, CommandModule, Failure, ResolvedCliConfig, Result } from '../../checker/cli';
 import type { Column, Expectations } from './expectations';
 import { formatExpectations, parseExpectations } from './expectations';
@@ -57,6 +57,8 @@ export interface VerifyOptions {
   readonly out?: string;
   readonly quiet: boolean;
   readonly update: boolean;
+  /** Cells checked at once on worker threads (default: the number of cores). */
+  readonly workers?: number;
 }
 
 /** Pure: argv of `verify`. */
@@ -78,6 +80,9 @@ export function validateVerifyArgv(argv: Argv): Result<Failure, VerifyOptions> {
   if (!quiet.ok) return quiet;
   const update = singleBoolean('update', argv.update);
   if (!update.ok) return update;
+  const workers = parseCount('workers', argv.workers, 1);
+  if (!workers.ok) return workers;
+  if (workers.value !== undefined && workers.value > 64) return err(usage(`--workers must be from 1 to 64, got ${workers.value}`));
   return ok({
     ...(expect.value !== undefined ? { expect: expect.value } : {}),
     ...(junit.value !== undefined ? { junit: junit.value } : {}),
@@ -85,6 +90,7 @@ export function validateVerifyArgv(argv: Argv): Result<Failure, VerifyOptions> {
     ...(out.value !== undefined ? { out: out.value } : {}),
     quiet: quiet.value ?? false,
     update: update.value ?? false,
+    ...(workers.value !== undefined ? { workers: workers.value } : {}),
   });
 }
 
@@ -118,7 +124,7 @@ export function exitCodeForMatrix(m: MatrixResult): number {
 export function computeMatrix(
   expectations: Expectations,
   io: CliIo,
-  opts: { quiet: boolean; columns?: (c: Column) => boolean },
+  opts: { quiet: boolean; columns?: (c: Column) => boolean; workers?: number },
 ): Result<Failure, MatrixResult> {
   const runner = loadRunner();
   if (!runner.ok) return runner;
@@ -128,6 +134,7 @@ export function computeMatrix(
   const r = runner.value.runMatrix(expectations, {
     clock: () => io.clock(),
     ...(opts.columns ? { columns: opts.columns } : {}),
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
     onCell: (c) => {
       if (opts.quiet || c.rowLabel === seen) return;
       seen = c.rowLabel;
@@ -154,7 +161,7 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   const loaded = loadExpectations(o.expect, io);
   if (!loaded.ok) return printFailure(loaded.error, io);
   const { expectations, shown } = loaded.value;
-  const computed = computeMatrix(expectations, io, { quiet: o.quiet });
+  const computed = computeMatrix(expectations, io, { quiet: o.quiet, workers: o.workers ?? defaultWorkers() });
   if (!computed.ok) return printFailure(computed.error, io);
   const matrix = computed.value;
   const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version };
@@ -191,6 +198,7 @@ export function verifyCommand(_cfg: ResolvedCliConfig): CommandModule<VerifyOpti
       out: { type: 'string', requiresArg: true, describe: 'Write the matrix to this file instead of stdout' },
       quiet: { type: 'boolean', describe: 'Text: only the differences and a summary; no progress lines on stderr' },
       update: { type: 'boolean', describe: 'Rewrite the expectations file with what the model computed (after a deliberate change; explain each change in docs/fixes.md)' },
+      workers: { type: 'string', requiresArg: true, describe: 'Cells checked at once on worker threads (default: the number of cores; 1: one after another); the output is the same' },
     },
     examples: [
       ['gfpcheck verify', 'Check specs/verdicts.json and print the matrix (exit 0 when everything matches)'],

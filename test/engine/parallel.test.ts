@@ -26,13 +26,23 @@ function comparable(r: CheckResult): unknown {
   return { ...r, stats };
 }
 
-/** Runs at 1, 2 and 3 workers; expects identical results and (unless `fallback`) that the parallel search really ran. */
-function same(recipe: SpecRecipe, options: CheckOptions = {}, fallback = false): CheckResult {
+let parallelRuns = 0;
+
+/**
+ * Runs at 1, 2 and 3 workers; expects identical results and (unless
+ * `fallback`, or `maybe` for a search that may stop before its first level)
+ * that the workers really ran.
+ */
+function same(recipe: SpecRecipe, options: CheckOptions = {}, fallback = false, maybe = false): CheckResult {
   const spec = build(recipe);
   const one = check(spec, { ...options, workers: 1 });
   for (const workers of [2, 3]) {
-    const r = check(spec, { ...options, workers, recipe });
-    expect(r.stats.workers).toBe(fallback ? undefined : workers);
+    const r = check(spec, { ...options, workers, recipe, parallel: { minLevel: 1, waitForWorkers: true } });
+    if (!maybe) expect(r.stats.workers).toBe(fallback ? undefined : workers);
+    else if (r.stats.workers === workers) parallelRuns++;
+    // Chunks expanded in this thread while the workers start: the same result.
+    const mixed = check(spec, { ...options, workers, recipe, parallel: { minLevel: 1 } });
+    expect(comparable(mixed)).toEqual(comparable(one));
     expect(comparable(r)).toEqual(comparable(one));
   }
   return one;
@@ -72,31 +82,34 @@ describe('parallel BFS gives the sequential result at 2 and 3 workers', () => {
     expect(r.error?.code).toBe('MC202');
   });
 
-  test('a recipe that does not build the spec: the sequential search runs instead', () => {
+  test('a recipe that does not build the spec: this thread expands every chunk', () => {
     const spec = build(ref('dieHard', 'dieHard', {}));
-    const r = check(spec, { workers: 2, recipe: ref('peterson', 'peterson') });
-    expect(r.stats.workers).toBeUndefined();
+    const r = check(spec, { workers: 2, recipe: ref('peterson', 'peterson'), parallel: { minLevel: 1, waitForWorkers: true } });
+    expect(r.stats.workers).toBe(1);
     expect(comparable(r)).toEqual(comparable(check(spec)));
   });
 });
 
 describe('random models (fast-check, seeded), every store, symmetry off and on', () => {
   const helpers = path.join(root, 'test', 'helpers', 'randomSpecs');
+  beforeEach(() => (parallelRuns = 0));
   test('plain models', () => {
     fc.assert(
       fc.property(plainModelArb(2), fc.constantFrom(...CELLS), fc.boolean(), fc.option(fc.integer({ min: 1, max: 40 })), (m, cell, all, maxStates) => {
-        same({ module: helpers, exportName: 'plainSpec', args: [m] }, { store: cell.store, symmetry: cell.symmetry, allViolations: all, capacity: 1 << 12, ...(maxStates !== null ? { maxStates } : {}) });
+        same({ module: helpers, exportName: 'plainSpec', args: [m] }, { store: cell.store, symmetry: cell.symmetry, allViolations: all, capacity: 1 << 12, ...(maxStates !== null ? { maxStates } : {}) }, false, true);
       }),
       { seed: 7, numRuns: 40 },
     );
+    expect(parallelRuns).toBeGreaterThan(40);
   });
   test('symmetric models', () => {
     fc.assert(
       fc.property(symModelArb(2), fc.constantFrom(...CELLS), fc.boolean(), fc.option(fc.integer({ min: 0, max: 6 })), (m, cell, all, maxDepth) => {
-        same({ module: helpers, exportName: 'symSpec', args: [m] }, { store: cell.store, symmetry: cell.symmetry, allViolations: all, capacity: 1 << 12, ...(maxDepth !== null ? { maxDepth } : {}) });
+        same({ module: helpers, exportName: 'symSpec', args: [m] }, { store: cell.store, symmetry: cell.symmetry, allViolations: all, capacity: 1 << 12, ...(maxDepth !== null ? { maxDepth } : {}) }, false, true);
       }),
       { seed: 11, numRuns: 40 },
     );
+    expect(parallelRuns).toBeGreaterThan(40);
   });
   // plainSpec and symSpec are referenced so that a rename breaks this test at compile time.
   expect([plainSpec, symSpec].every((f) => typeof f === 'function')).toBe(true);

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import * as os from 'os';
 import type { Options } from 'yargs';
 import { check, errorResult } from '../../explore';
 import type { CheckOptions, Progress, StoreOption } from '../../result';
@@ -31,6 +32,29 @@ export interface SearchOptions {
   readonly maxDepth?: number;
   readonly allViolations: boolean;
   readonly checkDeadlock?: boolean;
+  /** Worker threads for a BFS (default: the number of cores). */
+  readonly workers?: number;
+  /** Memory budget in bytes (visited set, parent links, frontier). */
+  readonly memory?: number;
+}
+
+/** The default number of workers: the cores this process may use. */
+export function defaultWorkers(): number {
+  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+}
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i;
+
+/** `512M`, `2G`, `1.5GiB`, `65536` (bytes; K, M, G, T are powers of 1024) into bytes. */
+export function parseBytes(flag: string, v: unknown): Result<Failure, number | undefined> {
+  const s = single(flag, v);
+  if (!s.ok) return s;
+  if (s.value === undefined) return ok(undefined);
+  const m = SIZE.exec(String(s.value).trim());
+  if (!m) return err(usage(`invalid value '${s.value}' for --${flag}: expected a size such as 512M or 2G`, 'K, M, G and T are powers of 1024; a plain number is bytes'));
+  const bytes = Math.floor(Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()));
+  if (bytes < 1 << 20) return err(usage(`--${flag} must be at least 1M, got ${s.value}`, 'e.g. --memory 4G'));
+  return ok(bytes);
 }
 
 /** Where and how to write the result. */
@@ -62,6 +86,8 @@ export function searchOptions(): Record<string, Options> {
     'max-depth': { type: 'string', requiresArg: true, describe: 'Do not expand states at this depth (incomplete if any had successors)' },
     'all-violations': { type: 'boolean', describe: 'Keep searching after a violation; report each violated property (and deadlock class) once' },
     deadlock: { type: 'boolean', describe: 'Check for deadlock (default: as the spec says); --no-deadlock turns it off' },
+    workers: { type: 'string', requiresArg: true, describe: 'Worker threads for a BFS (default: the number of cores; 1: no threads). Results are identical for every count' },
+    memory: { type: 'string', requiresArg: true, describe: 'Memory budget for visited set, parent links and frontier, e.g. 4G; beyond it the BFS frontier spills to disk, and the search ends (exit 153) when the rest outgrows it' },
   };
 }
 
@@ -112,6 +138,11 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
   if (!all.ok) return all;
   const deadlock = singleBoolean('deadlock', argv.deadlock);
   if (!deadlock.ok) return deadlock;
+  const workers = parseCount('workers', argv.workers, 1);
+  if (!workers.ok) return workers;
+  if (workers.value !== undefined && workers.value > 64) return err(usage(`--workers must be from 1 to 64, got ${workers.value}`, `this machine has ${defaultWorkers()} cores`));
+  const memory = parseBytes('memory', argv.memory);
+  if (!memory.ok) return memory;
   return ok({
     strategy: strategy.value === 'dfs' ? 'dfs' : 'bfs',
     ...(store.value ? { store: store.value } : {}),
@@ -121,6 +152,8 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
     ...(maxDepth.value !== undefined ? { maxDepth: maxDepth.value } : {}),
     allViolations: all.value ?? false,
     ...(deadlock.value !== undefined ? { checkDeadlock: deadlock.value } : {}),
+    ...(workers.value !== undefined ? { workers: workers.value } : {}),
+    ...(memory.value !== undefined ? { memory: memory.value } : {}),
   });
 }
 
@@ -190,6 +223,8 @@ export function engineOptions(s: SearchOptions): CheckOptions & { capacity?: num
     ...(s.maxDepth !== undefined ? { maxDepth: s.maxDepth } : {}),
     allViolations: s.allViolations,
     ...(s.checkDeadlock !== undefined ? { checkDeadlock: s.checkDeadlock } : {}),
+    workers: s.workers ?? defaultWorkers(),
+    ...(s.memory !== undefined ? { memory: s.memory } : {}),
   };
 }
 
@@ -249,8 +284,8 @@ export function executeCheck(o: CheckCommandOptions, ctx: CliContext): CheckOutc
     if (resolved.error.kind !== 'spec') return { code: printFailure(resolved.error, io) };
     report = errorReport(targetName(o.target), o.consts, resolved.error, config.version, o.search);
   } else {
-    const { spec, source } = resolved.value;
-    const result = check(spec, engineRunOptions(o, ctx));
+    const { spec, source, recipe } = resolved.value;
+    const result = check(spec, { ...engineRunOptions(o, ctx), ...(recipe ? { recipe } : {}) });
     report = buildReport(result, { version: config.version, spec, source, options: reportOptions(o.search) });
   }
   const written = emitOutput(renderer.render(report), o.output, io);
