@@ -39,8 +39,6 @@ import { specSignature } from './recipe';
 import { SharedFingerprintStore } from './sharedStore';
 
 const NO_PARENT = 0xffffffff;
-let DBG_CAND = 0;
-process.on("exit", () => process.env.DBG && console.error("candidates", DBG_CAND));
 /** explore.ts's expansion batch: its boundaries decide generated, coverage and queue of a search that stops early. */
 const MAX_BATCH_STATES = 64;
 const BATCH_SUCCESSORS = 4096;
@@ -224,7 +222,6 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   let stopped: { ch: Chunk; r: ChunkResult; k: number; ai: number; later: Chunk[] } | undefined;
 
   const merge = (ch: Chunk, r: ChunkResult): number => {
-    DBG_CAND += r.hashes.length / 3;
     const atBound = ch.depth >= maxDepth;
     const depth = ch.depth + 1;
     const keys = r.keys ?? r.words;
