@@ -303,6 +303,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     const sProgress = new Uint8Array(maxBatchStates);
     const sWords = new Uint32Array(maxBatchStates * W);
 
+    const wideCopy = W >= 32;
     let curDepth = 0;
     let progress = false;
     let ordinal = 0;
@@ -320,7 +321,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           }
           if (bN === bCap) growBatch();
           const o = bN * W;
-          for (let j = 0; j < W; j++) bWords[o + j] = dst[j];
+          // Wide states: one native copy instead of a word loop.
+          if (wideCopy) bWords.set(dst, o);
+          else for (let j = 0; j < W; j++) bWords[o + j] = dst[j];
           bOrd[bN] = ord;
           bObj[bN] = c.lastState;
           bN++;

@@ -165,7 +165,8 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         words.reserve(W);
         const off = words.len;
         const wb = words.buf;
-        for (let j = 0; j < W; j++) wb[off + j] = dst[j];
+        if (W >= 32) wb.set(dst, off);
+        else for (let j = 0; j < W; j++) wb[off + j] = dst[j];
         let st = c.lastState;
         const key = keyer.keyOf(wb, off, st);
         if (table !== undefined && sharedContains(table, H[0], H[1])) return;
