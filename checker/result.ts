@@ -49,11 +49,13 @@ export interface CheckOptions {
   readonly recipe?: SpecRecipe;
   /**
    * Tuning of the parallel search (tests, benchmarks): BFS levels with fewer
-   * than `minLevel` states (default 64) are expanded in this thread, and until
-   * the workers have rebuilt the spec this thread expands chunks itself
-   * unless `waitForWorkers`. Results do not depend on either.
+   * than `minLevel` states (default 64), and every level of the first
+   * `startAfter` seconds (default 0.3), are expanded in this thread; until the
+   * workers have rebuilt the spec this thread expands chunks itself, unless
+   * `waitForWorkers` (which also starts them at once). Results do not depend
+   * on any of these.
    */
-  readonly parallel?: { readonly minLevel?: number; readonly waitForWorkers?: boolean };
+  readonly parallel?: { readonly minLevel?: number; readonly waitForWorkers?: boolean; readonly startAfter?: number };
   /**
    * Memory budget in bytes for the visited set, the parent links and the
    * frontier. Beyond it a BFS frontier spills to a temporary file; when the

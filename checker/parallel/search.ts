@@ -95,6 +95,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
 
   const minLevel = o.parallel?.minLevel ?? 64;
   const waitForWorkers = o.parallel?.waitForWorkers ?? false;
+  // Threads are not worth starting for a search that ends within this time (wall, not the injected clock).
+  const startAfter = waitForWorkers ? 0 : o.parallel?.startAfter ?? 0.3;
+  const began = defaultClock();
   const local = createExpander(c, cfg);
   const keyer = createKeyer(c, cfg);
   // Workers start at the first level with `minLevel` states; until they have
@@ -280,7 +283,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       const witActive = Uint8Array.from(c.witnessNames, (_n, i) => (witnessDepth[i] >= 0 ? 0 : 1));
       let dispatched = 0;
       let merged = 0;
-      if (pool === undefined && levelN >= minLevel) startWorkers();
+      if (pool === undefined && levelN >= minLevel && defaultClock() - began >= startAfter) startWorkers();
       /** Takes the next chunk off the frontier; sends it to worker `wk`, or expands it here (wk < 0). */
       const dispatch = (wk: number): void => {
         const id = chunks.length;

@@ -148,8 +148,8 @@ export function runMatrix(
   const t0 = opts.clock();
   const cells: CellResult[] = [];
   const list = e.rows.flatMap((row) => columns.map((column) => ({ row, column })));
-  if ((opts.workers ?? 1) > 1 && list.length > 1) {
-    // Independent cells on worker threads, reported in row order.
+  if ((opts.workers ?? 1) > 1 && list.length >= 2 * (opts.workers ?? 1)) {
+    // Independent cells on worker threads (at least two per thread, else not worth starting them), reported in row order.
     const jobs = list.map(({ row, column }) => ({ recipe: stackRecipe(cellStack(row, column)), options: VERIFY_OPTIONS }));
     checkInWorkers(jobs, opts.workers as number, opts.clock, (i, result, seconds) => {
       const { row, column } = list[i];
