@@ -48,6 +48,7 @@ function same(recipe: SpecRecipe, options: CheckOptions = {}, fallback = false, 
   return one;
 }
 
+jest.setTimeout(600_000);
 afterAll(() => closePool());
 
 describe('parallel BFS gives the sequential result at 2 and 3 workers', () => {
@@ -113,4 +114,20 @@ describe('random models (fast-check, seeded), every store, symmetry off and on',
   });
   // plainSpec and symSpec are referenced so that a rename breaks this test at compile time.
   expect([plainSpec, symSpec].every((f) => typeof f === 'function')).toBe(true);
+});
+
+describe('the kernel model (specs/recipes.ts rebuilds the stack in each worker)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { stackRecipe } = require('../../specs/recipes') as typeof import('../../specs/recipes');
+  const stack = (name: string, params: Record<string, string>, workload: 'write' | 'read' = 'write') => stackRecipe({ stack: name, workload, params, fixes: [] });
+  test.each([
+    ['report-2019, writers=1, every class', stack('report-2019', {}), { allViolations: true }],
+    ['report-2019, writers=1, first deadlock', stack('report-2019', {}), {}],
+    ['report-2019, writers=1, read workload, every class', stack('report-2019', {}, 'read'), { allViolations: true }],
+    ['ext4-ssd, writers=2', stack('ext4-ssd', { writers: '2' }), { allViolations: true }],
+    ['report-2019, writers=2, every class up to 4,000 states', stack('report-2019', { writers: '2' }), { allViolations: true, maxStates: 4000 }],
+  ] as [string, SpecRecipe, CheckOptions][])('%s', (_name, recipe, options) => {
+    const r = same(recipe, options);
+    expect(r.stats.distinctStates).toBeGreaterThan(100);
+  });
 });
