@@ -98,6 +98,10 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   // Threads are not worth starting for a search that ends within this time (wall, not the injected clock).
   const startAfter = waitForWorkers ? 0 : o.parallel?.startAfter ?? 0.3;
   const began = defaultClock();
+  // Nor for states this cheap to expand: the merge, not the expansion, would bound the search.
+  let localStates = 0;
+  let localSeconds = 0;
+  const worthThreads = (): boolean => waitForWorkers || localStates === 0 || localSeconds / localStates >= 10e-6;
   const local = createExpander(c, cfg);
   const keyer = createKeyer(c, cfg);
   // Workers start at the first level with `minLevel` states; until they have
@@ -283,7 +287,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       const witActive = Uint8Array.from(c.witnessNames, (_n, i) => (witnessDepth[i] >= 0 ? 0 : 1));
       let dispatched = 0;
       let merged = 0;
-      if (pool === undefined && levelN >= minLevel && defaultClock() - began >= startAfter) startWorkers();
+      if (pool === undefined && levelN >= minLevel && defaultClock() - began >= startAfter) {
+        // Too cheap for threads: the sequential search, from the start, is faster than this one in one thread.
+        if (!worthThreads()) throw new Fallback();
+        startWorkers();
+      }
       /** Takes the next chunk off the frontier; sends it to worker `wk`, or expands it here (wk < 0). */
       const dispatch = (wk: number): void => {
         const id = chunks.length;
@@ -303,7 +311,10 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         chunks.push({ first, n: m, depth, states });
         if (wk < 0) {
           try {
+            const t = defaultClock();
             results[id] = local.expand(states, m, depth >= maxDepth, shared?.table, invActive, witActive);
+            localSeconds += defaultClock() - t;
+            localStates += m;
           } catch {
             throw new Fallback(); // a spec error: the sequential search reports it, with its trace
           }
