@@ -20,7 +20,7 @@
  * @module
  */
 import * as path from 'path';
-import { ExitCode, exitCodeForError, printFailure, single, singleBoolean, usage, ok, err, parseCount, defaultWorkers } from '../../checker/cli';
+import { ExitCode, exitCodeForError, printFailure, single, singleBoolean, usage, ok, err, parseCount } from '../../checker/cli';
 import type { Argv, CliContext, CliIo, CommandModule, Failure, ResolvedCliConfig, Result } from '../../checker/cli';
 import type { Column, Expectations } from './expectations';
 import { formatExpectations, parseExpectations } from './expectations';
@@ -161,7 +161,8 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   const loaded = loadExpectations(o.expect, io);
   if (!loaded.ok) return printFailure(loaded.error, io);
   const { expectations, shown } = loaded.value;
-  const computed = computeMatrix(expectations, io, { quiet: o.quiet, workers: o.workers ?? defaultWorkers() });
+  // Default 1: measured slower with threads on this shared 2-core machine (docs/architecture.md).
+  const computed = computeMatrix(expectations, io, { quiet: o.quiet, workers: o.workers ?? 1 });
   if (!computed.ok) return printFailure(computed.error, io);
   const matrix = computed.value;
   const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version };
@@ -198,7 +199,7 @@ export function verifyCommand(_cfg: ResolvedCliConfig): CommandModule<VerifyOpti
       out: { type: 'string', requiresArg: true, describe: 'Write the matrix to this file instead of stdout' },
       quiet: { type: 'boolean', describe: 'Text: only the differences and a summary; no progress lines on stderr' },
       update: { type: 'boolean', describe: 'Rewrite the expectations file with what the model computed (after a deliberate change; explain each change in docs/fixes.md)' },
-      workers: { type: 'string', requiresArg: true, describe: 'Cells checked at once on worker threads (default: the number of cores; 1: one after another); the output is the same' },
+      workers: { type: 'string', requiresArg: true, describe: 'Cells checked at once on worker threads (default 1: one after another); the output is the same' },
     },
     examples: [
       ['gfpcheck verify', 'Check specs/verdicts.json and print the matrix (exit 0 when everything matches)'],
