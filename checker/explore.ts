@@ -15,14 +15,14 @@
  * @module
  */
 import { compile, Compiled, guarded } from './compile';
-import { hashWords, H } from './hash';
+import { hashWords, hashWords2, H } from './hash';
 import { CompactStore, DEFAULT_MAX_OMISSION, ExactStore, FingerprintStore, storeAdvice, tlcOptimistic, VisitedStore } from './store';
 import { interruptRequested, interruptSignal } from './interrupt';
 import { createCanonicalizer } from './symmetry';
-import { ChunkedU32, Frontier, Ordinals } from './frontier';
+import { ChunkedU32, Frontier, Ordinals, SpillFrontier } from './frontier';
 import { formatSteps, replayOrdinals } from './trace';
 import { LivenessRecorder, temporalProperties } from './liveness';
-import { AnySpec, isPacked, State } from './spec';
+import { AnySpec, isPacked, Spec, State } from './spec';
 import {
   CheckOptions,
   CheckResult,
@@ -52,7 +52,7 @@ function defaultClock(): number {
   return Number(process.hrtime.bigint()) / 1e9;
 }
 
-function createStore(opt: StoreOption, words: number, capacity: number | undefined): VisitedStore {
+export function createStore(opt: StoreOption, words: number, capacity: number | undefined): VisitedStore {
   switch (opt.kind) {
     case 'exact':
       return new ExactStore(words);
@@ -69,10 +69,57 @@ export function storeName(opt: StoreOption): string {
 }
 
 /**
+ * Whether the parallel BFS (checker/parallel) implements everything this run
+ * asks for. It does not implement a state constraint, TLC's deadlock meaning,
+ * a spec that switches symmetry off, temporal properties, deadlock
+ * categories (the kernel model), the purity sample or the stop poll; such runs use this thread's search (same results, no
+ * threads). docs/architecture.md, "Parallel search".
+ */
+function parallelSupports(spec: AnySpec, o: CheckOptions): boolean {
+  const s = spec as Spec<State>;
+  if (!isPacked(spec) && typeof s.constraint === 'function') return false;
+  if ((o.deadlockSemantics ?? (spec as { deadlockSemantics?: string }).deadlockSemantics) === 'tlc') return false;
+  if ((spec as { symmetry?: boolean }).symmetry === false) return false;
+  if (o.liveness !== false && temporalProperties(spec).length > 0) return false;
+  if (o.shouldStop !== undefined || o.checkPurity === true) return false;
+  // The category of a deadlock class is computed from the decoded state, which the parallel result does not keep.
+  if (typeof (spec as Spec<State>).deadlockCategory === 'function') return false;
+  return true;
+}
+
+/**
+ * What the sequential search adds to a result that the parallel one does
+ * not compute itself: `exact`/`omissionProbability` and the --max-omission
+ * rule (a probabilistic store whose bound is above it cannot say "holds").
+ */
+function finishParallel(_spec: AnySpec, o: CheckOptions, r: CheckResult): CheckResult {
+  if (r.status === 'error') return r;
+  const omission = r.stats.omissionProbability;
+  const maxOmission = o.maxOmission ?? DEFAULT_MAX_OMISSION;
+  const violations = r.violations;
+  const out: CheckResult = { ...r, violations, exact: (o.store ?? { kind: 'fingerprint' }).kind === 'exact', omissionProbability: omission };
+  if (!r.complete || omission <= maxOmission) return out;
+  return {
+    ...out,
+    status: violations.length > 0 ? 'violated' : 'incomplete',
+    complete: false,
+    incompleteReason:
+      `the omission bound of the ${r.stats.store} store, ${omission.toExponential(1)}, is above --max-omission ${maxOmission} ` +
+      `(${r.stats.distinctStates} states stored; the model may have more); for the states found so far use ${storeAdvice(r.stats.distinctStates, maxOmission)}`,
+    properties: r.properties.map((p) => (p.status === 'holds' || p.status === 'unreached' ? { ...p, status: 'unknown' } : p)),
+  };
+}
+
+/**
  * Checks a spec: explores its reachable states and reports every property.
  * Never throws for a spec error: the result has `status: 'error'`.
  */
 export function check(spec: AnySpec, options: CheckOptions = {}): CheckResult {
+  if ((options.workers ?? 1) > 1 && options.recipe !== undefined && options.strategy !== 'dfs' && parallelSupports(spec, options)) {
+    // Level-synchronous parallel BFS (loaded lazily: it brings worker_threads).
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return finishParallel(spec, options, (require('./parallel/search') as typeof import('./parallel/search')).parallelCheck(spec, options));
+  }
   const clock = options.clock ?? defaultClock;
   const t0 = clock();
   let c: Compiled;
@@ -88,7 +135,7 @@ export function check(spec: AnySpec, options: CheckOptions = {}): CheckResult {
   }
 }
 
-function toMcError(e: unknown): McError {
+export function toMcError(e: unknown): McError {
   if (e instanceof SpecError) return { code: e.code, message: e.message, ...(e.trace ? { trace: e.trace } : {}) };
   if (e instanceof RangeError && /allocation|Invalid typed array length|Array buffer/i.test(e.message)) {
     return { code: 'MC301', message: `out of memory: ${e.message}` };
@@ -132,7 +179,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const live = o.liveness !== false && temporalProperties(spec).length > 0 ? new LivenessRecorder(c) : undefined;
   const canon = o.symmetry === false || spec.symmetry === false || live ? undefined : createCanonicalizer(c.layout, o.permLimit ?? 5040);
   const lifo = o.strategy === 'dfs';
-  const frontier = new Frontier(W, lifo);
+  const budget = o.memory;
+  const frontier = budget !== undefined && !lifo ? new SpillFrontier(W, budget) : new Frontier(W, lifo);
+  const hashKey = storeOpt.kind === 'compact' ? hashWords : hashWords2;
   const parents = new ChunkedU32();
   const ords = new Ordinals();
   const checkDeadlock = o.checkDeadlock ?? spec.checkDeadlock ?? true;
@@ -166,6 +215,18 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   let limitReason: string | undefined;
   let truncated = false;
   let interrupted = false;
+  /** States admitted at each depth (the widest level is the peak BFS frontier). */
+  const levelWidth: number[] = [];
+  let memoryError: string | undefined;
+  /** With a memory budget: what is left for the frontier, or MC301 when the visited set and parent links alone exceed it. */
+  const checkBudget = (): void => {
+    if (budget === undefined) return;
+    const fixed = store.bytes() + parents.bytes() + ords.bytes();
+    if (fixed > budget) {
+      memoryError = memoryBudgetMessage(fixed, budget, parents.length, maxSeenDepth);
+      stop = true;
+    } else if (frontier instanceof SpillFrontier) frontier.limit = budget - fixed;
+  };
 
   /**
    * Computes the visited-set key of the state at `w[off..off+W)` and its hashes
@@ -185,10 +246,10 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         k = keyBuf;
       }
       if (k !== keyBuf) keyBuf.set(k);
-      hashWords(keyBuf, W, 0);
+      hashKey(keyBuf, W, 0);
       return keyBuf;
     }
-    hashWords(w, W, off);
+    hashKey(w, W, off);
     return w;
   };
   const hasPredicates = c.invariantNames.length + c.witnessNames.length > 0;
@@ -241,6 +302,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     ords.push(ord);
     blame = index;
     if (depth > maxSeenDepth) maxSeenDepth = depth;
+    levelWidth[depth] = (levelWidth[depth] ?? 0) + 1;
+    if ((index & 1023) === 0) checkBudget();
     if (hasPredicates) {
       if (off !== 0 || w.length !== W) {
         stBuf.set(w.subarray(off, off + W));
@@ -325,6 +388,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     const sProgress = new Uint8Array(maxBatchStates);
     const sWords = new Uint32Array(maxBatchStates * W);
 
+    const wideCopy = W >= 32;
     let curDepth = 0;
     let progress = false;
     let enabled = false;
@@ -345,7 +409,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           }
           if (bN === bCap) growBatch();
           const o = bN * W;
-          for (let j = 0; j < W; j++) bWords[o + j] = dst[j];
+          // Wide states: one native copy instead of a word loop.
+          if (wideCopy) bWords.set(dst, o);
+          else for (let j = 0; j < W; j++) bWords[o + j] = dst[j];
           bOrd[bN] = ord;
           if (tidBase) bTid[bN] = tidBase[a] + _p;
           bObj[bN] = c.lastState;
@@ -462,6 +528,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       trace = r instanceof SpecError ? r.trace?.slice() : undefined;
     }
     throw new SpecError(e.code, e.message, trace);
+  } finally {
+    frontier.dispose();
   }
   const t1 = clock();
 
@@ -562,7 +630,12 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     queue: frontier.size,
     coverage: cov,
     ...(liveOut ? { liveness: liveOut.stats } : {}),
+    ...(budget !== undefined ? { memoryBudget: budget, frontierSpilled: frontier.spilled } : {}),
+    peakFrontier: lifo ? frontier.peak : Math.max(0, ...levelWidth.map((n) => n ?? 0)),
   };
+  if (memoryError !== undefined) {
+    return { spec: spec.name, params: spec.params ?? {}, status: 'error', complete: false, stats, properties, violations, error: { code: 'MC301', message: memoryError } };
+  }
   return {
     spec: spec.name,
     params: spec.params ?? {},
@@ -577,6 +650,16 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     properties,
     violations,
   };
+}
+
+/** The MC301 message when the visited set and parent links outgrow the memory budget: how far the search got. */
+export function memoryBudgetMessage(fixed: number, budget: number, distinct: number, depth: number): string {
+  const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  return (
+    `out of memory: the visited set and parent links need ${mib(fixed)}, more than the --memory budget of ${mib(budget)}, ` +
+    `after ${distinct.toLocaleString('en-US')} distinct states (depth ${depth} reached); ` +
+    `the search stopped there and nothing is known to hold: give a larger --memory, or use --store compact`
+  );
 }
 
 // Re-exported so tests can reach the hashes behind a fingerprint.

@@ -55,3 +55,26 @@ export function hashWords(w: Uint32Array, n: number, off = 0): void {
   H[1] = fmix(b ^ imul(n, 0x85ebca6b));
   H[2] = fmix(c ^ 0x7f4a7c15);
 }
+
+/**
+ * The first two lanes of `hashWords` only (H[2] is left as it was): for the
+ * stores that read two lanes (fingerprint: h1, h2; exact: tag h1, slot h2).
+ * H[0] and H[1] are exactly those `hashWords` computes.
+ */
+export function hashWords2(w: Uint32Array, n: number, off = 0): void {
+  let a = 0x9747b28c;
+  let b = 0x5bd1e995;
+  for (let i = 0; i < n; i++) {
+    let k = imul(w[off + i], C1);
+    k = (k << 15) | (k >>> 17);
+    k = imul(k, C2);
+    a ^= k;
+    a = (a << 13) | (a >>> 19);
+    a = (imul(a, 5) + 0xe6546b64) | 0;
+    b ^= k;
+    b = (b << 17) | (b >>> 15);
+    b = (imul(b, 5) + 0x561ccd1b) | 0;
+  }
+  H[0] = fmix(a ^ n);
+  H[1] = fmix(b ^ imul(n, 0x85ebca6b));
+}

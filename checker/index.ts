@@ -11,3 +11,5 @@ export { compileLayout } from './layout';
 export type { Layout, Leaf } from './layout';
 export { replayActions } from './trace';
 export { eventually, alwaysEventually, leadsTo, weakFairness, strongFairness, temporalForm, fairnessForm } from './livenessApi';
+export { checkInWorkers } from './parallel/many';
+export type { CheckJob } from './parallel/many';

@@ -65,6 +65,42 @@ export interface CheckOptions {
    * true; false only for tests that count action calls. Traces are always checked.
    */
   readonly checkPurity?: boolean;
+  /**
+   * Worker threads for a BFS (default 1: in this thread). With 2 or more and a
+   * `recipe`, each BFS level is expanded by that many worker threads; the
+   * result is identical for every count (checker/parallel). DFS is sequential.
+   */
+  readonly workers?: number;
+  /** How a worker thread rebuilds the spec (without one the search runs in this thread). */
+  readonly recipe?: SpecRecipe;
+  /**
+   * Tuning of the parallel search (tests, benchmarks): BFS levels with fewer
+   * than `minLevel` states (default 64), and every level of the first
+   * `startAfter` seconds (default 0.3), are expanded in this thread; until the
+   * workers have rebuilt the spec this thread expands chunks itself, unless
+   * `waitForWorkers` (which also starts them at once). Results do not depend
+   * on any of these.
+   */
+  readonly parallel?: { readonly minLevel?: number; readonly waitForWorkers?: boolean; readonly startAfter?: number };
+  /**
+   * Memory budget in bytes for the visited set, the parent links and the
+   * frontier. Beyond it a BFS frontier spills to a temporary file; when the
+   * visited set and parent links alone exceed it the search ends with MC301.
+   */
+  readonly memory?: number;
+}
+
+/**
+ * A serialisable way to rebuild a spec in another thread or process:
+ * `require(module)[exportName](...args)` (or the export itself when it is not
+ * a function). `module` is an absolute path, with or without extension; `args`
+ * must survive structured cloning (JSON-like data).
+ */
+export interface SpecRecipe {
+  readonly module: string;
+  /** Default: `build`, then `default`, then `spec`. */
+  readonly exportName?: string;
+  readonly args?: readonly unknown[];
 }
 
 export interface Progress {
@@ -144,6 +180,14 @@ export interface Stats {
   readonly coverage: Readonly<Record<string, number>>;
   /** The state graph recorded for temporal properties, when there are any. */
   readonly liveness?: LivenessStats;
+  /** The `memory` budget in bytes, when one was given. */
+  readonly memoryBudget?: number;
+  /** BFS: the most states at one depth (the widest level); DFS: the deepest stack. */
+  readonly peakFrontier?: number;
+  /** Frontier entries written to disk (0 when the frontier stayed in memory). Not the same for every worker count. */
+  readonly frontierSpilled?: number;
+  /** Worker threads that expanded states (1: this thread). */
+  readonly workers?: number;
 }
 
 export interface LivenessStats {

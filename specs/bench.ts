@@ -1,11 +1,16 @@
 /**
  * `npm run bench`: throughput and memory of the engine on the specs TLC and
  * SPIN figures are quoted for (a K-counter model of 10^6 and 10^7 states, and
- * Lamport's TwoPhase), each case in a fresh process so that peak RSS is its
+ * Lamport's TwoPhase), and the targets of issue 9 on the kernel model
+ * (`gfpcheck` command lines: writers=2 write and read checks, `verify`,
+ * writers=3 pages=5), each case in a fresh process so that peak RSS is its
  * own. Prints one JSON array on stdout. Nothing here is asserted by a test:
  * speed and memory are measured, not tested.
  *
- * Usage: `npm run bench [-- CASE ...]` (default: every case).
+ * Usage: `npm run bench [-- [--against DIR] [--repeat N] CASE ...]` (default:
+ * every case but the slow ones, which are named explicitly). `--against DIR`
+ * runs the command-line cases also with DIR's bin/gfpcheck (e.g. a checkout
+ * of an earlier commit), interleaved A B A B, `--repeat` times each.
  *
  * @module
  */
@@ -14,6 +19,58 @@ import * as path from 'path';
 import { AnySpec, check, CheckOptions } from '../checker';
 import { counter, counterPacked, twoPhase, twoPhasePacked } from './reference';
 import { PACKAGE_ROOT } from './paths';
+
+/** A case that runs a gfpcheck command line (timed from outside: wall and CPU of the whole process, workers included). */
+interface CliCase {
+  readonly name: string;
+  readonly note: string;
+  readonly argv: readonly string[];
+  /** Only run when named. */
+  readonly slow?: boolean;
+}
+
+const W2 = ['check', '--stack', 'report-2019', '--param', 'writers=2', '--all-violations', '--format', 'json', '--quiet'];
+const cliCases: readonly CliCase[] = [
+  { name: 'writers2-write-w1', note: 'check --stack report-2019 --param writers=2 --all-violations, 1 worker', argv: [...W2, '--workers', '1'] },
+  { name: 'writers2-write-w2', note: 'the same with 2 workers', argv: [...W2, '--workers', '2'] },
+  { name: 'writers2-read-w1', note: 'the same with --workload read, 1 worker', argv: [...W2, '--workload', 'read', '--workers', '1'] },
+  { name: 'writers2-read-w2', note: 'the same with --workload read, 2 workers', argv: [...W2, '--workload', 'read', '--workers', '2'] },
+  { name: 'verify-w1', note: 'gfpcheck verify (the whole matrix), cells one after another', argv: ['verify', '--quiet', '--format', 'json', '--workers', '1'] },
+  { name: 'verify-w2', note: 'gfpcheck verify, 2 cells at once on worker threads', argv: ['verify', '--quiet', '--format', 'json', '--workers', '2'] },
+  { name: 'writers3-pages5-w2', note: 'check --stack report-2019 --param writers=3 --param pages=5 --all-violations, 2 workers', argv: [...W2.slice(0, 4), 'writers=3', '--param', 'pages=5', ...W2.slice(5), '--workers', '2'], slow: true },
+];
+
+/** Runs a command-line case with the gfpcheck of `root`; wall and CPU seconds, peak RSS, and what the JSON says. */
+function runCli(c: CliCase, root: string): Record<string, unknown> {
+  const bin = path.join(root, 'bin', 'gfpcheck');
+  const t0 = process.hrtime.bigint();
+  const p = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, bin, ...c.argv], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const timeLine = (p.stderr || '').trim().split('\n').pop() ?? '';
+  const [user, sys, rssKb] = timeLine.split(' ').map(Number);
+  let json: { stats?: Record<string, number>; result?: string; violations?: { class?: string }[] } = {};
+  try {
+    json = JSON.parse(p.stdout) as typeof json;
+  } catch {
+    json = {};
+  }
+  const s = json.stats ?? {};
+  return {
+    case: c.name,
+    root,
+    note: c.note,
+    exit: p.status,
+    result: json.result,
+    distinctStates: s.distinctStates,
+    ...(json.violations ? { classes: json.violations.length } : {}),
+    ...(s.cells !== undefined ? { cells: s.cells } : {}),
+    wallSeconds: +wall.toFixed(2),
+    cpuSeconds: +(user + sys).toFixed(2),
+    ...(s.distinctStates && s.seconds ? { distinctPerSecond: Math.round(s.distinctStates / s.seconds) } : {}),
+    ...(s.bytesPerState !== undefined ? { bytesPerState: +s.bytesPerState.toFixed(2) } : {}),
+    peakRssMiB: Math.round(rssKb / 1024),
+  };
+}
 
 interface BenchCase {
   readonly name: string;
@@ -72,6 +129,16 @@ const cases: readonly BenchCase[] = [
     options: { store: { kind: 'fingerprint' }, symmetry: false },
   },
   {
+    name: 'counter-1e7-w2',
+    note: '7 counters mod 10, packed API, 2 worker threads (level-synchronous parallel BFS)',
+    build: () => counterPacked({ k: 7, m: 10 }),
+    options: {
+      store: { kind: 'fingerprint' },
+      workers: 2,
+      recipe: { module: path.join(__dirname, 'reference', 'counter'), exportName: 'counterPacked', args: [{ k: 7, m: 10 }] },
+    },
+  },
+  {
     name: 'twophase-8-symmetry',
     note: "Lamport's TwoPhase, 8 RMs, record API, RM symmetry (exact, 8! permutations → normalisation)",
     build: () => twoPhase({ rm: 8 }),
@@ -99,6 +166,7 @@ function runCase(name: string): void {
     store: s.store,
     symmetry: s.symmetry,
     omissionProbability: s.omissionProbability,
+    ...(s.workers !== undefined ? { workers: s.workers } : {}),
   };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
@@ -109,12 +177,35 @@ export function main(argv: readonly string[]): void {
     runCase(argv[1]);
     return;
   }
-  const names = argv.length > 0 ? argv : cases.map((c) => c.name);
+  const args = [...argv];
+  let against: string | undefined;
+  let repeat = 1;
+  for (let i = 0; i < args.length; ) {
+    if (args[i] === '--against' && args[i + 1] !== undefined) {
+      against = path.resolve(args[i + 1]);
+      args.splice(i, 2);
+    } else if (args[i] === '--repeat' && /^\d+$/.test(args[i + 1] ?? '')) {
+      repeat = Math.max(1, Number(args[i + 1]));
+      args.splice(i, 2);
+    } else i++;
+  }
+  const names = args.length > 0 ? args : [...cases.map((c) => c.name), ...cliCases.filter((c) => !c.slow).map((c) => c.name)];
   const bin = path.join(PACKAGE_ROOT, 'bin', 'gfpcheck-bench');
+  const root = PACKAGE_ROOT;
   const results: unknown[] = [];
   for (const name of names) {
+    const cli = cliCases.find((c) => c.name === name);
+    if (cli) {
+      for (let r = 0; r < repeat; r++) {
+        process.stderr.write(`bench ${name} ...\n`);
+        results.push(runCli(cli, root));
+        // An earlier gfpcheck may not know --workers: it runs without it.
+        if (against) results.push(runCli({ ...cli, argv: cli.argv.filter((a, i, all) => a !== '--workers' && all[i - 1] !== '--workers') }, against));
+      }
+      continue;
+    }
     if (!cases.some((c) => c.name === name)) {
-      process.stderr.write(`gfpcheck-bench: unknown case '${name}' (cases: ${cases.map((c) => c.name).join(', ')})\n`);
+      process.stderr.write(`gfpcheck-bench: unknown case '${name}' (cases: ${[...cases, ...cliCases].map((c) => c.name).join(', ')})\n`);
       process.exitCode = 151;
       return;
     }

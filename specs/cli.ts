@@ -49,9 +49,11 @@ import {
   CheckCommandOptions,
   printFailure,
 } from '../checker/cli';
+import type { AnySpec } from '../checker';
 import type { Report } from '../checker/report';
 import { defaultRenderers } from '../checker/report';
 import { referenceSpecs } from './reference';
+import { referenceRecipe, stackRecipe } from './recipes';
 import { mailRenderer } from './report/mail';
 import { withKernelPictures } from './report/pictures';
 import { verifyCommand } from './verify/command';
@@ -96,12 +98,19 @@ export const referenceProvider: SpecProvider = {
       values[k] = Number(v);
     }
     try {
-      return ok({ spec: entry.build(values), source: `reference model ${name}` });
+      return ok({ spec: entry.build(values), source: `reference model ${name}`, recipe: referenceRecipe(name, values) });
     } catch (e) {
       return err({ kind: 'spec', error: { code: 'MC102', message: firstLine(e) } } as Failure);
     }
   },
 };
+
+/** Builds a reference model by name: the recipe worker threads rebuild it from (checker/parallel). */
+export function buildReferenceSpec(name: string, consts: Readonly<Record<string, number>>): AnySpec {
+  const entry = referenceSpecs[name];
+  if (!entry) throw new Error(`no reference model '${name}'`);
+  return entry.build(consts);
+}
 
 /** Loads models/ on first use. */
 function loadModels(): Result<Failure, Models> {
@@ -166,11 +175,12 @@ export const stackSelector: SpecSelector<StackRequest> = {
       const { buildFixedStackSpec, FixError, ProfileError } = require('./fixes/spec') as typeof import('./fixes/spec');
       try {
         const fixes = req.fixes ?? [];
-        const built = buildFixedStackSpec({ stack: req.stack, workload: req.workload, params: { ...req.params }, fixes, ...(req.kernel !== undefined ? { kernel: req.kernel } : {}) });
+        const opts = { stack: req.stack, workload: req.workload, params: { ...req.params }, fixes, ...(req.kernel !== undefined ? { kernel: req.kernel } : {}) };
+        const built = buildFixedStackSpec(opts);
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const spec = req.liveness ? (require('./liveness') as typeof import('./liveness')).withKernelLiveness(built) : built;
         const kernel = req.kernel !== undefined ? `, kernel ${req.kernel}` : '';
-        return ok({ spec, source: `stack ${req.stack} (${req.workload} workload${kernel}${fixes.length ? `, fix ${fixes.join(' + ')}` : ''})` });
+        return ok({ spec, source: `stack ${req.stack} (${req.workload} workload${kernel}${fixes.length ? `, fix ${fixes.join(' + ')}` : ''})`, ...(req.liveness ? {} : { recipe: stackRecipe(opts) }) });
       } catch (e) {
         if (e instanceof ProfileError) return err(usage(e.message, 'docs/fixes.md, "Kernel profiles", says what each profile contains'));
         if (e instanceof FixError) return err(usage(e.message, 'docs/fixes.md describes each fix'));

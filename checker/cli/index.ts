@@ -31,6 +31,8 @@ export {
   validateSearchArgv,
   validateTargetArgv,
   progressLine,
+  defaultWorkers,
+  parseBytes,
 } from './commands/check';
 export type { CheckCommandOptions, CheckOutcome, OutputOptions, SearchOptions } from './commands/check';
 export { listCommand, listSections, formatRows, specsSection, validateListArgv } from './commands/list';

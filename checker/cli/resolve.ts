@@ -240,7 +240,8 @@ export function loadSpecModule(typed: string, consts: Consts, io: CliIo, opts: S
         ),
       );
     }
-    return ok({ spec: named(built), source });
+    const exportName = typeof m.build === 'function' ? 'build' : 'default';
+    return ok({ spec: named(built), source, ...(named(built) === built ? { recipe: { module: abs, exportName, args: [typedConsts] } } : {}) });
   }
   const spec = [m.default, m.spec, mod].find(isSpecLike);
   if (!spec) {
@@ -249,7 +250,8 @@ export function loadSpecModule(typed: string, consts: Consts, io: CliIo, opts: S
   if (Object.keys(consts).length > 0) {
     return err(usage(`spec module '${typed}' exports a spec, not a factory, so it takes no --const`, `export build(consts) to accept constants`));
   }
-  return ok({ spec: named(spec), source });
+  const exportName = spec === m.default ? 'default' : spec === m.spec ? 'spec' : undefined;
+  return ok({ spec: named(spec), source, ...(exportName !== undefined && named(spec) === spec ? { recipe: { module: abs, exportName } } : {}) });
 }
 
 /** Resolves a target to a spec. */

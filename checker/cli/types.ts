@@ -7,7 +7,7 @@
  * @module
  */
 import type { Options, PositionalOptions } from 'yargs';
-import type { McError } from '../result';
+import type { McError, SpecRecipe } from '../result';
 import type { AnySpec } from '../spec';
 import type { Renderer } from '../report/renderer';
 
@@ -61,6 +61,8 @@ export interface ResolvedSpec {
   readonly spec: AnySpec;
   /** Shown in reports, e.g. `reference model diehard`. */
   readonly source: string;
+  /** How worker threads rebuild the spec (`--workers`); without one the search runs in one thread. */
+  readonly recipe?: SpecRecipe;
 }
 
 /** One row of `gfpcheck list`. */

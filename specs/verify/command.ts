@@ -20,7 +20,7 @@
  * @module
  */
 import * as path from 'path';
-import { ExitCode, exitCodeForError, printFailure, progressLine, single, singleBoolean, usage, ok, err } from '../../checker/cli';
+import { ExitCode, exitCodeForError, printFailure, progressLine, single, singleBoolean, usage, ok, err, parseCount } from '../../checker/cli';
 import { formatStepStatus } from '../../checker/report';
 import type { Argv, CliContext, CliIo, CommandModule, Failure, ResolvedCliConfig, Result } from '../../checker/cli';
 import type { Column, Expectations } from './expectations';
@@ -74,6 +74,8 @@ export interface VerifyOptions {
   readonly update: boolean;
   /** Which rungs of the bound ladder run (ladder.ts): `pinned` by default. */
   readonly ladder: LadderMode;
+  /** Cells checked at once on worker threads (default: the number of cores). */
+  readonly workers?: number;
 }
 
 /** Pure: argv of `verify`. */
@@ -98,6 +100,9 @@ export function validateVerifyArgv(argv: Argv): Result<Failure, VerifyOptions> {
   const ladder = single('ladder', argv.ladder);
   if (!ladder.ok) return ladder;
   if (ladder.value !== undefined && !(LADDER_MODES as readonly string[]).includes(ladder.value)) return err(usage(`invalid value '${ladder.value}' for --ladder`, `choices: ${LADDER_MODES.join(', ')}`));
+  const workers = parseCount('workers', argv.workers, 1);
+  if (!workers.ok) return workers;
+  if (workers.value !== undefined && workers.value > 64) return err(usage(`--workers must be from 1 to 64, got ${workers.value}`));
   return ok({
     ladder: (ladder.value ?? 'pinned') as LadderMode,
     ...(expect.value !== undefined ? { expect: expect.value } : {}),
@@ -106,6 +111,7 @@ export function validateVerifyArgv(argv: Argv): Result<Failure, VerifyOptions> {
     ...(out.value !== undefined ? { out: out.value } : {}),
     quiet: quiet.value ?? false,
     update: update.value ?? false,
+    ...(workers.value !== undefined ? { workers: workers.value } : {}),
   });
 }
 
@@ -139,7 +145,7 @@ export function exitCodeForMatrix(m: MatrixResult): number {
 export function computeMatrix(
   expectations: Expectations,
   io: CliIo,
-  opts: { quiet: boolean; columns?: (c: Column) => boolean; progress?: { readonly label: string; readonly per: 'row' | 'cell' } },
+  opts: { quiet: boolean; columns?: (c: Column) => boolean; progress?: { readonly label: string; readonly per: 'row' | 'cell' }; workers?: number },
 ): Result<Failure, MatrixResult & { interrupted?: Interruption }> {
   const runner = loadRunner();
   if (!runner.ok) return runner;
@@ -158,6 +164,7 @@ export function computeMatrix(
     const r = runner.value.runMatrix(expectations, {
       clock: () => io.clock(),
       ...(opts.columns ? { columns: opts.columns } : {}),
+      ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
       onCell: (c) => {
         // A signal: the cell under way was cut short (incomplete); keep the decided ones.
         if (interruptRequested()) throw new MatrixInterrupted();
@@ -202,7 +209,8 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   const loaded = loadExpectations(o.expect, io);
   if (!loaded.ok) return printFailure(loaded.error, io);
   const { expectations, shown } = loaded.value;
-  const computed = computeMatrix(expectations, io, { quiet: o.quiet });
+  // Default 1: measured slower with threads on this shared 2-core machine (docs/architecture.md).
+  const computed = computeMatrix(expectations, io, { quiet: o.quiet, workers: o.workers ?? 1 });
   if (!computed.ok) return printFailure(computed.error, io);
   const matrix = computed.value;
   let done = 0;
@@ -256,6 +264,7 @@ export function verifyCommand(_cfg: ResolvedCliConfig): CommandModule<VerifyOpti
       quiet: { type: 'boolean', describe: 'Text: only the differences and a summary; no progress lines on stderr' },
       update: { type: 'boolean', describe: 'Rewrite the expectations file with what the model computed (after a deliberate change; explain each change in docs/fixes.md)' },
       ladder: { choices: [...LADDER_MODES], requiresArg: true, describe: 'Bound ladder: pinned (default: the rungs recorded in the file, the CI subset), all (every rung of every cell), none (base bounds only)' },
+      workers: { type: 'string', requiresArg: true, describe: 'Cells checked at once on worker threads (default 1: one after another); the output is the same' },
     },
     examples: [
       ['gfpcheck verify', 'Check specs/verdicts.json and print the matrix (exit 0 when everything matches)'],

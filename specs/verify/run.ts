@@ -5,12 +5,13 @@
  *
  * @module
  */
-import { check } from '../../checker';
+import { check, checkInWorkers } from '../../checker';
 import type { CheckResult, Spec } from '../../checker';
 import { StackError } from '../../models';
 import { resolveFixes } from '../fixes';
 import { buildFixedStackSpec, COST_WITNESS } from '../fixes/spec';
 import { resolveProfile } from '../profiles';
+import { stackRecipe } from '../recipes';
 import { rowLabel } from './expectations';
 import type { CellExpectation, Column, Expectations, Row, Verdict } from './expectations';
 import { VERIFY_OPTIONS } from './options';
@@ -90,12 +91,19 @@ export function compareCell(expected: CellExpectation | undefined, actual: CellA
   return out;
 }
 
+/** What a cell checks. */
+const cellStack = (row: Row, column: Column) => ({ stack: column.stack, workload: column.workload, params: { ...(column.params ?? {}) }, fixes: row.fixes, ...(row.kernel !== undefined ? { kernel: row.kernel } : {}) });
+
 /** Runs one cell. Throws StackError/FixError for a bad column or fix (the caller turns them into usage errors). */
 export function runCell(row: Row, column: Column, expected: CellExpectation | undefined, clock: () => number): CellResult {
-  const spec = buildFixedStackSpec({ stack: column.stack, workload: column.workload, params: { ...(column.params ?? {}) }, fixes: row.fixes, ...(row.kernel !== undefined ? { kernel: row.kernel } : {}) });
+  const spec = buildFixedStackSpec(cellStack(row, column));
   const t0 = clock();
   const result = check(spec, { ...VERIFY_OPTIONS, clock });
-  const seconds = clock() - t0;
+  return cellResult(row, column, expected, spec, result, clock() - t0);
+}
+
+/** A cell from the result of its check. */
+function cellResult(row: Row, column: Column, expected: CellExpectation | undefined, spec: Spec<any>, result: CheckResult, seconds: number): CellResult {
   const { verdict, classes } = verdictOf(result, column.kind);
   const byClass = new Map(result.violations.map((v) => [v.kind === 'invariant' ? `invariant ${v.property}` : v.class ?? 'deadlock', v.trace.length - 1]));
   const actual: CellActual = {
@@ -118,7 +126,7 @@ export function runCell(row: Row, column: Column, expected: CellExpectation | un
  */
 export function runMatrix(
   e: Expectations,
-  opts: { clock: () => number; columns?: (c: Column) => boolean; onCell?: (c: CellResult) => void },
+  opts: { clock: () => number; columns?: (c: Column) => boolean; onCell?: (c: CellResult) => void; workers?: number },
 ): { ok: true; value: MatrixResult } | { ok: false; error: MatrixFailure } {
   for (const row of e.rows) {
     const r = resolveFixes(row.fixes);
@@ -141,12 +149,25 @@ export function runMatrix(
   }
   const t0 = opts.clock();
   const cells: CellResult[] = [];
-  for (const row of e.rows) {
-    for (const column of columns) {
-      const cell = runCell(row, column, row.cells[column.id], opts.clock);
+  const list = e.rows.flatMap((row) => columns.map((column) => ({ row, column })));
+  if ((opts.workers ?? 1) > 1 && list.length >= 2 * (opts.workers ?? 1)) {
+    // Independent cells on worker threads (at least two per thread, else not worth starting them), reported in row order.
+    const jobs = list.map(({ row, column }) => ({ recipe: stackRecipe(cellStack(row, column)), options: VERIFY_OPTIONS }));
+    checkInWorkers(jobs, opts.workers as number, opts.clock, (i, result, seconds) => {
+      const { row, column } = list[i];
+      const cell =
+        result === undefined
+          ? runCell(row, column, row.cells[column.id], opts.clock)
+          : cellResult(row, column, row.cells[column.id], buildFixedStackSpec(cellStack(row, column)), result, seconds);
       cells.push(cell);
       opts.onCell?.(cell);
-    }
+    });
+    return { ok: true, value: { cells, seconds: opts.clock() - t0 } };
+  }
+  for (const { row, column } of list) {
+    const cell = runCell(row, column, row.cells[column.id], opts.clock);
+    cells.push(cell);
+    opts.onCell?.(cell);
   }
   return { ok: true, value: { cells, seconds: opts.clock() - t0 } };
 }

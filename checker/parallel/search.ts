@@ -1,0 +1,522 @@
+/**
+ * Parallel BFS: level-synchronous, on worker threads, with results identical
+ * to the sequential search (explore.ts) for every number of workers.
+ *
+ * Per BFS level, the coordinator (this thread) cuts the level's states into
+ * chunks, in index order, and sends them to the workers; a worker computes
+ * each state's successors, their visited-set keys (view, symmetry) and
+ * hashes, drops the successors already in the shared visited set
+ * (sharedStore.ts, read without locks), evaluates invariants and witnesses on
+ * the others, and checks states without progress for deadlock (expand.ts).
+ * The coordinator merges the chunks in index order: inserts into the visited
+ * set, numbering, parent links and property bookkeeping happen in exactly the
+ * order of the sequential search, so state indexes, counts, traces, classes
+ * and JSON are the same. The sequential search expands in batches of up to 64
+ * states; when a search stops early (first violation, a limit) the
+ * coordinator completes that batch's successor counts so that
+ * `statesGenerated`, coverage and the queue are the sequential ones too.
+ *
+ * Anything unusual (a spec error in a worker, a worker that cannot rebuild
+ * the spec from the recipe) makes the coordinator run the sequential search
+ * instead, which gives the exact sequential result, error and trace
+ * included; `stats.workers` then says 1.
+ *
+ * DFS is not parallel.
+ *
+ * @module
+ */
+import { compile, Compiled, guarded } from '../compile';
+import { H } from '../hash';
+import { tlcOptimistic, VisitedStore } from '../store';
+import { ChunkedU32, Frontier, Ordinals, SpillFrontier } from '../frontier';
+import { formatSteps, replayOrdinals } from '../trace';
+import { AnySpec, isPacked, State } from '../spec';
+import type { CheckOptions, CheckResult, PropertyKind, PropertyStatus, Stats, Violation } from '../result';
+import { check, createStore, errorResult, memoryBudgetMessage, storeName, toMcError } from '../explore';
+import { ChunkResult, createExpander, createKeyer, ExpandConfig } from './expand';
+import { getPool, Pool, Reply } from './pool';
+import { specSignature } from './recipe';
+import { SharedFingerprintStore } from './sharedStore';
+
+const NO_PARENT = 0xffffffff;
+/** explore.ts's expansion batch: its boundaries decide generated, coverage and queue of a search that stops early. */
+const MAX_BATCH_STATES = 64;
+const BATCH_SUCCESSORS = 4096;
+
+/** Thrown to run the sequential search instead. */
+class Fallback extends Error {}
+
+interface Found {
+  property: string;
+  kind: PropertyKind;
+  cls?: string;
+  index: number;
+  words: Uint32Array;
+}
+
+interface Chunk {
+  readonly first: number;
+  readonly n: number;
+  readonly depth: number;
+  states: Uint32Array | undefined;
+}
+
+function defaultClock(): number {
+  return Number(process.hrtime.bigint()) / 1e9;
+}
+
+/** `check` with `workers` ≥ 2 and a recipe (explore.ts dispatches here). */
+export function parallelCheck(spec: AnySpec, o: CheckOptions): CheckResult {
+  const clock = o.clock ?? defaultClock;
+  const t0 = clock();
+  let c: Compiled;
+  try {
+    c = compile(spec);
+  } catch (e) {
+    return errorResult(spec, toMcError(e), storeName(o.store ?? { kind: 'fingerprint' }));
+  }
+  try {
+    return search(c, o, clock, t0);
+  } catch (e) {
+    if (e instanceof Fallback) return check(spec, { ...o, workers: 1 });
+    return errorResult(spec, toMcError(e), storeName(o.store ?? { kind: 'fingerprint' }));
+  }
+}
+
+function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): CheckResult {
+  const spec = c.spec;
+  const W = c.words;
+  const nWorkers = Math.max(2, Math.floor(o.workers ?? 2));
+  const storeOpt = o.store ?? { kind: 'fingerprint' };
+  const shared = storeOpt.kind === 'fingerprint' ? new SharedFingerprintStore() : undefined;
+  const store: VisitedStore = shared ?? createStore(storeOpt, W, o.capacity);
+  const checkDeadlock = o.checkDeadlock ?? spec.checkDeadlock ?? true;
+  const cfg: ExpandConfig = { symmetry: o.symmetry !== false, permLimit: o.permLimit ?? 5040, storeKind: storeOpt.kind, checkDeadlock };
+
+  const minLevel = o.parallel?.minLevel ?? 64;
+  const waitForWorkers = o.parallel?.waitForWorkers ?? false;
+  // Threads are not worth starting for a search that ends within this time (wall, not the injected clock).
+  const startAfter = waitForWorkers ? 0 : o.parallel?.startAfter ?? 0.3;
+  const began = defaultClock();
+  // Nor for states this cheap to expand: the merge, not the expansion, would bound the search.
+  let localStates = 0;
+  let localSeconds = 0;
+  const worthThreads = (): boolean => waitForWorkers || localStates === 0 || localSeconds / localStates >= 10e-6;
+  const local = createExpander(c, cfg);
+  const keyer = createKeyer(c, cfg);
+  // Workers start at the first level with `minLevel` states; until they have
+  // rebuilt the spec this thread expands the chunks itself.
+  let pool: Pool | undefined;
+  let job = 0;
+  let ready = 0;
+  let workersUsable = true;
+  const sig = specSignature(c);
+  const onOpened = (reply: Reply): void => {
+    if (reply.op === 'opened' && reply.sig === sig) ready++;
+    else workersUsable = false; // a recipe that does not rebuild this spec: expand here
+  };
+  const startWorkers = (): void => {
+    pool = getPool(nWorkers);
+    job = pool.newJob();
+    for (let i = 0; i < nWorkers; i++) pool.send(i, { op: 'open', job, recipe: o.recipe, config: cfg });
+    if (waitForWorkers) for (let i = 0; i < nWorkers; i++) onOpened(pool.receive(job).reply);
+  };
+
+  const budget = o.memory;
+  const frontier = budget !== undefined ? new SpillFrontier(W, budget) : new Frontier(W, false);
+  const parents = new ChunkedU32();
+  const ords = new Ordinals();
+  const maxStates = o.maxStates ?? Infinity;
+  const maxDepth = o.maxDepth ?? Infinity;
+  const all = o.allViolations === true;
+  const progressEvery = o.progressInterval ?? 5;
+  const nInv = c.invariantNames.length;
+  const nWit = c.witnessNames.length;
+  const nPackedInvariants = isPacked(spec) ? (spec.packedInvariants ?? []).length : 0;
+  const invWords = (nInv + 31) >>> 5;
+  const hasPredicates = nInv + nWit > 0;
+  const witnessDepth = new Int32Array(nWit).fill(-1);
+  let witnessesLeft = nWit;
+  const violatedInv = new Set<number>();
+  const deadlockClasses = new Set<string>();
+  const found: Found[] = [];
+  const coverage = new Float64Array(c.actions.length);
+  const levelWidth: number[] = [];
+  let generated = 0;
+  let maxSeenDepth = 0;
+  let stop = false;
+  let limitReason: string | undefined;
+  let truncated = false;
+  let memoryError: string | undefined;
+
+  const checkBudget = (): void => {
+    if (budget === undefined) return;
+    const fixed = store.bytes() + parents.bytes() + ords.bytes();
+    if (fixed > budget) {
+      memoryError = memoryBudgetMessage(fixed, budget, parents.length, maxSeenDepth);
+      stop = true;
+    } else if (frontier instanceof SpillFrontier) frontier.limit = budget - fixed;
+  };
+  /** Records a new state (already inserted); `predicates` does its invariants and witnesses. */
+  const admit = (w: Uint32Array, off: number, parent: number, ord: number, depth: number, predicates: (index: number) => void): void => {
+    const index = parents.length;
+    parents.push(parent);
+    ords.push(ord);
+    if (depth > maxSeenDepth) maxSeenDepth = depth;
+    levelWidth[depth] = (levelWidth[depth] ?? 0) + 1;
+    if ((index & 1023) === 0) checkBudget();
+    if (hasPredicates) predicates(index);
+    frontier.push(w, off, index, depth);
+    if (parents.length >= maxStates && !stop) {
+      limitReason = `state limit reached (--max-states ${maxStates})`;
+      stop = true;
+    }
+    if (store.full && !stop) {
+      limitReason = `${store.description} is 90% full after ${store.size} states; give a larger --capacity`;
+      stop = true;
+    }
+  };
+  const violate = (i: number, index: number, words: Uint32Array): void => {
+    violatedInv.add(i);
+    found.push({ property: c.invariantNames[i], kind: 'invariant', index, words });
+    if (!all) stop = true;
+  };
+  const reach = (i: number, depth: number): void => {
+    witnessDepth[i] = depth;
+    witnessesLeft--;
+  };
+
+  const inits = c.initStates();
+  if (inits.length === 0) throw new Fallback(); // the sequential search reports it (MC204)
+  try {
+    admitInits();
+  } catch {
+    throw new Fallback(); // a spec error: the sequential search reports it, with its trace
+  }
+  function admitInits(): void {
+    for (let i = 0; i < inits.length && !stop; i++) {
+      const w = inits[i];
+      const k = keyer.keyOf(w, 0, undefined);
+      if (!store.insert(k, W, 0)) continue;
+      admit(w, 0, NO_PARENT, i, 0, (index) => {
+        // As explore.ts's checkPredicates.
+        let st: State | undefined;
+        if (nInv > 0 && nInv > nPackedInvariants) st = c.decode(w);
+        for (let j = 0; j < nInv && !stop; j++) if (!violatedInv.has(j) && !c.invariantHolds(j, w, st)) violate(j, index, Uint32Array.from(w));
+        if (witnessesLeft > 0) for (let j = 0; j < nWit; j++) if (witnessDepth[j] < 0 && c.witnessReached(j, w, st)) reach(j, 0);
+      });
+    }
+  }
+
+  // The sequential search's batch, simulated: states in it, successors in it, states admitted when it began.
+  let bsN = MAX_BATCH_STATES;
+  let bsB = 0;
+  let bsA = 0;
+  const batchStep = (i: number, contribution: number): void => {
+    if (!(bsN < MAX_BATCH_STATES && i < bsA && bsB < BATCH_SUCCESSORS)) {
+      bsN = 0;
+      bsB = 0;
+      bsA = parents.length;
+    }
+    bsN++;
+    bsB += contribution;
+  };
+  let popped = 0;
+  let lastReport = t0;
+  const popBuf = new Uint32Array(W);
+  const maxChunk = Math.max(1, Math.min(4096, Math.floor((1 << 18) / W)));
+  /** Where the search stopped: the chunk, its result, the state within it and the next action cursor. */
+  let stopped: { ch: Chunk; r: ChunkResult; k: number; ai: number; later: Chunk[] } | undefined;
+
+  const merge = (ch: Chunk, r: ChunkResult): number => {
+    const atBound = ch.depth >= maxDepth;
+    const depth = ch.depth + 1;
+    const keys = r.keys ?? r.words;
+    const P = r.P;
+    let ai = 0;
+    let ci = 0;
+    let di = 0;
+    for (let k = 0; k < ch.n; k++) {
+      const i = ch.first + k;
+      batchStep(i, atBound ? 0 : r.nSucc[k]);
+      popped = i + 1;
+      const g = r.nGen[k];
+      generated += g;
+      for (let e = 0; e < g; e++) coverage[r.actions[ai++]]++;
+      if (atBound && r.nSucc[k] > 0) truncated = true;
+      for (let q = r.nCand[k]; q > 0; q--, ci++) {
+        if (stop) continue;
+        H[0] = r.hashes[3 * ci];
+        H[1] = r.hashes[3 * ci + 1];
+        H[2] = r.hashes[3 * ci + 2];
+        if (!store.insert(keys, W, ci * W)) continue;
+        const cw = ci;
+        admit(r.words, ci * W, i, r.ords[ci], depth, (index) => {
+          const b0 = cw * P;
+          for (let j = 0; j < nInv && !stop; j++) {
+            if (!violatedInv.has(j) && (r.bits[b0 + (j >>> 5)] >>> (j & 31)) & 1) violate(j, index, r.words.slice(cw * W, cw * W + W));
+          }
+          if (witnessesLeft > 0) {
+            for (let j = 0; j < nWit; j++) if (witnessDepth[j] < 0 && (r.bits[b0 + invWords + (j >>> 5)] >>> (j & 31)) & 1) reach(j, depth);
+          }
+        });
+      }
+      const dead = di < r.dead.length && r.dead[di].k === k ? r.dead[di++] : undefined;
+      if (r.nSucc[k] === 0 && checkDeadlock && !stop && dead) {
+        const key = dead.cls ?? '';
+        if (!deadlockClasses.has(key)) {
+          deadlockClasses.add(key);
+          found.push({ property: 'deadlock', kind: 'deadlock', ...(dead.cls !== undefined ? { cls: dead.cls } : {}), index: i, words: dead.words });
+          if (!all) stop = true;
+        }
+      }
+      if (stop) return ai;
+    }
+    return -1;
+  };
+
+  try {
+    while (frontier.size > 0 && !stop) {
+      const levelN = frontier.size;
+      const chunkSize = Math.max(1, Math.min(maxChunk, Math.ceil(levelN / (nWorkers * 4))));
+      const nChunks = Math.ceil(levelN / chunkSize);
+      const chunks: Chunk[] = [];
+      const results: (ChunkResult | undefined)[] = [];
+      const inflight = new Int32Array(nWorkers);
+      const invActive = Uint8Array.from(c.invariantNames, (_n, i) => (violatedInv.has(i) ? 0 : 1));
+      const witActive = Uint8Array.from(c.witnessNames, (_n, i) => (witnessDepth[i] >= 0 ? 0 : 1));
+      let dispatched = 0;
+      let merged = 0;
+      if (pool === undefined && levelN >= minLevel && defaultClock() - began >= startAfter) {
+        // Too cheap for threads: the sequential search, from the start, is faster than this one in one thread.
+        if (!worthThreads()) throw new Fallback();
+        startWorkers();
+      }
+      /** Takes the next chunk off the frontier; sends it to worker `wk`, or expands it here (wk < 0). */
+      const dispatch = (wk: number): void => {
+        const id = chunks.length;
+        const m = Math.min(chunkSize, levelN - dispatched);
+        const states = new Uint32Array(m * W);
+        let first = 0;
+        let depth = 0;
+        for (let k = 0; k < m; k++) {
+          const idx = frontier.pop(popBuf);
+          if (k === 0) {
+            first = idx;
+            depth = frontier.lastDepth;
+          }
+          states.set(popBuf, k * W);
+        }
+        dispatched += m;
+        chunks.push({ first, n: m, depth, states });
+        if (wk < 0) {
+          try {
+            const t = defaultClock();
+            results[id] = local.expand(states, m, depth >= maxDepth, shared?.table, invActive, witActive);
+            localSeconds += defaultClock() - t;
+            localStates += m;
+          } catch {
+            throw new Fallback(); // a spec error: the sequential search reports it, with its trace
+          }
+          return;
+        }
+        inflight[wk]++;
+        (pool as Pool).send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: shared?.table, invActive, witActive });
+      };
+      let pending = 0;
+      while (merged < nChunks && !stop) {
+        const useWorkers = pool !== undefined && workersUsable && ready === nWorkers;
+        if (useWorkers) {
+          for (let wk = 0; wk < nWorkers; wk++) {
+            while (inflight[wk] < 2 && dispatched < levelN) {
+              dispatch(wk);
+              pending++;
+            }
+          }
+        }
+        const r = results[merged];
+        if (r === undefined) {
+          if (!useWorkers && chunks.length === merged) {
+            dispatch(-1);
+            // Workers that have rebuilt the spec meanwhile.
+            for (let reply = pool?.poll(job); reply !== undefined; reply = pool?.poll(job)) onOpened(reply);
+            continue;
+          }
+          const { worker, reply } = (pool as Pool).receive(job);
+          if (reply.op === 'opened' || (reply.op === 'error' && pending === 0)) {
+            onOpened(reply);
+            continue;
+          }
+          if (reply.op !== 'expanded') throw new Fallback();
+          inflight[worker]--;
+          pending--;
+          results[reply.chunk as number] = reply.result as ChunkResult;
+          continue;
+        }
+        const ch = chunks[merged];
+        const ai = merge(ch, r);
+        if (ai >= 0) stopped = { ch, r, k: popped - 1 - ch.first, ai, later: chunks.slice(merged + 1) };
+        results[merged] = undefined;
+        ch.states = undefined;
+        merged++;
+        if (o.onProgress) {
+          const now = clock();
+          if (now - lastReport >= progressEvery) {
+            lastReport = now;
+            const secs = now - t0;
+            o.onProgress({
+              distinctStates: parents.length,
+              statesGenerated: generated,
+              queue: parents.length - popped,
+              depth: maxSeenDepth,
+              seconds: secs,
+              statesPerSecond: secs > 0 ? parents.length / secs : 0,
+            });
+          }
+        }
+      }
+    }
+    if (stopped) finishBatch(stopped);
+  } finally {
+    frontier.dispose();
+  }
+
+  /** The rest of the sequential batch in which the search stopped: its states were expanded there too. */
+  function finishBatch(s: { ch: Chunk; r: ChunkResult; k: number; ai: number; later: Chunk[] }): void {
+    const src = new Uint32Array(W);
+    const dst = new Uint32Array(W);
+    let j = popped;
+    let k = s.k + 1;
+    let ai = s.ai;
+    let later = 0;
+    let lk = 0;
+    while (bsN < MAX_BATCH_STATES && j < bsA && bsB < BATCH_SUCCESSORS) {
+      let g: number;
+      let ns: number;
+      let atBound: boolean;
+      if (k < s.ch.n) {
+        g = s.r.nGen[k];
+        ns = s.r.nSucc[k];
+        atBound = s.ch.depth >= maxDepth;
+        for (let e = 0; e < g; e++) coverage[s.r.actions[ai++]]++;
+        k++;
+      } else {
+        let depth: number;
+        if (later < s.later.length) {
+          const ch = s.later[later];
+          src.set((ch.states as Uint32Array).subarray(lk * W, lk * W + W));
+          depth = ch.depth;
+          if (++lk === ch.n) {
+            later++;
+            lk = 0;
+          }
+        } else {
+          frontier.pop(src);
+          depth = frontier.lastDepth;
+        }
+        atBound = depth >= maxDepth;
+        g = 0;
+        ns = 0;
+        try {
+          c.successors(src, dst, (a) => {
+            g++;
+            coverage[a]++;
+            for (let i = 0; i < W; i++) {
+              if (dst[i] !== src[i]) {
+                ns++;
+                return;
+              }
+            }
+          });
+        } catch {
+          throw new Fallback(); // the sequential search meets this error before the violation
+        }
+      }
+      generated += g;
+      if (atBound && ns > 0) truncated = true;
+      bsN++;
+      bsB += atBound ? 0 : ns;
+      j++;
+    }
+    popped = j;
+  }
+
+  const t1 = clock();
+  const pathTo = (index: number): { root: number; chain: number[] } => {
+    const chain: number[] = [];
+    let i = index;
+    while (parents.get(i) !== NO_PARENT) {
+      chain.push(ords.get(i));
+      i = parents.get(i);
+    }
+    return { root: ords.get(i), chain: chain.reverse() };
+  };
+  const violations: Violation[] = found.map((f) => {
+    const { root, chain } = pathTo(f.index);
+    const raw = replayOrdinals(c, root, chain, f.words);
+    const last = c.decode(f.words);
+    const explain = spec.explain ? guarded(() => 'explain', () => spec.explain!(last)) : undefined;
+    return {
+      property: f.property,
+      kind: f.kind,
+      ...(f.cls !== undefined ? { class: f.cls } : {}),
+      trace: formatSteps(c, raw),
+      ...(explain ? { explain } : {}),
+    };
+  });
+  const queue = parents.length - popped;
+  const complete = queue === 0 && !stop && !truncated;
+  if (truncated && !limitReason) limitReason = `depth limit reached (--max-depth ${maxDepth})`;
+  const properties: PropertyStatus[] = [
+    ...c.invariantNames.map((name, i): PropertyStatus => ({
+      name,
+      kind: 'invariant',
+      status: violatedInv.has(i) ? 'violated' : complete ? 'holds' : 'unknown',
+    })),
+    {
+      name: 'deadlock',
+      kind: 'deadlock',
+      status: !checkDeadlock ? 'disabled' : deadlockClasses.size > 0 ? 'violated' : complete ? 'holds' : 'unknown',
+    },
+    ...c.witnessNames.map((name, i): PropertyStatus =>
+      witnessDepth[i] >= 0
+        ? { name, kind: 'witness', status: 'reached', depth: witnessDepth[i] }
+        : { name, kind: 'witness', status: complete ? 'unreached' : 'unknown' },
+    ),
+  ];
+  const distinct = parents.length;
+  const seconds = Math.max(0, t1 - t0);
+  const cov: Record<string, number> = {};
+  c.actions.forEach((a, i) => (cov[a.name] = (cov[a.name] ?? 0) + coverage[i]));
+  const stats: Stats = {
+    distinctStates: distinct,
+    statesGenerated: generated + inits.length,
+    depth: maxSeenDepth,
+    seconds,
+    statesPerSecond: seconds > 0 ? distinct / seconds : 0,
+    store: store.description,
+    omissionProbability: store.omissionProbability(),
+    ...(storeOpt.kind === 'fingerprint' ? { optimisticCollisionProbability: tlcOptimistic(distinct, generated + inits.length) } : {}),
+    bytesPerState: distinct > 0 ? (store.bytes() + parents.bytes() + ords.bytes()) / distinct : 0,
+    symmetry: keyer.symmetry,
+    stateWords: W,
+    queue,
+    coverage: cov,
+    ...(budget !== undefined ? { memoryBudget: budget, frontierSpilled: frontier.spilled } : {}),
+    peakFrontier: Math.max(0, ...levelWidth.map((n) => n ?? 0)),
+    workers: pool !== undefined && workersUsable && ready === nWorkers ? nWorkers : 1,
+  };
+  if (memoryError !== undefined) {
+    return { spec: spec.name, params: spec.params ?? {}, status: 'error', complete: false, stats, properties, violations, error: { code: 'MC301', message: memoryError } };
+  }
+  return {
+    spec: spec.name,
+    params: spec.params ?? {},
+    status: violations.length > 0 ? 'violated' : complete ? 'holds' : 'incomplete',
+    complete,
+    ...(limitReason ? { incompleteReason: limitReason } : {}),
+    stats,
+    properties,
+    violations,
+  };
+}
