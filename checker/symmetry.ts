@@ -197,7 +197,8 @@ export function createCanonicalizer(layout: Layout, permLimit: number, opts: { r
       for (const p of perDomain[di]) rec(di + 1, [...chosen, p]);
     };
     rec(0, []);
-    if (!opts.wholeCandidates) return wordwise(elements.map((e) => e.perm), elements.map((e) => e.sources), groupSize);
+    // The word-by-word builder renames plain leaves only: sets of ids and sequences (whose padding must stay zero) take the whole-candidate loop.
+    if (!opts.wholeCandidates && !hasSets && padSeqs.length === 0) return wordwise(elements.map((e) => e.perm), elements.map((e) => e.sources), groupSize);
     const cand = new Uint32Array(W);
     return {
       description: `exact (${groupSize} permutations)`,

@@ -19,6 +19,7 @@
  * @module
  */
 import { H } from '../hash';
+import { fingerprintBound } from '../store';
 import type { VisitedStore } from '../store';
 
 const floor = Math.floor;
@@ -84,7 +85,8 @@ export class SharedFingerprintStore implements VisitedStore {
     return this.table.byteLength;
   }
   omissionProbability(): number {
-    return Math.min(1, (this.size * (this.size - 1)) / 2 ** 65);
+    // The same bound as FingerprintStore (store.ts): evaluated at size+1, a test at --max-omission.
+    return fingerprintBound(this.size + 1);
   }
 }
 

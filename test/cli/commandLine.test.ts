@@ -54,7 +54,7 @@ describe('version, help, completion', () => {
     expect(r.out).toBe('');
     expect(r.err).toMatch(/^gfpcheck <command> \[options\]/);
     expect(r.err).toMatch(/Commands:[\s\S]*gfpcheck check \[spec\][\s\S]*gfpcheck verify/);
-    expect(r.err).toMatch(/\ngfpcheck: error: no command given\ngfpcheck: hint: commands: check, list, render, main, verify, completion; 'gfpcheck --help' describes them\n$/);
+    expect(r.err).toMatch(/\ngfpcheck: error: no command given\ngfpcheck: hint: commands: check, list, render, main, verify, sweep, completion; 'gfpcheck --help' describes them\n$/);
   });
 
   it('the help lists the completion command', async () => {

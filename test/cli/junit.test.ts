@@ -73,11 +73,11 @@ const cases = (nodes: XmlNode[]): { name: string; outcome: string[] }[] =>
   nodes.filter((n) => n.name === 'testcase').map((n) => ({ name: n.attrs.name, outcome: n.children.map((c) => nodes[c].name) }));
 
 describe('xmlEscape', () => {
-  it('escapes the five special characters and drops what XML 1.0 forbids, keeping tab, newline and pairs', () => {
+  it('escapes the five special characters and writes what XML 1.0 forbids as \\uXXXX text, keeping tab, newline and pairs', () => {
     expect(xmlEscape(`a<b>&"c"'d'`)).toBe('a&lt;b&gt;&amp;&quot;c&quot;&apos;d&apos;');
-    expect(xmlEscape('x\u0000y\u0007z\u001b[2J\ufffe\uffff')).toBe('xyz[2J');
+    expect(xmlEscape('x\u0000y\u0007z\u001b[2J\ufffe\uffff')).toBe('x\\u0000y\\u0007z\\u001b[2J\\ufffe\\uffff');
     expect(xmlEscape('tab\tnl\ncr\r')).toBe('tab\tnl\ncr\r');
-    expect(xmlEscape('lone \ud800 and \udc00; pair \ud83d\ude00')).toBe('lone  and ; pair \ud83d\ude00');
+    expect(xmlEscape('lone \ud800 and \udc00; pair \ud83d\ude00')).toBe('lone \\ud800 and \\udc00; pair \ud83d\ude00');
   });
 });
 
@@ -138,8 +138,8 @@ describe('gfpcheck check --junit', () => {
     expect(r.code).toBe(12);
     const xml = r.io.files.get('cc.xml')!;
     const nodes = parseXml(xml);
-    expect(nodes.find((n) => n.name === 'testsuite')!.attrs.name).toBe('gfpcheck check control[2Jchars');
-    expect(cases(nodes)[0]).toEqual({ name: 'invariant NeverB', outcome: ['failure'] });
+    expect(nodes.find((n) => n.name === 'testsuite')!.attrs.name).toBe('gfpcheck check control\\u001b[2Jchars');
+    expect(cases(nodes)[0]).toEqual({ name: 'invariant Never\\u0001B', outcome: ['failure'] });
   });
 
   it('a spec error is one testcase with an error of type MCnnn', async () => {

@@ -116,7 +116,10 @@ describe('random models (fast-check, seeded), every store, symmetry off and on',
   expect([plainSpec, symSpec].every((f) => typeof f === 'function')).toBe(true);
 });
 
-describe('the kernel model (specs/recipes.ts rebuilds the stack in each worker)', () => {
+// The kernel model's deadlock classes carry a category (issue 10), which the
+// parallel search does not compute: check() runs it in this thread
+// (parallelSupports in explore.ts), and the results must still be identical.
+describe('the kernel model (specs/recipes.ts rebuilds the stack; categories keep it in this thread)', () => {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { stackRecipe } = require('../../specs/recipes') as typeof import('../../specs/recipes');
   const stack = (name: string, params: Record<string, string>, workload: 'write' | 'read' = 'write') => stackRecipe({ stack: name, workload, params, fixes: [] });
@@ -127,7 +130,7 @@ describe('the kernel model (specs/recipes.ts rebuilds the stack in each worker)'
     ['ext4-ssd, writers=2', stack('ext4-ssd', { writers: '2' }), { allViolations: true }],
     ['report-2019, writers=2, every class up to 4,000 states', stack('report-2019', { writers: '2' }), { allViolations: true, maxStates: 4000 }],
   ] as [string, SpecRecipe, CheckOptions][])('%s', (_name, recipe, options) => {
-    const r = same(recipe, options);
+    const r = same(recipe, options, true);
     expect(r.stats.distinctStates).toBeGreaterThan(100);
   });
 });
