@@ -14,39 +14,25 @@
  *
  * @module
  */
-import { compile, Compiled, guarded } from './compile';
-import { hashWords, hashWords2, H } from './hash';
-import { CompactStore, DEFAULT_MAX_OMISSION, ExactStore, FingerprintStore, storeAdvice, tlcOptimistic, VisitedStore } from './store';
+import { compile, Compiled } from './compile';
+import { H } from './hash';
+import { CompactStore, ExactStore, FingerprintStore, VisitedStore } from './store';
 import { interruptRequested, interruptSignal } from './interrupt';
 import { createCanonicalizer } from './symmetry';
 import { ChunkedU32, Frontier, Ordinals, SpillFrontier } from './frontier';
 import { formatSteps, replayOrdinals } from './trace';
+import { baseProperties, buildResult, buildStats, buildViolations, createKeyer, Found, NO_PARENT, omissionRule, pathTo as walkBack } from './core';
 import { LivenessRecorder, temporalProperties } from './liveness';
 import { AnySpec, isPacked, Spec, State } from './spec';
 import {
   CheckOptions,
   CheckResult,
   McError,
-  PropertyKind,
   PropertyStatus,
   SpecError,
-  Stats,
   StoreOption,
   TraceStep,
-  Violation,
 } from './result';
-
-const NO_PARENT = 0xffffffff;
-
-interface Found {
-  property: string;
-  kind: PropertyKind;
-  cls?: string;
-  index: number;
-  words: Uint32Array;
-  /** A state outside the spec's constraint (not stored): its parent's index (-1: an initial state) and ordinal. */
-  outside?: { parent: number; ord: number };
-}
 
 function defaultClock(): number {
   return Number(process.hrtime.bigint()) / 1e9;
@@ -88,29 +74,6 @@ function parallelSupports(spec: AnySpec, o: CheckOptions): boolean {
 }
 
 /**
- * What the sequential search adds to a result that the parallel one does
- * not compute itself: `exact`/`omissionProbability` and the --max-omission
- * rule (a probabilistic store whose bound is above it cannot say "holds").
- */
-function finishParallel(_spec: AnySpec, o: CheckOptions, r: CheckResult): CheckResult {
-  if (r.status === 'error') return r;
-  const omission = r.stats.omissionProbability;
-  const maxOmission = o.maxOmission ?? DEFAULT_MAX_OMISSION;
-  const violations = r.violations;
-  const out: CheckResult = { ...r, violations, exact: (o.store ?? { kind: 'fingerprint' }).kind === 'exact', omissionProbability: omission };
-  if (!r.complete || omission <= maxOmission) return out;
-  return {
-    ...out,
-    status: violations.length > 0 ? 'violated' : 'incomplete',
-    complete: false,
-    incompleteReason:
-      `the omission bound of the ${r.stats.store} store, ${omission.toExponential(1)}, is above --max-omission ${maxOmission} ` +
-      `(${r.stats.distinctStates} states stored; the model may have more); for the states found so far use ${storeAdvice(r.stats.distinctStates, maxOmission)}`,
-    properties: r.properties.map((p) => (p.status === 'holds' || p.status === 'unreached' ? { ...p, status: 'unknown' } : p)),
-  };
-}
-
-/**
  * Checks a spec: explores its reachable states and reports every property.
  * Never throws for a spec error: the result has `status: 'error'`.
  */
@@ -118,7 +81,7 @@ export function check(spec: AnySpec, options: CheckOptions = {}): CheckResult {
   if ((options.workers ?? 1) > 1 && options.recipe !== undefined && options.strategy !== 'dfs' && parallelSupports(spec, options)) {
     // Level-synchronous parallel BFS (loaded lazily: it brings worker_threads).
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return finishParallel(spec, options, (require('./parallel/search') as typeof import('./parallel/search')).parallelCheck(spec, options));
+    return (require('./parallel/search') as typeof import('./parallel/search')).parallelCheck(spec, options);
   }
   const clock = options.clock ?? defaultClock;
   const t0 = clock();
@@ -181,7 +144,6 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const lifo = o.strategy === 'dfs';
   const budget = o.memory;
   const frontier = budget !== undefined && !lifo ? new SpillFrontier(W, budget) : new Frontier(W, lifo);
-  const hashKey = storeOpt.kind === 'compact' ? hashWords : hashWords2;
   const parents = new ChunkedU32();
   const ords = new Ordinals();
   const checkDeadlock = o.checkDeadlock ?? spec.checkDeadlock ?? true;
@@ -194,9 +156,6 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const progressEvery = o.progressInterval ?? 5;
   const purity = o.checkPurity !== false;
 
-  const keyBuf = new Uint32Array(W);
-  const viewBuf = new Uint32Array(W);
-  const stateBuf = new Uint32Array(W);
   const src = new Uint32Array(W);
   const dst = new Uint32Array(W);
   const nWitness = c.witnessNames.length;
@@ -228,30 +187,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     } else if (frontier instanceof SpillFrontier) frontier.limit = budget - fixed;
   };
 
-  /**
-   * Computes the visited-set key of the state at `w[off..off+W)` and its hashes
-   * (into `H`). Returns the buffer holding the key: `w` itself (at `off`) when
-   * there is neither view nor symmetry, else `keyBuf` (at 0).
-   */
-  const keyOf = (w: Uint32Array, off: number, st: State | undefined): Uint32Array => {
-    if (!plainKey) {
-      let s = w;
-      if (off !== 0 || w.length !== W) {
-        for (let i = 0; i < W; i++) stateBuf[i] = w[off + i];
-        s = stateBuf;
-      }
-      let k = c.viewOf(s, st, viewBuf);
-      if (canon) {
-        canon.canon(k, keyBuf);
-        k = keyBuf;
-      }
-      if (k !== keyBuf) keyBuf.set(k);
-      hashKey(keyBuf, W, 0);
-      return keyBuf;
-    }
-    hashKey(w, W, off);
-    return w;
-  };
+  /** The visited-set key of a state and its hashes (into `H`): core.ts, `createKeyer`. */
+  const keyOf = createKeyer(c, canon, storeOpt.kind).keyOf;
   const hasPredicates = c.invariantNames.length + c.witnessNames.length > 0;
   const plainKey = !canon && !spec.view;
   const stBuf = new Uint32Array(W);
@@ -324,15 +261,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     }
   };
 
-  const pathTo = (index: number): { root: number; chain: number[] } => {
-    const chain: number[] = [];
-    let i = index;
-    while (parents.get(i) !== NO_PARENT) {
-      chain.push(ords.get(i));
-      i = parents.get(i);
-    }
-    return { root: ords.get(i), chain: chain.reverse() };
-  };
+  const pathTo = (index: number): { root: number; chain: number[] } => walkBack(parents, ords, index);
   const inits = c.initStates();
   if (inits.length === 0) throw new SpecError('MC204', `spec ${spec.name} has no initial state`);
   try {
@@ -533,46 +462,14 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   }
   const t1 = clock();
 
-  // Counterexamples: rebuild by replay, shortest first within each property.
-  // Replay evaluates every action twice on each state of the trace, and a
-  // deadlock's last state is re-evaluated: a difference is MC203, reported
-  // with the trace up to the state (exit 150).
-  const violations: Violation[] = found.map((f) => {
-    let { root, chain } = f.outside === undefined ? pathTo(f.index) : f.outside.parent < 0 ? { root: f.outside.ord, chain: [] as number[] } : pathTo(f.outside.parent);
-    if (f.outside !== undefined && f.outside.parent >= 0) chain = [...chain, f.outside.ord];
-    const raw = replayOrdinals(c, root, chain, f.words);
-    if (f.kind === 'deadlock') {
-      try {
-        c.checkNoSuccessor(f.words);
-      } catch (e) {
-        if (!(e instanceof SpecError)) throw e;
-        throw new SpecError(e.code, e.message, guarded(() => 'formatState', () => formatSteps(c, raw)));
-      }
-    }
-    const last = c.decode(f.words);
-    const explain = spec.explain ? guarded(() => 'explain', () => spec.explain!(last)) : undefined;
-    const category = f.kind === 'deadlock' && spec.deadlockCategory ? guarded(() => 'deadlockCategory', () => spec.deadlockCategory!(last)) : undefined;
-    return {
-      property: f.property,
-      kind: f.kind,
-      ...(f.cls !== undefined ? { class: f.cls } : {}),
-      ...(category !== undefined ? { category } : {}),
-      trace: formatSteps(c, raw),
-      ...(explain ? { explain } : {}),
-    };
-  });
+  // Counterexamples: rebuilt by replay (core.ts, `buildViolations`).
+  const violations = buildViolations(c, found, parents, ords);
 
   // A probabilistic store whose omission bound is above --max-omission cannot
-  // claim that every reachable state was expanded (store.ts, `sternDill`).
-  const omission = store.omissionProbability();
-  const maxOmission = o.maxOmission ?? DEFAULT_MAX_OMISSION;
+  // claim that every reachable state was expanded (core.ts, `omissionRule`).
   const searched = frontier.size === 0 && !stop && !truncated;
-  const tooRisky = searched && omission > maxOmission;
-  if (tooRisky) {
-    limitReason =
-      `the omission bound of the ${store.description} store, ${omission.toExponential(1)}, is above --max-omission ${maxOmission} ` +
-      `(${store.size} states stored; the model may have more); for the states found so far use ${storeAdvice(store.size, maxOmission)}`;
-  }
+  const { omission, tooRisky } = omissionRule(store, searched, o.maxOmission);
+  if (tooRisky) limitReason = tooRisky;
   const complete = searched && !tooRisky;
   if (truncated && !limitReason) limitReason = `depth limit reached (--max-depth ${maxDepth})`;
   const definitive = complete;
@@ -593,63 +490,40 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const undecided = complete && liveOut ? liveOut.properties.find((p) => p.status === 'unknown' && p.note && !p.note.includes('first violation')) : undefined;
   if (undecided && !limitReason) limitReason = `temporal properties ${undecided.note}`;
   const properties: PropertyStatus[] = [
-    ...c.invariantNames.map((name, i): PropertyStatus => ({
-      name,
-      kind: 'invariant',
-      status: violatedInv.has(i) ? 'violated' : definitive ? 'holds' : 'unknown',
-    })),
-    {
-      name: 'deadlock',
-      kind: 'deadlock',
-      status: !checkDeadlock ? 'disabled' : deadlockClasses.size > 0 ? 'violated' : definitive ? 'holds' : 'unknown',
-    },
-    ...c.witnessNames.map((name, i): PropertyStatus =>
-      witnessDepth[i] >= 0
-        ? { name, kind: 'witness', status: 'reached', depth: witnessDepth[i] }
-        : { name, kind: 'witness', status: definitive ? 'unreached' : 'unknown' },
-    ),
+    ...baseProperties(c, { violatedInv, checkDeadlock, deadlockClasses, witnessDepth, definitive }),
     ...(liveOut ? liveOut.properties : o.liveness === false ? temporalProperties(spec).map((p): PropertyStatus => ({ name: p.name, kind: 'temporal', status: 'disabled' })) : []),
   ];
 
   const distinct = parents.length;
-  const seconds = Math.max(0, t1 - t0);
-  const cov: Record<string, number> = {};
-  c.actions.forEach((a, i) => (cov[a.name] = (cov[a.name] ?? 0) + coverage[i]));
-  const stats: Stats = {
-    distinctStates: distinct,
-    statesGenerated: generated + inits.length,
+  const stats = buildStats(c, {
+    distinct,
+    generated,
+    inits: inits.length,
     depth: maxSeenDepth,
-    seconds,
-    statesPerSecond: seconds > 0 ? distinct / seconds : 0,
-    store: store.description,
-    omissionProbability: omission,
-    ...(storeOpt.kind === 'fingerprint' ? { optimisticCollisionProbability: tlcOptimistic(distinct, generated + inits.length) } : {}),
-    bytesPerState: distinct > 0 ? (store.bytes() + parents.bytes() + ords.bytes()) / distinct : 0,
+    seconds: Math.max(0, t1 - t0),
+    store,
+    storeKind: storeOpt.kind,
+    omission,
+    bytes: store.bytes() + parents.bytes() + ords.bytes(),
     symmetry: canon ? canon.description : live && Object.keys(spec.symmetric ?? {}).length > 0 && o.symmetry !== false ? 'off (temporal properties)' : 'off',
-    stateWords: W,
     queue: frontier.size,
-    coverage: cov,
+    coverage,
     ...(liveOut ? { liveness: liveOut.stats } : {}),
     ...(budget !== undefined ? { memoryBudget: budget, frontierSpilled: frontier.spilled } : {}),
     peakFrontier: lifo ? frontier.peak : Math.max(0, ...levelWidth.map((n) => n ?? 0)),
-  };
-  if (memoryError !== undefined) {
-    return { spec: spec.name, params: spec.params ?? {}, status: 'error', complete: false, stats, properties, violations, error: { code: 'MC301', message: memoryError } };
-  }
-  return {
-    spec: spec.name,
-    params: spec.params ?? {},
-    // Interrupted: incomplete (exit 152) even with violations, which are reported with their traces.
-    status: interrupted ? 'incomplete' : violations.length > 0 ? 'violated' : complete && !undecided ? 'holds' : 'incomplete',
-    complete,
-    ...(limitReason ? { incompleteReason: limitReason } : {}),
-    exact: storeOpt.kind === 'exact',
-    omissionProbability: omission,
-    ...(interrupted ? { interrupted: true } : {}),
+  });
+  return buildResult(c, {
     stats,
     properties,
     violations,
-  };
+    memoryError,
+    interrupted,
+    complete,
+    holds: complete && !undecided,
+    limitReason,
+    exact: storeOpt.kind === 'exact',
+    omission,
+  });
 }
 
 /** The MC301 message when the visited set and parent links outgrow the memory budget: how far the search got. */

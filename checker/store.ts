@@ -123,25 +123,47 @@ function nextCapacity(cap: number): number {
   return cap === p ? p + p / 2 : 2 * p;
 }
 
-/** 64-bit fingerprints, linear probing, growable. */
+/**
+ * 64-bit fingerprints, linear probing, growable.
+ *
+ * With `shared`, the table lives in a `SharedArrayBuffer` for the parallel
+ * search (parallel/sharedStore.ts): one thread inserts while worker threads
+ * look fingerprints up without locks. A slot is then written low word first
+ * and its high word last with `Atomics.store`, so that a reader that sees a
+ * non-zero high word (`Atomics.load`) sees the whole entry. Growing allocates
+ * a new buffer; readers keep using the old one (a subset) until they are sent
+ * the new `table`. Shared or not, the slots, probing, capacity schedule and
+ * load limits are the same: it holds the same states and reports the same
+ * size, bytes and bound.
+ */
 export class FingerprintStore implements VisitedStore {
   readonly full = false;
   size = 0;
   private cap = 1 << 16;
   private scale = this.cap / 4294967296;
   private limit = Math.floor(this.cap * 0.8);
-  private table = new Uint32Array(this.cap * 2);
+  private tab: Uint32Array;
+  constructor(private readonly shared = false) {
+    this.tab = this.alloc(this.cap * 2);
+  }
+  private alloc(n: number): Uint32Array {
+    return this.shared ? new Uint32Array(new SharedArrayBuffer(n * 4)) : new Uint32Array(n);
+  }
+  /** The table: pairs (hi, lo) of fingerprints, (0, 0) for an empty slot. */
+  get table(): Uint32Array {
+    return this.tab;
+  }
   get description(): string {
     return 'fingerprint (64-bit)';
   }
   sink = 0;
   touch(h0: number): void {
-    this.sink ^= this.table[floor(h0 * this.scale) << 1];
+    this.sink ^= this.tab[floor(h0 * this.scale) << 1];
   }
   insert(): boolean {
     const hi = H[0];
     const lo = H[1] === 0 && hi === 0 ? 1 : H[1];
-    const t = this.table;
+    const t = this.tab;
     const cap = this.cap;
     let s = floor(hi * this.scale);
     for (;;) {
@@ -149,8 +171,9 @@ export class FingerprintStore implements VisitedStore {
       const a = t[j];
       const b = t[j + 1];
       if (a === 0 && b === 0) {
-        t[j] = hi;
         t[j + 1] = lo;
+        if (this.shared) Atomics.store(t, j, hi);
+        else t[j] = hi;
         if (++this.size > this.limit) this.grow();
         return true;
       }
@@ -159,12 +182,13 @@ export class FingerprintStore implements VisitedStore {
     }
   }
   private grow(): void {
-    const old = this.table;
+    const old = this.tab;
     const oldCap = this.cap;
     this.cap = nextCapacity(this.cap);
     this.scale = this.cap / 4294967296;
     this.limit = Math.floor(this.cap * 0.8);
-    const t = (this.table = new Uint32Array(this.cap * 2));
+    // A new buffer: readers of the old one see a subset until they are sent this one.
+    const t = (this.tab = this.alloc(this.cap * 2));
     for (let i = 0; i < oldCap; i++) {
       const hi = old[2 * i];
       const lo = old[2 * i + 1];
@@ -176,7 +200,7 @@ export class FingerprintStore implements VisitedStore {
     }
   }
   bytes(): number {
-    return this.table.byteLength;
+    return this.tab.byteLength;
   }
   /**
    * Birthday bound over the insertions of new states: the i-th new state is

@@ -9,8 +9,9 @@
  * @module
  */
 import type { Compiled } from '../compile';
-import { hashWords, hashWords2, H } from '../hash';
-import { isPacked, State } from '../spec';
+import { H } from '../hash';
+import { createKeyer, Keyer } from '../core';
+import { isPacked } from '../spec';
 import type { StoreOption } from '../result';
 import { createCanonicalizer } from '../symmetry';
 import { sharedContains } from './sharedStore';
@@ -23,46 +24,10 @@ export interface ExpandConfig {
   readonly checkDeadlock: boolean;
 }
 
-/** Keys and hashes of states, exactly as the sequential search computes them (explore.ts, keyOf). */
-export interface Keyer {
-  /** True when the key is the state's words themselves (no view, no symmetry). */
-  readonly plainKey: boolean;
-  readonly symmetry: string;
-  /** Leaves the hashes in `H`; returns the key's buffer: `w` (at `off`) when plain, else a buffer at 0. */
-  keyOf(w: Uint32Array, off: number, st: State | undefined): Uint32Array;
-}
-
-export function createKeyer(c: Compiled, cfg: ExpandConfig): Keyer {
-  const W = c.words;
+/** The keyer of a search with these options (core.ts, `createKeyer`) and its symmetry description. */
+export function keyerFor(c: Compiled, cfg: ExpandConfig): { keyer: Keyer; symmetry: string } {
   const canon = cfg.symmetry ? createCanonicalizer(c.layout, cfg.permLimit) : undefined;
-  const plainKey = !canon && !c.spec.view;
-  const hash = cfg.storeKind === 'compact' ? hashWords : hashWords2;
-  const keyBuf = new Uint32Array(W);
-  const viewBuf = new Uint32Array(W);
-  const stateBuf = new Uint32Array(W);
-  return {
-    plainKey,
-    symmetry: canon ? canon.description : 'off',
-    keyOf(w, off, st) {
-      if (!plainKey) {
-        let s = w;
-        if (off !== 0 || w.length !== W) {
-          for (let i = 0; i < W; i++) stateBuf[i] = w[off + i];
-          s = stateBuf;
-        }
-        let k = c.viewOf(s, st, viewBuf);
-        if (canon) {
-          canon.canon(k, keyBuf);
-          k = keyBuf;
-        }
-        if (k !== keyBuf) keyBuf.set(k);
-        hash(keyBuf, W, 0);
-        return keyBuf;
-      }
-      hash(w, W, off);
-      return w;
-    },
-  };
+  return { keyer: createKeyer(c, canon, cfg.storeKind), symmetry: canon ? canon.description : 'off' };
 }
 
 /** A growable Uint32Array. */
@@ -128,7 +93,7 @@ export function resultBuffers(r: ChunkResult): ArrayBuffer[] {
 /** A chunk expander for one compiled spec. */
 export function createExpander(c: Compiled, cfg: ExpandConfig) {
   const W = c.words;
-  const keyer = createKeyer(c, cfg);
+  const { keyer } = keyerFor(c, cfg);
   const sendKeys = cfg.storeKind === 'exact' && !keyer.plainKey;
   const nInv = c.invariantNames.length;
   const nWit = c.witnessNames.length;

@@ -25,34 +25,23 @@
  *
  * @module
  */
-import { compile, Compiled, guarded } from '../compile';
+import { compile, Compiled } from '../compile';
 import { H } from '../hash';
-import { tlcOptimistic, VisitedStore } from '../store';
+import { FingerprintStore, VisitedStore } from '../store';
 import { ChunkedU32, Frontier, Ordinals, SpillFrontier } from '../frontier';
-import { formatSteps, replayOrdinals } from '../trace';
 import { AnySpec, isPacked, State } from '../spec';
-import type { CheckOptions, CheckResult, PropertyKind, PropertyStatus, Stats, Violation } from '../result';
+import type { CheckOptions, CheckResult } from '../result';
 import { check, createStore, errorResult, memoryBudgetMessage, storeName, toMcError } from '../explore';
-import { ChunkResult, createExpander, createKeyer, ExpandConfig } from './expand';
+import { baseProperties, buildResult, buildStats, buildViolations, Found, NO_PARENT, omissionRule } from '../core';
+import { ChunkResult, createExpander, ExpandConfig, keyerFor } from './expand';
 import { getPool, Pool, Reply } from './pool';
 import { specSignature } from './recipe';
-import { SharedFingerprintStore } from './sharedStore';
-
-const NO_PARENT = 0xffffffff;
 /** explore.ts's expansion batch: its boundaries decide generated, coverage and queue of a search that stops early. */
 const MAX_BATCH_STATES = 64;
 const BATCH_SUCCESSORS = 4096;
 
 /** Thrown to run the sequential search instead. */
 class Fallback extends Error {}
-
-interface Found {
-  property: string;
-  kind: PropertyKind;
-  cls?: string;
-  index: number;
-  words: Uint32Array;
-}
 
 interface Chunk {
   readonly first: number;
@@ -88,7 +77,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const W = c.words;
   const nWorkers = Math.max(2, Math.floor(o.workers ?? 2));
   const storeOpt = o.store ?? { kind: 'fingerprint' };
-  const shared = storeOpt.kind === 'fingerprint' ? new SharedFingerprintStore() : undefined;
+  const shared = storeOpt.kind === 'fingerprint' ? new FingerprintStore(true) : undefined;
   const store: VisitedStore = shared ?? createStore(storeOpt, W, o.capacity);
   const checkDeadlock = o.checkDeadlock ?? spec.checkDeadlock ?? true;
   const cfg: ExpandConfig = { symmetry: o.symmetry !== false, permLimit: o.permLimit ?? 5040, storeKind: storeOpt.kind, checkDeadlock };
@@ -103,7 +92,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   let localSeconds = 0;
   const worthThreads = (): boolean => waitForWorkers || localStates === 0 || localSeconds / localStates >= 10e-6;
   const local = createExpander(c, cfg);
-  const keyer = createKeyer(c, cfg);
+  const { keyer, symmetry } = keyerFor(c, cfg);
   // Workers start at the first level with `minLevel` states; until they have
   // rebuilt the spec this thread expands the chunks itself.
   let pool: Pool | undefined;
@@ -442,81 +431,41 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   }
 
   const t1 = clock();
-  const pathTo = (index: number): { root: number; chain: number[] } => {
-    const chain: number[] = [];
-    let i = index;
-    while (parents.get(i) !== NO_PARENT) {
-      chain.push(ords.get(i));
-      i = parents.get(i);
-    }
-    return { root: ords.get(i), chain: chain.reverse() };
-  };
-  const violations: Violation[] = found.map((f) => {
-    const { root, chain } = pathTo(f.index);
-    const raw = replayOrdinals(c, root, chain, f.words);
-    const last = c.decode(f.words);
-    const explain = spec.explain ? guarded(() => 'explain', () => spec.explain!(last)) : undefined;
-    return {
-      property: f.property,
-      kind: f.kind,
-      ...(f.cls !== undefined ? { class: f.cls } : {}),
-      trace: formatSteps(c, raw),
-      ...(explain ? { explain } : {}),
-    };
-  });
+  const violations = buildViolations(c, found, parents, ords);
   const queue = parents.length - popped;
-  const complete = queue === 0 && !stop && !truncated;
+  const searched = queue === 0 && !stop && !truncated;
+  const { omission, tooRisky } = omissionRule(store, searched, o.maxOmission);
+  if (tooRisky) limitReason = tooRisky;
+  const complete = searched && !tooRisky;
   if (truncated && !limitReason) limitReason = `depth limit reached (--max-depth ${maxDepth})`;
-  const properties: PropertyStatus[] = [
-    ...c.invariantNames.map((name, i): PropertyStatus => ({
-      name,
-      kind: 'invariant',
-      status: violatedInv.has(i) ? 'violated' : complete ? 'holds' : 'unknown',
-    })),
-    {
-      name: 'deadlock',
-      kind: 'deadlock',
-      status: !checkDeadlock ? 'disabled' : deadlockClasses.size > 0 ? 'violated' : complete ? 'holds' : 'unknown',
-    },
-    ...c.witnessNames.map((name, i): PropertyStatus =>
-      witnessDepth[i] >= 0
-        ? { name, kind: 'witness', status: 'reached', depth: witnessDepth[i] }
-        : { name, kind: 'witness', status: complete ? 'unreached' : 'unknown' },
-    ),
-  ];
-  const distinct = parents.length;
-  const seconds = Math.max(0, t1 - t0);
-  const cov: Record<string, number> = {};
-  c.actions.forEach((a, i) => (cov[a.name] = (cov[a.name] ?? 0) + coverage[i]));
-  const stats: Stats = {
-    distinctStates: distinct,
-    statesGenerated: generated + inits.length,
+  const properties = baseProperties(c, { violatedInv, checkDeadlock, deadlockClasses, witnessDepth, definitive: complete });
+  const stats = buildStats(c, {
+    distinct: parents.length,
+    generated,
+    inits: inits.length,
     depth: maxSeenDepth,
-    seconds,
-    statesPerSecond: seconds > 0 ? distinct / seconds : 0,
-    store: store.description,
-    omissionProbability: store.omissionProbability(),
-    ...(storeOpt.kind === 'fingerprint' ? { optimisticCollisionProbability: tlcOptimistic(distinct, generated + inits.length) } : {}),
-    bytesPerState: distinct > 0 ? (store.bytes() + parents.bytes() + ords.bytes()) / distinct : 0,
-    symmetry: keyer.symmetry,
-    stateWords: W,
+    seconds: Math.max(0, t1 - t0),
+    store,
+    storeKind: storeOpt.kind,
+    omission,
+    bytes: store.bytes() + parents.bytes() + ords.bytes(),
+    symmetry,
     queue,
-    coverage: cov,
+    coverage,
     ...(budget !== undefined ? { memoryBudget: budget, frontierSpilled: frontier.spilled } : {}),
     peakFrontier: Math.max(0, ...levelWidth.map((n) => n ?? 0)),
     workers: pool !== undefined && workersUsable && ready === nWorkers ? nWorkers : 1,
-  };
-  if (memoryError !== undefined) {
-    return { spec: spec.name, params: spec.params ?? {}, status: 'error', complete: false, stats, properties, violations, error: { code: 'MC301', message: memoryError } };
-  }
-  return {
-    spec: spec.name,
-    params: spec.params ?? {},
-    status: violations.length > 0 ? 'violated' : complete ? 'holds' : 'incomplete',
-    complete,
-    ...(limitReason ? { incompleteReason: limitReason } : {}),
+  });
+  return buildResult(c, {
     stats,
     properties,
     violations,
-  };
+    memoryError,
+    interrupted: false,
+    complete,
+    holds: complete,
+    limitReason,
+    exact: storeOpt.kind === 'exact',
+    omission,
+  });
 }
