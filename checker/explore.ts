@@ -57,8 +57,9 @@ export function storeName(opt: StoreOption): string {
 /**
  * Whether the parallel BFS (checker/parallel) implements everything this run
  * asks for. It does not implement a state constraint, TLC's deadlock meaning,
- * a spec that switches symmetry off, temporal properties, deadlock
- * categories (the kernel model), the purity sample or the stop poll; such runs use this thread's search (same results, no
+ * a spec that switches symmetry off, temporal properties, the purity
+ * sample or the stop poll (deadlock categories are computed from the
+ * deadlocked state's words when the result is built, core.ts); such runs use this thread's search (same results, no
  * threads). docs/architecture.md, "Parallel search".
  */
 function parallelSupports(spec: AnySpec, o: CheckOptions): boolean {
@@ -68,8 +69,6 @@ function parallelSupports(spec: AnySpec, o: CheckOptions): boolean {
   if ((spec as { symmetry?: boolean }).symmetry === false) return false;
   if (o.liveness !== false && temporalProperties(spec).length > 0) return false;
   if (o.shouldStop !== undefined || o.checkPurity === true) return false;
-  // The category of a deadlock class is computed from the decoded state, which the parallel result does not keep.
-  if (typeof (spec as Spec<State>).deadlockCategory === 'function') return false;
   return true;
 }
 

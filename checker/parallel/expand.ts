@@ -11,7 +11,7 @@
 import type { Compiled } from '../compile';
 import { H } from '../hash';
 import { createKeyer, Keyer } from '../core';
-import { isPacked } from '../spec';
+import { isPacked, State } from '../spec';
 import type { StoreOption } from '../result';
 import { createCanonicalizer } from '../symmetry';
 import { sharedContains } from './sharedStore';
@@ -35,7 +35,7 @@ class U32 {
   buf: Uint32Array;
   len = 0;
   constructor(cap = 256) {
-    this.buf = new Uint32Array(cap);
+    this.buf = new Uint32Array(Math.max(1, cap));
   }
   reserve(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -49,8 +49,59 @@ class U32 {
     if (this.len === this.buf.length) this.reserve(1);
     this.buf[this.len++] = v;
   }
+  /** The contents, without a copy: a view of the start of the buffer (which a transfer moves whole). */
   take(): Uint32Array {
-    return this.buf.slice(0, this.len);
+    return new Uint32Array(this.buf.buffer, 0, this.len);
+  }
+}
+
+/**
+ * The fingerprints a worker has already sent as candidates in this BFS level:
+ * a later successor with the same fingerprint comes later in the sequential
+ * order (a worker gets its chunks of a level in order), so the coordinator's
+ * insert would reject it; it is dropped here. An open-addressing table of
+ * (hi, lo) pairs, (0, 0) empty, with the fingerprint store's (0, 0) → (0, 1).
+ */
+class LevelSeen {
+  private cap = 1 << 12;
+  private t = new Uint32Array(this.cap * 2);
+  private size = 0;
+  level = -1;
+  clear(level: number): void {
+    this.level = level;
+    if (this.size > 0) this.t.fill(0);
+    this.size = 0;
+  }
+  slot(hi: number): number {
+    return ((Math.imul(hi, 0x9e3779b1) >>> 0) & (this.cap - 1)) << 1;
+  }
+  touch(hi: number): number {
+    return this.t[this.slot(hi)];
+  }
+  /** Adds the fingerprint; false when it was there. */
+  add(hi: number, lo: number): boolean {
+    if (hi === 0 && lo === 0) lo = 1;
+    const t = this.t;
+    const mask = (this.cap << 1) - 1;
+    let j = this.slot(hi);
+    for (;;) {
+      const a = t[j];
+      const b = t[j + 1];
+      if (a === 0 && b === 0) break;
+      if (a === hi && b === lo) return false;
+      j = (j + 2) & mask;
+    }
+    t[j] = hi;
+    t[j + 1] = lo;
+    if (++this.size * 2 > this.cap) this.grow();
+    return true;
+  }
+  private grow(): void {
+    const old = this.t;
+    this.cap *= 2;
+    this.t = new Uint32Array(this.cap * 2);
+    this.size = 0;
+    for (let j = 0; j < old.length; j += 2) if (old[j] !== 0 || old[j + 1] !== 0) this.add(old[j], old[j + 1]);
   }
 }
 
@@ -65,10 +116,12 @@ export interface DeadState {
  * What a worker returns for a chunk of `n` states. Per state: successors
  * emitted (`nGen`, stutter steps included), successors other than itself
  * (`nSucc`), candidates (`nCand`). Per emitted successor, in order: its action
- * (`actions`). Per candidate (a successor not already in the shared visited
- * set), in order: words, key (exact store without plain keys), hashes (3
- * lanes), ordinal and predicate bits (`P` words: invariants violated, then
- * witnesses reached).
+ * (`actions`), and per action the number of successors it emitted in the
+ * chunk (`coverage`). Per candidate (a successor not already in the shared
+ * visited set, and not already sent by this worker in this level when the
+ * store is the fingerprint store), in order: words, key (exact store without
+ * plain keys), hashes (3 lanes), ordinal and predicate bits (`P` words:
+ * invariants violated, then witnesses reached).
  */
 export interface ChunkResult {
   readonly n: number;
@@ -76,6 +129,7 @@ export interface ChunkResult {
   readonly nSucc: Uint32Array;
   readonly nCand: Uint32Array;
   readonly actions: Uint32Array;
+  readonly coverage: Uint32Array;
   readonly words: Uint32Array;
   readonly keys: Uint32Array | undefined;
   readonly hashes: Uint32Array;
@@ -87,40 +141,61 @@ export interface ChunkResult {
 
 /** Typed arrays of a result, for a transfer list. */
 export function resultBuffers(r: ChunkResult): ArrayBuffer[] {
-  return [r.nGen, r.nSucc, r.nCand, r.actions, r.words, r.hashes, r.ords, r.bits, ...(r.keys ? [r.keys] : [])].map((a) => a.buffer as ArrayBuffer);
+  return [r.nGen, r.nSucc, r.nCand, r.actions, r.coverage, r.words, r.hashes, r.ords, r.bits, ...(r.keys ? [r.keys] : [])].map((a) => a.buffer as ArrayBuffer);
 }
 
-/** A chunk expander for one compiled spec. */
+/** Keeps the touches of phase 3 observable. */
+export let touched = 0;
+
+/**
+ * A chunk expander for one compiled spec. A chunk is expanded in phases, as
+ * the sequential search's batches are: successors first, then their keys and
+ * hashes, then a touch of every visited-set slot they will probe (so that the
+ * cache misses overlap), then the filter and the predicates of the
+ * candidates, in order.
+ */
 export function createExpander(c: Compiled, cfg: ExpandConfig) {
   const W = c.words;
   const { keyer } = keyerFor(c, cfg);
   const sendKeys = cfg.storeKind === 'exact' && !keyer.plainKey;
+  const dedupe = cfg.storeKind === 'fingerprint';
+  const seen = new LevelSeen();
   const nInv = c.invariantNames.length;
   const nWit = c.witnessNames.length;
+  const nActions = c.actions.length;
   const nPackedInvariants = isPacked(c.spec) ? (c.spec.packedInvariants ?? []).length : 0;
   const invWords = (nInv + 31) >>> 5;
   const P = invWords + ((nWit + 31) >>> 5);
   const src = new Uint32Array(W);
   const dst = new Uint32Array(W);
   const stBuf = new Uint32Array(W);
+  const objs: (State | undefined)[] = [];
+  /** Successors per state in the last chunk (sizes the next one's buffers). */
+  let perState = 4;
+  let sink = 0;
   return {
-    expand(states: Uint32Array, n: number, atBound: boolean, table: Uint32Array | undefined, invActive: Uint8Array, witActive: Uint8Array): ChunkResult {
+    /** `level`: the BFS depth of the chunk's states (the dedupe set is per level). */
+    expand(states: Uint32Array, n: number, atBound: boolean, table: Uint32Array | undefined, invActive: Uint8Array, witActive: Uint8Array, level = -1): ChunkResult {
+      if (level !== seen.level || level < 0) seen.clear(level);
+      const est = Math.ceil(n * perState * 1.25) + 16;
       const nGen = new Uint32Array(n);
       const nSucc = new Uint32Array(n);
       const nCand = new Uint32Array(n);
-      const actions = new U32(n * 8);
-      const words = new U32(n * 4 * W);
-      const keys = sendKeys ? new U32(n * 4 * W) : undefined;
-      const hashes = new U32(n * 12);
-      const ords = new U32(n * 4);
-      const bits = new U32(P > 0 ? n * 4 * P : 1);
+      const coverage = new Uint32Array(nActions);
+      const actions = new U32(est);
+      const words = new U32(atBound ? 1 : est * W);
+      const ords = new U32(est);
+      const ends = new Uint32Array(n);
       const dead: DeadState[] = [];
-      const anyPredicate = invActive.includes(1) || witActive.includes(1);
+      const anyInv = invActive.includes(1);
+      const anyPredicate = anyInv || witActive.includes(1);
       let k = 0;
       let ordinal = 0;
+      let t = 0; // successors kept for filtering
       const emit = (a: number): void => {
         const ord = ordinal++;
         nGen[k]++;
+        coverage[a]++;
         actions.push(a);
         let i = 0;
         while (i < W && dst[i] === src[i]) i++;
@@ -132,55 +207,92 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         const wb = words.buf;
         if (W >= 32) wb.set(dst, off);
         else for (let j = 0; j < W; j++) wb[off + j] = dst[j];
-        let st = c.lastState;
-        const key = keyer.keyOf(wb, off, st);
-        if (table !== undefined && sharedContains(table, H[0], H[1])) return;
         words.len += W;
-        if (keys) {
-          keys.reserve(W);
-          for (let j = 0; j < W; j++) keys.buf[keys.len + j] = key[j];
-          keys.len += W;
-        }
-        hashes.push(H[0]);
-        hashes.push(H[1]);
-        hashes.push(H[2]);
         ords.push(ord);
-        nCand[k]++;
-        if (P === 0) return;
-        bits.reserve(P);
-        const b0 = bits.len;
-        for (let j = 0; j < P; j++) bits.buf[b0 + j] = 0;
-        bits.len += P;
-        if (!anyPredicate) return;
-        for (let j = 0; j < W; j++) stBuf[j] = dst[j];
-        if (st === undefined && nInv > nPackedInvariants && invActive.includes(1)) st = c.decode(stBuf);
-        for (let j = 0; j < nInv; j++) {
-          if (invActive[j] && !c.invariantHolds(j, stBuf, st)) bits.buf[b0 + (j >>> 5)] |= 1 << (j & 31);
-        }
-        for (let j = 0; j < nWit; j++) {
-          if (witActive[j] && c.witnessReached(j, stBuf, st)) bits.buf[b0 + invWords + (j >>> 5)] |= 1 << (j & 31);
-        }
+        objs[t++] = c.lastState;
       };
+      // Phase 1: successors.
       for (k = 0; k < n; k++) {
         for (let j = 0; j < W; j++) src[j] = states[k * W + j];
         ordinal = 0;
         c.successors(src, dst, emit);
+        ends[k] = t;
         if (nSucc[k] === 0 && cfg.checkDeadlock && !c.isTerminal(src)) dead.push({ k, cls: c.deadlockClass(src), words: src.slice() });
       }
+      perState = n > 0 ? Math.max(1, t / n) : perState;
+      // Phase 2: keys and hashes.
+      const wb = words.buf;
+      const hashes = new Uint32Array(3 * t);
+      const keys = sendKeys ? new Uint32Array(t * W) : undefined;
+      for (let b = 0; b < t; b++) {
+        const key = keyer.keyOf(wb, b * W, objs[b]);
+        if (keys) for (let j = 0; j < W; j++) keys[b * W + j] = key[j];
+        hashes[3 * b] = H[0];
+        hashes[3 * b + 1] = H[1];
+        hashes[3 * b + 2] = H[2];
+      }
+      // Phase 3: touch the slots the filter will probe.
+      if (table !== undefined) {
+        const scale = (table.length >>> 1) / 4294967296;
+        for (let b = 0; b < t; b++) {
+          sink ^= table[Math.floor(hashes[3 * b] * scale) << 1];
+          if (dedupe) sink ^= seen.touch(hashes[3 * b]);
+        }
+      }
+      // Phase 4: filter and predicates, in order; candidates are compacted to the front.
+      const bits = new Uint32Array(Math.max(1, t * P));
+      let m = 0;
+      let b = 0;
+      for (k = 0; k < n; k++) {
+        for (const end = ends[k]; b < end; b++) {
+          const hi = hashes[3 * b];
+          const lo = hashes[3 * b + 1];
+          if (dedupe && !seen.add(hi, lo)) continue;
+          if (table !== undefined && sharedContains(table, hi, lo)) continue;
+          nCand[k]++;
+          if (m !== b) {
+            wb.copyWithin(m * W, b * W, b * W + W);
+            hashes[3 * m] = hi;
+            hashes[3 * m + 1] = lo;
+            hashes[3 * m + 2] = hashes[3 * b + 2];
+            ords.buf[m] = ords.buf[b];
+            if (keys) keys.copyWithin(m * W, b * W, b * W + W);
+          }
+          const st = objs[b];
+          objs[b] = undefined;
+          if (P > 0 && anyPredicate) predicates(wb, m, st, bits, invActive, witActive, anyInv);
+          m++;
+        }
+      }
+      for (; b < t; b++) objs[b] = undefined;
+      touched = sink;
       return {
         n,
         nGen,
         nSucc,
         nCand,
         actions: actions.take(),
-        words: words.take(),
-        keys: keys?.take(),
-        hashes: hashes.take(),
-        ords: ords.take(),
-        bits: bits.take(),
+        coverage,
+        words: new Uint32Array(wb.buffer, 0, m * W),
+        keys: keys ? new Uint32Array(keys.buffer, 0, m * W) : undefined,
+        hashes: new Uint32Array(hashes.buffer, 0, 3 * m),
+        ords: new Uint32Array(ords.buf.buffer, 0, m),
+        bits: new Uint32Array(bits.buffer, 0, P > 0 ? m * P : 0),
         P,
         dead,
       };
     },
   };
+  /** The predicate bits of candidate `m` (words at `wb[m*W..]`). */
+  function predicates(wb: Uint32Array, m: number, st: State | undefined, bits: Uint32Array, invActive: Uint8Array, witActive: Uint8Array, anyInv: boolean): void {
+    const b0 = m * P;
+    for (let j = 0; j < W; j++) stBuf[j] = wb[m * W + j];
+    if (st === undefined && nInv > nPackedInvariants && anyInv) st = c.decode(stBuf);
+    for (let j = 0; j < nInv; j++) {
+      if (invActive[j] && !c.invariantHolds(j, stBuf, st)) bits[b0 + (j >>> 5)] |= 1 << (j & 31);
+    }
+    for (let j = 0; j < nWit; j++) {
+      if (witActive[j] && c.witnessReached(j, stBuf, st)) bits[b0 + invWords + (j >>> 5)] |= 1 << (j & 31);
+    }
+  }
 }

@@ -146,15 +146,22 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       stop = true;
     } else if (frontier instanceof SpillFrontier) frontier.limit = budget - fixed;
   };
-  /** Records a new state (already inserted); `predicates` does its invariants and witnesses. */
-  const admit = (w: Uint32Array, off: number, parent: number, ord: number, depth: number, predicates: (index: number) => void): void => {
+  /**
+   * Records a new state (already inserted): `admitBegin` numbers it; the
+   * caller then checks its invariants and witnesses (when `hasPredicates`);
+   * `admitEnd` queues it and applies the limits. (Two calls, not a callback:
+   * no closure per state.)
+   */
+  const admitBegin = (parent: number, ord: number, depth: number): number => {
     const index = parents.length;
     parents.push(parent);
     ords.push(ord);
     if (depth > maxSeenDepth) maxSeenDepth = depth;
     levelWidth[depth] = (levelWidth[depth] ?? 0) + 1;
     if ((index & 1023) === 0) checkBudget();
-    if (hasPredicates) predicates(index);
+    return index;
+  };
+  const admitEnd = (w: Uint32Array, off: number, index: number, depth: number): void => {
     frontier.push(w, off, index, depth);
     if (parents.length >= maxStates && !stop) {
       limitReason = `state limit reached (--max-states ${maxStates})`;
@@ -187,13 +194,15 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       const w = inits[i];
       const k = keyer.keyOf(w, 0, undefined);
       if (!store.insert(k, W, 0)) continue;
-      admit(w, 0, NO_PARENT, i, 0, (index) => {
+      const index = admitBegin(NO_PARENT, i, 0);
+      if (hasPredicates) {
         // As explore.ts's checkPredicates.
         let st: State | undefined;
         if (nInv > 0 && nInv > nPackedInvariants) st = c.decode(w);
         for (let j = 0; j < nInv && !stop; j++) if (!violatedInv.has(j) && !c.invariantHolds(j, w, st)) violate(j, index, Uint32Array.from(w));
         if (witnessesLeft > 0) for (let j = 0; j < nWit; j++) if (witnessDepth[j] < 0 && c.witnessReached(j, w, st)) reach(j, 0);
-      });
+      }
+      admitEnd(w, 0, index, 0);
     }
   }
 
@@ -225,13 +234,16 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     let ai = 0;
     let ci = 0;
     let di = 0;
+    // Touch the slots the inserts will probe, so that their cache misses overlap.
+    const hs = r.hashes;
+    for (let h = 0; h < hs.length; h += 3) store.touch(hs[h], hs[h + 1], hs[h + 2]);
     for (let k = 0; k < ch.n; k++) {
       const i = ch.first + k;
       batchStep(i, atBound ? 0 : r.nSucc[k]);
       popped = i + 1;
       const g = r.nGen[k];
       generated += g;
-      for (let e = 0; e < g; e++) coverage[r.actions[ai++]]++;
+      ai += g;
       if (atBound && r.nSucc[k] > 0) truncated = true;
       for (let q = r.nCand[k]; q > 0; q--, ci++) {
         if (stop) continue;
@@ -239,16 +251,17 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         H[1] = r.hashes[3 * ci + 1];
         H[2] = r.hashes[3 * ci + 2];
         if (!store.insert(keys, W, ci * W)) continue;
-        const cw = ci;
-        admit(r.words, ci * W, i, r.ords[ci], depth, (index) => {
-          const b0 = cw * P;
+        const index = admitBegin(i, r.ords[ci], depth);
+        if (hasPredicates) {
+          const b0 = ci * P;
           for (let j = 0; j < nInv && !stop; j++) {
-            if (!violatedInv.has(j) && (r.bits[b0 + (j >>> 5)] >>> (j & 31)) & 1) violate(j, index, r.words.slice(cw * W, cw * W + W));
+            if (!violatedInv.has(j) && (r.bits[b0 + (j >>> 5)] >>> (j & 31)) & 1) violate(j, index, r.words.slice(ci * W, ci * W + W));
           }
           if (witnessesLeft > 0) {
             for (let j = 0; j < nWit; j++) if (witnessDepth[j] < 0 && (r.bits[b0 + invWords + (j >>> 5)] >>> (j & 31)) & 1) reach(j, depth);
           }
-        });
+        }
+        admitEnd(r.words, ci * W, index, depth);
       }
       const dead = di < r.dead.length && r.dead[di].k === k ? r.dead[di++] : undefined;
       if (r.nSucc[k] === 0 && checkDeadlock && !stop && dead) {
@@ -259,8 +272,13 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           if (!all) stop = true;
         }
       }
-      if (stop) return ai;
+      if (stop) {
+        // Coverage of the chunk's states up to this one (the rest of the batch: finishBatch).
+        for (let e = 0; e < ai; e++) coverage[r.actions[e]]++;
+        return ai;
+      }
     }
+    for (let a = 0; a < r.coverage.length; a++) coverage[a] += r.coverage[a];
     return -1;
   };
 
@@ -301,7 +319,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         if (wk < 0) {
           try {
             const t = defaultClock();
-            results[id] = local.expand(states, m, depth >= maxDepth, shared?.table, invActive, witActive);
+            results[id] = local.expand(states, m, depth >= maxDepth, shared?.table, invActive, witActive, depth);
             localSeconds += defaultClock() - t;
             localStates += m;
           } catch {
@@ -310,7 +328,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           return;
         }
         inflight[wk]++;
-        (pool as Pool).send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: shared?.table, invActive, witActive });
+        (pool as Pool).send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: shared?.table, invActive, witActive, level: depth });
       };
       let pending = 0;
       while (merged < nChunks && !stop) {

@@ -3,7 +3,7 @@
  *
  * - `open {job, recipe, config}`: rebuild and compile the spec, reply
  *   `opened {job, sig}` (the signature the coordinator compares with its own);
- * - `expand {job, chunk, states, n, atBound, table, invActive, witActive}`:
+ * - `expand {job, chunk, states, n, atBound, table, invActive, witActive, level}`:
  *   expand a chunk (expand.ts), reply `expanded {job, chunk, result}`;
  * - `check {job, recipe, options}`: run a whole sequential check of the
  *   rebuilt spec, reply `checked {job, result}` (verify's independent cells);
@@ -55,6 +55,7 @@ port.on('message', (m: Record<string, unknown>) => {
           m.table as Uint32Array | undefined,
           m.invActive as Uint8Array,
           m.witActive as Uint8Array,
+          m.level as number,
         );
         reply({ op: 'expanded', job, chunk: m.chunk, result: r }, resultBuffers(r));
         return;
