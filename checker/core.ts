@@ -91,6 +91,26 @@ export function deadlockOf(c: Compiled, w: Uint32Array): { cls: string | undefin
   return { cls: c.deadlockClass(w) };
 }
 
+/**
+ * Why a search must stop after admitting its `distinct`-th state: the
+ * --max-states limit, or a compact table at its load limit; undefined when
+ * neither.
+ */
+export function stateLimit(store: VisitedStore, distinct: number, maxStates: number): string | undefined {
+  if (distinct >= maxStates) return `state limit reached (--max-states ${maxStates})`;
+  if (store.full) return `${store.description} is 90% full after ${store.size} states; give a larger --capacity`;
+  return undefined;
+}
+
+/**
+ * The --memory rule: the bytes the visited set and parent links take; when
+ * they exceed the budget the search ends with MC301 (`over`), else what is
+ * left of the budget is the frontier's (`frontierLimit`).
+ */
+export function memoryRule(fixed: number, budget: number): { over: boolean; frontierLimit: number } {
+  return fixed > budget ? { over: true, frontierLimit: 0 } : { over: false, frontierLimit: budget - fixed };
+}
+
 /** The root's ordinal and the action ordinals from it to the state `index`. */
 export function pathTo(parents: ChunkedU32, ords: Ordinals, index: number): { root: number; chain: number[] } {
   const chain: number[] = [];

@@ -21,7 +21,7 @@ import { interruptRequested, interruptSignal } from './interrupt';
 import { createCanonicalizer } from './symmetry';
 import { ChunkedU32, Frontier, Ordinals, SpillFrontier } from './frontier';
 import { formatSteps, replayOrdinals } from './trace';
-import { baseProperties, buildResult, buildStats, buildViolations, createKeyer, Found, NO_PARENT, omissionRule, pathTo as walkBack } from './core';
+import { baseProperties, buildResult, buildStats, buildViolations, createKeyer, Found, memoryRule, NO_PARENT, omissionRule, pathTo as walkBack, stateLimit } from './core';
 import { LivenessRecorder, temporalProperties } from './liveness';
 import { AnySpec, isPacked, Spec, State } from './spec';
 import {
@@ -180,10 +180,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const checkBudget = (): void => {
     if (budget === undefined) return;
     const fixed = store.bytes() + parents.bytes() + ords.bytes();
-    if (fixed > budget) {
+    const m = memoryRule(fixed, budget);
+    if (m.over) {
       memoryError = memoryBudgetMessage(fixed, budget, parents.length, maxSeenDepth);
       stop = true;
-    } else if (frontier instanceof SpillFrontier) frontier.limit = budget - fixed;
+    } else if (frontier instanceof SpillFrontier) frontier.limit = m.frontierLimit;
   };
 
   /** The visited-set key of a state and its hashes (into `H`): core.ts, `createKeyer`. */
@@ -250,13 +251,12 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     }
     if (live) live.state(index, liveH0, liveH1, w, off, st, parent === NO_PARENT ? ord : -1);
     frontier.push(w, off, index, depth);
-    if (parents.length >= maxStates && !stop) {
-      limitReason = `state limit reached (--max-states ${maxStates})`;
-      stop = true;
-    }
-    if (store.full && !stop) {
-      limitReason = `${store.description} is 90% full after ${store.size} states; give a larger --capacity`;
-      stop = true;
+    if (!stop) {
+      const reason = stateLimit(store, parents.length, maxStates);
+      if (reason !== undefined) {
+        limitReason = reason;
+        stop = true;
+      }
     }
   };
 

@@ -32,7 +32,7 @@ import { ChunkedU32, Frontier, Ordinals, SpillFrontier } from '../frontier';
 import { AnySpec, isPacked, State } from '../spec';
 import type { CheckOptions, CheckResult } from '../result';
 import { check, createStore, errorResult, memoryBudgetMessage, storeName, toMcError } from '../explore';
-import { baseProperties, buildResult, buildStats, buildViolations, Found, NO_PARENT, omissionRule } from '../core';
+import { baseProperties, buildResult, buildStats, buildViolations, Found, memoryRule, NO_PARENT, omissionRule, stateLimit } from '../core';
 import { ChunkResult, createExpander, ExpandConfig, keyerFor } from './expand';
 import { getPool, Pool, Reply } from './pool';
 import { specSignature } from './recipe';
@@ -141,10 +141,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const checkBudget = (): void => {
     if (budget === undefined) return;
     const fixed = store.bytes() + parents.bytes() + ords.bytes();
-    if (fixed > budget) {
+    const m = memoryRule(fixed, budget);
+    if (m.over) {
       memoryError = memoryBudgetMessage(fixed, budget, parents.length, maxSeenDepth);
       stop = true;
-    } else if (frontier instanceof SpillFrontier) frontier.limit = budget - fixed;
+    } else if (frontier instanceof SpillFrontier) frontier.limit = m.frontierLimit;
   };
   /**
    * Records a new state (already inserted): `admitBegin` numbers it; the
@@ -163,13 +164,12 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   };
   const admitEnd = (w: Uint32Array, off: number, index: number, depth: number): void => {
     frontier.push(w, off, index, depth);
-    if (parents.length >= maxStates && !stop) {
-      limitReason = `state limit reached (--max-states ${maxStates})`;
-      stop = true;
-    }
-    if (store.full && !stop) {
-      limitReason = `${store.description} is 90% full after ${store.size} states; give a larger --capacity`;
-      stop = true;
+    if (!stop) {
+      const reason = stateLimit(store, parents.length, maxStates);
+      if (reason !== undefined) {
+        limitReason = reason;
+        stop = true;
+      }
     }
   };
   const violate = (i: number, index: number, words: Uint32Array): void => {
