@@ -144,6 +144,9 @@ export function resultBuffers(r: ChunkResult): ArrayBuffer[] {
   return [r.nGen, r.nSucc, r.nCand, r.actions, r.coverage, r.words, r.hashes, r.ords, r.bits, ...(r.keys ? [r.keys] : [])].map((a) => a.buffer as ArrayBuffer);
 }
 
+/** States per sub-batch of a chunk (the sequential search's batch). */
+const SUB = 64;
+
 /** Keeps the touches of phase 3 observable. */
 export let touched = 0;
 
@@ -170,6 +173,9 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
   const dst = new Uint32Array(W);
   const stBuf = new Uint32Array(W);
   const objs: (State | undefined)[] = [];
+  /** Hashes and keys of a sub-batch's successors (scratch). */
+  let th = new Uint32Array(3 * 1024);
+  let tk = new Uint32Array(sendKeys ? 1024 * W : 0);
   /** Successors per state in the last chunk (sizes the next one's buffers). */
   let perState = 4;
   let sink = 0;
@@ -185,13 +191,18 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
       const actions = new U32(est);
       const words = new U32(atBound ? 1 : est * W);
       const ords = new U32(est);
+      const hashes = new U32(3 * est);
+      const keys = sendKeys ? new U32(est * W) : undefined;
+      const bits = new U32(P > 0 ? est * P : 1);
       const ends = new Uint32Array(n);
       const dead: DeadState[] = [];
       const anyInv = invActive.includes(1);
       const anyPredicate = anyInv || witActive.includes(1);
       let k = 0;
       let ordinal = 0;
-      let t = 0; // successors kept for filtering
+      let m = 0; // candidates so far: words, ords, hashes, keys, bits [0, m)
+      let t = 0; // successors of the sub-batch, after the candidates: words and ords [m, m + t)
+      let total = 0;
       const emit = (a: number): void => {
         const ord = ordinal++;
         nGen[k]++;
@@ -211,60 +222,77 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         ords.push(ord);
         objs[t++] = c.lastState;
       };
-      // Phase 1: successors.
-      for (k = 0; k < n; k++) {
-        for (let j = 0; j < W; j++) src[j] = states[k * W + j];
-        ordinal = 0;
-        c.successors(src, dst, emit);
-        ends[k] = t;
-        if (nSucc[k] === 0 && cfg.checkDeadlock && !c.isTerminal(src)) dead.push({ k, cls: c.deadlockClass(src), words: src.slice() });
-      }
-      perState = n > 0 ? Math.max(1, t / n) : perState;
-      // Phase 2: keys and hashes.
-      const wb = words.buf;
-      const hashes = new Uint32Array(3 * t);
-      const keys = sendKeys ? new Uint32Array(t * W) : undefined;
-      for (let b = 0; b < t; b++) {
-        const key = keyer.keyOf(wb, b * W, objs[b]);
-        if (keys) for (let j = 0; j < W; j++) keys[b * W + j] = key[j];
-        hashes[3 * b] = H[0];
-        hashes[3 * b + 1] = H[1];
-        hashes[3 * b + 2] = H[2];
-      }
-      // Phase 3: touch the slots the filter will probe.
-      if (table !== undefined) {
-        const scale = (table.length >>> 1) / 4294967296;
+      // Sub-batches of SUB states, as the sequential search's batches: the
+      // decoded successors (record API) live only while their sub-batch is
+      // filtered, so they die young.
+      for (let k0 = 0; k0 < n; k0 += SUB) {
+        const k1 = Math.min(n, k0 + SUB);
+        const m0 = m;
+        t = 0;
+        // Phase 1: successors.
+        for (k = k0; k < k1; k++) {
+          for (let j = 0; j < W; j++) src[j] = states[k * W + j];
+          ordinal = 0;
+          c.successors(src, dst, emit);
+          ends[k] = t;
+          if (nSucc[k] === 0 && cfg.checkDeadlock && !c.isTerminal(src)) dead.push({ k, cls: c.deadlockClass(src), words: src.slice() });
+        }
+        total += t;
+        // Phase 2: keys and hashes.
+        const wb = words.buf;
+        if (th.length < 3 * t) th = new Uint32Array(6 * t);
+        if (sendKeys && tk.length < t * W) tk = new Uint32Array(2 * t * W);
         for (let b = 0; b < t; b++) {
-          sink ^= table[Math.floor(hashes[3 * b] * scale) << 1];
-          if (dedupe) sink ^= seen.touch(hashes[3 * b]);
+          const key = keyer.keyOf(wb, (m0 + b) * W, objs[b]);
+          if (sendKeys) for (let j = 0; j < W; j++) tk[b * W + j] = key[j];
+          th[3 * b] = H[0];
+          th[3 * b + 1] = H[1];
+          th[3 * b + 2] = H[2];
         }
-      }
-      // Phase 4: filter and predicates, in order; candidates are compacted to the front.
-      const bits = new Uint32Array(Math.max(1, t * P));
-      let m = 0;
-      let b = 0;
-      for (k = 0; k < n; k++) {
-        for (const end = ends[k]; b < end; b++) {
-          const hi = hashes[3 * b];
-          const lo = hashes[3 * b + 1];
-          if (dedupe && !seen.add(hi, lo)) continue;
-          if (table !== undefined && sharedContains(table, hi, lo)) continue;
-          nCand[k]++;
-          if (m !== b) {
-            wb.copyWithin(m * W, b * W, b * W + W);
-            hashes[3 * m] = hi;
-            hashes[3 * m + 1] = lo;
-            hashes[3 * m + 2] = hashes[3 * b + 2];
-            ords.buf[m] = ords.buf[b];
-            if (keys) keys.copyWithin(m * W, b * W, b * W + W);
+        // Phase 3: touch the slots the filter will probe.
+        if (table !== undefined) {
+          const scale = (table.length >>> 1) / 4294967296;
+          for (let b = 0; b < t; b++) {
+            sink ^= table[Math.floor(th[3 * b] * scale) << 1];
+            if (dedupe) sink ^= seen.touch(th[3 * b]);
           }
-          const st = objs[b];
-          objs[b] = undefined;
-          if (P > 0 && anyPredicate) predicates(wb, m, st, bits, invActive, witActive, anyInv);
-          m++;
         }
+        // Phase 4: filter and predicates, in order; candidates are compacted to the front.
+        let b = 0;
+        for (k = k0; k < k1; k++) {
+          for (const end = ends[k]; b < end; b++) {
+            const hi = th[3 * b];
+            const lo = th[3 * b + 1];
+            if (dedupe && !seen.add(hi, lo)) continue;
+            if (table !== undefined && sharedContains(table, hi, lo)) continue;
+            nCand[k]++;
+            if (m !== m0 + b) {
+              wb.copyWithin(m * W, (m0 + b) * W, (m0 + b) * W + W);
+              ords.buf[m] = ords.buf[m0 + b];
+            }
+            hashes.push(hi);
+            hashes.push(lo);
+            hashes.push(th[3 * b + 2]);
+            if (keys) {
+              keys.reserve(W);
+              keys.buf.set(tk.subarray(b * W, b * W + W), keys.len);
+              keys.len += W;
+            }
+            const st = objs[b];
+            objs[b] = undefined;
+            if (P > 0) {
+              bits.reserve(P);
+              bits.len += P;
+              if (anyPredicate) predicates(wb, m, st, bits.buf, invActive, witActive, anyInv);
+            }
+            m++;
+          }
+        }
+        for (b = 0; b < t; b++) objs[b] = undefined;
+        words.len = m * W;
+        ords.len = m;
       }
-      for (; b < t; b++) objs[b] = undefined;
+      perState = n > 0 ? Math.max(1, total / n) : perState;
       touched = sink;
       return {
         n,
@@ -273,11 +301,11 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         nCand,
         actions: actions.take(),
         coverage,
-        words: new Uint32Array(wb.buffer, 0, m * W),
-        keys: keys ? new Uint32Array(keys.buffer, 0, m * W) : undefined,
-        hashes: new Uint32Array(hashes.buffer, 0, 3 * m),
-        ords: new Uint32Array(ords.buf.buffer, 0, m),
-        bits: new Uint32Array(bits.buffer, 0, P > 0 ? m * P : 0),
+        words: words.take(),
+        keys: keys?.take(),
+        hashes: hashes.take(),
+        ords: ords.take(),
+        bits: P > 0 ? bits.take() : new Uint32Array(0),
         P,
         dead,
       };
