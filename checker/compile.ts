@@ -29,11 +29,15 @@ export interface Compiled {
   /**
    * Writes each successor of `src` into `dst` and calls `emit(action, param)`.
    * For record specs, `lastState` holds the successor's record while `emit` runs.
+   * Record API: the actions get a fresh decoded copy of `src`; one that
+   * changed it is MC203 naming the action (the copy is encoded again after
+   * the actions ran and compared with `src`).
    */
   successors(src: Uint32Array, dst: Uint32Array, emit: (action: number, param: number) => void): void;
   /**
-   * As `successors`, then evaluates every action a second time (record API:
-   * on a fresh, unfrozen copy of the state) and compares: a different list of
+   * As `successors`, on a deeply frozen copy of the state (record API: a write
+   * to it throws, MC203 naming the action), then evaluates every action a
+   * second time (on a fresh, unfrozen copy) and compares: a different list of
    * successors, or an input state changed by an action, is MC203 naming the
    * action and the state. For the sample of states `sampled` picks and for
    * every state of a reported trace.
@@ -170,6 +174,8 @@ export function compile(spec: AnySpec): Compiled {
   let successorsOf: (s: State, src: Uint32Array, dst: Uint32Array, emit: (action: number, param: number) => void) => void = () => undefined;
   // The second evaluation of `successorsChecked`.
   let reevaluate: Compiled['successors'] = (src, dst, emit) => successors(src, dst, emit);
+  // The first evaluation of `successorsChecked` (record API: on a deeply frozen state).
+  let successorsFrozen: Compiled['successors'] = (src, dst, emit) => successors(src, dst, emit);
   const self: { lastState: State | undefined } = { lastState: undefined };
 
   if (isPacked(spec)) {
@@ -250,7 +256,59 @@ export function compile(spec: AnySpec): Compiled {
       self.lastState = undefined;
     };
     const freeze = compileFreezer(spec.variables);
-    successors = (src, dst, emit) => successorsOf(freeze(decode(src)), src, dst, emit);
+    // Purity of the actions on every expanded state. The sampled states (see
+    // `sampled`) are deeply frozen, so that a write throws and names the action.
+    // Every other state is handed to the actions as a fresh, unfrozen decoded
+    // copy (freezing costs a walk per state, and V8 runs some of the model's
+    // spreads more slowly on frozen objects), and after its actions ran the
+    // copy is compared, leaf by leaf, with the state's words (`layout.matches`):
+    // an action that changed a declared field of its input (a change that
+    // alters later actions' view of the state, or a successor sharing the
+    // changed object) is MC203 at that state, named by `findMutator`. The words
+    // of `src` need no check: actions never see them. An undeclared property
+    // added to the input is caught only on the frozen sample.
+    successorsFrozen = (src, dst, emit) => successorsOf(freeze(decode(src)), src, dst, emit);
+    /** Whether the decoded copy `s` of `src` no longer holds, leaf by leaf, what `src` does. */
+    const changed = (s: State, src: Uint32Array): boolean => !layout.matches(s, src);
+    successors = (src, dst, emit) => {
+      const s = decode(src);
+      try {
+        successorsOf(s, src, dst, emit);
+      } catch (e) {
+        // an error that a mutation of the input caused is reported as the mutation
+        if (e instanceof SpecError && changed(s, src)) findMutator(src, s);
+        throw e;
+      }
+      if (changed(s, src)) findMutator(src, s);
+    };
+    /** An action changed the decoded copy `changed` of `src`: find which, on fresh copies, and throw MC203. */
+    const findMutator = (src: Uint32Array, mutated: State): never => {
+      const after = new Uint32Array(W);
+      for (let ai = 0; ai < nA; ai++) {
+        const a = acts[ai];
+        const params = a.params;
+        for (let pi = 0, n = params ? params.length : 1; pi < n; pi++) {
+          const p = params ? params[pi] : undefined;
+          const fresh = decode(src);
+          try {
+            if (!a.guard || a.guard(fresh, p)) a.next(fresh, p);
+          } catch {
+            // an error on a fresh copy is the search's to report; here only the mutation matters
+          }
+          let differs = false;
+          try {
+            layout.encode(fresh, after);
+            for (let i = 0; i < W && !differs; i++) differs = after[i] !== src[i];
+          } catch {
+            differs = true;
+          }
+          if (differs) {
+            throw new SpecError('MC203', `action ${a.name}${params ? `(${paramText(p)})` : ''} mutated its input state: evaluated on a copy of ${stateText(decode(src))}, it changed it to ${stateText(fresh)}; actions must return a new state, e.g. {...s, x: s.x + 1}`);
+          }
+        }
+      }
+      throw new SpecError('MC203', `an action mutated its input state: evaluated on a copy of ${stateText(decode(src))}, it changed it to ${stateText(mutated)}`);
+    };
     reevaluate = (src, dst, emit) => {
       const fresh = decode(src);
       successorsOf(fresh, src, dst, emit);
@@ -281,7 +339,7 @@ export function compile(spec: AnySpec): Compiled {
   const successorsChecked: Compiled['successors'] = (src, dst, emit) => {
     const before = Uint32Array.from(src);
     const first: { a: number; p: number; w: Uint32Array }[] = [];
-    successors(src, dst, (a, p) => {
+    successorsFrozen(src, dst, (a, p) => {
       first.push({ a, p, w: Uint32Array.from(dst) });
       emit(a, p);
     });

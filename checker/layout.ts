@@ -156,6 +156,13 @@ export interface Layout {
   invalidLeaf(w: Uint32Array): { leaf: Leaf; value: number; reason?: string } | undefined;
   /** Unpacks words into a fresh record state. */
   decode(w: Uint32Array): any;
+  /**
+   * Whether a record state holds, in every leaf, the value `decode(w)` gives
+   * it (compared with ===; sets by their elements). Fields outside the
+   * declaration are not looked at. Cheaper than encoding: nothing is built
+   * and nothing validated.
+   */
+  matches(state: unknown, w: Uint32Array): boolean;
 }
 
 /** A value outside its declared domain (the engine adds the action name). */
@@ -343,7 +350,7 @@ export function compileLayout(
     }
     return undefined;
   };
-  const { encode, encodeFrom, decode } = cachedCodecs(variables, leaves, words, symmetric);
+  const { encode, encodeFrom, decode, matches } = cachedCodecs(variables, leaves, words, symmetric);
   return {
     words,
     leaves,
@@ -367,6 +374,7 @@ export function compileLayout(
     encode,
     encodeFrom,
     decode,
+    matches,
     invalidLeaf,
   };
 }
@@ -396,7 +404,7 @@ function setDecoder(u: SetUniverse): (r: number) => unknown[] {
   };
 }
 
-type Codecs = { encode: Layout['encode']; encodeFrom: Layout['encodeFrom']; decode: Layout['decode'] };
+type Codecs = { encode: Layout['encode']; encodeFrom: Layout['encodeFrom']; decode: Layout['decode']; matches: Layout['matches'] };
 
 /**
  * Generated codecs by the declaration they were generated from (the variables'
@@ -438,7 +446,7 @@ function generateCodecs(
   leaves: readonly Leaf[],
   words: number,
   symmetric: Readonly<Record<string, number>>,
-): { encode: Layout['encode']; encodeFrom: Layout['encodeFrom']; decode: Layout['decode'] } {
+): Codecs {
   const consts: unknown[] = [];
   const k = (v: unknown): string => {
     consts.push(v);
@@ -533,6 +541,60 @@ function generateCodecs(
   const decBody = `return {${Object.entries(variables)
     .map(([name, d]) => `${JSON.stringify(name)}: ${decExpr(d, false)}`)
     .join(', ')}};`;
+
+  // ----------------------------------------------------------------- matches
+  // Whether a record state still equals, leaf by leaf, the decoding of the
+  // words: the same expressions as decode, compared (===) with the state's
+  // fields instead of building objects. Large subtrees get functions of their
+  // own, m<N>(a, w). A missing container (a mutation that replaced it) throws
+  // inside, which the wrapper turns into false.
+  const mFns: string[] = [];
+  let mLeaf = 0;
+  let mTmp = 0;
+  const sameLines = (d: Domain, a: string, own: boolean): string[] => {
+    if (!own && !isLeaf(d) && leafCount(d) > LEAVES_PER_FUNCTION) {
+      const id = mFns.length;
+      mFns.push('');
+      const body = sameLines(d, 'a', true);
+      mFns[id] = `function m${id}(a, w) {\n${body.join('\n')}\nreturn true;\n}`;
+      return [`if (!m${id}(${a}, w)) return false;`];
+    }
+    const kid = (kd: Domain, acc: string): string[] => {
+      if (isLeaf(kd)) return sameLines(kd, acc, false);
+      const v = `c${mTmp++}`;
+      return [`const ${v} = ${acc};`, ...sameLines(kd, v, false)];
+    };
+    switch (d.kind) {
+      case 'array':
+      case 'map':
+      case 'record':
+        return children(d).flatMap(([kd, sel]) => kid(kd, `${a}${sel}`));
+      case 'seq': {
+        const len = read(leaves[mLeaf++]);
+        const out = [`if (!Array.isArray(${a}) || ${a}.length !== ${len}) return false;`];
+        for (let i = 0; i < d.max; i++) out.push(`if (${a}.length > ${i}) {`, ...kid(d.of, `${a}[${i}]`), '}');
+        return out;
+      }
+      default: {
+        const l = leaves[mLeaf++];
+        const r = read(l);
+        if (d.kind === 'set') return [`if (${k(setEncoder(l.set as SetUniverse))}(${a}) !== ${r}) return false;`];
+        let e: string;
+        if (d.kind === 'bool') e = `(${r} === 1)`;
+        else if (d.kind === 'int') e = `(${r} + ${d.lo})`;
+        else if (d.kind === 'enum') e = `${k(d.values)}[${r}]`;
+        else if (d.kind === 'bits') e = `(${r})`;
+        else if (d.kind === 'id') e = d.optional ? `nullId(${r})` : `(${r})`;
+        else throw new Error('unreachable');
+        return [`if (${a} !== ${e}) return false;`];
+      }
+    }
+  };
+  const matchBody = Object.entries(variables).flatMap(([name, d]) => {
+    const v = `c${mTmp++}`;
+    return [`const ${v} = s[${JSON.stringify(name)}];`, ...sameLines(d, v, false)];
+  });
+  const matchSrc = `${mFns.join('\n')}\nfunction all(s, w) {\n${matchBody.join('\n')}\nreturn true;\n}\nreturn function matches(s, w) { try { return all(s, w); } catch { return false; } };`;
 
   // ------------------------------------------------------------------ encode
   // `out` is zeroed first; each leaf is validated and ORed into its word.
@@ -694,5 +756,7 @@ function generateCodecs(
   const encode = new Function('K', 'fail', 'LVE', 'fields', encSrc)(consts, fail, LayoutValueError, fields) as Layout['encode'];
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const encodeFrom = new Function('K', 'fail', 'LVE', 'fields', incSrc)(consts, fail, LayoutValueError, fields) as Layout['encodeFrom'];
-  return { encode, encodeFrom, decode };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const matches = new Function('K', 'nullId', matchSrc)(consts, nullId) as Layout['matches'];
+  return { encode, encodeFrom, decode, matches };
 }

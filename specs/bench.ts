@@ -31,6 +31,11 @@ interface CliCase {
 
 const W2 = ['check', '--stack', 'report-2019', '--param', 'writers=2', '--all-violations', '--format', 'json', '--quiet'];
 const cliCases: readonly CliCase[] = [
+  {
+    name: 'report2019-write',
+    note: 'check --stack report-2019 --all-violations at the base bounds (writers=1): the kernel model on one cell',
+    argv: ['check', '--stack', 'report-2019', '--all-violations', '--format', 'json', '--quiet'],
+  },
   { name: 'writers2-write-w1', note: 'check --stack report-2019 --param writers=2 --all-violations, 1 worker', argv: [...W2, '--workers', '1'] },
   { name: 'writers2-write-w2', note: 'the same with 2 workers', argv: [...W2, '--workers', '2'] },
   { name: 'writers2-read-w1', note: 'the same with --workload read, 1 worker', argv: [...W2, '--workload', 'read', '--workers', '1'] },

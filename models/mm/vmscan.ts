@@ -180,19 +180,34 @@ export abstract class ReclaimKernel extends WritebackKernel {
    * frames on the stack.
    */
   protected directReclaim(k: KState, t: TaskRef, gfp: Gfp, lru: number): KState {
+    return this.shrinkNode(this.directReclaimFrames(k, t, gfp), t, gfp, lru);
+  }
+
+  /**
+   * The part of directReclaim before the LRU choice: the slow path's retry
+   * mark and the frames down to shrink_slab (try_to_free_pages with
+   * PF_MEMALLOC, then reclaimPass's frames). The same for every LRU choice of
+   * a state and task, so the slow path computes it once for them
+   * (mm/page_alloc.ts: slowpath).
+   */
+  protected directReclaimFrames(k: KState, t: TaskRef, gfp: Gfp): KState {
     let k2 = this.updTask(k, t, (v) => setFrameN(v, v.sp - 1, 1));
     k2 = this.pushFrames(k2, t, [{ fn: 'try_to_free_pages', gfp, scope: PF_MEMALLOC }]);
-    return this.reclaimPass(k2, t, gfp, lru);
+    return this.reclaimFrames(k2, t);
   }
 
   /** do_try_to_free_pages → shrink_node: one clean LRU page (choice `lru`) and every shrinker, under try_to_free_pages. */
   protected reclaimPass(k: KState, t: TaskRef, gfp: Gfp, lru: number): KState {
-    const k2 = this.pushFrames(k, t, [
+    return this.shrinkNode(this.reclaimFrames(k, t), t, gfp, lru);
+  }
+
+  /** The frames of a reclaim pass: do_try_to_free_pages → shrink_node → shrink_slab (no shrinker run yet). */
+  protected reclaimFrames(k: KState, t: TaskRef): KState {
+    return this.pushFrames(k, t, [
       { fn: 'do_try_to_free_pages' },
       { fn: 'shrink_node' },
       { fn: 'shrink_slab', n: 0 },
     ]);
-    return this.shrinkNode(k2, t, gfp, lru);
   }
 
   protected runShrinkers(k: KState, t: TaskRef, gfp: Gfp, from: number): KState {

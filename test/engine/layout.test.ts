@@ -7,7 +7,7 @@
  * (the codec cache) agree. Random states by fast-check (seeded).
  */
 import * as fc from 'fast-check';
-import { array, bits, bool, compileLayout, enumOf, int, mapOf, optId, record } from '../../checker';
+import { array, bits, bool, compileLayout, enumOf, int, mapOf, optId, record, seqOf, setOf } from '../../checker';
 import type { Domain } from '../../checker';
 
 // 24 tasks × (5 fields + a 6-slot stack of 3-field frames) ≈ 550 leaves: every task is its own function
@@ -83,5 +83,56 @@ describe('generated codecs of a large state (split per subtree)', () => {
     again.encode(s, w);
     expect(Array.from(w)).toEqual(Array.from(enc(s)));
     expect(again.decode(w)).toEqual(s);
+  });
+});
+
+describe('layout.matches (the purity check on unfrozen states)', () => {
+  it('should hold exactly when the words of two states are equal, on a large split layout (fast-check, seeded)', () => {
+    fc.assert(
+      fc.property(state, state, fc.integer({ min: 0, max: 23 }), fc.boolean(), (a, b, i, near) => {
+        // b: either an unrelated state, or a changes in one task (the common case: one leaf or a few differ)
+        const other = near ? { ...a, tasks: a.tasks.map((x, j) => (j === i ? b.tasks[j] : x)) } : b;
+        const wa = enc(a);
+        const wb = enc(other);
+        const equal = wa.every((x, j) => x === wb[j]);
+        expect(layout.matches(layout.decode(wa), wb)).toBe(equal);
+        expect(layout.matches(layout.decode(wb), wb)).toBe(true);
+      }),
+      { seed: 9, numRuns: 200 },
+    );
+  });
+
+  it('should see a change of every leaf kind, a replaced container and a sequence or set that grew', () => {
+    const vars: Record<string, Domain> = {
+      b: bool(),
+      e: enumOf(['x', 'y']),
+      f: bits(['A', 'B']),
+      h: optId('w'),
+      q: seqOf(3, record({ v: int(1, 4) })),
+      st: setOf(enumOf(['p', 'r'])),
+      m: mapOf('w', int(0, 2)),
+    };
+    const l = compileLayout(vars, { w: 2 });
+    const s = { b: true, e: 'y', f: 2, h: null, q: [{ v: 3 }], st: ['r'], m: [1, 2] };
+    const w = new Uint32Array(l.words);
+    l.encode(s, w);
+    expect(l.matches(l.decode(w), w)).toBe(true);
+    const edits: ((x: any) => void)[] = [
+      (x) => (x.b = false),
+      (x) => (x.e = 'x'),
+      (x) => (x.f = 3),
+      (x) => (x.h = 0),
+      (x) => (x.q[0].v = 4),
+      (x) => x.q.push({ v: 1 }),
+      (x) => (x.q = null),
+      (x) => x.st.push('p'),
+      (x) => (x.m[1] = 0),
+      (x) => (x.m = undefined),
+    ];
+    for (const edit of edits) {
+      const d = l.decode(w);
+      edit(d);
+      expect(l.matches(d, w)).toBe(false);
+    }
   });
 });

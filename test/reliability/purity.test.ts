@@ -1,6 +1,8 @@
 /**
  * Issue 15, defect 2: impure actions. The record API hands actions deeply
- * frozen states (a mutation throws MC203 naming the action); every action is
+ * frozen states on a sample of states (a mutation throws MC203 naming the
+ * action), and elsewhere fresh copies that are encoded again after the actions
+ * ran (a change is MC203 naming the action); every action is
  * re-evaluated on a deterministic sample of states and on every state of a
  * reported trace (a difference is MC203 naming the action and the state);
  * the error is exit 150 with the trace up to that state.
@@ -64,6 +66,31 @@ describe('impure actions are spec errors (MC203, exit 150), never holds', () => 
     expect(r.status).toBe('error');
     expect(r.error?.code).toBe('MC203');
     expect(r.error?.message).toMatch(/action Step is not deterministic/);
+  });
+
+  it('should catch a mutation of the input on an unfrozen state beyond the sample, naming the action', () => {
+    // x = 301 is expanded 302nd: after the first 256, and 301 % 64 != 0, so its copy is not frozen
+    const spec: Spec<{ x: number; r: { y: number } }> = {
+      name: 'lateMutation',
+      variables: { x: int(0, 999), r: { kind: 'record', fields: { y: int(0, 1) } } as never },
+      init: () => [{ x: 0, r: { y: 0 } }],
+      actions: [
+        { name: 'Step', next: (s) => (s.x < 999 ? { ...s, x: s.x + 1 } : undefined) },
+        {
+          name: 'Poke',
+          next: (s) => {
+            if (s.x === 301) (s.r as { y: number }).y = 1; // mutation: the bug
+            return undefined;
+          },
+        },
+      ],
+      checkDeadlock: false,
+    };
+    const r = check(spec, { store: { kind: 'exact' } });
+    expect(r.status).toBe('error');
+    expect(r.error?.code).toBe('MC203');
+    expect(r.error?.message).toMatch(/^action Poke mutated its input state: evaluated on a copy of \{"x":301,"r":\{"y":0\}\}, it changed it to \{"x":301,"r":\{"y":1\}\}/);
+    expect(r.error?.trace?.length).toBe(302);
   });
 
   it('should re-evaluate the last state of a deadlock (a bogus deadlock is MC203)', () => {
