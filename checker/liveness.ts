@@ -363,7 +363,7 @@ export class LivenessRecorder {
       const v = q[h];
       for (let k = off[v]; k < off[v + 1]; k++) if (--indeg[adj[k]] === 0) q[t++] = adj[k];
     }
-    if (t < n) return { decided: false, reason: `the reachable graph has a cycle (${n - t} states on or before one)` };
+    if (t < n) return { decided: false, reason: `the reachable graph has a cycle (${n - t} states on a cycle or after one)` };
     // (3) goals on the orbits of the final states.
     let failed = 0;
     for (const [v, f] of this.finalFail) if (!(ctx.checkDeadlock && this.dead.has(v))) failed |= f;
