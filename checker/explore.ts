@@ -91,7 +91,9 @@ export function check(spec: AnySpec, options: CheckOptions = {}): CheckResult {
     return errorResult(spec, toMcError(e), storeName(options.store ?? { kind: 'fingerprint' }));
   }
   try {
-    return search(c, options, clock, t0);
+    const r = search(c, options, clock, t0);
+    // The acyclic liveness path could not decide: the full symmetry-off search does (the first search's memory is released first).
+    return 'retry' in r ? (search(c, options, clock, t0, r.retry) as CheckResult) : r;
   } catch (e) {
     return errorResult(spec, toMcError(e), storeName(options.store ?? { kind: 'fingerprint' }));
   }
@@ -132,14 +134,29 @@ export function errorResult(spec: { readonly name: string; readonly params?: Rea
   };
 }
 
-function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): CheckResult {
+function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, fallback?: string): CheckResult | { retry: string } {
   const spec = c.spec;
   const W = c.words;
   const storeOpt = o.store ?? { kind: 'fingerprint' };
   const store = createStore(storeOpt, W, o.capacity);
-  // Liveness: record the state graph (a hook in admit and phase 3); symmetry is off for the run (docs/architecture.md).
-  const live = o.liveness !== false && temporalProperties(spec).length > 0 ? new LivenessRecorder(c) : undefined;
-  const canon = o.symmetry === false || spec.symmetry === false || live ? undefined : createCanonicalizer(c.layout, o.permLimit ?? 5040);
+  // Liveness: record the state graph (a hook in admit and phase 3). The acyclic
+  // path keeps symmetry on; the full analysis switches it off (docs/architecture.md,
+  // "Liveness: the acyclic path"); when the acyclic path cannot decide, the search runs again with the full analysis.
+  const temporal = o.liveness !== false && temporalProperties(spec).length > 0;
+  const symCanon = o.symmetry === false || spec.symmetry === false ? undefined : createCanonicalizer(c.layout, o.permLimit ?? 5040);
+  const method = o.livenessMethod ?? spec.livenessMethod ?? 'auto';
+  const acyclicPath =
+    temporal &&
+    fallback === undefined &&
+    method !== 'full' &&
+    !c.hasConstraint &&
+    !spec.view &&
+    (symCanon ? symCanon.images !== undefined : method === 'acyclic-first') &&
+    (symCanon !== undefined || method === 'acyclic-first');
+  const live = temporal
+    ? new LivenessRecorder(c, acyclicPath ? { mode: 'acyclic', ...(symCanon?.images ? { images: symCanon.images } : {}) } : {})
+    : undefined;
+  const canon = live && !acyclicPath ? undefined : symCanon;
   const lifo = o.strategy === 'dfs';
   const budget = o.memory;
   const frontier = budget !== undefined && !lifo ? new SpillFrontier(W, budget) : new Frontier(W, lifo);
@@ -314,6 +331,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     const sDepth = new Uint32Array(maxBatchStates);
     const sEnd = new Uint32Array(maxBatchStates);
     const sProgress = new Uint8Array(maxBatchStates);
+    /** No successor other than the state itself (a final state of the recorded graph; liveness's acyclic path). */
+    const sFinal = new Uint8Array(maxBatchStates);
     const sWords = new Uint32Array(maxBatchStates * W);
 
     const wideCopy = W >= 32;
@@ -375,7 +394,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         sEnd[nS] = bN;
         const live = progress || (tlcDeadlock && enabled);
         sProgress[nS] = live ? 1 : 0;
-        if (!live) for (let i = 0; i < W; i++) sWords[nS * W + i] = src[i];
+        sFinal[nS] = progress ? 0 : 1;
+        if (!progress) for (let i = 0; i < W; i++) sWords[nS * W + i] = src[i];
         nS++;
       }
       // Phase 2: keys, hashes, touches.
@@ -411,6 +431,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           if (live) live.edge(parent, bHash[3 * b], bHash[3 * b + 1], bTid[b]);
           bObj[b] = undefined;
         }
+        if (sFinal[si] && live && live.mode === 'acyclic') live.finalState(parent, sWords.subarray(si * W, si * W + W));
         if (!sProgress[si] && checkDeadlock && !stop) {
           blame = parent;
           const w = sWords.slice(si * W, si * W + W);
@@ -472,18 +493,28 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const complete = searched && !tooRisky;
   if (truncated && !limitReason) limitReason = `depth limit reached (--max-depth ${maxDepth})`;
   const definitive = complete;
-  const liveOut = live
-    ? live.analyse({
+  const liveCtx = live
+    ? {
         complete,
         all,
         checkDeadlock,
         clock,
-        indexOf: (w) => {
+        indexOf: (w: Uint32Array) => {
           keyOf(w, 0, undefined);
           return live.lookup(H[0], H[1]);
         },
-      })
+        ...(fallback !== undefined ? { fallback } : {}),
+      }
     : undefined;
+  let liveOut: ReturnType<LivenessRecorder['analyse']> | undefined;
+  if (live && liveCtx) {
+    if (live.mode === 'acyclic') {
+      const a = live.analyseAcyclic(liveCtx);
+      // Not decided by the acyclic path: the full symmetry-off search decides (and finds the lassos).
+      if (!a.decided) return { retry: a.reason };
+      liveOut = a.outcome;
+    } else liveOut = live.analyse(liveCtx);
+  }
   if (liveOut) violations.push(...liveOut.violations);
   // A complete search whose temporal properties could not be decided (the visited set omitted states) is no "holds".
   const undecided = complete && liveOut ? liveOut.properties.find((p) => p.status === 'unknown' && p.note && !p.note.includes('first violation')) : undefined;
@@ -504,7 +535,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     storeKind: storeOpt.kind,
     omission,
     bytes: store.bytes() + parents.bytes() + ords.bytes(),
-    symmetry: canon ? canon.description : live && Object.keys(spec.symmetric ?? {}).length > 0 && o.symmetry !== false ? 'off (temporal properties)' : 'off',
+    symmetry: canon ? canon.description : live && live.mode === 'full' && Object.keys(spec.symmetric ?? {}).length > 0 && o.symmetry !== false ? 'off (temporal properties)' : 'off',
     queue: frontier.size,
     coverage,
     ...(liveOut ? { liveness: liveOut.stats } : {}),

@@ -68,6 +68,8 @@ export interface LivenessContext {
   /** The index of the visited state with the same key as these words, or -1. */
   indexOf(w: Uint32Array): number;
   readonly clock: () => number;
+  /** Why the acyclic path did not decide, when this full analysis runs after it. */
+  readonly fallback?: string;
 }
 
 export interface LivenessOutcome {
@@ -106,7 +108,25 @@ export class LivenessRecorder {
   /** Two visited states with one 64-bit fingerprint (exact store only). */
   private collision = false;
 
-  constructor(private readonly c: Compiled) {
+  /**
+   * `full`: predicates evaluated on every state, SCC/Streett analysis.
+   * `acyclic`: the acyclic path (see `analyseAcyclic`): no predicate on the
+   * way, goals evaluated on the whole orbit of each final state (`images`).
+   */
+  readonly mode: 'full' | 'acyclic';
+  /** Every transition belongs to some fairness condition (a condition of the acyclic path). */
+  readonly fairnessCoversAll: boolean;
+  /** Acyclic path: per final state (no successor), bit i set when property i's goal fails on some image of it. */
+  private readonly finalFail = new Map<number, number>();
+  private nStates = 0;
+  private readonly images: (w: Uint32Array, each: (img: Uint32Array) => void) => void;
+
+  constructor(
+    private readonly c: Compiled,
+    opts: { readonly mode?: 'full' | 'acyclic'; readonly images?: (w: Uint32Array, each: (img: Uint32Array) => void) => void } = {},
+  ) {
+    this.mode = opts.mode ?? 'full';
+    this.images = opts.images ?? ((w, each) => each(w));
     const spec = c.spec;
     this.props = temporalProperties(spec);
     const addPred = (name: string, f: (s: State) => boolean): number => {
@@ -182,6 +202,7 @@ export class LivenessRecorder {
     }
     const perTid: number[][] = Array.from({ length: nT }, () => []);
     unitTids.forEach((tids, u) => tids.forEach((t) => perTid[t].push(u)));
+    this.fairnessCoversAll = perTid.every((us) => us.length > 0);
     this.tidUnitOff = new Int32Array(nT + 1);
     for (let t = 0; t < nT; t++) this.tidUnitOff[t + 1] = this.tidUnitOff[t] + perTid[t].length;
     this.tidUnits = Int32Array.from(perTid.flat());
@@ -210,6 +231,8 @@ export class LivenessRecorder {
       s = (s + 1) & mask;
     }
     if (root >= 0) this.roots.set(index, root);
+    this.nStates++;
+    if (this.mode === 'acyclic') return;
     let m = 0;
     if (this.preds.length > 0) {
       let rec = st;
@@ -268,6 +291,90 @@ export class LivenessRecorder {
     this.eTid.push(tid);
   }
 
+  /**
+   * Acyclic path: a state with no successor other than itself (a final
+   * state). Evaluates each property's goal (Q of `P ~> Q`, P otherwise) on
+   * every image of the state under the symmetry group.
+   */
+  finalState(index: number, w: Uint32Array): void {
+    if (this.mode !== 'acyclic') return;
+    let fail = 0;
+    this.images(w, (img) => {
+      const st = this.c.decode(img);
+      this.props.forEach((p, i) => {
+        if ((fail >>> i) & 1) return;
+        const goal = p.kind === 'leadsTo' ? p.q : p.p;
+        const name = `${p.name} (${p.kind === 'leadsTo' ? 'Q' : 'P'})`;
+        if (!guarded(() => `temporal property ${name}`, () => goal(st))) fail |= 1 << i;
+      });
+    });
+    this.finalFail.set(index, fail);
+  }
+
+  /**
+   * The acyclic path (docs/architecture.md, "Liveness: the acyclic path").
+   * Decides "holds" for every property when (1) the recorded graph — the
+   * symmetry quotient when symmetry is on — has no cycle and no self-loop,
+   * (2) every transition is under a fairness condition, and (3) each
+   * property's goal holds on every image of every final state that is not a
+   * reported deadlock. Then every fair behaviour of the unreduced model is a
+   * finite path to a final state followed by stuttering there, and each
+   * property holds on it. Otherwise it does not decide (`reason`), and the
+   * caller runs the full symmetry-off search. An incomplete search or an
+   * unresolved edge decides "unknown", as in `analyse`.
+   */
+  analyseAcyclic(ctx: LivenessContext): { decided: true; outcome: LivenessOutcome } | { decided: false; reason: string } {
+    const t0 = ctx.clock();
+    const props = this.props;
+    const stats = (): LivenessStats => ({
+      edges: this.eSrc.length,
+      bytes: this.bytes(),
+      seconds: Math.max(0, ctx.clock() - t0),
+      method: 'acyclic',
+      finalStates: [...this.finalFail.keys()].filter((v) => !(ctx.checkDeadlock && this.dead.has(v))).length,
+    });
+    const unknown = (note: string): PropertyStatus[] => props.map((p) => ({ name: p.name, kind: 'temporal', status: 'unknown', note }));
+    if (!ctx.complete) return { decided: true, outcome: { properties: unknown('not checked: the search was incomplete'), violations: [], stats: stats() } };
+    if (this.unresolved > 0) {
+      return { decided: true, outcome: { properties: unknown(`not checked: ${this.unresolved} transitions lead to states the visited set omitted`), violations: [], stats: stats() } };
+    }
+    if (this.collision) return { decided: true, outcome: { properties: unknown('not checked: two visited states share a 64-bit fingerprint in the edge map'), violations: [], stats: stats() } };
+    if (!this.fairnessCoversAll) return { decided: false, reason: 'some transition is under no fairness condition' };
+    // (1) Kahn's algorithm: the graph is acyclic iff every state gets removed.
+    const n = this.nStates;
+    const m = this.eSrc.length;
+    const indeg = new Uint32Array(n);
+    const off = new Uint32Array(n + 1);
+    for (let e = 0; e < m; e++) {
+      const a = this.eSrc.get(e);
+      const b = this.eDst.get(e);
+      if (a === b) return { decided: false, reason: 'a transition leads from a state to one with the same key (a self-loop, up to symmetry)' };
+      off[a + 1]++;
+      indeg[b]++;
+    }
+    for (let v = 0; v < n; v++) off[v + 1] += off[v];
+    const adj = new Uint32Array(m);
+    const fill = off.slice(0, n);
+    for (let e = 0; e < m; e++) adj[fill[this.eSrc.get(e)]++] = this.eDst.get(e);
+    const q = new Uint32Array(n);
+    let t = 0;
+    for (let v = 0; v < n; v++) if (indeg[v] === 0) q[t++] = v;
+    for (let h = 0; h < t; h++) {
+      const v = q[h];
+      for (let k = off[v]; k < off[v + 1]; k++) if (--indeg[adj[k]] === 0) q[t++] = adj[k];
+    }
+    if (t < n) return { decided: false, reason: `the reachable graph has a cycle (${n - t} states on a cycle or after one)` };
+    // (3) goals on the orbits of the final states.
+    let failed = 0;
+    for (const [v, f] of this.finalFail) if (!(ctx.checkDeadlock && this.dead.has(v))) failed |= f;
+    if (failed !== 0) {
+      const names = props.filter((_, i) => (failed >>> i) & 1).map((p) => p.name);
+      return { decided: false, reason: `a final state does not satisfy the goal of ${names.join(', ')} (the full search finds the counterexample)` };
+    }
+    const deadNote = ctx.checkDeadlock && this.dead.size > 0 ? { note: 'on every behaviour that does not deadlock (deadlocks are reported as such)' } : {};
+    return { decided: true, outcome: { properties: props.map((p) => ({ name: p.name, kind: 'temporal', status: 'holds', ...deadNote })), violations: [], stats: stats() } };
+  }
+
   /** Marks a deadlocked state (no successor, not terminal) found by the deadlock check. */
   markDead(index: number): void {
     this.dead.add(index);
@@ -283,7 +390,7 @@ export class LivenessRecorder {
     const props = this.props;
     const unknown = (note?: string): PropertyStatus[] =>
       props.map((p) => ({ name: p.name, kind: 'temporal', status: 'unknown', ...(note ? { note } : {}) }));
-    const stats = (): LivenessStats => ({ edges: this.eSrc.length, bytes: this.bytes(), seconds: Math.max(0, ctx.clock() - t0) });
+    const stats = (): LivenessStats => ({ edges: this.eSrc.length, bytes: this.bytes(), seconds: Math.max(0, ctx.clock() - t0), method: 'full', ...(ctx.fallback ? { fallback: ctx.fallback } : {}) });
     if (!ctx.complete) {
       return { properties: unknown('not checked: the search was incomplete'), violations: [], stats: stats() };
     }

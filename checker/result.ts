@@ -45,6 +45,8 @@ export interface CheckOptions {
    * and symmetry reduction is switched off for the run (see docs/architecture.md).
    */
   readonly liveness?: boolean;
+  /** How temporal properties are checked; overrides the spec's `livenessMethod` (spec.ts). */
+  readonly livenessMethod?: import('./spec').LivenessMethod;
   /** Wall clock in seconds (injected so tests and the engine never read time directly). */
   readonly clock?: () => number;
   /**
@@ -197,6 +199,19 @@ export interface LivenessStats {
   readonly bytes: number;
   /** Seconds spent in the SCC analysis after the search. */
   readonly seconds: number;
+  /**
+   * Which method decided the temporal verdicts (docs/architecture.md,
+   * "Liveness: the acyclic path"): `acyclic` — the reachable graph (the
+   * symmetry quotient when symmetry is on) has no cycle, every transition is
+   * under a fairness condition, and every goal holds at every image of every
+   * non-deadlocked final state; `full` — the SCC/Streett analysis of the
+   * symmetry-off graph. Absent in reports written before it existed.
+   */
+  readonly method?: 'acyclic' | 'full';
+  /** With `method: 'full'` after the acyclic path was tried: why it could not decide (then the search was run again). */
+  readonly fallback?: string;
+  /** The acyclic path's final states (no successor), non-deadlocked ones, with their whole orbits checked. */
+  readonly finalStates?: number;
 }
 
 export type ResultStatus = 'holds' | 'violated' | 'incomplete' | 'error';

@@ -184,7 +184,20 @@ export interface Spec<S extends State = State> {
    * per class and property is reported.
    */
   livelockClass?(cycle: readonly S[]): string;
+  /**
+   * How temporal properties are checked (checker/liveness.ts,
+   * docs/architecture.md "Liveness: the acyclic path"). `auto` (default): the
+   * acyclic path when symmetry reduction is active and its conditions hold,
+   * else the full search; `acyclic-first`: the acyclic path even without
+   * symmetry (for a spec whose graph is expected to be acyclic: it saves
+   * evaluating the predicates on every state); `full`: always the full
+   * symmetry-off search. Every method gives the same verdicts.
+   */
+  readonly livenessMethod?: LivenessMethod;
 }
+
+/** See `Spec.livenessMethod`. */
+export type LivenessMethod = 'auto' | 'acyclic-first' | 'full';
 
 /**
  * The packed API for hot models: actions read the source words and write the

@@ -31,6 +31,13 @@ export interface Canonicalizer {
   readonly description: string;
   /** Writes the representative of `src` into `dst` (both `layout.words` long). */
   canon(src: Uint32Array, dst: Uint32Array): void;
+  /**
+   * Calls `each` with the image of `src` under every element of the group,
+   * the identity first (the buffer is reused: copy it to keep it). Absent when
+   * the group has more than `permLimit` elements. Used by the liveness check's
+   * acyclic path (liveness.ts), which evaluates predicates on whole orbits.
+   */
+  readonly images?: (src: Uint32Array, each: (img: Uint32Array) => void) => void;
 }
 
 const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
@@ -183,6 +190,33 @@ export function createCanonicalizer(layout: Layout, permLimit: number, opts: { r
     return !(l.idDomain !== undefined && dIndex.has(l.idDomain)) && !idSet(l) && symCoords <= 1;
   });
   const groupSize = size.reduce((a, n) => a * factorial(n), 1);
+  /** Every group element, built on first use (orbits for liveness.ts); none when the group is over permLimit. */
+  let allElements: { perm: Int32Array[]; sources: Int32Array; setMaps: (Int32Array | null)[] }[] | undefined;
+  const images =
+    groupSize <= permLimit
+      ? (src: Uint32Array, each: (img: Uint32Array) => void): void => {
+          if (!allElements) {
+            const els: { perm: Int32Array[]; sources: Int32Array; setMaps: (Int32Array | null)[] }[] = [];
+            const perDomain = size.map((n) => permutations(n));
+            const rec = (di: number, chosen: number[][]): void => {
+              if (di === domains.length) {
+                const perm = chosen.map((p) => Int32Array.from(p));
+                els.push({ perm, sources: Int32Array.from(affected.map((j) => sourceOf(j, chosen.map(invert)))), setMaps: setMapsFor(perm) });
+                return;
+              }
+              for (const p of perDomain[di]) rec(di + 1, [...chosen, p]);
+            };
+            rec(0, []);
+            allElements = els;
+          }
+          const img = new Uint32Array(W);
+          for (const e of allElements) {
+            apply(src, img, e.perm, e.sources, e.setMaps);
+            fixPadding(img);
+            each(img);
+          }
+        }
+      : undefined;
   if (!sortIsCanonical && groupSize <= permLimit) {
     // Exact: enumerate the product group once.
     const perDomain = size.map((n) => permutations(n));
@@ -202,6 +236,7 @@ export function createCanonicalizer(layout: Layout, permLimit: number, opts: { r
     const cand = new Uint32Array(W);
     return {
       description: `exact (${groupSize} permutations)`,
+      ...(images ? { images } : {}),
       canon(src, dst) {
         for (let i = 0; i < W; i++) dst[i] = src[i];
         for (let e = 1; e < elements.length; e++) {
@@ -277,6 +312,7 @@ export function createCanonicalizer(layout: Layout, permLimit: number, opts: { r
     const tmp = new Uint32Array(nWords);
     return {
       description: `exact (${groupSize} permutations)`,
+      ...(images ? { images } : {}),
       canon(src, dst) {
         for (let i = 0; i < W; i++) dst[i] = src[i];
         for (let e = 1; e < E; e++) {
@@ -322,6 +358,7 @@ export function createCanonicalizer(layout: Layout, permLimit: number, opts: { r
   );
   return {
     description: sortIsCanonical ? 'exact (sorting)' : 'normalisation (sort)',
+    ...(images ? { images } : {}),
     canon(src, dst) {
       const perm: Int32Array[] = [];
       const inv: number[][] = [];

@@ -131,7 +131,7 @@ export interface StackRequest {
   readonly fixes?: readonly string[];
   /** Kernel profile (specs/profiles.ts); absent: 5.2. */
   readonly kernel?: string;
-  /** `--liveness`: add the kernel liveness properties (specs/liveness.ts); absent or false: safety only. */
+  /** Add the kernel liveness properties (specs/liveness.ts): true by default, false with `--no-liveness` (safety only). */
   readonly liveness?: boolean;
 }
 
@@ -162,8 +162,9 @@ export const stackSelector: SpecSelector<StackRequest> = {
     const kernel = single('kernel', argv.kernel);
     if (!kernel.ok) return kernel;
     if (kernel.value === '') return err(usage('--kernel needs a profile, e.g. --kernel 5.10', 'known profiles: 5.2, 5.10, 6.14 (docs/fixes.md, "Kernel profiles")'));
-    const liveness = argv.liveness === true || (Array.isArray(argv.liveness) && argv.liveness[argv.liveness.length - 1] === true);
-    return ok({ stack: stack.value, workload: w, params: params.value, ...(fixes.length ? { fixes } : {}), ...(kernel.value !== undefined ? { kernel: String(kernel.value) } : {}), ...(liveness ? { liveness } : {}) });
+    // Liveness is on by default for a stack (issue 12); --no-liveness skips it.
+    const liveness = !(argv.liveness === false || (Array.isArray(argv.liveness) && argv.liveness[argv.liveness.length - 1] === false));
+    return ok({ stack: stack.value, workload: w, params: params.value, ...(fixes.length ? { fixes } : {}), ...(kernel.value !== undefined ? { kernel: String(kernel.value) } : {}), liveness });
   },
   resolve(req) {
     const models = loadModels();

@@ -154,5 +154,10 @@ export function withKernelLiveness(spec: Spec<any>): Spec<any> {
     ],
     fairness: [weakFairness({ process: '*' })],
     livelockClass: (cycle) => kernelLivelockClass(cycle, tasks),
+    // The acyclic path first, with or without symmetry: the kernel model's graph
+    // has had no cycle in every configuration measured (a futile reclaim retry is
+    // no step), and the path needs no predicate on the way, only on final states.
+    // When a cycle appears, the full search runs and decides (docs/architecture.md).
+    livenessMethod: 'acyclic-first',
   };
 }

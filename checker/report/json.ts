@@ -72,7 +72,11 @@ export const REPORT_SCHEMA = {
         optimisticCollisionProbability: { type: 'number', minimum: 0 },
         stateWords: count,
         coverage: { type: 'object', additionalProperties: count },
-        liveness: { type: 'object', required: ['edges', 'bytes', 'seconds'], properties: { edges: count, bytes: count, seconds: count } },
+        liveness: {
+          type: 'object',
+          required: ['edges', 'bytes', 'seconds'],
+          properties: { edges: count, bytes: count, seconds: count, method: { enum: ['acyclic', 'full'] }, fallback: { type: 'string' }, finalStates: count },
+        },
       },
     },
     properties: {

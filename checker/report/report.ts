@@ -56,7 +56,17 @@ export interface ReportStats {
   /** Successors generated per action. */
   readonly coverage?: Readonly<Record<string, number>>;
   /** The recorded state graph of a run with temporal properties: edges, bytes, seconds of the SCC analysis. */
-  readonly liveness?: { readonly edges: number; readonly bytes: number; readonly seconds: number };
+  readonly liveness?: {
+    readonly edges: number;
+    readonly bytes: number;
+    readonly seconds: number;
+    /** Which method decided the temporal verdicts: `acyclic` or `full` (checker/result.ts, LivenessStats). */
+    readonly method?: 'acyclic' | 'full';
+    /** Why the acyclic path did not decide (then the full search did). */
+    readonly fallback?: string;
+    /** Final states whose orbits the acyclic path checked. */
+    readonly finalStates?: number;
+  };
 }
 
 export interface ReportStep {

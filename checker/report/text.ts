@@ -198,6 +198,16 @@ export function renderText(r: Report, extra?: ViolationExtra): string {
   out.push(`Bytes per state: ${formatDecimal(s.bytesPerState)} (visited set and parent links).`);
   if (s.liveness) {
     out.push(`State graph for temporal properties: ${formatCount(s.liveness.edges)} edges, ${formatDecimal(s.liveness.bytes / Math.max(1, s.distinctStates))} bytes per state.`);
+    if (s.liveness.method === 'acyclic') {
+      out.push(
+        `Temporal properties decided by the acyclic path: the ${s.symmetry.startsWith('off') ? 'state graph' : 'symmetry-reduced graph'} has no cycle, ` +
+          `so every fair behaviour ends in a final state; ${
+            s.liveness.finalStates ? `the goals hold on all ${formatCount(s.liveness.finalStates)} final states that are not deadlocks (whole orbits)` : 'every final state is a reported deadlock'
+          }.`,
+      );
+    } else if (s.liveness.method === 'full') {
+      out.push(`Temporal properties decided by the full search (SCCs and fairness)${s.liveness.fallback ? `; the acyclic path did not apply: ${s.liveness.fallback}` : ''}.`);
+    }
   }
   out.push(`Finished in ${s.seconds.toFixed(2)} s (${formatCount(Math.round(s.statesPerSecond))} distinct states/s).`);
   // A report is data (possibly someone else's): no terminal escape sequence gets through.

@@ -49,6 +49,29 @@ export type Verdict =
 
 export const VERDICTS: readonly Verdict[] = ['holds', 'deadlock', 'exhaustion', 'violated', 'over-restrictive', 'incomplete', 'error'];
 
+/**
+ * The liveness verdict of a safety cell: "every submitted I/O eventually
+ * completes" and "every syscall eventually returns" under weak fairness of
+ * each task (specs/liveness.ts; docs/routes.md, "Liveness").
+ */
+export type LivenessVerdict =
+  /** No hang: both properties hold on every fair behaviour, and there is no deadlock. */
+  | 'holds'
+  /**
+   * Hangs only by deadlock: the properties hold on every fair behaviour that
+   * does not deadlock, and the cell has deadlocks (its safety verdict). No
+   * livelock.
+   */
+  | 'deadlock-only'
+  /** A livelock: a fair cycle on which an I/O never completes or a syscall never returns (its classes are in `livelocks`). */
+  | 'livelock'
+  /** A fair behaviour stops, without a deadlock, with an I/O or a syscall unfinished (a stuttering lasso outside the deadlock check). */
+  | 'stops-unfinished'
+  /** Not decided (the search was incomplete, or the cell failed). */
+  | 'unknown';
+
+export const LIVENESS_VERDICTS: readonly LivenessVerdict[] = ['holds', 'deadlock-only', 'livelock', 'stops-unfinished', 'unknown'];
+
 export type ColumnKind = 'safety' | 'cost';
 
 export interface Column {
@@ -73,6 +96,10 @@ export interface CellExpectation {
   readonly classes?: readonly string[];
   /** Distinct states of the exhaustive search. */
   readonly states: number;
+  /** Safety cells: the liveness verdict (absent: not recorded, e.g. a cost cell or a file written before it existed). */
+  readonly liveness?: LivenessVerdict;
+  /** With `liveness: livelock`: the livelock classes (role@loop point sets), sorted. */
+  readonly livelocks?: readonly string[];
   /** The same cell at the larger bounds of the ladder's rungs, by rung id (those pinned; see `Expectations.ladder`). */
   readonly rungs?: Readonly<Record<string, RungExpectation>>;
 }
@@ -185,6 +212,10 @@ export function parseExpectations(text: string): { ok: true; value: Expectations
       }
       if (cell.classes !== undefined && !isStringArray(cell.classes)) return { ok: false, error: `${cw}.classes must be an array of strings` };
       if (typeof cell.states !== 'number' || !Number.isInteger(cell.states) || cell.states < 0) return { ok: false, error: `${cw}.states must be a whole number` };
+      if (cell.liveness !== undefined && !LIVENESS_VERDICTS.includes(cell.liveness as LivenessVerdict)) {
+        return { ok: false, error: `${cw}.liveness must be one of ${LIVENESS_VERDICTS.join(', ')}, got ${JSON.stringify(cell.liveness)}` };
+      }
+      if (cell.livelocks !== undefined && !isStringArray(cell.livelocks)) return { ok: false, error: `${cw}.livelocks must be an array of strings` };
       if (cell.rungs !== undefined) {
         if (!isRecord(cell.rungs)) return { ok: false, error: `${cw}.rungs must be an object keyed by rung id` };
         for (const [rid, rc] of Object.entries(cell.rungs)) {
@@ -207,6 +238,8 @@ export function formatExpectations(e: Expectations): string {
   const cell = (c: CellExpectation): string =>
     JSON.stringify({
       ...rung(c),
+      ...(c.liveness !== undefined ? { liveness: c.liveness } : {}),
+      ...(c.livelocks && c.livelocks.length ? { livelocks: c.livelocks } : {}),
       ...(c.rungs && Object.keys(c.rungs).length ? { rungs: Object.fromEntries(rungOrder.filter((id) => c.rungs![id]).map((id) => [id, rung(c.rungs![id])])) } : {}),
     });
   const lines: string[] = ['{'];

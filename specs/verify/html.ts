@@ -11,7 +11,7 @@
 import { buildReport, esc, htmlPage, HtmlSection, violationSection } from '../../checker/report';
 import type { ReportViolation } from '../../checker/report';
 import { kernelTraceView } from '../report/kernelView';
-import { cellName, columnsOf, mismatches, rowsOf, searchLine } from './render';
+import { cellName, columnsOf, livenessLines, mismatches, rowsOf, searchLine } from './render';
 import type { MatrixView } from './render';
 import { VERIFY_OPTIONS } from './options';
 
@@ -44,7 +44,8 @@ export function renderMatrixHtml(v: MatrixView): string {
       const c = m.cells.find((x) => x.rowLabel === r && x.column === col);
       if (!c) return '<td>-</td>';
       const a = c.actual;
-      const text = `${a.verdict}${a.classes.length ? `: ${a.classes.join(', ')}` : ''} (${count(a.states)} states)${c.diffs.length ? ' (differs)' : ''}`;
+      const live = a.liveness !== undefined ? `; liveness: ${a.liveness}${a.livelocks?.length ? ` ${a.livelocks.join(', ')}` : ''}` : '';
+      const text = `${a.verdict}${a.classes.length ? `: ${a.classes.join(', ')}` : ''} (${count(a.states)} states)${live}${c.diffs.length ? ' (differs)' : ''}`;
       const id = anchors.get(c);
       const inner = id ? `<a href="#${id}" data-cell="${id}">${esc(text)}</a>` : esc(text);
       return `<td class="${esc(a.verdict)}${c.diffs.length ? ' differs' : ''}" title="${esc(c.diffs.join('; '))}">${inner}</td>`;
@@ -55,7 +56,7 @@ export function renderMatrixHtml(v: MatrixView): string {
   const header =
     `<h1>${esc(`gfpcheck ${v.version}: verdict matrix`)}</h1>` +
     `<p class="summary">${esc(`Expectations ${v.expectations}; ${searchLine()}. ${m.cells.length} cells, ${bad === 0 ? 'every cell matches' : `${bad} differ`}. A cell links to its shortest trace below.`)}</p>`;
-  const table = `<table class="matrix">${head}${body.join('')}</table>`;
+  const table = `<table class="matrix">${head}${body.join('')}</table>${livenessLines(m).length ? `<p class="liveness">${esc(livenessLines(m).join(' ').replace(/ {2,}/g, ' '))}</p>` : ''}`;
   const page = htmlPage('gfpcheck verify', header, sections, table);
   // a link to a cell opens its tab (the page's script selects the section named by the location hash)
   return page.replace(

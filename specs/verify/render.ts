@@ -85,11 +85,69 @@ export function mismatchLines(m: MatrixResult, expectations: string): string[] {
   ];
 }
 
+/** The liveness mark of a cell in the text matrix: nothing for `holds` and `deadlock-only` (the safety verdict says which), else a word. */
+function livenessMark(c: CellResult): string {
+  const l = c.actual.liveness;
+  if (l === undefined || l === 'holds' || l === 'deadlock-only') return '';
+  if (l === 'livelock') return ' +livelock';
+  return l === 'unknown' ? ' +liveness?' : ` +${l}`;
+}
+
 function cellText(c: CellResult, labels: Map<string, string>): string {
   const a = c.actual;
   const ids = a.classes.map((k) => labels.get(k) ?? classLabel(k)).sort(compareLabels);
   const cls = ids.length ? ` ${ids.join(',')}` : '';
-  return `${a.verdict}${inevitable(c) ? '!' : ''}${cls} (${count(a.states)})${c.diffs.length ? ' *' : ''}`;
+  return `${a.verdict}${inevitable(c) ? '!' : ''}${cls}${livenessMark(c)} (${count(a.states)})${c.diffs.length ? ' *' : ''}`;
+}
+
+/** The cell of the same column in the row's baseline (no fix, same kernel profile), if it was run. */
+function baselineOf(m: MatrixResult, c: CellResult): CellResult | undefined {
+  if (c.row.fixes.length === 0) return undefined;
+  return m.cells.find((x) => x.column === c.column && x.row.fixes.length === 0 && x.row.kernel === c.row.kernel);
+}
+
+/**
+ * The liveness summary of a matrix (docs/routes.md, "Liveness"): how many
+ * safety cells hold, hang only by deadlock, or livelock; which fix turns a
+ * deadlock into a livelock or leaves one; and which method decided.
+ */
+export function livenessLines(m: MatrixResult): string[] {
+  const cells = m.cells.filter((c) => c.actual.liveness !== undefined);
+  if (!cells.length) return [];
+  const n = (v: string) => cells.filter((c) => c.actual.liveness === v).length;
+  const parts = [
+    `${n('holds')} hold`,
+    `${n('deadlock-only')} hang only by deadlock`,
+    `${n('livelock')} livelock`,
+    ...(n('stops-unfinished') ? [`${n('stops-unfinished')} stop with work unfinished`] : []),
+    ...(n('unknown') ? [`${n('unknown')} undecided`] : []),
+  ];
+  const turns: string[] = [];
+  const leaves: string[] = [];
+  for (const c of cells) {
+    if (c.actual.liveness !== 'livelock') continue;
+    const b = baselineOf(m, c);
+    if (!b) continue;
+    if (b.actual.liveness === 'livelock') leaves.push(`${c.rowLabel} x ${c.column.id}`);
+    else if (b.actual.liveness === 'deadlock-only') turns.push(`${c.rowLabel} x ${c.column.id}`);
+  }
+  const fixes =
+    turns.length || leaves.length
+      ? `${turns.length ? `a fix turns a deadlock into a livelock in ${turns.join(', ')}` : 'no fix turns a deadlock into a livelock'}; ${leaves.length ? `a fix leaves a livelock in ${leaves.join(', ')}` : 'no fix leaves a livelock'}.`
+      : 'No fix turns a deadlock into a livelock, and none leaves one.';
+  const acyclic = cells.filter((c) => c.actual.livenessMethod === 'acyclic').length;
+  const full = cells.filter((c) => c.actual.livenessMethod === 'full').length;
+  const livelocks = [...new Set(cells.flatMap((c) => c.actual.livelocks ?? []))].sort();
+  return [
+    ...wrapLine(
+      `Liveness (every submitted I/O eventually completes and every syscall eventually returns, under weak fairness of each task; docs/routes.md, "Liveness"): ` +
+        `of ${plural(cells.length, 'safety cell')}, ${parts.join(', ')}. ${fixes} ` +
+        `Decided by the acyclic path (no cycle in the reachable graph) in ${acyclic}, by the full search in ${full}. ` +
+        `+livelock = a livelock; +liveness? = undecided.`,
+      '',
+    ),
+    ...(livelocks.length ? [`Livelock classes (role@loop point of the tasks that move on the cycle):`, ...livelocks.map((k) => `  ${k}`)] : []),
+  ];
 }
 
 function table(rows: string[][]): string[] {
@@ -181,6 +239,7 @@ export function matrixTable(m: MatrixResult): string[] {
     );
   }
   out.push(...wrapLine(costLine(), ''));
+  out.push(...livenessLines(m));
   return out;
 }
 
@@ -223,7 +282,8 @@ export function renderMarkdown(v: MatrixView): string {
       const a = c.actual;
       const verdict = a.verdict === 'holds' ? 'holds' : `**${a.verdict}**`;
       const cls = a.classes.length ? `: ${a.classes.map((k) => `\`${k}\``).join(', ')}` : '';
-      return `${verdict}${cls} (${count(a.states)} states)${c.diffs.length ? ' (differs)' : ''}`;
+      const live = a.liveness !== undefined ? `<br>liveness: ${a.liveness === 'livelock' ? `**livelock**${a.livelocks?.length ? ` ${a.livelocks.map((k) => `\`${k}\``).join(', ')}` : ''}` : a.liveness}` : '';
+      return `${verdict}${cls} (${count(a.states)} states)${live}${c.diffs.length ? ' (differs)' : ''}`;
     });
     out.push(`| \`${mdEscape(r)}\` | ${cells.join(' | ')} |`);
   }
@@ -231,6 +291,7 @@ export function renderMarkdown(v: MatrixView): string {
     '',
     `Cost column: holds = an application task can still enter \`super_cache_scan\` with \`__GFP_FS\` (witness \`${COST_WITNESS}\`); over-restrictive = it no longer can.`,
     '',
+    ...(livenessLines(m).length ? [livenessLines(m).join(' ').replace(/ {2,}/g, ' '), ''] : []),
     ...mismatchLines(m, v.expectations).map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : l)),
     ...mermaidSection(m),
   );
@@ -266,6 +327,8 @@ export function renderJson(v: MatrixView): string {
               depth: c.actual.depth,
               shortest: c.actual.shortest,
               witness: c.actual.witness,
+              ...(c.actual.liveness !== undefined ? { liveness: c.actual.liveness, livelocks: c.actual.livelocks ?? [], livenessMethod: c.actual.livenessMethod ?? null } : {}),
+              ...(c.actual.livenessFallback ? { livenessFallback: c.actual.livenessFallback } : {}),
               seconds: c.actual.seconds,
               ...(c.actual.error ? { error: { code: c.actual.errorCode, message: c.actual.error } } : {}),
               ...(c.expected ? { expected: c.expected } : {}),
@@ -327,12 +390,14 @@ export function renderJunit(v: MatrixView): string {
     for (const c of cells) {
       const a = c.actual;
       const name = `${c.column.id}: ${c.column.stack} ${c.column.workload}`;
-      const got = `${a.verdict}${a.classes.length ? ` [${a.classes.join(', ')}]` : ''}, ${a.states} distinct states`;
+      const live = a.liveness !== undefined ? `, liveness ${a.liveness}${a.livelocks?.length ? ` [${a.livelocks.join(', ')}]` : ''}` : '';
+      const got = `${a.verdict}${a.classes.length ? ` [${a.classes.join(', ')}]` : ''}, ${a.states} distinct states${live}`;
       const open = `    <testcase classname="${xml(`gfpcheck.verify.${label}`)}" name="${xml(name)}" time="${secs(a.seconds)}"`;
       if (errored(c)) {
         out.push(`${open}>`, `      <error message="${xml(`${a.verdict}: ${a.error ?? 'search incomplete'}`)}" type="${xml(a.errorCode ?? a.verdict)}"/>`, '    </testcase>');
       } else if (bad(c)) {
-        const exp = c.expected ? `${c.expected.verdict}${c.expected.classes?.length ? ` [${c.expected.classes.join(', ')}]` : ''}, ${c.expected.states} distinct states` : 'nothing recorded';
+        const el = c.expected?.liveness !== undefined ? `, liveness ${c.expected.liveness}${c.expected.livelocks?.length ? ` [${c.expected.livelocks.join(', ')}]` : ''}` : '';
+        const exp = c.expected ? `${c.expected.verdict}${c.expected.classes?.length ? ` [${c.expected.classes.join(', ')}]` : ''}, ${c.expected.states} distinct states${el}` : 'nothing recorded';
         out.push(
           `${open}>`,
           `      <failure message="${xml(c.diffs.join('; '))}" type="verdict-changed">${xml(`expected (${v.expectations}): ${exp}\ncomputed: ${got}`)}</failure>`,

@@ -11,9 +11,10 @@ import { StackError } from '../../models';
 import { resolveFixes } from '../fixes';
 import { buildFixedStackSpec, COST_WITNESS } from '../fixes/spec';
 import { resolveProfile } from '../profiles';
-import { stackRecipe } from '../recipes';
+import { withKernelLiveness } from '../liveness';
+import { stackLivenessRecipe, stackRecipe } from '../recipes';
 import { rowLabel } from './expectations';
-import type { CellExpectation, Column, Expectations, Row, Verdict } from './expectations';
+import type { CellExpectation, Column, Expectations, LivenessVerdict, Row, Verdict } from './expectations';
 import { VERIFY_OPTIONS } from './options';
 
 export { VERIFY_OPTIONS };
@@ -32,6 +33,9 @@ export interface CellActual extends CellExpectation {
   /** The error message, for `error` cells. */
   readonly error?: string;
   readonly errorCode?: string;
+  /** Safety cells: which method decided the liveness verdict (checker LivenessStats.method), and why the acyclic path did not. */
+  readonly livenessMethod?: 'acyclic' | 'full';
+  readonly livenessFallback?: string;
 }
 
 /** One cell: what was expected, what the model computed, and the differences (empty: it matches). */
@@ -74,6 +78,26 @@ export function verdictOf(r: CheckResult, kind: Column['kind']): { verdict: Verd
   return { verdict: 'holds', classes };
 }
 
+/**
+ * The liveness verdict of a safety cell (expectations.ts, LivenessVerdict),
+ * from its check: a temporal violation whose lasso has a cycle is a livelock
+ * (named by its class, specs/liveness.ts); one that stutters is a stop with
+ * work unfinished; else the properties hold on every behaviour that does not
+ * deadlock, and the cell's deadlocks make it `deadlock-only`.
+ */
+export function livenessOf(r: CheckResult, kind: Column['kind']): { liveness?: LivenessVerdict; livelocks?: string[] } {
+  if (kind !== 'safety') return {};
+  const temporal = r.properties.filter((p) => p.kind === 'temporal');
+  if (temporal.length === 0) return {};
+  if (r.status === 'error' || !r.complete) return { liveness: 'unknown' };
+  const lassos = r.violations.filter((v) => v.kind === 'temporal');
+  const cycles = lassos.filter((v) => v.loopStep?.action !== null && v.loopStep?.action !== undefined);
+  if (cycles.length) return { liveness: 'livelock', livelocks: [...new Set(cycles.map((v) => v.class ?? v.property))].sort() };
+  if (lassos.length) return { liveness: 'stops-unfinished' };
+  if (temporal.some((p) => p.status !== 'holds')) return { liveness: 'unknown' };
+  return { liveness: r.violations.some((v) => v.kind === 'deadlock') ? 'deadlock-only' : 'holds' };
+}
+
 /** The differences between an expected and a computed cell, one phrase each (empty: they agree). */
 export function compareCell(expected: CellExpectation | undefined, actual: CellActual): string[] {
   if (!expected) return [`no expectation recorded (the model gives ${actual.verdict}${classesText(actual.classes)}, ${actual.states} states)`];
@@ -88,15 +112,28 @@ export function compareCell(expected: CellExpectation | undefined, actual: CellA
     out.push(`classes${gone.length ? ` no longer [${gone.join(', ')}]` : ''}${added.length ? `${gone.length ? ',' : ''} now also [${added.join(', ')}]` : ''}`);
   }
   if (expected.states !== actual.states) out.push(`distinct states ${expected.states} -> ${actual.states}`);
+  // Liveness (safety cells): a change of verdict or of livelock classes fails the gate; a cell with none recorded is a difference too.
+  if (actual.liveness !== undefined) {
+    const el = [...(expected.livelocks ?? [])].sort().join(', ');
+    const al = [...(actual.livelocks ?? [])].sort().join(', ');
+    if (expected.liveness === undefined) out.push(`no liveness verdict recorded (the model gives ${actual.liveness}${al ? ` [${al}]` : ''})`);
+    else if (expected.liveness !== actual.liveness || el !== al) out.push(`liveness ${expected.liveness}${el ? ` [${el}]` : ''} -> ${actual.liveness}${al ? ` [${al}]` : ''}`);
+  }
   return out;
 }
 
 /** What a cell checks. */
 const cellStack = (row: Row, column: Column) => ({ stack: column.stack, workload: column.workload, params: { ...(column.params ?? {}) }, fixes: row.fixes, ...(row.kernel !== undefined ? { kernel: row.kernel } : {}) });
 
-/** Runs one cell. Throws StackError/FixError for a bad column or fix (the caller turns them into usage errors). */
-export function runCell(row: Row, column: Column, expected: CellExpectation | undefined, clock: () => number): CellResult {
+/** The spec of a cell: a safety cell carries the kernel liveness properties (specs/liveness.ts). */
+function cellSpec(row: Row, column: Column, liveness = true): Spec<any> {
   const spec = buildFixedStackSpec(cellStack(row, column));
+  return liveness && column.kind === 'safety' ? withKernelLiveness(spec) : spec;
+}
+
+/** Runs one cell. Throws StackError/FixError for a bad column or fix (the caller turns them into usage errors). */
+export function runCell(row: Row, column: Column, expected: CellExpectation | undefined, clock: () => number, opts: { readonly liveness?: boolean } = {}): CellResult {
+  const spec = cellSpec(row, column, opts.liveness ?? true);
   const t0 = clock();
   const result = check(spec, { ...VERIFY_OPTIONS, clock });
   return cellResult(row, column, expected, spec, result, clock() - t0);
@@ -115,6 +152,9 @@ function cellResult(row: Row, column: Column, expected: CellExpectation | undefi
     shortest: classes.map((c) => byClass.get(c) ?? 0),
     witness: result.properties.find((p) => p.name === COST_WITNESS)?.status ?? 'absent',
     ...(result.error ? { error: result.error.message, errorCode: result.error.code } : {}),
+    ...livenessOf(result, column.kind),
+    ...(result.stats.liveness?.method ? { livenessMethod: result.stats.liveness.method } : {}),
+    ...(result.stats.liveness?.fallback ? { livenessFallback: result.stats.liveness.fallback } : {}),
   };
   return { row, rowLabel: rowLabel(row), column, ...(expected ? { expected } : {}), actual, diffs: compareCell(expected, actual), result, spec };
 }
@@ -152,13 +192,13 @@ export function runMatrix(
   const list = e.rows.flatMap((row) => columns.map((column) => ({ row, column })));
   if ((opts.workers ?? 1) > 1 && list.length >= 2 * (opts.workers ?? 1)) {
     // Independent cells on worker threads (at least two per thread, else not worth starting them), reported in row order.
-    const jobs = list.map(({ row, column }) => ({ recipe: stackRecipe(cellStack(row, column)), options: VERIFY_OPTIONS }));
+    const jobs = list.map(({ row, column }) => ({ recipe: (column.kind === 'safety' ? stackLivenessRecipe : stackRecipe)(cellStack(row, column)), options: VERIFY_OPTIONS }));
     checkInWorkers(jobs, opts.workers as number, opts.clock, (i, result, seconds) => {
       const { row, column } = list[i];
       const cell =
         result === undefined
           ? runCell(row, column, row.cells[column.id], opts.clock)
-          : cellResult(row, column, row.cells[column.id], buildFixedStackSpec(cellStack(row, column)), result, seconds);
+          : cellResult(row, column, row.cells[column.id], cellSpec(row, column), result, seconds);
       cells.push(cell);
       opts.onCell?.(cell);
     });
@@ -180,7 +220,13 @@ export function computedExpectations(e: Expectations, m: MatrixResult): Expectat
       const label = rowLabel(row);
       const cells: Record<string, CellExpectation> = { ...row.cells };
       for (const c of m.cells.filter((x) => x.rowLabel === label)) {
-        cells[c.column.id] = { verdict: c.actual.verdict, ...(c.actual.classes.length ? { classes: c.actual.classes } : {}), states: c.actual.states };
+        cells[c.column.id] = {
+          verdict: c.actual.verdict,
+          ...(c.actual.classes.length ? { classes: c.actual.classes } : {}),
+          states: c.actual.states,
+          ...(c.actual.liveness !== undefined ? { liveness: c.actual.liveness } : {}),
+          ...(c.actual.livelocks && c.actual.livelocks.length ? { livelocks: c.actual.livelocks } : {}),
+        };
       }
       return { ...row, cells };
     }),

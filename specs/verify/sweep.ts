@@ -132,7 +132,7 @@ export function runSweep(o: SweepOptions, clock: () => number, onPoint?: (p: Swe
     const params: Record<string, string> = { ...o.fixed };
     for (const [k, v] of Object.entries(p)) params[k] = String(v);
     const column: Column = { id: 'sweep', title: 'sweep', kind: 'safety', stack: o.stack, workload: o.workload, params, description: 'sweep point' } as Column;
-    const cell = runner.runCell(row, column, undefined, clock);
+    const cell = runner.runCell(row, column, undefined, clock, { liveness: false });
     const changes: string[] = [];
     for (const a of o.axes) {
       const idx = a.values.indexOf(p[a.name]);

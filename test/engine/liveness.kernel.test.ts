@@ -16,6 +16,7 @@ import { check, CheckResult, Spec, State } from '../../checker/index';
 import { buildFixedStackSpec } from '../../specs/fixes/spec';
 import { ioInFlight, kernelLivelockClass, withKernelLiveness } from '../../specs/liveness';
 import { gfpcheck } from '../cli/helpers';
+import { livenessOf } from '../../specs/verify/run';
 
 const statuses = (r: CheckResult) => Object.fromEntries(r.properties.filter((p) => p.kind === 'temporal').map((p) => [p.name, p.status]));
 const stack2019 = (fixes: string[] = []) => buildFixedStackSpec({ stack: 'xfs/dm-zoned/tcmu/ext4/ssd', workload: 'write', params: {}, fixes });
@@ -26,6 +27,11 @@ describe('kernel liveness properties', () => {
     expect([r.complete, r.stats.distinctStates, r.stats.liveness?.edges]).toEqual([true, 5480, 10409]);
     expect(statuses(r)).toEqual({ 'io-completes': 'holds', 'syscall-returns(writer/0)': 'holds' });
     expect(r.properties.find((p) => p.name === 'io-completes')?.note).toMatch(/does not deadlock/);
+    // Decided by the acyclic path: no cycle, and every final state is one of the deadlocks (the workload never completes here).
+    expect(r.stats.liveness).toMatchObject({ method: 'acyclic', finalStates: 0 });
+    expect(r.stats.liveness?.fallback).toBeUndefined();
+    // The verify column's wording: hangs only by deadlock.
+    expect(livenessOf(r, 'safety')).toEqual({ liveness: 'deadlock-only' });
     expect(r.violations.map((v) => v.kind)).toEqual(Array(9).fill('deadlock'));
     // Same deadlock classes as the safety-only run.
     const safety = check(stack2019(), { allViolations: true });
@@ -102,6 +108,10 @@ describe('kernel liveness properties', () => {
       expect(v.loopStep?.action).toBe('futile_pass');
     }
     expect([...new Set(lassos.map((v) => v.class))].sort()).toEqual(['kswapd@top-level']);
+    // The acyclic path saw the cycle and handed over to the full search, which found the lassos.
+    expect(r.stats.liveness?.method).toBe('full');
+    expect(r.stats.liveness?.fallback).toMatch(/cycle/);
+    expect(livenessOf(r, 'safety')).toEqual({ liveness: 'livelock', livelocks: ['kswapd@top-level'] });
     // 1,337 states; both lassos: 19 steps to a state where a task waits in the slow path with kswapd idle, then two futile passes.
     expect([r.stats.distinctStates, lassos.map((v) => [v.property, v.trace.length, v.loop])]).toEqual([
       1337,
@@ -112,12 +122,37 @@ describe('kernel liveness properties', () => {
     ]);
   });
 
-  it('should add the properties with --liveness on --stack, and leave them out without', async () => {
-    const on = await gfpcheck(['check', '--stack', 'xfs-ssd', '--liveness', '--quiet']);
+  it('should check the properties by default on --stack, and leave them out with --no-liveness', async () => {
+    const on = await gfpcheck(['check', '--stack', 'xfs-ssd', '--quiet']);
     expect(on.code).toBe(0);
-    expect(on.out).toContain('symmetry reduction: off (temporal properties); --liveness.');
     expect(on.out).toContain('  temporal io-completes: holds\n  temporal syscall-returns(writer/0): holds');
-    const off = await gfpcheck(['check', '--stack', 'xfs-ssd', '--quiet']);
+    expect(on.out).toContain('Temporal properties decided by the acyclic path');
+    const explicit = await gfpcheck(['check', '--stack', 'xfs-ssd', '--liveness', '--quiet']);
+    expect(explicit.out).toContain('  temporal io-completes: holds');
+    const off = await gfpcheck(['check', '--stack', 'xfs-ssd', '--no-liveness', '--quiet']);
+    expect(off.code).toBe(0);
     expect(off.out).not.toContain('temporal');
+  });
+
+  it('should hold on a fixed cell of the 2019 stack (xfs-async-inode-reclaim: 357 states, no deadlock, final states checked)', () => {
+    const r = check(withKernelLiveness(stack2019(['xfs-async-inode-reclaim'])), { allViolations: true, symmetry: true });
+    expect([r.status, r.stats.distinctStates, statuses(r)]).toEqual(['holds', 357, { 'io-completes': 'holds', 'syscall-returns(writer/0)': 'holds' }]);
+    expect(r.stats.liveness?.method).toBe('acyclic');
+    expect(r.stats.liveness?.finalStates).toBeGreaterThan(0);
+    expect(livenessOf(r, 'safety')).toEqual({ liveness: 'holds' });
+  });
+
+  it('should decide two writers on the symmetry quotient, with the verdicts of the full symmetry-off search', () => {
+    const spec = withKernelLiveness(buildFixedStackSpec({ stack: 'xfs/ssd', workload: 'write', params: { writers: '2' }, fixes: [] }));
+    const quotient = check(spec, { allViolations: true, symmetry: true });
+    const full = check(spec, { allViolations: true, symmetry: true, livenessMethod: 'full' });
+    expect(quotient.stats.liveness?.method).toBe('acyclic');
+    expect(quotient.stats.symmetry).toBe('exact (2 permutations)');
+    expect(full.stats.symmetry).toBe('off (temporal properties)');
+    expect(statuses(quotient)).toEqual(statuses(full));
+    expect(Object.values(statuses(quotient))).toEqual(['holds', 'holds', 'holds']);
+    expect(quotient.stats.distinctStates).toBeLessThan(full.stats.distinctStates);
+    // The same states as the safety-only run: liveness costs no state.
+    expect(quotient.stats.distinctStates).toBe(check(buildFixedStackSpec({ stack: 'xfs/ssd', workload: 'write', params: { writers: '2' }, fixes: [] }), { allViolations: true }).stats.distinctStates);
   });
 });

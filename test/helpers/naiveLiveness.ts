@@ -15,7 +15,8 @@
  */
 import fc from 'fast-check';
 import type { Fairness, Spec, State, TemporalProperty, Violation } from '../../checker/index';
-import { Literal, PlainModel, plainModelArb, plainSpec } from './randomSpecs';
+import { int } from '../../checker/index';
+import { Literal, PlainModel, plainModelArb, plainSpec, SymModel, symModelArb, symSpec, SymState } from './randomSpecs';
 
 const key = (s: unknown): string => JSON.stringify(s, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v));
 
@@ -322,5 +323,94 @@ export function liveSpec(m: LiveModel): Spec<any> {
       })
       // a condition on a process no action belongs to is a spec error (MC204); the generator only names real ones
       .filter((f) => f.process === undefined || f.process === '*' || existing.has(f.process)),
+  };
+}
+
+// ------------------------------------------------------------ random symmetric models
+
+/** A state predicate of a symmetric model: symmetric ones (counts, g) and asymmetric ones (process 0's value). */
+export type SymPred =
+  | { readonly kind: 'someA'; readonly val: number } // some process has a = val (symmetric)
+  | { readonly kind: 'allA'; readonly val: number } // every process has a = val (symmetric)
+  | { readonly kind: 'g'; readonly val: number } // g = val (symmetric)
+  | { readonly kind: 'a0'; readonly val: number }; // process 0 has a = val (not symmetric)
+
+export interface SymLiveModel {
+  readonly sym: SymModel;
+  /** Acyclic variant: every step increments a counter `steps` up to this bound (0: the model as it is). */
+  readonly steps: number;
+  readonly props: readonly { readonly kind: 'eventually' | 'alwaysEventually' | 'leadsTo'; readonly p: SymPred; readonly q: SymPred }[];
+  /** '*': every process weakly (or strongly) fair; 'each': one condition per process, all of them; 'some': a condition on one action only. */
+  readonly fairness: 'none' | 'star' | 'each' | 'some';
+  readonly strong: boolean;
+}
+
+/**
+ * Random models with a symmetric domain (randomSpecs' symModelArb), temporal
+ * properties over symmetric and asymmetric predicates, and fairness per
+ * process; half of them made acyclic by a step counter, so that the acyclic
+ * path (checker/liveness.ts) decides many of them.
+ */
+export const symLiveModelArb: fc.Arbitrary<SymLiveModel> = symModelArb(0).chain((sym) => {
+  const pred: fc.Arbitrary<SymPred> = fc.oneof(
+    fc.record({ kind: fc.constant('someA' as const), val: fc.integer({ min: 0, max: sym.aSize - 1 }) }),
+    fc.record({ kind: fc.constant('allA' as const), val: fc.integer({ min: 0, max: sym.aSize - 1 }) }),
+    fc.record({ kind: fc.constant('g' as const), val: fc.integer({ min: 0, max: sym.gSize - 1 }) }),
+    fc.record({ kind: fc.constant('a0' as const), val: fc.integer({ min: 0, max: sym.aSize - 1 }) }),
+  );
+  return fc.record({
+    sym: fc.constant(sym),
+    steps: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 4 })),
+    props: fc.array(fc.record({ kind: fc.constantFrom('eventually' as const, 'alwaysEventually' as const, 'leadsTo' as const), p: pred, q: pred }), { minLength: 1, maxLength: 2 }),
+    fairness: fc.constantFrom<'none' | 'star' | 'each' | 'some'>('star', 'star', 'each', 'some', 'none'),
+    strong: fc.boolean(),
+  });
+});
+
+const symHolds = (s: SymState, q: SymPred): boolean =>
+  q.kind === 'someA' ? s.a.some((x) => x === q.val) : q.kind === 'allA' ? s.a.every((x) => x === q.val) : q.kind === 'g' ? s.g === q.val : s.a[0] === q.val;
+
+/** The spec of a random symmetric live model: `symmetric: { p: n }`, processes `P<i>` (local actions) and the global actions' names. */
+export function symLiveSpec(m: SymLiveModel): Spec<any> {
+  const base = symSpec(m.sym);
+  const K = m.steps;
+  type S = SymState & { steps?: number };
+  const actions = base.actions.map((a) => ({
+    ...a,
+    process: (p: unknown) => (typeof p === 'number' ? `P${p}` : a.name),
+    ...(K > 0
+      ? {
+          next: (s: S, p: any) => {
+            if ((s.steps as number) >= K) return undefined;
+            const t = a.next(s, p);
+            return t === undefined ? undefined : { ...t, steps: (s.steps as number) + 1 };
+          },
+        }
+      : {}),
+  }));
+  const kind = m.strong ? ('strong' as const) : ('weak' as const);
+  const procs = [...Array.from({ length: m.sym.n }, (_, i) => `P${i}`), ...base.actions.filter((a) => a.params === undefined).map((a) => a.name)];
+  const fairness: Fairness[] =
+    m.fairness === 'none'
+      ? []
+      : m.fairness === 'star'
+        ? [{ kind, process: '*' }]
+        : m.fairness === 'each'
+          ? procs.filter((p) => !p.startsWith('P') || base.actions.some((a) => a.params !== undefined)).map((process) => ({ kind, process }))
+          : [{ kind, action: base.actions[0].name }];
+  return {
+    ...base,
+    name: 'random-symmetric-live',
+    invariants: [],
+    witnesses: [],
+    variables: K > 0 ? { ...base.variables, steps: int(0, K) } : base.variables,
+    init: K > 0 ? () => base.init().map((s) => ({ ...s, steps: 0 })) : base.init,
+    actions: actions as Spec<any>['actions'],
+    properties: m.props.map((p, i): TemporalProperty<any> =>
+      p.kind === 'leadsTo'
+        ? { name: `prop${i}`, kind: 'leadsTo', p: (s: SymState) => symHolds(s, p.p), q: (s: SymState) => symHolds(s, p.q) }
+        : { name: `prop${i}`, kind: p.kind, p: (s: SymState) => symHolds(s, p.p) },
+    ),
+    fairness,
   };
 }

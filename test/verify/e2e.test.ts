@@ -21,7 +21,7 @@ describe('bin/gfpcheck verify', () => {
     // Arrange: a temporary copy restricted to one cell, then the same cell claimed to deadlock
     const e = subset(['io-flusher'], ['2019-thread']);
     const good = tempExpectations(e);
-    const bad = tempExpectations({ ...e, rows: [{ ...e.rows[0], cells: { '2019-thread': { verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 24 } } }] });
+    const bad = tempExpectations({ ...e, rows: [{ ...e.rows[0], cells: { '2019-thread': { verdict: 'deadlock', classes: ['tcmu-runner@xfs_buf_iowait'], states: 24, liveness: 'holds' } } }] });
     // Act
     const ok = run(['verify', '--expect', good, '--quiet']);
     const changed = run(['verify', '--expect', bad, '--quiet', '--junit', `${bad}.xml`]);

@@ -124,7 +124,7 @@ describe('gfpcheck verify', () => {
     expect(updated.code).toBe(0);
     expect(updated.err).toContain(`wrote 1 updated cell (3 fix sets) to ${file}`);
     const text = updated.io.files.get(file)!;
-    expect((JSON.parse(text) as Expectations).rows.find((row) => rowLabel(row) === 'io-flusher')!.cells['2019-thread']).toEqual({ verdict: 'holds', states: 162 });
+    expect((JSON.parse(text) as Expectations).rows.find((row) => rowLabel(row) === 'io-flusher')!.cells['2019-thread']).toEqual({ verdict: 'holds', states: 162, liveness: 'holds' });
     fs.writeFileSync(file, text);
     expect((await verify({ expect: file, quiet: true })).code).toBe(0);
   });
@@ -139,11 +139,39 @@ describe('gfpcheck verify', () => {
     expect(j.mismatches).toEqual([{ row: 'none', column: 'cost-ext4', diffs: ['distinct states 31 -> 32'] }]);
   });
 
+  it('should pin the liveness column: exit 1 when a cell\'s liveness verdict or livelock classes change, or none is recorded', async () => {
+    const none = SMALL().rows[0].cells['2019-thread'];
+    expect(none.liveness).toBe('deadlock-only');
+    const changed = await verify({ expect: tempExpectations(withCell(SMALL(), 'none', '2019-thread', { ...none, liveness: 'holds' })), quiet: true });
+    expect(changed.code).toBe(1);
+    expect(changed.out).toContain('none x 2019-thread (xfs/dm-zoned/tcmu/ext4/ssd, write): liveness holds -> deadlock-only');
+    const livelock = await verify({ expect: tempExpectations(withCell(SMALL(), 'io-flusher', '2019-thread', { verdict: 'holds', states: 162, liveness: 'livelock', livelocks: ['kswapd@top-level'] })), quiet: true });
+    expect(livelock.code).toBe(1);
+    expect(livelock.out).toContain('io-flusher x 2019-thread (xfs/dm-zoned/tcmu/ext4/ssd, write): liveness livelock [kswapd@top-level] -> holds');
+    const missing = await verify({ expect: tempExpectations(withCell(SMALL(), 'io-flusher', '2019-thread', { verdict: 'holds', states: 162 })), quiet: true });
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain('io-flusher x 2019-thread (xfs/dm-zoned/tcmu/ext4/ssd, write): no liveness verdict recorded (the model gives holds)');
+  });
+
+  it('should print the liveness summary under the matrix, and the liveness of each cell in JSON, markdown and JUnit', async () => {
+    const file = tempExpectations(SMALL());
+    const text = await verify({ expect: file });
+    expect(text.code).toBe(0);
+    expect(text.out.replace(/\n/g, ' ')).toContain(
+      'of 3 safety cells, 2 hold, 1 hang only by deadlock, 0 livelock. No fix turns a deadlock into a livelock, and none leaves one. Decided by the acyclic path (no cycle in the reachable graph) in 3, by the full search in 0.',
+    );
+    const j = JSON.parse((await verify({ expect: file, format: 'json', quiet: true })).out);
+    expect(j.rows[0].cells['2019-thread']).toMatchObject({ liveness: 'deadlock-only', livelocks: [], livenessMethod: 'acyclic' });
+    expect(j.rows[0].cells['cost-ext4'].liveness).toBeUndefined();
+    const md = (await verify({ expect: file, format: 'markdown' })).out;
+    expect(md).toContain('| `none` | **deadlock**: `tcmu-runner@xfs_buf_iowait` (24 states)<br>liveness: deadlock-only | holds (32 states) |');
+  });
+
   it('should print the matrix as a markdown table', async () => {
     const r = await verify({ expect: tempExpectations(SMALL()), format: 'markdown' });
     expect(r.out).toMatch(/^\| fix set \| 2019 report, the thread's route only<br>`xfs\/dm-zoned\/tcmu\/ext4\/ssd` write \| cost: app on ext4\/ssd<br>`ext4\/ssd` write \|$/m);
-    expect(r.out).toContain('| `none` | **deadlock**: `tcmu-runner@xfs_buf_iowait` (24 states) | holds (32 states) |');
-    expect(r.out).toContain('| `ext4-mapping-nofs` | holds (68 states) | **over-restrictive** (32 states) |');
+    expect(r.out).toContain('| `none` | **deadlock**: `tcmu-runner@xfs_buf_iowait` (24 states)<br>liveness: deadlock-only | holds (32 states) |');
+    expect(r.out).toContain('| `ext4-mapping-nofs` | holds (68 states)<br>liveness: holds | **over-restrictive** (32 states) |');
   });
 
   it.each([
@@ -152,6 +180,7 @@ describe('gfpcheck verify', () => {
     ['an unknown parameter', (e: Expectations) => ({ ...e, columns: [...e.columns, { ...e.columns[0], id: 'bad', params: { nosuch: '1' } }] }), /unknown parameter "nosuch"/],
     ['a cell of no column', (e: Expectations) => withCell(e, 'none', 'nowhere', { verdict: 'holds', states: 1 }), /no column has id "nowhere"/],
     ['an unknown verdict', (e: Expectations) => withCell(e, 'none', '2019-thread', { verdict: 'fine', states: 1 }), /verdict must be one of holds, deadlock/],
+    ['an unknown liveness verdict', (e: Expectations) => withCell(e, 'none', '2019-thread', { verdict: 'deadlock', states: 24, liveness: 'fine' }), /liveness must be one of holds, deadlock-only, livelock/],
   ])('should exit 151 (usage) for %s in the expectations file', async (_name, change, message) => {
     const r = await verify({ expect: tempExpectations(change(SMALL()) as Expectations) });
     expect(r.code).toBe(151);

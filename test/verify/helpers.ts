@@ -25,7 +25,7 @@ export function subset(rows: string[], columns: string[], e: Expectations = real
     columns: e.columns.filter((c) => columns.includes(c.id)),
     rows: e.rows
       .filter((r) => rows.includes(rowLabel(r)))
-      .map((r) => ({ ...r, cells: Object.fromEntries(Object.entries(r.cells).filter(([id]) => columns.includes(id)).map(([id, c]) => [id, { verdict: c.verdict, ...(c.classes ? { classes: c.classes } : {}), states: c.states }])) })),
+      .map((r) => ({ ...r, cells: Object.fromEntries(Object.entries(r.cells).filter(([id]) => columns.includes(id)).map(([id, c]) => [id, { verdict: c.verdict, ...(c.classes ? { classes: c.classes } : {}), states: c.states, ...(c.liveness ? { liveness: c.liveness } : {}), ...(c.livelocks ? { livelocks: c.livelocks } : {}) }])) })),
   };
 }
 

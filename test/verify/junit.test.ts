@@ -75,7 +75,7 @@ describe('gfpcheck verify --junit', () => {
     const cases = nodes.filter((n) => n.name === 'testcase');
     expect(cases).toHaveLength(6);
     expect(cases[0].attrs).toMatchObject({ classname: 'gfpcheck.verify.none', name: '2019-thread: xfs/dm-zoned/tcmu/ext4/ssd write' });
-    expect(nodes.filter((n) => n.name === 'system-out').map((n) => n.text)).toContain('deadlock [tcmu-runner@xfs_buf_iowait], 24 distinct states');
+    expect(nodes.filter((n) => n.name === 'system-out').map((n) => n.text)).toContain('deadlock [tcmu-runner@xfs_buf_iowait], 24 distinct states, liveness deadlock-only');
     for (const c of cases) expect(Number(c.attrs.time)).toBeGreaterThanOrEqual(0);
     expect(r.code).toBe(0);
   });
@@ -84,7 +84,7 @@ describe('gfpcheck verify --junit', () => {
     // Arrange
     const changed = {
       ...e,
-      rows: e.rows.map((row, i) => (i === 2 ? { ...row, cells: { ...row.cells, '2019-thread': { verdict: 'deadlock', classes: ['a<b & "c"'], states: 24 } } } : row)),
+      rows: e.rows.map((row, i) => (i === 2 ? { ...row, cells: { ...row.cells, '2019-thread': { verdict: 'deadlock', classes: ['a<b & "c"'], states: 24, liveness: 'holds' } } } : row)),
     } as Expectations;
     // Act
     const r = await verify({ expect: tempExpectations(changed), junit: '/tmp/gfpcheck-junit-test.xml', quiet: true });
