@@ -236,7 +236,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
       ? bounds.paths.flusherBlock ? 12 : 0
       : role === 'dmz-kworker' || role === 'dmz-flush'
         ? bounds.paths.dmzBlock ? 6 : 0
-        : role === 'xfsaild' ? 14 : role === 'kswapd' ? 20 : role.startsWith('app-') ? 24 : bounds.depth;
+        : role === 'xfsaild' ? 14 : role === 'xfs-inodegc' ? 8 : role === 'kswapd' ? 20 : role.startsWith('app-') ? 24 : bounds.depth;
   const counts = new Map<string, number>();
   infos.forEach((i) => counts.set(i.name, (counts.get(i.name) ?? 0) + 1));
   const layerObjs: AnyLayer[] = infos.map((info, i) => {
