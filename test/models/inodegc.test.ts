@@ -48,7 +48,7 @@ const blockedAt = (K: Kernel, k: KState, t: TaskRef) => {
  * inodegc shrinker hit `hits` times since the worker last started.
  */
 function evicting(hits: 0 | 1) {
-  const { K, s0, spec } = compose({ stack: 'report-2019', params: { xfs_log: '1' }, config: composeProfile('5.15') });
+  const { K, s0, spec } = compose({ stack: 'report-2019', params: { xfs_log: '1', tcmu_cmdr_lock: '0', tcmu_batch: '0', flusher_block: '0' }, config: composeProfile('5.15') });
   const s = s0 as any;
   let k = {
     ...s,
@@ -124,7 +124,8 @@ describe("5.15 deferred inactivation (xfsInactivation: 'inodegc'): the evicting 
 
 describe('5.15 searches with the log path on (exhaustive, pinned)', () => {
   it('should deadlock on the reported route alone through the inodegc worker (xfs_log=1), and hold with the path off', () => {
-    const alone = { kswapd: '0', daemon_alloc: '0', tcmu_kernel: '0', loop_alloc: '0' };
+    // the reported route alone, with the other issue-10 paths off (this pins the inodegc mechanism on its own)
+    const alone = { kswapd: '0', daemon_alloc: '0', tcmu_kernel: '0', loop_alloc: '0', tcmu_cmdr_lock: '0', tcmu_batch: '0', flusher_block: '0' };
     const run = (params: Record<string, string>) => {
       const r = check(buildStackSpec({ stack: 'report-2019', params, config: composeProfile('5.15') }), { allViolations: true });
       return { states: r.stats.distinctStates, classes: r.violations.map((v) => `${v.class} [${v.category}]`).sort() };
