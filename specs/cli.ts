@@ -6,7 +6,7 @@
  * - the kernel model (models/) through `--stack <layers>`, `--workload
  *   write|read` and `--param key=value`, and `gfpcheck list stacks|layers|params`;
  * - `--fix <name>` (repeatable) with `--stack`: a proposed fix (specs/fixes);
- * - `--kernel 5.2|5.10|6.14` with `--stack`: a kernel profile (specs/profiles.ts),
+ * - `--kernel 5.2|5.10|5.15|6.14` with `--stack`: a kernel profile (specs/profiles.ts),
  *   the merged changes of that kernel as the baseline, fixes on top;
  * - `gfpcheck verify`: the verdict matrix and CI gate (specs/verify);
  * - `--format mail`: counterexamples for mailing-list replies (specs/report/mail.ts);
@@ -146,7 +146,7 @@ export const stackSelector: SpecSelector<StackRequest> = {
     workload: { choices: ['write', 'read'], requiresArg: true, describe: 'With --stack: what the application tasks do (default write)' },
     param: { type: 'string', requiresArg: true, describe: "With --stack: a model parameter, key=value (repeat; see 'gfpcheck list params')" },
     fix: { type: 'string', requiresArg: true, describe: 'With --stack: apply a proposed fix, e.g. io-flusher (repeat to combine; see docs/fixes.md)' },
-    kernel: { type: 'string', requiresArg: true, describe: 'With --stack: kernel profile whose merged changes are the baseline: 5.2 (default), 5.10 or 6.14; fixes apply on top' },
+    kernel: { type: 'string', requiresArg: true, describe: 'With --stack: kernel profile whose merged changes are the baseline: 5.2 (default), 5.10, 5.15 or 6.14; fixes apply on top' },
   },
   validate(argv) {
     const stack = single('stack', argv.stack);
@@ -161,7 +161,7 @@ export const stackSelector: SpecSelector<StackRequest> = {
     const fixes: string[] = argv.fix === undefined ? [] : (Array.isArray(argv.fix) ? argv.fix : [argv.fix]).map(String);
     const kernel = single('kernel', argv.kernel);
     if (!kernel.ok) return kernel;
-    if (kernel.value === '') return err(usage('--kernel needs a profile, e.g. --kernel 5.10', 'known profiles: 5.2, 5.10, 6.14 (docs/fixes.md, "Kernel profiles")'));
+    if (kernel.value === '') return err(usage('--kernel needs a profile, e.g. --kernel 5.10', 'known profiles: 5.2, 5.10, 5.15, 6.14 (docs/fixes.md, "Kernel profiles")'));
     // Liveness is on by default for a stack (issue 12); --no-liveness skips it.
     const liveness = !(argv.liveness === false || (Array.isArray(argv.liveness) && argv.liveness[argv.liveness.length - 1] === false));
     return ok({ stack: stack.value, workload: w, params: params.value, ...(fixes.length ? { fixes } : {}), ...(kernel.value !== undefined ? { kernel: String(kernel.value) } : {}), liveness });

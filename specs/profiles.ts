@@ -1,6 +1,6 @@
 /**
  * Kernel profiles: which merged changes are part of the baseline
- * (`--kernel 5.2|5.10|6.14`, a `kernel` field in specs/verdicts.json).
+ * (`--kernel 5.2|5.10|5.15|6.14`, a `kernel` field in specs/verdicts.json).
  *
  * A profile is a named list of KernelConfig deltas on the v5.2 defaults of
  * models/core/config.ts, not separate code: the fixes of specs/fixes where they ARE
@@ -24,8 +24,19 @@
  *   - NOT in the baseline: `io-flusher`. PR_SET_IO_FLUSHER exists from Linux
  *     5.6 (KS §7.1) but tcmu-runner never calls it (KS §7.3); apply it on top
  *     with `--kernel 5.10 --fix io-flusher`.
- * - **6.14** ([6.14] in KS): the 5.10 deltas. What else 6.14 has, and what the
+ * - **5.15** ([5.15.135] in KS part 2): the 5.10 deltas, plus
+ *   - `xfs-deferred-inactivation` — ab23a7768739 and 40b1de007aca, Linux 5.15
+ *     (5.15-rc1; not 5.14: the series was posted 2021-08-04, after the 5.14
+ *     merge window, and announced "for 5.15"): xfs_inactive runs in the
+ *     xfs-inodegc worker; the evicting task waits for the worker once the
+ *     inodegc shrinker was hit (KS part 2 §4.5). It acts only with the
+ *     `xfs_log` path on, so without it the 5.15 cells equal the 5.10 ones.
+ * - **6.14** ([6.14] in KS): the 5.15 deltas. What else 6.14 has, and what the
  *   model assumes about it:
+ *   - xfs_inodegc_want_flush_work tests PF_MEMALLOC_NOFS instead of
+ *     current->journal_info (KS part 2 §4.5): the same in the model, where no
+ *     reclaimer that reaches super_cache_scan is in a transaction or a NOFS
+ *     scope (super_cache_scan needs __GFP_FS);
  *   - XFS inode reclaim goes through xfs_icwalk(XFS_ICWALK_RECLAIM), still
  *     non-blocking; the xfs_inodegc shrinker only queues work and returns
  *     SHRINK_STOP (KS §4.9): same as `xfsInodeReclaim: 'nonblocking'`;
@@ -38,8 +49,8 @@
  *     every tcmu command-path allocation, KS §8.5) beyond the two sites the
  *     model has (both already GFP_NOIO through tcmu-gfp-noio), and
  *     reclaim_throttle() replacing congestion_wait (KS §4.3).
- *   So the 6.14 profile composes to the same config as 5.10 with another
- *   label; its cells differ from 5.10 only once the knobs above exist.
+ *   So the 6.14 profile composes to the same config as 5.15 with another
+ *   label; its cells differ from 5.15 only once the knobs above exist.
  *
  * Adding a merged change to a profile is one line: its name (or delta) in
  * `PROFILES` (declare the delta in `MERGED` first if it is not a fix).
@@ -92,6 +103,24 @@ export const MERGED: readonly MergedChange[] = [
       'a NOFS scope on __do_page_cache_readahead, the 5.2 frame that 5.10 splits into do_page_cache_ra → page_cache_ra_unbounded; the no_cached_page fallback after a failed __GFP_NORETRY readahead (page_cache_alloc(mapping) and ->readpage\'s bio) is outside the scope, in 5.10 as in the model',
     delta: { scopes: [{ frame: '__do_page_cache_readahead', scope: 'NOFS', why: 'readahead-nofs (5.10): memalloc_nofs_save in page_cache_ra_unbounded' }] },
   },
+  {
+    name: 'xfs-deferred-inactivation',
+    title: 'XFS deferred inode inactivation (inodegc): xfs_inactive runs in a per-cpu worker, Linux 5.15',
+    proposedBy: 'Dave Chinner, Darrick J. Wong',
+    where:
+      'xfs: per-cpu deferred inode inactivation queues, ab23a7768739 (with c6c2066db396 "xfs: move xfs_inactive call to xfs_inode_mark_reclaimable" and ' +
+      '40b1de007aca "xfs: throttle inode inactivation queuing on memory reclaim"; series posted 2021-08-04, merged for 5.15-rc1)',
+    mechanism:
+      'fs/xfs/xfs_super.c: xfs_fs_destroy_inode → fs/xfs/xfs_icache.c: xfs_inode_mark_reclaimable → xfs_inodegc_queue (llist_add to the per-cpu list, queue the ' +
+      'xfs-inodegc worker) and, when xfs_inodegc_want_flush_work (shrinker_hits > 0, or > 256 queued; never in a transaction), flush_work: the evicting task waits ' +
+      'for the worker; xfs_inodegc_worker → xfs_inodegc_inactivate → xfs_inactive with the same log reservation and waits; xfs_inodegc_shrinker_scan bumps ' +
+      'shrinker_hits and kicks the workers, never waits (kernel-semantics-stacks.md §4.5, kernel-semantics.md §4.9)',
+    merged: 'Linux 5.15 (ab23a7768739, 40b1de007aca)',
+    modelNote:
+      "xfsInactivation: 'inodegc' (models/fs/xfs.ts): acts only with the xfs_log path on (the log path is what inactivation waits on); one CPU, so one queue; " +
+      'the > 256-inode backlog cannot be reached at the model\'s bounds; shrinker_hits is kept as 0/1',
+    delta: { xfsInactivation: 'inodegc' },
+  },
 ];
 
 /** A kernel change of a profile: a fix's name, a `MERGED` name, or an inline change. */
@@ -101,7 +130,8 @@ export type ProfileEntry = string | MergedChange;
 export const PROFILES: Readonly<Record<string, readonly ProfileEntry[]>> = {
   '5.2': [],
   '5.10': ['loop-worker-noio', 'tcmu-gfp-noio', 'loop-worker-local-throttle', 'xfs-async-inode-reclaim', 'readahead-nofs'],
-  '6.14': ['loop-worker-noio', 'tcmu-gfp-noio', 'loop-worker-local-throttle', 'xfs-async-inode-reclaim', 'readahead-nofs'],
+  '5.15': ['loop-worker-noio', 'tcmu-gfp-noio', 'loop-worker-local-throttle', 'xfs-async-inode-reclaim', 'readahead-nofs', 'xfs-deferred-inactivation'],
+  '6.14': ['loop-worker-noio', 'tcmu-gfp-noio', 'loop-worker-local-throttle', 'xfs-async-inode-reclaim', 'readahead-nofs', 'xfs-deferred-inactivation'],
 };
 
 /** The profile used when none is named: the kernel of the 2019 report. */
@@ -114,6 +144,7 @@ export const DEFAULT_PROFILE = '5.2';
 export const NOT_EXPRESSIBLE: Readonly<Record<string, readonly { change: string; missing: string }[]>> = {
   '5.2': [],
   '5.10': [],
+  '5.15': [],
   '6.14': [
     {
       change: '1080782f13e3: GFP_NOIO for every tcmu command-path allocation, incl. TMR and xarray stores under cmdr_lock (KS §8.5)',

@@ -80,6 +80,20 @@ export interface KernelConfig {
   readonly bioCarriesScope: boolean;
   /** XFS superblock-shrinker inode reclaim: `sync-wait` (<= 5.8, SYNC_WAIT flushes and waits) or `nonblocking` (5.9+). */
   readonly xfsInodeReclaim: 'sync-wait' | 'nonblocking';
+  /**
+   * Where XFS inactivates an evicted inode (only with the `xfs_log` path on):
+   * - `sync` (<= 5.14; [5.2.1], [5.10.7] fs/xfs/xfs_super.c:
+   *   xfs_fs_destroy_inode → xfs_inactive): the evicting task runs the
+   *   transaction and may sleep in xlog_grant_head_wait;
+   * - `inodegc` (5.15+, ab23a7768739 "xfs: per-cpu deferred inode
+   *   inactivation queues", 40b1de007aca "xfs: throttle inode inactivation
+   *   queuing on memory reclaim"; fs/xfs/xfs_icache.c: xfs_inode_mark_reclaimable
+   *   → xfs_inodegc_queue, xfs_inodegc_worker, xfs_inodegc_shrinker_scan): the
+   *   evicting task queues the inode; xfs_inactive runs in the xfs-inodegc
+   *   worker; the evicting task waits for the worker (flush_work) when the
+   *   inodegc shrinker has been hit since the worker last started.
+   */
+  readonly xfsInactivation: 'sync' | 'inodegc';
 }
 
 /** Linux v5.2 as described in kernel-semantics.md. */
@@ -98,6 +112,7 @@ export const defaultKernelConfig: KernelConfig = Object.freeze({
     'tcmu-runner': [] as TaskFlag[], // userspace, no prctl (kernel-semantics.md §7.3)
     xfsaild: ['PF_KTHREAD', 'PF_MEMALLOC'] as TaskFlag[], // fs/xfs/xfs_trans_ail.c: xfsaild() sets PF_MEMALLOC (issue 10, xfs_log)
     'dmz-flush': ['PF_KTHREAD'] as TaskFlag[], // dm-zoned flush_wq worker (issue 10, dmz_block)
+    'xfs-inodegc': ['PF_KTHREAD'] as TaskFlag[], // xfs-inodegc/<dev> workqueue worker (5.15+, xfsInactivation: 'inodegc')
   }),
   allocSites: Object.freeze({
     tcmu_alloc_cmd: 'GFP_KERNEL', // target_core_user.c: tcmu_alloc_cmd (v5.2)
@@ -112,6 +127,7 @@ export const defaultKernelConfig: KernelConfig = Object.freeze({
   faultAddsFsIo: true,
   bioCarriesScope: false,
   xfsInodeReclaim: 'sync-wait',
+  xfsInactivation: 'sync',
 }) as KernelConfig;
 
 /** Applies a delta: scalar fields replace, record fields (`mappingClear`, `taskFlags`, `allocSites`, `allocMasks`) merge, `scopes` concatenates. */

@@ -155,6 +155,12 @@ export const FRAME_SOURCES = {
   dmz_lock_metadata: 'drivers/md/dm-zoned-metadata.c',
   down_read: 'kernel/locking/rwsem.c',
   wait_on_bit_io: 'include/linux/wait_bit.h',
+  // 5.15+ deferred inactivation (xfsInactivation: 'inodegc'; fs/xfs/xfs_icache.c, kernel/workqueue.c)
+  xfs_inode_mark_reclaimable: 'fs/xfs/xfs_icache.c',
+  xfs_inodegc_queue: 'fs/xfs/xfs_icache.c',
+  flush_work: 'kernel/workqueue.c',
+  xfs_inodegc_worker: 'fs/xfs/xfs_icache.c',
+  xfs_inodegc_inactivate: 'fs/xfs/xfs_icache.c',
 } as const;
 
 export type FrameFn = keyof typeof FRAME_SOURCES;

@@ -54,6 +54,8 @@ export const ROLES = [
   // issue 10
   'xfsaild',
   'dmz-flush',
+  // issue 10, 5.15 profile (xfsInactivation: 'inodegc')
+  'xfs-inodegc',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

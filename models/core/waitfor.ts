@@ -250,7 +250,13 @@ export function findCycle(K: Kernel, k: KState): CycleEntry[] | null {
 /** The three categories of a deadlock class (docs/routes.md, "Categories"). */
 export type DeadlockCategory = 'exhaustion' | 'recursion' | 'lock';
 
-/** Wait points at which a task waits for a free page (an allocator that loops). */
+/**
+ * Wait points at which a task waits for a free page (an allocator that loops).
+ * Not `mempool_alloc(xfs_ioend_bioset)` (issue 10, flusher_block): a mempool
+ * waiter sleeps until an element comes back, which an in-flight write's
+ * completion guarantees (mm/mempool.c: mempool_alloc → io_schedule_timeout;
+ * mempool_free): a wait for I/O, not for reclaimable memory.
+ */
 const MEMORY_WAITS = new Set(['__alloc_pages_slowpath', 'xfs_buf_allocate_memory']);
 
 /**
@@ -261,16 +267,34 @@ const MEMORY_WAITS = new Set(['__alloc_pages_slowpath', 'xfs_buf_allocate_memory
  *   with nothing reclaimable for its mask and no OOM kill possible (NOFS/NOIO,
  *   or no victim), or for a reserve page in xfs_buf_allocate_memory. More
  *   memory, or another task's OOM kill, would break the cycle.
- * - `lock`: otherwise, when every wait is a mutex_lock: a cycle of mutex waits.
+ * - `lock`: otherwise, when every wait is a lock acquisition (isLockWait): a
+ *   cycle of lock waits.
  * - `recursion`: otherwise: the cycle closes through a wait on I/O (or on
- *   kswapd, or on dirty writeback) that only the tasks of the cycle can
- *   complete — in these models every such wait is made from reclaim
- *   (xfs_buf_iowait in the XFS shrinker, pag_ici_reclaim_lock held by a
- *   reclaimer, throttle_direct_reclaim on a blocked kswapd) or from dirty
- *   throttling (balance_dirty_pages).
+ *   kswapd, on dirty writeback, on log space, on a mempool element) that only
+ *   the tasks of the cycle can complete — in these models every such cycle
+ *   has a task in reclaim (xfs_buf_iowait in the XFS shrinker,
+ *   pag_ici_reclaim_lock held by a reclaimer, throttle_direct_reclaim on a
+ *   blocked kswapd; issue 10: xlog_grant_head_wait in eviction's
+ *   xfs_inactive, xfs_iflock / xfs_reclaim_inode(delay) in inode reclaim,
+ *   with xfsaild@xfs_buf_iowait, dmz_flush_metadata, dmz_lock_metadata and
+ *   mutex_lock(cmdr_lock) as the links that hold the reclaimer's I/O back) or
+ *   is closed by dirty throttling (balance_dirty_pages).
  */
 export function categoryOf(ats: readonly string[]): DeadlockCategory {
   if (ats.some((a) => MEMORY_WAITS.has(a))) return 'exhaustion';
-  if (ats.length > 0 && ats.every((a) => a.startsWith('mutex_lock'))) return 'lock';
+  if (ats.length > 0 && ats.every(isLockWait)) return 'lock';
   return 'recursion';
+}
+
+/**
+ * Wait points that are sleeping lock acquisitions: every `mutex_lock(…)`
+ * (cmdr_lock, pag_ici_reclaim_lock) and dm-zoned's `dmz_lock_metadata`
+ * (down_read(&zmd->mblk_sem), [5.2.1] dm-zoned-metadata.c; issue 10,
+ * dmz_block). Not lock waits, though named after locks: `xfs_iflock` (the
+ * inode flush lock is held until xfsaild's buffer write completes: a wait for
+ * I/O) and `xfs_reclaim_inode(delay)` (the buffer lock xfsaild holds across
+ * its delayed-write I/O: a retry until the write completes).
+ */
+export function isLockWait(at: string): boolean {
+  return at.startsWith('mutex_lock') || at === 'dmz_lock_metadata';
 }

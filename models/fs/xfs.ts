@@ -53,6 +53,20 @@ export interface XfsInodes {
   readonly lruClean?: number;
   readonly aildLru?: number;
   readonly aildDirty?: number;
+  /**
+   * 5.15+ deferred inactivation (`xfsInactivation: 'inodegc'`, with xfs_log):
+   * evicted inodes queued for the xfs-inodegc worker (xfs_inodegc_queue's
+   * per-cpu llist; one CPU modelled): `gcq` logged, `gcqClean` written back by
+   * xfsaild, `aildGcq` flushed by xfsaild with the buffer write in flight;
+   * `gcBatch` how many of them the worker's running execution took
+   * (llist_del_all at its start) and has not inactivated yet; `gcHits`
+   * xfs_inodegc's shrinker_hits (0/1: hit since the worker last started).
+   */
+  readonly gcq?: number;
+  readonly gcqClean?: number;
+  readonly aildGcq?: number;
+  readonly gcBatch?: number;
+  readonly gcHits?: number;
 }
 
 /**
@@ -92,7 +106,8 @@ export class XfsLayer extends FsBase {
   override domain(): Domain {
     const K = this.k.bounds.inodes;
     if (this.logOn()) {
-      const ino = record({ clean: int(0, K), dirty: int(0, K), flushing: int(0, K), lru: int(0, K), lruClean: int(0, K), aildLru: int(0, K), aildDirty: int(0, K) });
+      const gc: Record<string, Domain> = this.inodegc() ? { gcq: int(0, K), gcqClean: int(0, K), aildGcq: int(0, K), gcBatch: int(0, K), gcHits: int(0, 1) } : {};
+      const ino = record({ clean: int(0, K), dirty: int(0, K), flushing: int(0, K), lru: int(0, K), lruClean: int(0, K), aildLru: int(0, K), aildDirty: int(0, K), ...gc });
       return record({ pc: this.pcDomain(), ino, buf: int(0, 4), bufRef: int(0, 1) });
     }
     return record({ pc: this.pcDomain(), ino: record({ clean: int(0, K), dirty: int(0, K), flushing: int(0, K) }), buf: int(0, 2), bufRef: int(0, 1) });
@@ -106,7 +121,8 @@ export class XfsLayer extends FsBase {
    * one backing file whose inode is not modelled: no buffer.
    */
   override init(): unknown {
-    const ino = this.logOn() ? { clean: 0, dirty: 0, flushing: 0, lru: 0, lruClean: 0, aildLru: 0, aildDirty: 0 } : { clean: 0, dirty: 0, flushing: 0 };
+    const gc = this.inodegc() ? { gcq: 0, gcqClean: 0, aildGcq: 0, gcBatch: 0, gcHits: 0 } : {};
+    const ino = this.logOn() ? { clean: 0, dirty: 0, flushing: 0, lru: 0, lruClean: 0, aildLru: 0, aildDirty: 0, ...gc } : { clean: 0, dirty: 0, flushing: 0 };
     return { pc: { clean: 0, dirty: 0, wb: 0, locked: 0 }, ino, buf: this.index === 0 ? BUF_CACHED : BUF_NONE, bufRef: this.index === 0 ? 1 : 0 };
   }
 
@@ -115,9 +131,17 @@ export class XfsLayer extends FsBase {
     return this.k.bounds.paths.xfsLog > 0 && this.index === 0;
   }
 
+  /** 5.15+ deferred inactivation (KernelConfig.xfsInactivation), which acts on the log path only. */
+  inodegc(): boolean {
+    return this.logOn() && this.k.cfg.xfsInactivation === 'inodegc';
+  }
+
   override daemons(): DaemonDecl[] {
     // issue 10: xfsaild/<dev>, started by xfs_trans_ail_init at mount (fs/xfs/xfs_trans_ail.c)
-    return [...super.daemons(), ...(this.logOn() ? [{ role: 'xfsaild' as const, name: `xfsaild/${this.label}`, layer: this.index }] : [])];
+    const aild: DaemonDecl[] = this.logOn() ? [{ role: 'xfsaild', name: `xfsaild/${this.label}`, layer: this.index }] : [];
+    // 5.15+: the xfs-inodegc/<dev> workqueue (xfs_mountfs → xfs_inodegc_init: WQ_MEM_RECLAIM | WQ_FREEZABLE, max_active 1)
+    const gc: DaemonDecl[] = this.inodegc() ? [{ role: 'xfs-inodegc', name: `xfs-inodegc/${this.label}`, layer: this.index }] : [];
+    return [...super.daemons(), ...aild, ...gc];
   }
 
   /** Pages this layer holds outside the page cache at the start (the cached cluster buffer). */
@@ -191,7 +215,7 @@ export class XfsLayer extends FsBase {
    */
   logUsed(k: KState): number {
     const i = this.inodes(k);
-    let used = i.lru! + i.dirty + i.flushing + i.aildLru! + i.aildDirty! + (this.k.bounds.paths.flusherBlock ? this.pages(k).wb : 0);
+    let used = i.lru! + i.dirty + i.flushing + i.aildLru! + i.aildDirty! + (i.gcq ?? 0) + (i.aildGcq ?? 0) + (this.k.bounds.paths.flusherBlock ? this.pages(k).wb : 0);
     for (const t of this.k.taskRefs()) {
       const v = this.k.task(k, t);
       const j = findFrame(v, 'xfs_inactive', this.index);
@@ -239,6 +263,24 @@ export class XfsLayer extends FsBase {
       if (ino.lru! + ino.lruClean! === 0) return { k: k2, blocked: false };
       const logged = ino.lruClean! === 0;
       k2 = this.setInodes(k2, logged ? { ...ino, lru: ino.lru! - 1 } : { ...ino, lruClean: ino.lruClean! - 1 });
+      if (this.inodegc()) {
+        // 5.15+: xfs_fs_destroy_inode → xfs_inode_mark_reclaimable → xfs_inodegc_queue: llist_add, then
+        // flush_work when shrinker_hits > 0 (read at queue time; never in a transaction here)
+        const q = this.inodes(k2);
+        k2 = this.setInodes(k2, logged ? { ...q, gcq: q.gcq! + 1 } : { ...q, gcqClean: q.gcqClean! + 1 });
+        if (q.gcHits! === 0) continue;
+        return {
+          k: this.k.pushFrames(k2, t, [
+            { fn: 'dispose_list', at },
+            { fn: 'evict', at },
+            { fn: 'xfs_fs_destroy_inode', at },
+            { fn: 'xfs_inode_mark_reclaimable', at },
+            { fn: 'xfs_inodegc_queue', at },
+            { fn: 'flush_work', at, n: 0 },
+          ]),
+          blocked: true,
+        };
+      }
       k2 = this.k.pushFrames(k2, t, [
         { fn: 'dispose_list', at },
         { fn: 'evict', at },
@@ -249,6 +291,74 @@ export class XfsLayer extends FsBase {
       if (!this.canReserve(k2)) return { k: this.k.pushFrames(k2, t, XfsLayer.RESERVE.map((fn) => ({ fn, at }))), blocked: true };
       k2 = this.inactiveDone(k2, t);
     }
+  }
+
+  /** Eviction goes on after an inode (prune_icache_sb on top): the next inodes, then inode reclaim, then the next shrinker. */
+  private continuePrune(k: KState, t: TaskRef): KState {
+    const r = this.pruneIcache(k, t);
+    if (r.blocked) return r.k;
+    const r2 = this.reclaimInodes(this.k.updTask(r.k, t, (x) => popTo(x, 'shrink_slab')), t);
+    return r2.blocked ? r2.k : this.k.shrinkSlabContinue(r2.k, t);
+  }
+
+  // ------------------------------------------------------------ 5.15+: deferred inactivation (inodegc)
+
+  /** Queued inodes (taken by the running execution or not). */
+  private gcPool(i: XfsInodes): number {
+    return i.gcq! + i.gcqClean! + i.aildGcq!;
+  }
+
+  /** The flush_work waiters (their flush_work frame's n: 0 the pending execution has not started, 1 it runs, 2 it finished): from → to. */
+  private markFlushers(k: KState, from: number, to: number): KState {
+    let k2 = k;
+    for (const t of this.k.taskRefs()) {
+      const v = this.k.task(k2, t);
+      const f = top(v);
+      if (f && f.fn === 'flush_work' && f.at === this.index && f.n === from) k2 = this.k.setTask(k2, t, setFrameN(v, v.sp - 1, to));
+    }
+    return k2;
+  }
+
+  /**
+   * The xfs-inodegc worker ([5.15] fs/xfs/xfs_icache.c: xfs_inodegc_worker):
+   * an execution starts when inodes are queued (queued by xfs_inodegc_queue,
+   * kicked by the shrinker, or the 1-jiffy delay expired: untimed, whenever),
+   * takes the whole list (llist_del_all) and clears shrinker_hits; it then
+   * inactivates the inodes one by one (xfs_inodegc_inactivate → xfs_inactive
+   * → xfs_free_eofblocks → xfs_trans_alloc: the same log reservation as the
+   * synchronous path, and the same wait). Inodes are counted, not identified:
+   * the worker takes a clean one first (as pruneIcache does), then a logged
+   * one, then one xfsaild is writing back.
+   */
+  private gcWork(k: KState, t: TaskRef): KState | undefined {
+    if (this.k.task(k, t).sp !== 0) return undefined;
+    let i = this.inodes(k);
+    let k2 = k;
+    if (i.gcBatch! === 0) {
+      if (this.gcPool(i) === 0) return undefined;
+      i = { ...i, gcBatch: this.gcPool(i), gcHits: 0 };
+      k2 = this.markFlushers(this.setInodes(k2, i), 0, 1);
+    }
+    const n = i.gcqClean! > 0 ? 1 : i.gcq! > 0 ? 0 : 2;
+    const rest = n === 1 ? { gcqClean: i.gcqClean! - 1 } : n === 0 ? { gcq: i.gcq! - 1 } : { aildGcq: i.aildGcq! - 1 };
+    k2 = this.setInodes(k2, { ...i, ...rest, gcBatch: i.gcBatch! - 1 });
+    const at = this.index;
+    k2 = this.k.pushFrames(k2, t, [
+      { fn: 'xfs_inodegc_worker', at },
+      { fn: 'xfs_inodegc_inactivate', at },
+      { fn: 'xfs_inactive', at, n },
+      { fn: 'xfs_free_eofblocks', at },
+    ]);
+    if (!this.canReserve(k2)) return this.k.pushFrames(k2, t, XfsLayer.RESERVE.map((fn) => ({ fn, at })));
+    return this.gcInactiveDone(k2, t);
+  }
+
+  /** The worker's xfs_inactive committed: the inode is reclaimable (xfs_inodegc_set_reclaimable); the execution ends with its last inode. */
+  private gcInactiveDone(k: KState, t: TaskRef): KState {
+    const k2 = this.k.updTask(k, t, (x) => pop(x, x.sp));
+    const ino = this.inodes(k2);
+    const k3 = this.setInodes(k2, { ...ino, dirty: ino.dirty + 1 });
+    return ino.gcBatch! === 0 ? this.markFlushers(k3, 1, 2) : k3;
   }
 
   /** xfs_free_eofblocks' transaction commits (xfs_itruncate_extents_flags, xfs_trans_commit): the inode is logged and reclaimable. */
@@ -267,13 +377,8 @@ export class XfsLayer extends FsBase {
    */
   private logGranted(k: KState, t: TaskRef, v: Task): KState {
     const at = this.index;
-    if (findFrame(v, 'xfs_inactive', at) >= 0) {
-      const k2 = this.inactiveDone(k, t);
-      const r = this.pruneIcache(k2, t);
-      if (r.blocked) return r.k;
-      const r2 = this.reclaimInodes(this.k.updTask(r.k, t, (x) => popTo(x, 'shrink_slab')), t);
-      return r2.blocked ? r2.k : this.k.shrinkSlabContinue(r2.k, t);
-    }
+    if (findFrame(v, 'xfs_inodegc_worker', at) >= 0) return this.gcInactiveDone(k, t);
+    if (findFrame(v, 'xfs_inactive', at) >= 0) return this.continuePrune(this.inactiveDone(k, t), t);
     if (findFrame(v, 'xfs_vn_update_time', at) >= 0) {
       const k2 = this.k.updTask(k, t, (x) => pop(x, x.sp));
       const ino = this.inodes(k2);
@@ -364,7 +469,7 @@ export class XfsLayer extends FsBase {
   private aildPush(k: KState, t: TaskRef): KState | undefined {
     if (this.k.task(k, t).sp !== 0) return undefined;
     const ino = this.inodes(k);
-    if (ino.lru! + ino.dirty === 0 && !this.evictingLogged(k)) return undefined;
+    if (ino.lru! + ino.dirty + (ino.gcq ?? 0) === 0 && !this.evictingLogged(k)) return undefined;
     const b = this.buf(k);
     if (b === BUF_CACHED) return this.aildFlush(k, t);
     if (b !== BUF_NONE) return undefined;
@@ -385,7 +490,8 @@ export class XfsLayer extends FsBase {
   /** xfs_iflush + xfs_iflush_cluster of every logged, idle inode into the cached buffer; xfs_buf_delwri_submit_nowait (no waiter). */
   private aildFlush(k: KState, t: TaskRef): KState {
     const ino = this.inodes(k);
-    let k2 = this.setInodes(k, { ...ino, lru: 0, dirty: 0, aildLru: ino.aildLru! + ino.lru!, aildDirty: ino.aildDirty! + ino.dirty });
+    const gc = this.inodegc() ? { gcq: 0, aildGcq: ino.aildGcq! + ino.gcq! } : {};
+    let k2 = this.setInodes(k, { ...ino, lru: 0, dirty: 0, aildLru: ino.aildLru! + ino.lru!, aildDirty: ino.aildDirty! + ino.dirty, ...gc });
     // a logged inode being evicted is still in the AIL (its ILOCK is not held before xfs_trans_alloc): flushed too
     k2 = this.markEvicting(k2, 0, 2);
     k2 = this.setBuf(this.k.updTask(k2, t, (x) => pop(x, x.sp)), BUF_AIL);
@@ -401,7 +507,8 @@ export class XfsLayer extends FsBase {
   override endIo(k: KState, req: Req): KState {
     if (this.logOn() && req.src === 'inode' && req.op === 'write' && req.ww === null && req.wd < 0) {
       const ino = this.inodes(k);
-      const k2 = this.setInodes(k, { ...ino, clean: ino.clean + ino.aildDirty!, lruClean: ino.lruClean! + ino.aildLru!, aildLru: 0, aildDirty: 0 });
+      const gc = this.inodegc() ? { gcqClean: ino.gcqClean! + ino.aildGcq!, aildGcq: 0 } : {};
+      const k2 = this.setInodes(k, { ...ino, clean: ino.clean + ino.aildDirty!, lruClean: ino.lruClean! + ino.aildLru!, aildLru: 0, aildDirty: 0, ...gc });
       return this.markEvicting(this.setBuf(k2, BUF_CACHED), 2, 1);
     }
     return super.endIo(k, req);
@@ -467,6 +574,19 @@ export class XfsLayer extends FsBase {
       const where = loc ? `${loc.where}${loc.irq ? ' (the device completes it)' : ` (only ${loc.tasks.map((x) => this.k.taskName(x)).join(' or ')} can move it on)`}` : 'nowhere (lost)';
       return { at: 'mempool_alloc(xfs_ioend_bioset)', waitsFor: `an element of xfs_ioend_bioset: an ${this.label} page write must complete; the oldest is ${where}`, on: loc?.tasks ?? [], irq: loc?.irq ?? false };
     }
+    if (f.fn === 'flush_work') {
+      // 5.15+: xfs_inodegc_queue → flush_work: the worker's pending execution (it takes this inode) must finish
+      if (f.n === 2) return null;
+      const gc = this.k.daemonRefs('xfs-inodegc', this.index)[0];
+      const gw = gc ? top(this.k.task(k, gc)) : undefined;
+      const state = f.n === 0 ? 'has not started yet' : gw ? `is in ${gw.fn}` : 'runs';
+      return {
+        at: 'flush_work(xfs_inodegc)',
+        waitsFor: `the ${this.label} inodegc worker's execution that takes the inode it queued (shrinker_hits > 0: xfs_inodegc_want_flush_work); the execution ${state}`,
+        on: gc ? [gc] : [],
+        irq: false,
+      };
+    }
     if (f.fn === 'xfs_iflock' || f.fn === 'delay') {
       if (this.aildReleased(k, f.fn)) return null;
       const w = this.k.locate(k, (r) => r.src === 'inode' && r.fs === this.index && r.ww === null && r.wd < 0);
@@ -524,6 +644,25 @@ export class XfsLayer extends FsBase {
         // the walk allocates when it will flush a dirty inode whose cluster buffer is not cached
         (k) => sync && this.inodes(k).dirty > 0 && this.buf(k) === BUF_NONE && this.lockHolder(k) === null,
       ),
+      // 5.15+ fs/xfs/xfs_icache.c: xfs_inodegc_shrinker_count/_scan (40b1de007aca; registered in xfs_mountfs,
+      // after the superblock shrinker) — no gfp check, never waits: with inodes queued, shrinker_hits++ and
+      // kick the worker, SHRINK_STOP. The model's count of hits is 0/1 (only > 0 is ever tested).
+      ...(this.inodegc()
+        ? [
+            {
+              name: `xfs_inodegc_shrinker_scan(${this.label})`,
+              layer: this.index,
+              hasWork: (k: KState) => {
+                const i = this.inodes(k);
+                return i.gcHits! === 0 && this.gcPool(i) - i.gcBatch! > 0;
+              },
+              scan: (k: KState) => {
+                const i = this.inodes(k);
+                return { k: this.gcPool(i) - i.gcBatch! > 0 ? this.setInodes(k, { ...i, gcHits: 1 }) : k, blocked: false };
+              },
+            },
+          ]
+        : []),
       // fs/xfs/xfs_buf.c: xfs_buftarg_shrink_scan — no gfp check, trylocks only, never waits: ages or
       // frees the idle cached cluster buffer (xfs_buftarg_isolate)
       {
@@ -724,7 +863,18 @@ export class XfsLayer extends FsBase {
       this.k.sleeperAction(`${fn === 'xfs_iflock' ? 'xfs_iflock' : 'xfs_reclaim_inode: delay'}(${this.label})`, fn, at, (k) => this.aildReleased(k, fn), (k, t) =>
         this.resumeWalk(this.k.updTask(k, t, (x) => popTo(x, 'xfs_reclaim_inodes_ag')), t),
       );
-    return [...super.actions(), iodone, lock, congestion, granted, push, afterAild('xfs_iflock'), afterAild('delay'), ...ioend];
+    const gc: KAction[] = [];
+    if (this.inodegc()) {
+      const worker = this.k.daemonRefs('xfs-inodegc', at)[0];
+      gc.push(
+        { name: `xfs_inodegc_worker(${this.label})`, params: [worker], formatParam: (t: TaskRef) => this.k.taskName(t), next: (k: KState, t: TaskRef) => this.gcWork(k, t) },
+        // flush_work returned: eviction goes on (the next inodes, inode reclaim, the next shrinker)
+        this.k.sleeperAction(`flush_work(xfs_inodegc, ${this.label})`, 'flush_work', at, (_k, v) => top(v)!.n === 2, (k, t) =>
+          this.continuePrune(this.k.updTask(k, t, (x) => popTo(x, 'prune_icache_sb')), t),
+        ),
+      );
+    }
+    return [...super.actions(), iodone, lock, congestion, granted, push, afterAild('xfs_iflock'), afterAild('delay'), ...ioend, ...gc];
   }
 
   override format(k: KState): Record<string, unknown> {

@@ -25,6 +25,9 @@ export const KNOWN_CLASSES: ReadonlyMap<string, string> = new Map([
   ['tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcm_loop-kworker@xfs_buf_iowait', 'T2'],
   ['tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@xfs_buf_iowait', 'T3'],
   ['tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)', 'T4'],
+  // issue 10, tcmu_cmdr_lock (on by default): T1 with the second kworker asleep on cmdr_lock, and K3 likewise
+  ['tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@xfs_buf_iowait', 'T5'],
+  ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 'K5'],
   ['kswapd@xfs_buf_iowait + loop-worker@mutex_lock(pag_ici_reclaim_lock)', 'L1'],
   ['kswapd@xfs_buf_iowait + tcm_loop-kworker@__alloc_pages_slowpath + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)', 'N1'],
   ['kswapd@xfs_buf_iowait + tcm_loop-kworker@__alloc_pages_slowpath + tcmu-runner@throttle_direct_reclaim', 'N2'],
@@ -48,7 +51,7 @@ export function classLabel(cls: string): string {
   return `X${(fnv1a(cls) % 36 ** 4).toString(36).padStart(4, '0')}`;
 }
 
-/** Orders labels R1, K1..K4, T1..T4, L1, N1..N3, then the hashed ones. */
+/** Orders labels R1, K1..K5, T1..T5, L1, N1..N3, then the hashed ones. */
 export function compareLabels(a: string, b: string): number {
   const rank = (l: string): number => {
     const i = 'RKTLN'.indexOf(l[0]);

@@ -133,7 +133,7 @@ export function rungParams(column: Pick<Column, 'params'>, rung: Rung, defaults:
 }
 
 export interface Row {
-  /** Kernel profile of the baseline (specs/profiles.ts: 5.2, 5.10, 6.14); absent: 5.2, the kernel of the report. */
+  /** Kernel profile of the baseline (specs/profiles.ts: 5.2, 5.10, 5.15, 6.14); absent: 5.2, the kernel of the report. */
   readonly kernel?: string;
   /** The fix set (names from specs/fixes), on top of the profile; empty: the profile's baseline. */
   readonly fixes: readonly string[];

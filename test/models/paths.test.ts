@@ -16,6 +16,12 @@ import { formatGfp } from '../../models/mm/gfp';
 import { composeProfile } from '../../specs/profiles';
 import { compose, daemon, fns, topFn } from './helpers';
 
+/**
+ * Every issue-10 path off: each scenario and search below turns on only the path it is about (tcmu_cmdr_lock,
+ * tcmu_batch and flusher_block are on by default since the defaults were re-derived; xfs_log and dmz_block off).
+ */
+const OFFP = { tcmu_cmdr_lock: '0', tcmu_batch: '0', flusher_block: '0' };
+
 const XFS = 0;
 const TCMU = 2;
 const EXT4 = 3;
@@ -43,7 +49,7 @@ const blockedAt = (K: Kernel, k: KState, t: TaskRef) => {
  * XFS inodes given (default: one dirty reclaimable inode, cluster buffer cached).
  */
 function pressured(params: Record<string, string>, ino: Record<string, number> = { clean: 0, dirty: 1, flushing: 0 }) {
-  const { K, s0, spec } = compose({ stack: 'report-2019', params });
+  const { K, s0, spec } = compose({ stack: 'report-2019', params: { ...OFFP, ...params } });
   const s = s0 as any;
   const k = {
     ...s,
@@ -160,7 +166,7 @@ describe('tcmu_batch: tcmu-runner announces completions once its batch is draine
 
 describe('xfs_log: eviction runs xfs_inactive, which waits for log space that only the AIL push frees', () => {
   it('should log the closed inode and put it on the inode LRU, not in XFS reclaim (eviction is separate from close)', () => {
-    const { K, s0 } = compose({ stack: 'report-2019', params: { xfs_log: '1' } });
+    const { K, s0 } = compose({ stack: 'report-2019', params: { ...OFFP, xfs_log: '1' } });
     const xfs = K.layers[XFS] as unknown as XfsLayer;
     const s = xfs.fileClosed(s0, 'write', { w: 0 });
     expect(xfs.inodes(s)).toMatchObject({ lru: 1, dirty: 0, clean: 0 });
@@ -172,7 +178,7 @@ describe('xfs_log: eviction runs xfs_inactive, which waits for log space that on
 
   /** tcmu-runner's pwrite into ext4 enters reclaim; one logged XFS inode on the LRU holds the only log reservation. */
   function evicting(params: Record<string, string>, kernel?: '5.10') {
-    const { K, s0, spec } = compose({ stack: 'report-2019', params: { xfs_log: '1', ...params }, ...(kernel ? { config: kernel510() } : {}) });
+    const { K, s0, spec } = compose({ stack: 'report-2019', params: { ...OFFP, xfs_log: '1', ...params }, ...(kernel ? { config: kernel510() } : {}) });
     const s = s0 as any;
     let k = {
       ...s,
@@ -240,7 +246,7 @@ describe('xfs_log: eviction runs xfs_inactive, which waits for log space that on
   });
 
   it('should make a reclaimer wait on the flush lock of an inode xfsaild flushed (xfs_iflock, SYNC_WAIT)', () => {
-    const { K, s0, spec } = compose({ stack: 'report-2019', params: { xfs_log: '2' } });
+    const { K, s0, spec } = compose({ stack: 'report-2019', params: { ...OFFP, xfs_log: '2' } });
     const s = s0 as any;
     let k = {
       ...s,
@@ -258,7 +264,7 @@ describe('xfs_log: eviction runs xfs_inactive, which waits for log space that on
 
 describe('flusher_block (with xfs_log): the XFS flusher reserves log space for the size update of each page write', () => {
   it('should put the flusher to sleep in xlog_grant_head_wait when the log is full, and hold one reservation per page write in flight', () => {
-    const { K, s0, spec } = compose({ stack: 'report-2019', params: { xfs_log: '1', flusher_block: '1' } });
+    const { K, s0, spec } = compose({ stack: 'report-2019', params: { ...OFFP, xfs_log: '1', flusher_block: '1' } });
     const s = s0 as any;
     const flusher = daemon(K, 'flush-xfs');
     const xfs = K.layers[XFS] as unknown as XfsLayer;
@@ -275,7 +281,7 @@ describe('flusher_block (with xfs_log): the XFS flusher reserves log space for t
 
 describe('flusher_block: the XFS flusher waits for an element of xfs_ioend_bioset ([5.2.1] xfs_aops.c: xfs_alloc_ioend → mempool_alloc)', () => {
   it('should reclaim once with GFP_NOFS|__GFP_NORETRY and then wait until an XFS page write completes', () => {
-    const { K, s0, spec } = compose({ stack: 'report-2019', params: { flusher_block: '1' } });
+    const { K, s0, spec } = compose({ stack: 'report-2019', params: { ...OFFP, flusher_block: '1' } });
     const s = s0 as any;
     const flusher = daemon(K, 'flush-xfs');
     // no page free, one XFS page under writeback (holding a pool element), one dirty; nothing clean to reclaim
@@ -305,7 +311,7 @@ function kernel510() {
 
 describe('searches with one path on (exhaustive, pinned)', () => {
   const run = (params: Record<string, string>) => {
-    const r = check(buildStackSpec({ stack: 'report-2019', params }), { allViolations: true });
+    const r = check(buildStackSpec({ stack: 'report-2019', params: { ...OFFP, ...params } }), { allViolations: true });
     return { states: r.stats.distinctStates, classes: r.violations.map((v) => v.class).sort() };
   };
   const alone = { kswapd: '0', daemon_alloc: '0', tcmu_kernel: '0', loop_alloc: '0' };
@@ -321,7 +327,7 @@ describe('searches with one path on (exhaustive, pinned)', () => {
 
   it('should make the 5.10 profile deadlock through xfs_inactive on the reported route alone (xfs_log=1); it holds with the path off', () => {
     const run510 = (params: Record<string, string>) => {
-      const r = check(buildStackSpec({ stack: 'report-2019', params, config: composeProfile('5.10') }), { allViolations: true });
+      const r = check(buildStackSpec({ stack: 'report-2019', params: { ...OFFP, ...params }, config: composeProfile('5.10') }), { allViolations: true });
       return { states: r.stats.distinctStates, classes: r.violations.map((v) => v.class).sort() };
     };
     expect(run510(alone).classes).toEqual([]);
@@ -341,7 +347,7 @@ describe('searches with one path on (exhaustive, pinned)', () => {
 
 describe("dmz_block: dm-zoned's flush work holds the metadata semaphore across its metadata write ([5.2.1] dm-zoned-metadata.c: dmz_flush_metadata)", () => {
   it('should make chunk work wait in dmz_lock_metadata while the flush work waits for its metadata block write', () => {
-    const { K, s0, spec } = compose({ stack: 'report-2019', params: { dmz_block: '1' } });
+    const { K, s0, spec } = compose({ stack: 'report-2019', params: { ...OFFP, dmz_block: '1' } });
     const cwq = daemon(K, 'kworker/dmz_cwq');
     const fwq = daemon(K, 'kworker/dmz_fwq');
     // a write through chunk work dirties a bitmap block (dmz_validate_blocks)

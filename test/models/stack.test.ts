@@ -21,7 +21,7 @@ describe('stack composition and validation', () => {
       daemon_alloc: '1', tcmu_kernel: '1', cmd_timeout: '0', loop_alloc: '1',
       dirty_ratio: '0', background_ratio: '10', wb_share: '100', anon_pages: '0', slab_pages: '0',
       // issue 10: the paths the review found missing, off by default
-      tcmu_cmdr_lock: '0', tcmu_batch: '0', xfs_log: '0', flusher_block: '0', dmz_block: '0',
+      tcmu_cmdr_lock: '1', tcmu_batch: '1', xfs_log: '0', flusher_block: '1', dmz_block: '0',
     });
     // every route is on by default, and each parameter says which route it switches
     for (const name of ['daemon_alloc', 'kswapd', 'dirty_limit', 'tcmu_kernel', 'loop_alloc']) {

@@ -11,53 +11,59 @@ import { buildStackSpec } from '../../models';
 
 type Row = [stack: string, workload: 'write' | 'read', states: number, depth: number, classes: [string, number][]];
 
-// defaults: writers=1 ios=4 pages=3 reserve=1 dirty_limit=1 kswapd=1 tcm_loop_workers=2 daemon_alloc=1 tcmu_kernel=1
-// loop_alloc=1 cmd_timeout=0 (every route on); [class, steps of its shortest trace]. A class is the set of
+// defaults: writers=1 ios=4 pages=2 reserve=1 dirty_limit=1 kswapd=1 tcm_loop_workers=2 daemon_alloc=1 tcmu_kernel=1
+// loop_alloc=1 cmd_timeout=0 (every route on) and the issue-10 paths tcmu_cmdr_lock=1 tcmu_batch=1 flusher_block=1
+// (xfs_log=0 dmz_block=0); since those three became defaults T1 (tcm_loop-kworker@xfs_buf_iowait +
+// tcmu-runner@mutex_lock(cmdr_lock)) is replaced by the kworker cmdr_lock cycle and its K3 variant (docs/routes.md); [class, steps of its shortest trace]. A class is the set of
 // role@waitpoint pairs of the wait-for cycle; the reclaim entry of each wait is in the explanation (`via`).
 const DEFAULTS: Row[] = [
-  ['report-2019', 'write', 5480, 59, [
+  ['report-2019', 'write', 5303, 59, [
+    ['tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@xfs_buf_iowait', 18],
+    ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 18],
     ['tcmu-runner@xfs_buf_iowait', 19],
-    ['tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(cmdr_lock)', 19],
     ['kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)', 19],
-    ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 19],
+    ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 19],
     ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@mutex_lock(cmdr_lock)', 19],
     ['tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcm_loop-kworker@xfs_buf_iowait', 37],
     ['kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim', 38],
     ['tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@xfs_buf_iowait', 38],
     ['tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)', 38],
   ]],
-  ['report-2019', 'read', 10721, 55, [
+  ['report-2019', 'read', 10066, 55, [
+    ['tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@xfs_buf_iowait', 16],
+    ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 16],
     ['tcmu-runner@xfs_buf_iowait', 17],
-    ['tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(cmdr_lock)', 17],
     ['kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)', 17],
+    ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 17],
     ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@mutex_lock(cmdr_lock)', 17],
-    ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 19],
     ['tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcm_loop-kworker@xfs_buf_iowait', 19],
     ['tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@xfs_buf_iowait', 20],
     ['tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)', 20],
     ['kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim', 21],
   ]],
-  ['xfs-backend', 'write', 19175, 76, [
+  ['xfs-backend', 'write', 19774, 76, [
+    ['tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@xfs_buf_iowait', 18],
+    ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 18],
     ['tcmu-runner@xfs_buf_iowait', 19],
-    ['tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(cmdr_lock)', 19],
     ['kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)', 19],
-    ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 19],
+    ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 19],
     ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@mutex_lock(cmdr_lock)', 19],
     ['tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcm_loop-kworker@xfs_buf_iowait', 30],
     ['tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@xfs_buf_iowait', 31],
     ['tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)', 31],
-    ['kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim', 38],
+    ['kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim', 35],
   ]],
-  ['xfs-backend', 'read', 17551, 68, [
+  ['xfs-backend', 'read', 17658, 68, [
+    ['tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@xfs_buf_iowait', 15],
+    ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 15],
     ['tcmu-runner@xfs_buf_iowait', 16],
-    ['tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(cmdr_lock)', 16],
     ['kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)', 16],
+    ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 16],
     ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@mutex_lock(cmdr_lock)', 16],
-    ['kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)', 18],
     ['tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcm_loop-kworker@xfs_buf_iowait', 25],
     ['tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@xfs_buf_iowait', 26],
     ['tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)', 26],
-    ['kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim', 33],
+    ['kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim', 29],
   ]],
   ['loop-ext4', 'write', 2468, 60, [
     ['kswapd@xfs_buf_iowait + loop-worker@mutex_lock(pag_ici_reclaim_lock)', 24],
@@ -113,15 +119,16 @@ type Iso = [stack: string, workload: 'write' | 'read', route: string, states: nu
 const ISOLATED: Iso[] = [
   ['report-2019', 'write', 'none', 24, ['tcmu-runner@xfs_buf_iowait']],
   ['report-2019', 'write', 'daemon_alloc', 29, ['tcmu-runner@xfs_buf_iowait']],
-  ['report-2019', 'write', 'kswapd', 873, [
+  ['report-2019', 'write', 'kswapd', 890, [
     'tcmu-runner@xfs_buf_iowait',
     'kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)',
     'kswapd@xfs_buf_iowait + tcmu-runner@throttle_direct_reclaim',
   ]],
   // two tcm_loop workers (the default): no kworker self-cycle, but cycles through the other worker or tcmu-runner
-  ['report-2019', 'write', 'tcmu_kernel', 173, [
+  // (with tcmu_cmdr_lock, the default: the second worker sleeps on cmdr_lock before the write reaches the ring)
+  ['report-2019', 'write', 'tcmu_kernel', 159, [
+    'tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@xfs_buf_iowait',
     'tcmu-runner@xfs_buf_iowait',
-    'tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(cmdr_lock)',
     'tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcm_loop-kworker@xfs_buf_iowait',
     'tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@xfs_buf_iowait',
     'tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)',
@@ -131,9 +138,9 @@ const ISOLATED: Iso[] = [
   ['report-2019', 'read', 'daemon_alloc', 88, ['tcmu-runner@xfs_buf_iowait']],
   ['xfs-backend', 'write', 'none', 68, []],
   ['xfs-backend', 'write', 'daemon_alloc', 93, ['tcmu-runner@xfs_buf_iowait']],
-  ['xfs-backend', 'write', 'kswapd', 3927, []],
-  ['xfs-backend', 'write', 'tcmu_kernel', 729, [
-    'tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(cmdr_lock)',
+  ['xfs-backend', 'write', 'kswapd', 4158, []],
+  ['xfs-backend', 'write', 'tcmu_kernel', 663, [
+    'tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@xfs_buf_iowait',
     'tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcm_loop-kworker@xfs_buf_iowait',
   ]],
   ['loop-ext4', 'write', 'loop_alloc', 54, []],
@@ -152,12 +159,12 @@ describe('each route on its own', () => {
 
 // two writers: [stack, workload, params, states with symmetry, states without, number of classes]
 const TWO: [string, 'write' | 'read', Record<string, string>, number, number, number][] = [
-  ['report-2019', 'write', { writers: '2', ios: '1' }, 3922, 6673, 9],
-  ['report-2019', 'read', { writers: '2', ios: '1' }, 4573, 8939, 9],
-  ['xfs-backend', 'write', { writers: '2', ios: '1' }, 4187, 7036, 9],
-  ['loop-ext4', 'write', { writers: '2', ios: '2' }, 9416, 17073, 2],
+  ['report-2019', 'write', { writers: '2', ios: '1' }, 4257, 6975, 10],
+  ['report-2019', 'read', { writers: '2', ios: '1' }, 4699, 9194, 10],
+  ['xfs-backend', 'write', { writers: '2', ios: '1' }, 4605, 7508, 10],
+  ['loop-ext4', 'write', { writers: '2', ios: '2' }, 10683, 18789, 3],
   ['ext4-ssd', 'write', { writers: '2', ios: '2' }, 142, 251, 0], // 84 / 132 at the former pages=3 (issue 10)
-  ['xfs-ssd', 'write', { writers: '2', ios: '2' }, 669, 1147, 0],
+  ['xfs-ssd', 'write', { writers: '2', ios: '2' }, 1461, 2302, 0], // 669 / 1147 with flusher_block=0 (the XFS flusher's ioend mempool wait)
 ];
 
 describe('symmetry on/off agreement with two writers', () => {
@@ -316,7 +323,9 @@ describe('the other routes of the 2019 stack: their shortest traces', () => {
   });
 
   it('(d) a tcm_loop kworker reclaims into XFS from tcmu_get_empty_block, holding cmdr_lock, which tcmu-runner needs to fault in the data area', () => {
-    const { explain } = explained(run('report-2019'), 'tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(cmdr_lock)');
+    // T1, reached only with tcmu_cmdr_lock=0 (the model before issue 10: a kworker that does not grow the data area
+    // skips cmdr_lock); with the v5.2 lock (the default) the second kworker sleeps on cmdr_lock first (docs/routes.md)
+    const { explain } = explained(run('report-2019', 'write', { tcmu_cmdr_lock: '0' }), 'tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(cmdr_lock)');
     expect(explain.cycle.map((e) => [e.task, e.at, e.via])).toEqual([
       ['kworker/tcm_loop/0', 'xfs_buf_iowait', 'tcmu_get_empty_block'],
       ['tcmu-runner', 'mutex_lock(cmdr_lock)', 'tcmu_vma_fault'],
@@ -354,15 +363,15 @@ describe('the other routes of the 2019 stack: their shortest traces', () => {
 describe('model variations (pinned)', () => {
   it('should still deadlock with two tcmu-runner threads, adding a two-thread cycle through pag_ici_reclaim_lock', () => {
     const r = run('report-2019', 'write', { tcmu_threads: '2' });
-    expect(r.stats.distinctStates).toBe(10993);
-    expect(r.violations).toHaveLength(9);
+    expect(r.stats.distinctStates).toBe(10733);
+    expect(r.violations).toHaveLength(10);
     expect(r.violations.map((v) => v.class)).toContain('tcmu-runner@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@xfs_buf_iowait');
   });
 
   it('should add the one-kworker self-cycles with a single tcm_loop worker, and lose route (d) through cmdr_lock to them', () => {
     // one worker (tcm_loop_workers=1): the kworker's inode write is queued behind itself
     const one = run('report-2019', 'write', { tcm_loop_workers: '1', ios: '2' });
-    expect(one.stats.distinctStates).toBe(724);
+    expect(one.stats.distinctStates).toBe(753);
     expect(one.violations.map((v) => v.class)).toEqual([
       'tcm_loop-kworker@xfs_buf_iowait',
       'kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)',
@@ -370,28 +379,29 @@ describe('model variations (pinned)', () => {
       'kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)',
       'kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@mutex_lock(cmdr_lock)',
     ]);
-    // two workers (the default): the idle one takes the inode write, so the cycle runs through tcmu-runner and cmdr_lock
+    // two workers (the default): the idle one takes the inode write and sleeps on cmdr_lock (tcmu_cmdr_lock, v5.2)
     const two = run('report-2019', 'write', { tcm_loop_workers: '2', ios: '2' });
     const classes = two.violations.map((v) => v.class);
-    expect(two.stats.distinctStates).toBe(1221);
-    expect(classes).toHaveLength(6);
+    expect(two.stats.distinctStates).toBe(1209);
+    expect(classes).toHaveLength(7);
     expect(classes).not.toContain('tcm_loop-kworker@xfs_buf_iowait');
-    expect(classes).toContain('tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(cmdr_lock)');
-    expect(run('report-2019', 'write', { ios: '2' }).stats.distinctStates).toBe(1221); // two is the default
+    expect(classes).toContain('tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@xfs_buf_iowait');
+    expect(run('report-2019', 'write', { ios: '2' }).stats.distinctStates).toBe(1209); // two is the default
   });
 
   it('should let the command timeout break every cycle except those in which a kworker holds cmdr_lock', () => {
     const r = run('report-2019', 'write', { cmd_timeout: '1', ios: '2' });
-    expect(r.stats.distinctStates).toBe(1911);
+    expect(r.stats.distinctStates).toBe(2069);
     expect(r.properties.find((p) => p.name === 'tcmu-command-timed-out')!.status).toBe('reached');
     expect(r.violations.map((v) => v.class)).toEqual([
-      'tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(cmdr_lock)',
+      'tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@xfs_buf_iowait',
       'kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)',
+      'kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock)',
       'kswapd@xfs_buf_iowait + tcm_loop-kworker@mutex_lock(pag_ici_reclaim_lock) + tcmu-runner@mutex_lock(cmdr_lock)',
     ]);
-    // in each remaining cycle the kworker is inside tcmu_get_empty_block, under cmdr_lock
+    // in each remaining cycle a kworker is inside tcmu_get_empty_block, under cmdr_lock (the other, if any, waits for it)
     for (const v of r.violations) {
-      expect((v.explain as unknown as Explained).cycle.filter((e) => e.role === 'tcm_loop-kworker').map((e) => e.via)).toEqual(['tcmu_get_empty_block']);
+      expect((v.explain as unknown as Explained).cycle.filter((e) => e.role === 'tcm_loop-kworker').map((e) => e.via)).toContain('tcmu_get_empty_block');
     }
     const alone = run('report-2019', 'write', { cmd_timeout: '1', ios: '2', kswapd: '0', tcmu_kernel: '0', daemon_alloc: '0' });
     expect(alone.stats.distinctStates).toBe(48);
@@ -400,11 +410,13 @@ describe('model variations (pinned)', () => {
 
   it('without dirty throttling, loop-ext4 fills memory with dirty pages and the loop worker waits for memory forever', () => {
     const r = run('loop-ext4', 'write', { dirty_limit: '0' });
-    expect(r.stats.distinctStates).toBe(15828);
+    expect(r.stats.distinctStates).toBe(25463);
     // the worker's wait for memory is an OR-wait (any reclaimer may free a page): with kswapd blocked in XFS the
     // cycle runs through kswapd (waitfor follows another blocked mover before the task itself, 1099a50)
     expect(r.violations.map((v) => v.class)).toEqual([
       'kswapd@xfs_buf_iowait + loop-worker@__alloc_pages_slowpath',
+      // flusher_block (default): the XFS flusher waits for an ioend mempool element while the loop worker waits for memory
+      'flusher@mempool_alloc(xfs_ioend_bioset) + loop-worker@__alloc_pages_slowpath',
       'kswapd@xfs_buf_iowait + loop-worker@mutex_lock(pag_ici_reclaim_lock)',
       'loop-worker@__alloc_pages_slowpath',
     ]);

@@ -43,7 +43,8 @@ export const ROUTE_CASES: readonly RouteCase[] = [
   { route: 'reported (the thread\'s route alone)', report: () => stackReport(STACK_2019, { params: OFF }), cls: 'tcmu-runner@xfs_buf_iowait' },
   { route: '(a) daemon allocations (xfs-backend: the heap fault)', report: () => stackReport('xfs/dm-zoned/tcmu/xfs/ssd', { params: { ...OFF, daemon_alloc: '1' } }), cls: 'tcmu-runner@xfs_buf_iowait' },
   { route: '(b) kswapd', report: () => stackReport(STACK_2019, { params: { ...OFF, kswapd: '1' } }), cls: 'kswapd@xfs_buf_iowait + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)' },
-  { route: '(d) tcmu kernel', report: () => stackReport(STACK_2019, { params: { ...OFF, tcmu_kernel: '1' } }), cls: 'tcm_loop-kworker@xfs_buf_iowait + tcmu-runner@mutex_lock(cmdr_lock)' },
+  // route (d) with the v5.2 cmdr_lock in every tcmu_queue_cmd (tcmu_cmdr_lock, a default since issue 10): T5
+  { route: '(d) tcmu kernel', report: () => stackReport(STACK_2019, { params: { ...OFF, tcmu_kernel: '1' } }), cls: 'tcm_loop-kworker@mutex_lock(cmdr_lock) + tcm_loop-kworker@xfs_buf_iowait' },
   { route: '(e) loop worker (loop-ext4, read)', report: () => stackReport('xfs/loop/ext4/ssd', { workload: 'read', params: { ...OFF, loop_alloc: '1' } }), cls: 'loop-worker@xfs_buf_iowait' },
   {
     route: '(a)+(b)+(d): K4, a cycle of three tasks (report-2019 defaults)',

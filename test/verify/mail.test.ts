@@ -48,12 +48,13 @@ describe('mail rendering of the 2019 deadlock (v5.2, no fix)', () => {
     expect(text).toMatch(/^gfpcheck 0\.1\.0: deadlock in xfs\/dm-zoned\/tcmu\/ext4\/ssd, write workload,/);
     expect(text).toContain('fix set: none');
     // issue 15: each class with its stable label (specs/verify/classes.ts), and the inevitability the witness shows; issue 10: its category
-    expect(text).toMatch(/finds 9 deadlock classes: \[R1\] tcmu-runner@xfs_buf_iowait \(recursion\); .* the shortest trace has 19 steps\. The deadlock is inevitable at these bounds, not merely reachable: no execution completes the workload \(the witness workload-completes is never reached\)\./);
+    // issue 10 defaults (tcmu_cmdr_lock): 10 classes, the kworker cmdr_lock cycle T5 first (18 steps); R1 third
+    expect(text).toMatch(/finds 10 deadlock classes: \[T5\] .* \[R1\] tcmu-runner@xfs_buf_iowait \(recursion\); .* the shortest trace has 18 steps\. The deadlock is inevitable at these bounds, not merely reachable: no execution completes the workload \(the witness workload-completes is never reached\)\./);
     expect(mail).toMatch(/^ {2}tcmu-runner -> tcmu-runner {2}\(in xfs_buf_iowait\)$/m);
     expect(mail).toMatch(/^task:tcmu-runner state:D flags:PF_MEMALLOC\nCall Trace:\n wait_for_completion\n xfs_buf_iowait\n/m);
     expect(mail).toContain(' __alloc_pages_nodemask gfp=GFP_HIGHUSER_MOVABLE|__GFP_WRITE\n');
     expect(mail).toMatch(/^ {3}1\. writer\/0: sys_pwrite$/m);
-    expect(mail).toMatch(/^1\/9\. Deadlock R1: tcmu-runner@xfs_buf_iowait$/m);
+    expect(mail).toMatch(/^3\/10\. Deadlock R1: tcmu-runner@xfs_buf_iowait$/m);
     expect(mail).toMatch(/^ {2}16\. tcmu-runner: __alloc_pages_slowpath \(LRU frees a clean ext4 page\)$/m);
     expect(mail).toMatch(/^ {2}\$ gfpcheck check --stack xfs\/dm-zoned\/tcmu\/ext4\/ssd --workload write \\$/m);
     expect(mail.replace(/ \\\n\s+/g, ' ').trimEnd().endsWith('--all-violations --format mail')).toBe(true);

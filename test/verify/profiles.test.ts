@@ -17,8 +17,8 @@ jest.setTimeout(120_000);
 const cfg = (profile: string, fixes: string[] = []) => resolveConfig(composeProfile(profile, fixes.map((f) => findFix(f)!)));
 
 describe('specs/profiles.ts', () => {
-  it('should know 5.2, 5.10 and 6.14, oldest first', () => {
-    expect(profileNames()).toEqual(['5.2', '5.10', '6.14']);
+  it('should know 5.2, 5.10, 5.15 and 6.14, oldest first', () => {
+    expect(profileNames()).toEqual(['5.2', '5.10', '5.15', '6.14']);
   });
 
   it('should make 5.2 the v5.2 defaults exactly (the kernel of the report)', () => {
@@ -43,8 +43,14 @@ describe('specs/profiles.ts', () => {
     });
   });
 
-  it('should give 6.14 the 5.10 config under its own label (the 6.14-only changes are not expressible yet)', () => {
-    expect({ ...cfg('6.14'), kernel: 'v5.10' }).toEqual(cfg('5.10'));
+  it('should give 5.15 the 5.10 config plus deferred inactivation (ab23a7768739, 40b1de007aca)', () => {
+    expect(PROFILES['5.15']).toEqual([...PROFILES['5.10'], 'xfs-deferred-inactivation']);
+    expect(cfg('5.15')).toEqual({ ...cfg('5.10'), kernel: 'v5.15', xfsInactivation: 'inodegc' });
+    expect(cfg('5.10').xfsInactivation).toBe('sync');
+  });
+
+  it('should give 6.14 the 5.15 config under its own label (the 6.14-only changes are not expressible yet)', () => {
+    expect({ ...cfg('6.14'), kernel: 'v5.15' }).toEqual(cfg('5.15'));
     expect(cfg('6.14').kernel).toBe('v6.14');
     expect(NOT_EXPRESSIBLE['6.14'].map((n) => n.change).join('\n')).toMatch(/1080782f13e3[\s\S]*reclaim_throttle/);
   });
@@ -70,7 +76,7 @@ describe('specs/profiles.ts', () => {
   it('should resolve every entry of every profile, and declare each merged change with a KS citation', () => {
     for (const p of profileNames()) expect(resolveProfile(p).ok).toBe(true);
     for (const m of MERGED) expect(m.mechanism).toMatch(/kernel-semantics\.md §/);
-    expect(resolveProfile('4.19')).toEqual({ ok: false, error: 'unknown kernel profile "4.19"; known profiles: 5.2, 5.10, 6.14' });
+    expect(resolveProfile('4.19')).toEqual({ ok: false, error: 'unknown kernel profile "4.19"; known profiles: 5.2, 5.10, 5.15, 6.14' });
   });
 
   it("should label the stack spec's params with the kernel", () => {
@@ -86,7 +92,7 @@ describe('gfpcheck check --kernel', () => {
   it('should be a usage error (151) naming the known profiles for an unknown profile', async () => {
     const r = await gfpcheck(['check', '--stack', 'xfs/dm-zoned/tcmu/ext4/ssd', '--kernel', '5.4']);
     expect(r.code).toBe(151);
-    expect(r.err).toContain('unknown kernel profile "5.4"; known profiles: 5.2, 5.10, 6.14');
+    expect(r.err).toContain('unknown kernel profile "5.4"; known profiles: 5.2, 5.10, 5.15, 6.14');
   });
 
   it('should be a usage error without --stack', async () => {
@@ -134,6 +140,6 @@ describe('profile rows in the gate', () => {
     const e = subset(['kernel 5.10'], ['2019-write']);
     const r = await verify({ expect: tempExpectations({ ...e, rows: [{ ...e.rows[0], kernel: '5.4' }] }), quiet: true });
     expect(r.code).toBe(151);
-    expect(r.err).toContain('expectations: unknown kernel profile "5.4"; known profiles: 5.2, 5.10, 6.14');
+    expect(r.err).toContain('expectations: unknown kernel profile "5.4"; known profiles: 5.2, 5.10, 5.15, 6.14');
   });
 });
