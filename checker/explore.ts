@@ -23,6 +23,7 @@ import { ChunkedU32, Frontier, Ordinals, SpillFrontier } from './frontier';
 import { formatSteps, replayOrdinals } from './trace';
 import { LivenessRecorder, temporalProperties } from './liveness';
 import { AnySpec, isPacked, Spec, State } from './spec';
+import { checkFootprints, declaresFootprints, planPor, porUnavailable, Reducer } from './por';
 import {
   CheckOptions,
   CheckResult,
@@ -84,6 +85,8 @@ function parallelSupports(spec: AnySpec, o: CheckOptions): boolean {
   if (o.shouldStop !== undefined || o.checkPurity === true) return false;
   // The category of a deadlock class is computed from the decoded state, which the parallel result does not keep.
   if (typeof (spec as Spec<State>).deadlockCategory === 'function') return false;
+  // Partial-order reduction (checker/por.ts) and footprint checks run in this thread's search only.
+  if (o.checkFootprints === true || (o.por !== false && declaresFootprints(spec))) return false;
   return true;
 }
 
@@ -129,10 +132,56 @@ export function check(spec: AnySpec, options: CheckOptions = {}): CheckResult {
     return errorResult(spec, toMcError(e), storeName(options.store ?? { kind: 'fingerprint' }));
   }
   try {
-    return search(c, options, clock, t0);
+    const r = search(c, options, clock, t0);
+    return r.stats.por?.status === 'on' ? shortestTraces(c, options, clock, r) : r;
   } catch (e) {
     return errorResult(spec, toMcError(e), storeName(options.store ?? { kind: 'fingerprint' }));
   }
+}
+
+/**
+ * The traces of a run under partial-order reduction are replaced by those of
+ * an unreduced BFS bounded by the deepest violation (or reached witness) the
+ * reduced run found, which stops as soon as every one of them is found: the
+ * unreduced BFS visits states in the order a run without reduction does, so
+ * each trace (and witness depth) is exactly the one that run prints, the
+ * shortest in the unreduced graph. With `allViolations`, the two runs must
+ * find the same violations: a difference means a wrong footprint (MC205).
+ */
+function shortestTraces(c: Compiled, o: CheckOptions, clock: () => number, r: CheckResult): CheckResult {
+  const por = r.stats.por!;
+  const reached = r.properties.flatMap((p, i) => (p.kind === 'witness' && p.status === 'reached' ? [{ i, depth: p.depth ?? 0 }] : []));
+  if (r.interrupted || (r.violations.length === 0 && reached.length === 0)) {
+    return { ...r, stats: { ...r.stats, por: { ...por, traces: 'none needed', traceSearchStates: 0 } } };
+  }
+  const depth = Math.max(0, ...r.violations.map((v) => v.trace.length - 1), ...reached.map((w) => w.depth));
+  const keyOf = (v: { kind: string; property: string; class?: string }): string => (v.kind === 'deadlock' ? `dl:${v.class ?? ''}` : `inv:${v.property}`);
+  const witnessIndex = reached.map((w) => c.witnessNames.indexOf(r.properties[w.i].name));
+  const all = o.allViolations === true;
+  const t0 = clock();
+  const u = search(c, { ...o, por: false, checkFootprints: false, maxDepth: depth }, clock, t0, all || r.violations.length === 0 ? { keys: new Set(r.violations.map(keyOf)), witnesses: witnessIndex } : undefined);
+  const how = `shortest in the unreduced graph: a breadth-first search without reduction to depth ${depth} (${u.stats.distinctStates} states)`;
+  const stats = { ...r.stats, por: { ...por, traces: how, traceSearchStates: u.stats.distinctStates } };
+  if (u.status === 'error') return u;
+  if (!all && r.violations.length > 0) {
+    // The first violation of the unreduced BFS (it exists: one is within `depth`), with its properties, as a run without reduction reports it.
+    if (u.violations.length === 0) {
+      return { ...r, stats: { ...stats, por: { ...stats.por, traces: `the reduced graph's (the unreduced search to depth ${depth} stopped early: ${u.incompleteReason ?? 'no violation'})` } } };
+    }
+    return { ...r, properties: u.properties, violations: u.violations, stats };
+  }
+  const want = [...new Set(r.violations.map(keyOf))].sort();
+  const got = [...new Set(u.violations.map(keyOf))].sort();
+  if (want.join('\n') !== got.join('\n')) {
+    const missed = got.filter((k) => !want.includes(k));
+    if (missed.length > 0 && r.complete) {
+      throw new SpecError('MC205', `partial-order reduction missed ${missed.join(', ')}, which the unreduced search found: a declared footprint is wrong; run with --check-footprints to find it, or --no-por`);
+    }
+    return { ...r, stats: { ...stats, por: { ...stats.por, traces: `the reduced graph's (the unreduced search to depth ${depth} stopped early: ${u.incompleteReason ?? 'not all found'})` } } };
+  }
+  const depthOf = new Map(u.properties.filter((p) => p.kind === 'witness' && p.status === 'reached').map((p) => [p.name, p.depth]));
+  const properties = r.properties.map((p) => (p.kind === 'witness' && p.status === 'reached' && depthOf.has(p.name) ? { ...p, depth: depthOf.get(p.name) } : p));
+  return { ...r, properties, violations: u.violations, stats };
 }
 
 export function toMcError(e: unknown): McError {
@@ -170,7 +219,13 @@ export function errorResult(spec: { readonly name: string; readonly params?: Rea
   };
 }
 
-function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): CheckResult {
+/** What the unreduced trace search of a POR run looks for (it stops once all are found): property keys and witness indexes. */
+interface Targets {
+  readonly keys: ReadonlySet<string>;
+  readonly witnesses: readonly number[];
+}
+
+function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, targets?: Targets): CheckResult {
   const spec = c.spec;
   const W = c.words;
   const storeOpt = o.store ?? { kind: 'fingerprint' };
@@ -193,6 +248,15 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const all = o.allViolations === true;
   const progressEvery = o.progressInterval ?? 5;
   const purity = o.checkPurity !== false;
+  // Partial-order reduction (checker/por.ts): a stubborn set per state; the BFS proviso when invariants or witnesses must be kept.
+  const tlcSem = (o.deadlockSemantics ?? spec.deadlockSemantics ?? 'progress') === 'tlc';
+  const porOff = porUnavailable(spec, { strategy: o.strategy, maxDepth: o.maxDepth, view: spec.view !== undefined, live: live !== undefined, tlc: tlcSem, por: o.por });
+  const porPlan = declaresFootprints(spec) && (porOff === undefined || o.checkFootprints === true) ? planPor(c) : undefined;
+  const reducer = porPlan && porOff === undefined ? new Reducer(c, porPlan, tlcSem) : undefined;
+  const porProviso = reducer !== undefined && c.invariantNames.length + c.witnessNames.length > 0;
+  const fpCheck = o.checkFootprints === true && porPlan !== undefined;
+  const fpOthers: State[] = [];
+  let fpChecked = 0;
 
   const keyBuf = new Uint32Array(W);
   const viewBuf = new Uint32Array(W);
@@ -387,6 +451,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     const sEnd = new Uint32Array(maxBatchStates);
     const sProgress = new Uint8Array(maxBatchStates);
     const sWords = new Uint32Array(maxBatchStates * W);
+    const sReduced = new Uint8Array(maxBatchStates);
+    const sSrc = new Uint32Array(porProviso ? maxBatchStates * W : 0);
 
     const wideCopy = W >= 32;
     let curDepth = 0;
@@ -397,6 +463,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     const tidBase = live ? live.tidBase : undefined;
     const emit = (a: number, _p: number): void => {
       const ord = ordinal++;
+      if (reducer !== undefined && reducer.skip) return;
       generated++;
       enabled = true;
       coverage[a]++;
@@ -421,6 +488,36 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       }
       // A successor equal to its source is a stutter step: not progress.
     };
+    /** The proviso's completion of a reduced state: its successors outside the stubborn set, inserted at once. */
+    const porSrc = new Uint32Array(W);
+    const porDst = new Uint32Array(W);
+    const porComplete = (w: Uint32Array, parent: number, depth: number): void => {
+      porSrc.set(w);
+      let ord = 0;
+      blame = parent;
+      reducer!.successors(porSrc, porDst, c.successors, (a) => {
+        const o = ord++;
+        if (reducer!.skip || stop) return;
+        generated++;
+        coverage[a]++;
+        let same = true;
+        for (let i = 0; i < W && same; i++) same = porDst[i] === porSrc[i];
+        if (same) return;
+        const st = c.lastState;
+        const k = keyOf(porDst, 0, st);
+        liveH0 = H[0];
+        liveH1 = H[1];
+        if (store.insert(k, W, 0)) admit(porDst, 0, st, parent, o, depth);
+      }, true);
+      reducer!.unprune();
+    };
+    const targetsMet = (): boolean => {
+      for (const key of targets!.keys) {
+        const inv = c.invariantNames.indexOf(key.slice(4));
+        if (key.startsWith('inv:') ? !violatedInv.has(inv) : !deadlockClasses.has(key.slice(3))) return false;
+      }
+      return targets!.witnesses.every((i) => witnessDepth[i] >= 0);
+    };
 
     let expanded = 0;
     let lastReport = t0;
@@ -442,7 +539,16 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         progress = false;
         enabled = false;
         ordinal = 0;
-        if (purity && c.sampled(expanded + nS)) c.successorsChecked(src, dst, emit);
+        if (fpCheck && c.sampled(expanded + nS)) {
+          fpOthers.unshift(checkFootprints(c, porPlan, src, fpOthers));
+          if (fpOthers.length > 4) fpOthers.pop();
+          fpChecked++;
+        }
+        if (reducer) {
+          reducer.successors(src, dst, purity && c.sampled(expanded + nS) ? c.successorsChecked : c.successors, emit);
+          sReduced[nS] = reducer.reduced ? 1 : 0;
+          if (porProviso && reducer.reduced) sSrc.set(src, nS * W);
+        } else if (purity && c.sampled(expanded + nS)) c.successorsChecked(src, dst, emit);
         else c.successors(src, dst, emit);
         sEnd[nS] = bN;
         const live = progress || (tlcDeadlock && enabled);
@@ -465,6 +571,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       for (let si = 0; si < nS && !stop; si++) {
         const parent = sIndex[si];
         const depth = sDepth[si] + 1;
+        let anyNew = false;
         for (const end = sEnd[si]; b < end && !stop; b++) {
           H[0] = bHash[3 * b];
           H[1] = bHash[3 * b + 1];
@@ -479,10 +586,15 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           }
           liveH0 = H[0];
           liveH1 = H[1];
-          if (store.insert(keys, W, b * W)) admit(bWords, b * W, bObj[b], parent, bOrd[b], depth);
+          if (store.insert(keys, W, b * W)) {
+            anyNew = true;
+            admit(bWords, b * W, bObj[b], parent, bOrd[b], depth);
+          }
           if (live) live.edge(parent, bHash[3 * b], bHash[3 * b + 1], bTid[b]);
           bObj[b] = undefined;
         }
+        // The BFS proviso: a reduced state none of whose successors is new is expanded fully (docs/architecture.md).
+        if (porProviso && sReduced[si] && !anyNew && !stop) porComplete(sSrc.subarray(si * W, si * W + W), parent, depth);
         if (!sProgress[si] && checkDeadlock && !stop) {
           blame = parent;
           const w = sWords.slice(si * W, si * W + W);
@@ -500,6 +612,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       }
       for (; b < bN; b++) bObj[b] = undefined;
       expanded += nS;
+      if (targets && !stop && targetsMet()) stop = true;
       if (o.onProgress) {
         const now = clock();
         if (now - lastReport >= progressEvery) {
@@ -631,6 +744,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     coverage: cov,
     ...(liveOut ? { liveness: liveOut.stats } : {}),
     ...(budget !== undefined ? { memoryBudget: budget, frontierSpilled: frontier.spilled } : {}),
+    ...(reducer
+      ? { por: { status: 'on', reducedStates: reducer.reducedStates, prunedTransitions: reducer.pruned, provisoExpansions: reducer.provisoExpansions, ...(fpCheck ? { footprintsChecked: fpChecked } : {}) } }
+      : porOff !== undefined && (declaresFootprints(spec) || o.por === true)
+        ? { por: { status: porOff, ...(fpCheck ? { footprintsChecked: fpChecked } : {}) } }
+        : {}),
     peakFrontier: lifo ? frontier.peak : Math.max(0, ...levelWidth.map((n) => n ?? 0)),
   };
   if (memoryError !== undefined) {

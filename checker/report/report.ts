@@ -25,7 +25,7 @@
  *
  * @module
  */
-import type { CheckResult, McError, PropertyStatus, ResultStatus } from '../result';
+import type { CheckResult, McError, PorStats, PropertyStatus, ResultStatus } from '../result';
 import type { AnySpec } from '../spec';
 import { presentState, Shape, shapeOfVariables } from './shape';
 import { isRecord, MAX_NESTING, nestingDepth, parseJsonObject } from './values';
@@ -57,6 +57,8 @@ export interface ReportStats {
   readonly coverage?: Readonly<Record<string, number>>;
   /** The recorded state graph of a run with temporal properties: edges, bytes, seconds of the SCC analysis. */
   readonly liveness?: { readonly edges: number; readonly bytes: number; readonly seconds: number };
+  /** Partial-order reduction: whether it was used, what it left out, how the traces were obtained (checker/result.ts `PorStats`). */
+  readonly por?: PorStats;
 }
 
 export interface ReportStep {
@@ -187,6 +189,7 @@ export function buildReport(result: CheckResult, meta: ReportMeta): Report {
     stateWords: s.stateWords,
     coverage: s.coverage,
     ...(s.liveness ? { liveness: s.liveness } : {}),
+    ...(s.por ? { por: s.por } : {}),
   };
   return {
     tool: REPORT_TOOL,
