@@ -11,8 +11,7 @@
  * - dependence: two instances are dependent when one writes a component the
  *   other reads or writes;
  * - a necessary enabling set for each instance: every instance that writes a
- *   component it reads or writes (conservative: whatever could change its
- *   enabledness or its effect);
+ *   component it reads (conservative: whatever could change whether it fires);
  * - visibility: an instance is visible when it writes a component some
  *   invariant or witness reads.
  *
@@ -91,7 +90,7 @@ function instances(c: Compiled): Instances {
     const params = isPacked(spec) ? undefined : (spec as Spec<State>).actions[a].params;
     for (let p = 0; p < c.actions[a].arity; p++) {
       const fmt = c.actions[a].formatParam(p);
-      label[base[a] + p] = fmt === null ? c.actions[a].name : `${c.actions[a].name}(${JSON.stringify(fmt)})`;
+      label[base[a] + p] = fmt === null ? c.actions[a].name : `${c.actions[a].name}(${typeof fmt === 'string' ? fmt : JSON.stringify(fmt)})`;
       if (decl === undefined) continue;
       const f = typeof decl === 'function' ? (decl as (x: unknown) => Footprint)(isPacked(spec) ? p : params ? params[p] : undefined) : decl;
       if (!f || !Array.isArray(f.reads) || !Array.isArray(f.writes)) {
@@ -109,7 +108,7 @@ export interface PorPlan {
   readonly n: number;
   /** For each instance: the instances dependent on it (itself included). */
   readonly dep: Int32Array[];
-  /** For each instance: its necessary enabling set (instances writing what it reads or writes). */
+  /** For each instance: its necessary enabling set (instances writing what it reads). */
   readonly nes: Int32Array[];
   /** Writes a component an invariant or witness reads. */
   readonly visible: Uint8Array;
@@ -180,15 +179,18 @@ export function planPor(c: Compiled): PorPlan {
     for (let i = 0; i < words; i++) if (x[i] & y[i]) return true;
     return false;
   };
+  // R: what decides whether an instance fires and the values it writes; RW: R and W, for dependence.
   const R: Uint32Array[] = [];
+  const RW: Uint32Array[] = [];
   const W: Uint32Array[] = [];
   for (let i = 0; i < n; i++) {
     if (inst.fp[i] === undefined) {
       R.push(bitset(everything()));
+      RW.push(bitset(everything()));
       W.push(bitset(everything()));
     } else {
-      // What an instance reads or writes decides its enabledness and effect (writes too: `x := 1` is a stutter when x = 1).
-      R.push(bitset([...toIds(rw[i][0]), ...toIds(rw[i][1])]));
+      R.push(bitset(toIds(rw[i][0])));
+      RW.push(bitset([...toIds(rw[i][0]), ...toIds(rw[i][1])]));
       W.push(bitset(toIds(rw[i][1])));
     }
   }
@@ -198,9 +200,8 @@ export function planPor(c: Compiled): PorPlan {
     const d: number[] = [];
     const e: number[] = [];
     for (let j = 0; j < n; j++) {
-      const wj = meets(W[j], R[i]);
-      if (i === j || wj || meets(W[i], R[j])) d.push(j);
-      if (wj) e.push(j);
+      if (i === j || meets(W[j], RW[i]) || meets(W[i], RW[j])) d.push(j);
+      if (meets(W[j], R[i])) e.push(j);
     }
     dep.push(Int32Array.from(d));
     nes.push(Int32Array.from(e));
@@ -236,7 +237,10 @@ export class Reducer {
   private par: Int32Array;
   private obj: (State | undefined)[] = [];
   private len = 0;
+  /** Instances that fired (emitted a successor, a stutter step included): "enabled" for the closure. */
   private readonly enabled: Uint8Array;
+  /** Instances with a successor other than the state (every fired one under TLC's deadlock meaning). */
+  private readonly moving: Uint8Array;
   private readonly inT: Uint8Array;
   private readonly best: Uint8Array;
   private readonly stamp: Int32Array;
@@ -249,6 +253,7 @@ export class Reducer {
     this.act = new Int32Array(64);
     this.par = new Int32Array(64);
     this.enabled = new Uint8Array(plan.n);
+    this.moving = new Uint8Array(plan.n);
     this.inT = new Uint8Array(plan.n);
     this.best = new Uint8Array(plan.n);
     this.stamp = new Int32Array(plan.n);
@@ -265,7 +270,9 @@ export class Reducer {
   successors(src: Uint32Array, dst: Uint32Array, run: (src: Uint32Array, dst: Uint32Array, emit: (a: number, p: number) => void) => void, emit: (a: number, p: number) => void, rest = false): void {
     const { W, plan } = this;
     const enabled = this.enabled;
+    const moving = this.moving;
     enabled.fill(0);
+    moving.fill(0);
     this.len = 0;
     run(src, dst, (a, p) => {
       if (this.len === this.act.length) this.grow();
@@ -280,14 +287,15 @@ export class Reducer {
       this.par[this.len] = p;
       this.obj[this.len] = this.c.lastState;
       this.len++;
-      if (moves || this.tlc) enabled[plan.base[a] + p] = 1;
+      enabled[plan.base[a] + p] = 1;
+      if (moves || this.tlc) moving[plan.base[a] + p] = 1;
     });
     const full = this.choose();
     this.reduced = !full;
     const inT = full ? undefined : this.best;
     if (!rest && inT) {
       this.reducedStates++;
-      for (let i = 0; i < plan.n; i++) if (enabled[i] && !inT[i]) this.pruned++;
+      for (let i = 0; i < plan.n; i++) if (moving[i] && !inT[i]) this.pruned++;
     }
     for (let k = 0; k < this.len; k++) {
       const a = this.act[k];
@@ -308,7 +316,7 @@ export class Reducer {
     const inT = this.best;
     this.provisoExpansions++;
     this.reducedStates--;
-    for (let i = 0; i < this.plan.n; i++) if (this.enabled[i] && !inT[i]) this.pruned--;
+    for (let i = 0; i < this.plan.n; i++) if (this.moving[i] && !inT[i]) this.pruned--;
   }
 
   private grow(): void {
@@ -326,14 +334,15 @@ export class Reducer {
 
   /** Picks the stubborn set into `best`; true when the state must be fully expanded. */
   private choose(): boolean {
-    const { plan, enabled, stamp, work } = this;
+    const { plan, enabled, moving, stamp, work } = this;
     const n = plan.n;
-    let nEnabled = 0;
-    for (let i = 0; i < n; i++) nEnabled += enabled[i];
-    if (nEnabled <= 1) return true;
-    let bestCount = nEnabled;
+    let nMoving = 0;
+    for (let i = 0; i < n; i++) nMoving += moving[i];
+    if (nMoving <= 1) return true;
+    let bestCount = nMoving;
+    // The seed moves (so the set has a key transition that changes the state); the cost is the moving instances in the set.
     for (let seed = 0; seed < n; seed++) {
-      if (!enabled[seed] || plan.visible[seed]) continue;
+      if (!moving[seed] || plan.visible[seed]) continue;
       const ep = ++this.epoch;
       let head = 0;
       let tail = 0;
@@ -343,7 +352,7 @@ export class Reducer {
       work[tail++] = seed;
       while (head < tail) {
         const t = work[head++];
-        if (enabled[t]) {
+        if (moving[t]) {
           count++;
           if (plan.visible[t] || count >= bestCount) {
             bad = true;
@@ -366,7 +375,7 @@ export class Reducer {
       this.best.set(this.inT);
       if (count === 1) break;
     }
-    return bestCount >= nEnabled;
+    return bestCount >= nMoving;
   }
 }
 
@@ -454,7 +463,7 @@ export function checkFootprints(c: Compiled, plan: PorPlan, w: Uint32Array, othe
       const project = (ts: State[] | undefined): string => (ts === undefined ? 'disabled' : json(ts.map((t) => writes.map((x) => valueOf(t, x))).map(json).sort()));
       const mineP = project(mine);
       for (const o of others) {
-        const probe = splice(o, s, [...reads, ...writes]);
+        const probe = splice(o, s, reads);
         let theirs: State[] | undefined;
         try {
           theirs = run(a, p, probe);
@@ -465,7 +474,7 @@ export function checkFootprints(c: Compiled, plan: PorPlan, w: Uint32Array, othe
         const diff = differences(s, probe);
         throw new SpecError(
           'MC205',
-          `${what} has a wrong footprint: it reads something outside its declared reads and writes [${[...f.reads, ...f.writes].join(', ')}]: ` +
+          `${what} has a wrong footprint: it reads something outside its declared reads [${f.reads.join(', ')}]: ` +
             `on two states that agree on those it gave ${mine === undefined ? 'no successor' : 'successors'} and ${theirs === undefined ? 'no successor' : 'different successors'}; ` +
             `the states differ in ${diff.join(', ')}, so one of these must be declared read. States: ${stateText(s)} and ${stateText(probe)}`,
         );
