@@ -7,7 +7,7 @@
  * (`checkFootprints`), and deliberately wrong ones are caught (MC205).
  */
 import fc from 'fast-check';
-import { check, CheckOptions, CheckResult, Spec, State, withFootprints } from '../../checker/index';
+import { array, check, CheckOptions, CheckResult, int, Spec, State, withFootprints } from '../../checker/index';
 import { counter, dieHard, peterson, philosophers, twoPhase } from '../../specs/reference';
 import { innerFifo } from '../../specs/reference/innerFifo';
 import { withReferenceFootprints } from '../../specs/reference/footprints';
@@ -210,5 +210,30 @@ describe('partial-order reduction on random models, cross-checked with the naive
     expect(family).toEqual({ 'random-plain': 200, 'random-symmetric': 120, 'random-procs': 200 });
     expect(reducedModels).toBeGreaterThanOrEqual(40);
     expect(reducedFamily['random-procs']).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('docs/api.md worked example', () => {
+  it('independent counters: 4 states with POR, 64 without', () => {
+    type S = { c: readonly number[] };
+    const counters: Spec<S> = {
+      name: 'counters',
+      variables: { c: array(3, int(0, 3)) },
+      init: () => [{ c: [0, 0, 0] }],
+      actions: [
+        {
+          name: 'Inc',
+          params: [0, 1, 2],
+          next: (s, i: number) => ({ c: s.c.map((x, j) => (j === i ? (x + 1) % 4 : x)) }),
+          footprint: (i: number) => ({ reads: [`c[${i}]`], writes: [`c[${i}]`] }),
+        },
+      ],
+    };
+    const on = check(counters, { checkFootprints: true });
+    expect([on.status, on.stats.distinctStates]).toEqual(['holds', 4]);
+    expect(check(counters, { por: false }).stats.distinctStates).toBe(64);
+    const all = (s: S): boolean => s.c.every((x) => x < 4);
+    expect(check({ ...counters, invariants: [{ name: 'all', holds: all, reads: ['c'] }] }).stats.distinctStates).toBe(64);
+    expect(check({ ...counters, invariants: [{ name: 'first', holds: (s) => s.c[0] < 4, reads: ['c[0]'] }] }).stats.por).toMatchObject({ status: 'on', provisoExpansions: 16 });
   });
 });
