@@ -31,7 +31,7 @@
  * @module
  */
 import type { Compiled } from './compile';
-import { stateText } from './compile';
+import { guarded, stateText } from './compile';
 import { AnySpec, Footprint, isOneOf, isPacked, PackedSpec, Spec, State } from './spec';
 import { SpecError } from './result';
 
@@ -114,6 +114,8 @@ export interface PorPlan {
   readonly visible: Uint8Array;
   /** Declared footprints (for the checking mode). */
   readonly fp: readonly (Footprint | undefined)[];
+  /** For each instance with declared guards: the writers of each guard's reads. */
+  readonly guardNes: (Int32Array[] | undefined)[];
   readonly label: readonly string[];
 }
 
@@ -154,6 +156,7 @@ export function planPor(c: Compiled): PorPlan {
     }
   };
   rw.forEach((x) => x.forEach(note));
+  inst.fp.forEach((f, i) => (f?.guards ?? []).forEach((g) => note(parsed(`action ${inst.label[i]} (guard)`, g.reads))));
   predReads.forEach((x) => x && note(x));
   all();
   const toIds = (cs: Comp[]): number[] => {
@@ -189,8 +192,9 @@ export function planPor(c: Compiled): PorPlan {
       RW.push(bitset(everything()));
       W.push(bitset(everything()));
     } else {
-      R.push(bitset(toIds(rw[i][0])));
-      RW.push(bitset([...toIds(rw[i][0]), ...toIds(rw[i][1])]));
+      const g = (inst.fp[i]!.guards ?? []).flatMap((x) => parsed(`action ${inst.label[i]} (guard)`, x.reads));
+      R.push(bitset([...toIds(rw[i][0]), ...toIds(g)]));
+      RW.push(bitset([...toIds(rw[i][0]), ...toIds(rw[i][1]), ...toIds(g)]));
       W.push(bitset(toIds(rw[i][1])));
     }
   }
@@ -210,7 +214,16 @@ export function planPor(c: Compiled): PorPlan {
   const predSet = bitset(anyUnread ? everything() : toIds(predReads.flatMap((x) => x ?? [])));
   const visible = new Uint8Array(n);
   for (let i = 0; i < n; i++) visible[i] = meets(W[i], predSet) ? 1 : 0;
-  return { base: inst.base, n, dep, nes, visible, fp: inst.fp, label: inst.label };
+  const guardNes = inst.fp.map((f, i) => {
+    if (!f?.guards || f.guards.length === 0) return undefined;
+    return f.guards.map((g) => {
+      const gb = bitset(toIds(parsed(`action ${inst.label[i]} (guard)`, g.reads)));
+      const out: number[] = [];
+      for (let j = 0; j < n; j++) if (meets(W[j], gb)) out.push(j);
+      return Int32Array.from(out);
+    });
+  });
+  return { base: inst.base, n, dep, nes, visible, fp: inst.fp, label: inst.label, guardNes };
 }
 
 /**
@@ -246,6 +259,10 @@ export class Reducer {
   private readonly stamp: Int32Array;
   private readonly work: Int32Array;
   private epoch = 0;
+  private src: Uint32Array | undefined;
+  private srcState: State | undefined;
+  /** Per instance: the index of its first false declared guard at this state (-1: none false; -2: not evaluated). */
+  private readonly falseGuard: Int32Array;
 
   constructor(private readonly c: Compiled, readonly plan: PorPlan, private readonly tlc: boolean) {
     this.W = c.words;
@@ -258,6 +275,28 @@ export class Reducer {
     this.best = new Uint8Array(plan.n);
     this.stamp = new Int32Array(plan.n);
     this.work = new Int32Array(plan.n);
+    this.falseGuard = new Int32Array(plan.n);
+  }
+
+  /** The necessary enabling set of instance t, which did not fire: the writers of its first false guard, else of all it reads. */
+  private enablers(t: number): Int32Array {
+    const gn = this.plan.guardNes[t];
+    if (gn === undefined) return this.plan.nes[t];
+    let g = this.falseGuard[t];
+    if (g === -2) {
+      if (this.srcState === undefined) this.srcState = this.c.decode(this.src!);
+      const guards = this.plan.fp[t]!.guards!;
+      g = -1;
+      for (let k = 0; k < guards.length; k++) {
+        const st = this.srcState;
+        if (!guarded(() => `guard ${k} of the footprint of ${this.plan.label[t]}`, () => guards[k].holds(st))) {
+          g = k;
+          break;
+        }
+      }
+      this.falseGuard[t] = g;
+    }
+    return g >= 0 ? gn[g] : this.plan.nes[t];
   }
 
   /**
@@ -290,6 +329,8 @@ export class Reducer {
       enabled[plan.base[a] + p] = 1;
       if (moves || this.tlc) moving[plan.base[a] + p] = 1;
     });
+    this.src = src;
+    this.srcState = undefined;
     const full = this.choose();
     this.reduced = !full;
     const inT = full ? undefined : this.best;
@@ -339,6 +380,7 @@ export class Reducer {
     let nMoving = 0;
     for (let i = 0; i < n; i++) nMoving += moving[i];
     if (nMoving <= 1) return true;
+    this.falseGuard.fill(-2);
     let bestCount = nMoving;
     // The seed moves (so the set has a key transition that changes the state); the cost is the moving instances in the set.
     for (let seed = 0; seed < n; seed++) {
@@ -359,7 +401,7 @@ export class Reducer {
             break;
           }
         }
-        const next = enabled[t] ? plan.dep[t] : plan.nes[t];
+        const next = enabled[t] ? plan.dep[t] : this.enablers(t);
         for (let j = 0; j < next.length; j++) {
           const u = next[j];
           if (stamp[u] !== ep) {
@@ -460,6 +502,30 @@ export function checkFootprints(c: Compiled, plan: PorPlan, w: Uint32Array, othe
           );
         }
       }
+      (f.guards ?? []).forEach((g, k) => {
+        const gWhat = `${what}: footprint guard ${k}`;
+        const gReads = g.reads.map((x) => parseComponent(spec, gWhat, x));
+        const holds = (x: State): boolean => guarded(() => gWhat, () => g.holds(x));
+        const v = holds(s);
+        if (!v && mine !== undefined) {
+          throw new SpecError('MC205', `${what} has a wrong footprint: its guard ${k} is false on ${stateText(s)}, yet the action fires there (a guard must be a necessary condition)`);
+        }
+        for (const o of others) {
+          const probe = splice(o, s, gReads);
+          let w: boolean;
+          try {
+            w = g.holds(probe);
+          } catch {
+            continue;
+          }
+          if (w !== v) {
+            throw new SpecError(
+              'MC205',
+              `${gWhat} reads something outside [${g.reads.join(', ')}]: it is ${v} on ${stateText(s)} and ${w} on ${stateText(probe)}, which agree on those; they differ in ${differences(s, probe).join(', ')}`,
+            );
+          }
+        }
+      });
       const project = (ts: State[] | undefined): string => (ts === undefined ? 'disabled' : json(ts.map((t) => writes.map((x) => valueOf(t, x))).map(json).sort()));
       const mineP = project(mine);
       for (const o of others) {

@@ -65,6 +65,21 @@ export interface Action<S extends State = State, P = unknown> {
 export interface Footprint {
   readonly reads: readonly string[];
   readonly writes: readonly string[];
+  /**
+   * Optional conjuncts of the enabling condition, each with the components it
+   * reads: whenever one is false the step cannot fire. A disabled step then
+   * waits only for the writers of its first false conjunct (instead of the
+   * writers of everything it reads), which is what lets a process that is
+   * elsewhere in its program (`pc[i] !== 1`) not depend on a shared lock.
+   * Checked like the rest of the footprint.
+   */
+  readonly guards?: readonly FootprintGuard[];
+}
+
+/** A conjunct of an action's enabling condition (see `Footprint.guards`). */
+export interface FootprintGuard {
+  readonly reads: readonly string[];
+  holds(state: any): boolean;
 }
 
 /**

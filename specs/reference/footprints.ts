@@ -9,9 +9,11 @@
  *
  * @module
  */
-import { AnySpec, Footprint, FootprintTable, Spec, State, withFootprints } from '../../checker';
+import { AnySpec, Footprint, FootprintGuard, FootprintTable, Spec, State, withFootprints } from '../../checker';
 
-const fp = (reads: string[], writes: string[]): Footprint => ({ reads, writes });
+const fp = (reads: string[], writes: string[], guards?: FootprintGuard[]): Footprint => ({ reads, writes, ...(guards ? { guards } : {}) });
+/** A guard conjunct `variable[i] === value` (reading that element only). */
+const is = (v: string, i: number, value: unknown): FootprintGuard => ({ reads: [`${v}[${i}]`], holds: (s: Record<string, readonly unknown[]>) => s[v][i] === value });
 
 /** The footprint table of each reference model that has one, by spec name. `n`: the number of philosophers / RMs / counters. */
 export const referenceFootprints: Readonly<Record<string, (n: number) => FootprintTable>> = {
@@ -20,31 +22,32 @@ export const referenceFootprints: Readonly<Record<string, (n: number) => Footpri
     const r = (i: number): number => (i + 1) % n;
     return {
       actions: {
-        TakeLeft: (i: number) => fp([`phil[${i}]`, `fork[${i}]`], [`phil[${i}]`, `fork[${i}]`]),
-        TakeRight: (i: number) => fp([`phil[${i}]`, `fork[${r(i)}]`], [`phil[${i}]`, `fork[${r(i)}]`]),
-        PutDown: (i: number) => fp([`phil[${i}]`], [`phil[${i}]`, `fork[${i}]`, `fork[${r(i)}]`]),
+        TakeLeft: (i: number) => fp([`phil[${i}]`, `fork[${i}]`], [`phil[${i}]`, `fork[${i}]`], [is('phil', i, 'thinking'), is('fork', i, false)]),
+        TakeRight: (i: number) => fp([`phil[${i}]`, `fork[${r(i)}]`], [`phil[${i}]`, `fork[${r(i)}]`], [is('phil', i, 'holdingLeft'), is('fork', r(i), false)]),
+        PutDown: (i: number) => fp([`phil[${i}]`], [`phil[${i}]`, `fork[${i}]`, `fork[${r(i)}]`], [is('phil', i, 'eating')]),
       },
       predicates: { ForksConsistent: ['phil', 'fork'], 'someone eats': ['phil'] },
     };
   },
   peterson: () => ({
     actions: {
-      SetFlag: (i: number) => fp([`pc[${i}]`], [`pc[${i}]`, `flag[${i}]`]),
-      SetTurn: (i: number) => fp([`pc[${i}]`], [`pc[${i}]`, 'turn']),
-      Enter: (i: number) => fp([`pc[${i}]`, `flag[${1 - i}]`, 'turn'], [`pc[${i}]`]),
-      Exit: (i: number) => fp([`pc[${i}]`], [`pc[${i}]`, `flag[${i}]`]),
+      SetFlag: (i: number) => fp([`pc[${i}]`], [`pc[${i}]`, `flag[${i}]`], [is('pc', i, 'idle')]),
+      SetTurn: (i: number) => fp([`pc[${i}]`], [`pc[${i}]`, 'turn'], [is('pc', i, 'flagSet')]),
+      Enter: (i: number) => fp([`pc[${i}]`, `flag[${1 - i}]`, 'turn'], [`pc[${i}]`], [is('pc', i, 'waiting')]),
+      Exit: (i: number) => fp([`pc[${i}]`], [`pc[${i}]`, `flag[${i}]`], [is('pc', i, 'critical')]),
     },
     predicates: { MutualExclusion: ['pc[0]', 'pc[1]'], 'p0 enters critical section': ['pc[0]'], 'p1 enters critical section': ['pc[1]'] },
   }),
   // msgs is a record; 'msgs[prepared]' is its whole `prepared` map (components are one level deep).
   twophase: (rm) => {
     const all = (v: string): string[] => Array.from({ length: rm }, (_, r) => `${v}[${r}]`);
+    const tm = (v: string): FootprintGuard => ({ reads: ['tmState'], holds: (s: { tmState: string }) => s.tmState === v });
     return {
       actions: {
-        TMRcvPrepared: (r: number) => fp(['tmState', 'msgs[prepared]'], [`tmPrepared[${r}]`]),
-        TMCommit: fp(['tmState', ...all('tmPrepared')], ['tmState', 'msgs[commit]']),
+        TMRcvPrepared: (r: number) => fp(['tmState', 'msgs[prepared]'], [`tmPrepared[${r}]`], [tm('init')]),
+        TMCommit: fp(['tmState', ...all('tmPrepared')], ['tmState', 'msgs[commit]'], [tm('init')]),
         TMAbort: fp(['tmState'], ['tmState', 'msgs[abort]']),
-        RMPrepare: (r: number) => fp([`rmState[${r}]`, 'msgs[prepared]'], [`rmState[${r}]`, 'msgs[prepared]']),
+        RMPrepare: (r: number) => fp([`rmState[${r}]`, 'msgs[prepared]'], [`rmState[${r}]`, 'msgs[prepared]'], [is('rmState', r, 'working')]),
         RMChooseToAbort: (r: number) => fp([`rmState[${r}]`], [`rmState[${r}]`]),
         RMRcvCommitMsg: (r: number) => fp(['msgs[commit]'], [`rmState[${r}]`]),
         RMRcvAbortMsg: (r: number) => fp(['msgs[abort]'], [`rmState[${r}]`]),

@@ -65,6 +65,15 @@ describe('partial-order reduction on the reference models', () => {
     expect(on.stats.por).toMatchObject({ status: 'on', reducedStates: 4, prunedTransitions: 8, provisoExpansions: 0, traces: 'none needed' });
   });
 
+  it('with guard conjuncts declared: philosophers n=8 (deadlock only) 1,154 states to 472, twophase rm=4 166 to 145', () => {
+    const phil = check(withReferenceFootprints(noPredicates(philosophers({ n: 8 }))), { ...exact, allViolations: true });
+    expect([phil.status, phil.stats.distinctStates, phil.violations.map((v) => steps(v.trace))]).toEqual(['violated', 472, [8]]);
+    // The shortest trace costs an unreduced BFS to the deadlock's depth: here the whole graph.
+    expect(phil.stats.por).toMatchObject({ reducedStates: 408, prunedTransitions: 1360, traceSearchStates: 1154 });
+    const tp = check(withReferenceFootprints(noPredicates(twoPhase({ rm: 4 }))), exact);
+    expect([tp.status, tp.stats.distinctStates, tp.stats.por?.reducedStates]).toEqual(['holds', 145, 59]);
+  });
+
   it('keeps invariants: with a visible invariant over every counter the reduced graph is the whole graph', () => {
     const r = check(withReferenceFootprints(counter({ k: 3, m: 4 } as never)), exact);
     expect([r.status, r.stats.distinctStates, r.stats.por?.reducedStates]).toEqual(['holds', 64, 0]);
@@ -137,6 +146,28 @@ describe('footprint checking (MC205)', () => {
     const r = check(spec, { ...exact, checkFootprints: true });
     expect(r.error?.code).toBe('MC205');
     expect(r.error?.message).toMatch(/^witness all counters at max has wrong reads/);
+  });
+
+  it('catches a guard that is not a necessary condition, and a guard reading more than it declares', () => {
+    const guard = (holds: (s: { c: readonly number[] }) => boolean, reads: string[]) =>
+      withFootprints(base, { actions: { Inc: (i: number) => ({ reads: [`c[${i}]`], writes: [`c[${i}]`], guards: [{ reads, holds }] }) } });
+    const notNecessary = check(guard((s) => s.c[0] === 1, ['c[0]']), { ...exact, checkFootprints: true });
+    expect(notNecessary.error?.message).toMatch(/^action Inc\(c0\) has a wrong footprint: its guard 0 is false on \{"c":\[0,0,0\]\}, yet the action fires there/);
+    // Counters that stop at 3: Inc(i) fires iff c[i] < 3; a guard saying so but declaring it reads c[1] is caught.
+    const stopping: Spec<{ c: readonly number[] }> = {
+      ...base,
+      actions: [
+        {
+          name: 'Inc',
+          params: [0, 1, 2],
+          next: (s, i: number) => (s.c[i] < 3 ? { c: s.c.map((x, j) => (j === i ? x + 1 : x)) } : undefined),
+          footprint: (i: number) => ({ reads: [`c[${i}]`], writes: [`c[${i}]`], guards: [{ reads: ['c[1]'], holds: (s: { c: readonly number[] }) => s.c[i] < 3 }] }),
+        },
+      ],
+    };
+    const reads = check(stopping, { ...exact, checkFootprints: true });
+    expect(reads.error?.code).toBe('MC205');
+    expect(reads.error?.message).toMatch(/^action Inc\(0\): footprint guard 0 reads something outside \[c\[1\]\]: .* they differ in c\[0\]/);
   });
 
   it('rejects a component that names no variable (MC204)', () => {

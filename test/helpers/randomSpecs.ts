@@ -389,6 +389,8 @@ export interface ProcModel {
   readonly checkDeadlock: boolean;
   /** A terminal state: every process at its last pc. */
   readonly terminal: boolean;
+  /** Whether the footprints declare their guard conjuncts. */
+  readonly guards: boolean;
 }
 
 export const procModelArb: fc.Arbitrary<ProcModel> = fc
@@ -412,6 +414,7 @@ export const procModelArb: fc.Arbitrary<ProcModel> = fc
       invariants: fc.array(fc.record({ proc: fc.integer({ min: 0, max: procs - 1 }), pc: fc.integer({ min: 0, max: pcs - 1 }), shared: sv }), { maxLength: 1 }),
       checkDeadlock: fc.boolean(),
       terminal: fc.boolean(),
+      guards: fc.boolean(),
     });
   });
 
@@ -432,7 +435,19 @@ export function procSpec(m: ProcModel): Spec<ProcState> {
       if (st.test && s[sh(st.test.v)] !== st.test.val) return undefined;
       return { ...s, [pc(st.proc)]: st.to, ...(st.set ? { [sh(st.set.v)]: st.set.val } : {}) };
     },
-    footprint: { reads: [pc(st.proc), ...(st.test ? [sh(st.test.v)] : [])], writes: [pc(st.proc), ...(st.set ? [sh(st.set.v)] : [])] },
+    footprint: {
+      reads: [pc(st.proc), ...(st.test ? [sh(st.test.v)] : [])],
+      writes: [pc(st.proc), ...(st.set ? [sh(st.set.v)] : [])],
+      // Half the models declare the guard's conjuncts (a disabled step then waits on its first false one only).
+      ...(m.guards
+        ? {
+            guards: [
+              { reads: [pc(st.proc)], holds: (s: ProcState) => s[pc(st.proc)] === st.from },
+              ...(st.test ? [{ reads: [sh(st.test.v)], holds: (s: ProcState) => s[sh(st.test!.v)] === st.test!.val }] : []),
+            ],
+          }
+        : {}),
+    },
   }));
   return {
     name: 'random-procs',
