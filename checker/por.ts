@@ -116,6 +116,12 @@ export interface PorPlan {
   readonly fp: readonly (Footprint | undefined)[];
   /** For each instance with declared guards: the writers of each guard's reads. */
   readonly guardNes: (Int32Array[] | undefined)[];
+  /** The same relations as bit sets over the instances (`iw` words each), for the per-state closure. */
+  readonly iw: number;
+  readonly depM: Uint32Array[];
+  readonly nesM: Uint32Array[];
+  readonly guardNesM: (Uint32Array[] | undefined)[];
+  readonly visibleM: Uint32Array;
   readonly label: readonly string[];
 }
 
@@ -223,7 +229,27 @@ export function planPor(c: Compiled): PorPlan {
       return Int32Array.from(out);
     });
   });
-  return { base: inst.base, n, dep, nes, visible, fp: inst.fp, label: inst.label, guardNes };
+  const iw = (n + 31) >>> 5;
+  const mask = (xs: Int32Array): Uint32Array => {
+    const m = new Uint32Array(iw);
+    for (const x of xs) m[x >>> 5] |= 1 << (x & 31);
+    return m;
+  };
+  return {
+    base: inst.base,
+    n,
+    dep,
+    nes,
+    visible,
+    fp: inst.fp,
+    label: inst.label,
+    guardNes,
+    iw,
+    depM: dep.map(mask),
+    nesM: nes.map(mask),
+    guardNesM: guardNes.map((g) => g?.map(mask)),
+    visibleM: mask(Int32Array.from([...visible.keys()].filter((i) => visible[i]))),
+  };
 }
 
 /**
@@ -254,15 +280,37 @@ export class Reducer {
   private readonly enabled: Uint8Array;
   /** Instances with a successor other than the state (every fired one under TLC's deadlock meaning). */
   private readonly moving: Uint8Array;
-  private readonly inT: Uint8Array;
   private readonly best: Uint8Array;
-  private readonly stamp: Int32Array;
-  private readonly work: Int32Array;
-  private epoch = 0;
   private src: Uint32Array | undefined;
+  private dst: Uint32Array | undefined;
+  /** Records one successor of `src` (in `dst`) while every action is evaluated. */
+  private readonly collect = (a: number, p: number): void => {
+    if (this.len === this.act.length) this.grow();
+    const { W } = this;
+    const src = this.src!;
+    const dst = this.dst!;
+    const buf = this.buf;
+    const o = this.len * W;
+    let moves = false;
+    for (let i = 0; i < W; i++) {
+      const x = dst[i];
+      buf[o + i] = x;
+      if (x !== src[i]) moves = true;
+    }
+    this.act[this.len] = a;
+    this.par[this.len] = p;
+    this.obj[this.len] = this.c.lastState;
+    this.len++;
+    const i = this.plan.base[a] + p;
+    this.enabled[i] = 1;
+    if (moves || this.tlc) this.moving[i] = 1;
+  };
   private srcState: State | undefined;
   /** Per instance: the index of its first false declared guard at this state (-1: none false; -2: not evaluated). */
   private readonly falseGuard: Int32Array;
+  private readonly movM: Uint32Array;
+  private readonly T: Uint32Array;
+  private readonly done: Uint32Array;
 
   constructor(private readonly c: Compiled, readonly plan: PorPlan, private readonly tlc: boolean) {
     this.W = c.words;
@@ -271,17 +319,17 @@ export class Reducer {
     this.par = new Int32Array(64);
     this.enabled = new Uint8Array(plan.n);
     this.moving = new Uint8Array(plan.n);
-    this.inT = new Uint8Array(plan.n);
     this.best = new Uint8Array(plan.n);
-    this.stamp = new Int32Array(plan.n);
-    this.work = new Int32Array(plan.n);
     this.falseGuard = new Int32Array(plan.n);
+    this.movM = new Uint32Array(plan.iw);
+    this.T = new Uint32Array(plan.iw);
+    this.done = new Uint32Array(plan.iw);
   }
 
   /** The necessary enabling set of instance t, which did not fire: the writers of its first false guard, else of all it reads. */
-  private enablers(t: number): Int32Array {
-    const gn = this.plan.guardNes[t];
-    if (gn === undefined) return this.plan.nes[t];
+  private enablers(t: number): Uint32Array {
+    const gn = this.plan.guardNesM[t];
+    if (gn === undefined) return this.plan.nesM[t];
     let g = this.falseGuard[t];
     if (g === -2) {
       if (this.srcState === undefined) this.srcState = this.c.decode(this.src!);
@@ -296,7 +344,7 @@ export class Reducer {
       }
       this.falseGuard[t] = g;
     }
-    return g >= 0 ? gn[g] : this.plan.nes[t];
+    return g >= 0 ? gn[g] : this.plan.nesM[t];
   }
 
   /**
@@ -313,23 +361,9 @@ export class Reducer {
     enabled.fill(0);
     moving.fill(0);
     this.len = 0;
-    run(src, dst, (a, p) => {
-      if (this.len === this.act.length) this.grow();
-      const o = this.len * W;
-      let moves = false;
-      for (let i = 0; i < W; i++) {
-        const x = dst[i];
-        this.buf[o + i] = x;
-        if (x !== src[i]) moves = true;
-      }
-      this.act[this.len] = a;
-      this.par[this.len] = p;
-      this.obj[this.len] = this.c.lastState;
-      this.len++;
-      enabled[plan.base[a] + p] = 1;
-      if (moves || this.tlc) moving[plan.base[a] + p] = 1;
-    });
     this.src = src;
+    this.dst = dst;
+    run(src, dst, this.collect);
     this.srcState = undefined;
     const full = this.choose();
     this.reduced = !full;
@@ -343,7 +377,8 @@ export class Reducer {
       const p = this.par[k];
       const inside = inT === undefined || inT[plan.base[a] + p] === 1;
       this.skip = rest ? inside : !inside;
-      dst.set(this.buf.subarray(k * W, k * W + W));
+      const buf = this.buf;
+      for (let i = 0, o = k * W; i < W; i++) dst[i] = buf[o + i];
       this.c.lastState = this.obj[k];
       emit(a, p);
       this.obj[k] = undefined;
@@ -375,50 +410,71 @@ export class Reducer {
 
   /** Picks the stubborn set into `best`; true when the state must be fully expanded. */
   private choose(): boolean {
-    const { plan, enabled, moving, stamp, work } = this;
+    const { plan, enabled, moving } = this;
     const n = plan.n;
+    const iw = plan.iw;
     let nMoving = 0;
     for (let i = 0; i < n; i++) nMoving += moving[i];
     if (nMoving <= 1) return true;
     this.falseGuard.fill(-2);
+    const movM = this.movM;
+    movM.fill(0);
+    for (let i = 0; i < n; i++) if (moving[i]) movM[i >>> 5] |= 1 << (i & 31);
+    const T = this.T;
+    const done = this.done;
+    const vis = plan.visibleM;
     let bestCount = nMoving;
-    // The seed moves (so the set has a key transition that changes the state); the cost is the moving instances in the set.
+    // The seed moves (so the set has a key transition that changes the state); the cost is the moving instances
+    // in the set. Closures are bit sets: each instance taken adds its dependents (fired) or enablers (not fired).
     for (let seed = 0; seed < n; seed++) {
       if (!moving[seed] || plan.visible[seed]) continue;
-      const ep = ++this.epoch;
-      let head = 0;
-      let tail = 0;
-      let count = 0;
+      T.fill(0);
+      done.fill(0);
+      T[seed >>> 5] |= 1 << (seed & 31);
       let bad = false;
-      stamp[seed] = ep;
-      work[tail++] = seed;
-      while (head < tail) {
-        const t = work[head++];
-        if (moving[t]) {
-          count++;
-          if (plan.visible[t] || count >= bestCount) {
-            bad = true;
-            break;
-          }
+      for (let w = 0; w < iw && !bad; ) {
+        const x = T[w] & ~done[w];
+        if (x === 0) {
+          w++;
+          continue;
         }
-        const next = enabled[t] ? plan.dep[t] : this.enablers(t);
-        for (let j = 0; j < next.length; j++) {
-          const u = next[j];
-          if (stamp[u] !== ep) {
-            stamp[u] = ep;
-            work[tail++] = u;
+        const bit = x & -x;
+        const t = (w << 5) + 31 - Math.clz32(bit);
+        done[w] |= bit;
+        const m = enabled[t] ? plan.depM[t] : this.enablers(t);
+        let count = 0;
+        for (let k = 0; k < iw; k++) {
+          const v = (T[k] |= m[k]);
+          const mv = v & movM[k];
+          if (mv & vis[k]) bad = true;
+          count += popcount(mv);
+        }
+        if (count >= bestCount) bad = true;
+        // Bits added below w are picked up by restarting the scan there.
+        for (let k = 0; k < w; k++) {
+          if (T[k] & ~done[k]) {
+            w = k;
+            break;
           }
         }
       }
       if (bad) continue;
+      let count = 0;
+      for (let k = 0; k < iw; k++) count += popcount(T[k] & movM[k]);
       bestCount = count;
-      this.inT.fill(0);
-      for (let k = 0; k < tail; k++) this.inT[work[k]] = 1;
-      this.best.set(this.inT);
+      this.best.fill(0);
+      for (let i = 0; i < n; i++) if (T[i >>> 5] & (1 << (i & 31))) this.best[i] = 1;
       if (count === 1) break;
     }
     return bestCount >= nMoving;
   }
+}
+
+/** Number of set bits of a 32-bit word. */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 // ------------------------------------------------------------ footprint check
