@@ -268,3 +268,16 @@ describe('docs/api.md worked example', () => {
     expect(check({ ...counters, invariants: [{ name: 'first', holds: (s) => s.c[0] < 4, reads: ['c[0]'] }] }).stats.por).toMatchObject({ status: 'on', provisoExpansions: 16 });
   });
 });
+
+describe('partial-order reduction and --workers', () => {
+  it('runs a reduced spec in this thread: the same result for 1 and 2 workers', () => {
+    const path = require('path') as typeof import('path');
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { build } = require('../cli/fixtures/footprints') as { build: (c: object) => Spec<any> };
+    const recipe = { module: path.join(__dirname, '..', 'cli', 'fixtures', 'footprints'), exportName: 'build', args: [{}] };
+    const one = check(build({}), { ...exact, allViolations: true });
+    const two = check(build({}), { ...exact, allViolations: true, workers: 2, recipe });
+    expect(withoutTiming(two)).toEqual(withoutTiming(one));
+    expect([one.stats.distinctStates, one.stats.por?.status, two.stats.workers]).toEqual([10, 'on', undefined]);
+  });
+});
