@@ -24,6 +24,7 @@ import { formatSteps, replayOrdinals } from './trace';
 import { baseProperties, buildResult, buildStats, buildViolations, createKeyer, Found, memoryRule, NO_PARENT, omissionRule, pathTo as walkBack, stateLimit } from './core';
 import { LivenessRecorder, temporalProperties } from './liveness';
 import { AnySpec, isPacked, Spec, State } from './spec';
+import { checkFootprints, declaresFootprints, planPor, porUnavailable, Reducer } from './por';
 import {
   CheckOptions,
   CheckResult,
@@ -69,6 +70,8 @@ function parallelSupports(spec: AnySpec, o: CheckOptions): boolean {
   if ((spec as { symmetry?: boolean }).symmetry === false) return false;
   if (o.liveness !== false && temporalProperties(spec).length > 0) return false;
   if (o.shouldStop !== undefined || o.checkPurity === true) return false;
+  // Partial-order reduction (checker/por.ts) and footprint checks run in this thread's search only.
+  if (o.checkFootprints === true || (o.por !== false && declaresFootprints(spec))) return false;
   return true;
 }
 
@@ -91,12 +94,58 @@ export function check(spec: AnySpec, options: CheckOptions = {}): CheckResult {
     return errorResult(spec, toMcError(e), storeName(options.store ?? { kind: 'fingerprint' }));
   }
   try {
-    const r = search(c, options, clock, t0);
+    const r0 = search(c, options, clock, t0);
     // The acyclic liveness path could not decide: the full symmetry-off search does (the first search's memory is released first).
-    return 'retry' in r ? (search(c, options, clock, t0, r.retry) as CheckResult) : r;
+    const r = 'retry' in r0 ? (search(c, options, clock, t0, r0.retry) as CheckResult) : r0;
+    return r.stats.por?.status === 'on' ? shortestTraces(c, options, clock, r) : r;
   } catch (e) {
     return errorResult(spec, toMcError(e), storeName(options.store ?? { kind: 'fingerprint' }));
   }
+}
+
+/**
+ * The traces of a run under partial-order reduction are replaced by those of
+ * an unreduced BFS bounded by the deepest violation (or reached witness) the
+ * reduced run found, which stops as soon as every one of them is found: the
+ * unreduced BFS visits states in the order a run without reduction does, so
+ * each trace (and witness depth) is exactly the one that run prints, the
+ * shortest in the unreduced graph. With `allViolations`, the two runs must
+ * find the same violations: a difference means a wrong footprint (MC205).
+ */
+function shortestTraces(c: Compiled, o: CheckOptions, clock: () => number, r: CheckResult): CheckResult {
+  const por = r.stats.por!;
+  const reached = r.properties.flatMap((p, i) => (p.kind === 'witness' && p.status === 'reached' ? [{ i, depth: p.depth ?? 0 }] : []));
+  if (r.interrupted || (r.violations.length === 0 && reached.length === 0)) {
+    return { ...r, stats: { ...r.stats, por: { ...por, traces: 'none needed', traceSearchStates: 0 } } };
+  }
+  const depth = Math.max(0, ...r.violations.map((v) => v.trace.length - 1), ...reached.map((w) => w.depth));
+  const keyOf = (v: { kind: string; property: string; class?: string }): string => (v.kind === 'deadlock' ? `dl:${v.class ?? ''}` : `inv:${v.property}`);
+  const witnessIndex = reached.map((w) => c.witnessNames.indexOf(r.properties[w.i].name));
+  const all = o.allViolations === true;
+  const t0 = clock();
+  const u = search(c, { ...o, por: false, checkFootprints: false, maxDepth: depth }, clock, t0, undefined, all || r.violations.length === 0 ? { keys: new Set(r.violations.map(keyOf)), witnesses: witnessIndex } : undefined) as CheckResult;
+  const how = `shortest in the unreduced graph: a breadth-first search without reduction to depth ${depth} (${u.stats.distinctStates} states)`;
+  const stats = { ...r.stats, por: { ...por, traces: how, traceSearchStates: u.stats.distinctStates } };
+  if (u.status === 'error') return u;
+  if (!all && r.violations.length > 0) {
+    // The first violation of the unreduced BFS (it exists: one is within `depth`), with its properties, as a run without reduction reports it.
+    if (u.violations.length === 0) {
+      return { ...r, stats: { ...stats, por: { ...stats.por, traces: `the reduced graph's (the unreduced search to depth ${depth} stopped early: ${u.incompleteReason ?? 'no violation'})` } } };
+    }
+    return { ...r, properties: u.properties, violations: u.violations, stats };
+  }
+  const want = [...new Set(r.violations.map(keyOf))].sort();
+  const got = [...new Set(u.violations.map(keyOf))].sort();
+  if (want.join('\n') !== got.join('\n')) {
+    const missed = got.filter((k) => !want.includes(k));
+    if (missed.length > 0 && r.complete) {
+      throw new SpecError('MC205', `partial-order reduction missed ${missed.join(', ')}, which the unreduced search found: a declared footprint is wrong; run with --check-footprints to find it, or --no-por`);
+    }
+    return { ...r, stats: { ...stats, por: { ...stats.por, traces: `the reduced graph's (the unreduced search to depth ${depth} stopped early: ${u.incompleteReason ?? 'not all found'})` } } };
+  }
+  const depthOf = new Map(u.properties.filter((p) => p.kind === 'witness' && p.status === 'reached').map((p) => [p.name, p.depth]));
+  const properties = r.properties.map((p) => (p.kind === 'witness' && p.status === 'reached' && depthOf.has(p.name) ? { ...p, depth: depthOf.get(p.name) } : p));
+  return { ...r, properties, violations: u.violations, stats };
 }
 
 export function toMcError(e: unknown): McError {
@@ -134,7 +183,13 @@ export function errorResult(spec: { readonly name: string; readonly params?: Rea
   };
 }
 
-function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, fallback?: string): CheckResult | { retry: string } {
+/** What the unreduced trace search of a POR run looks for (it stops once all are found): property keys and witness indexes. */
+interface Targets {
+  readonly keys: ReadonlySet<string>;
+  readonly witnesses: readonly number[];
+}
+
+function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, fallback?: string, targets?: Targets): CheckResult | { retry: string } {
   const spec = c.spec;
   const W = c.words;
   const storeOpt = o.store ?? { kind: 'fingerprint' };
@@ -171,6 +226,15 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
   const all = o.allViolations === true;
   const progressEvery = o.progressInterval ?? 5;
   const purity = o.checkPurity !== false;
+  // Partial-order reduction (checker/por.ts): a stubborn set per state; the BFS proviso when invariants or witnesses must be kept.
+  const tlcSem = (o.deadlockSemantics ?? spec.deadlockSemantics ?? 'progress') === 'tlc';
+  const porOff = porUnavailable(spec, { strategy: o.strategy, maxDepth: o.maxDepth, view: spec.view !== undefined, live: live !== undefined, tlc: tlcSem, por: o.por });
+  const porPlan = declaresFootprints(spec) && (porOff === undefined || o.checkFootprints === true) ? planPor(c) : undefined;
+  const reducer = porPlan && porOff === undefined ? new Reducer(c, porPlan, tlcSem) : undefined;
+  const porProviso = reducer !== undefined && c.invariantNames.length + c.witnessNames.length > 0;
+  const fpCheck = o.checkFootprints === true && porPlan !== undefined;
+  const fpOthers: State[] = [];
+  let fpChecked = 0;
 
   const src = new Uint32Array(W);
   const dst = new Uint32Array(W);
@@ -334,6 +398,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     /** No successor other than the state itself (a final state of the recorded graph; liveness's acyclic path). */
     const sFinal = new Uint8Array(maxBatchStates);
     const sWords = new Uint32Array(maxBatchStates * W);
+    const sReduced = new Uint8Array(maxBatchStates);
+    const sSrc = new Uint32Array(porProviso ? maxBatchStates * W : 0);
 
     const wideCopy = W >= 32;
     let curDepth = 0;
@@ -344,6 +410,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     const tidBase = live ? live.tidBase : undefined;
     const emit = (a: number, _p: number): void => {
       const ord = ordinal++;
+      if (reducer !== undefined && reducer.skip) return;
       generated++;
       enabled = true;
       coverage[a]++;
@@ -368,6 +435,36 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
       }
       // A successor equal to its source is a stutter step: not progress.
     };
+    /** The proviso's completion of a reduced state: its successors outside the stubborn set, inserted at once. */
+    const porSrc = new Uint32Array(W);
+    const porDst = new Uint32Array(W);
+    const porComplete = (w: Uint32Array, parent: number, depth: number): void => {
+      porSrc.set(w);
+      let ord = 0;
+      blame = parent;
+      reducer!.successors(porSrc, porDst, c.successors, (a) => {
+        const o = ord++;
+        if (reducer!.skip || stop) return;
+        generated++;
+        coverage[a]++;
+        let same = true;
+        for (let i = 0; i < W && same; i++) same = porDst[i] === porSrc[i];
+        if (same) return;
+        const st = c.lastState;
+        const k = keyOf(porDst, 0, st);
+        liveH0 = H[0];
+        liveH1 = H[1];
+        if (store.insert(k, W, 0)) admit(porDst, 0, st, parent, o, depth);
+      }, true);
+      reducer!.unprune();
+    };
+    const targetsMet = (): boolean => {
+      for (const key of targets!.keys) {
+        const inv = c.invariantNames.indexOf(key.slice(4));
+        if (key.startsWith('inv:') ? !violatedInv.has(inv) : !deadlockClasses.has(key.slice(3))) return false;
+      }
+      return targets!.witnesses.every((i) => witnessDepth[i] >= 0);
+    };
 
     let expanded = 0;
     let lastReport = t0;
@@ -389,7 +486,16 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
         progress = false;
         enabled = false;
         ordinal = 0;
-        if (purity && c.sampled(expanded + nS)) c.successorsChecked(src, dst, emit);
+        if (fpCheck && c.sampled(expanded + nS)) {
+          fpOthers.unshift(checkFootprints(c, porPlan, src, fpOthers));
+          if (fpOthers.length > 4) fpOthers.pop();
+          fpChecked++;
+        }
+        if (reducer) {
+          reducer.successors(src, dst, purity && c.sampled(expanded + nS) ? c.successorsChecked : c.successors, emit);
+          sReduced[nS] = reducer.reduced ? 1 : 0;
+          if (porProviso && reducer.reduced) sSrc.set(src, nS * W);
+        } else if (purity && c.sampled(expanded + nS)) c.successorsChecked(src, dst, emit);
         else c.successors(src, dst, emit);
         sEnd[nS] = bN;
         const live = progress || (tlcDeadlock && enabled);
@@ -413,6 +519,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
       for (let si = 0; si < nS && !stop; si++) {
         const parent = sIndex[si];
         const depth = sDepth[si] + 1;
+        let anyNew = false;
         for (const end = sEnd[si]; b < end && !stop; b++) {
           H[0] = bHash[3 * b];
           H[1] = bHash[3 * b + 1];
@@ -427,11 +534,16 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
           }
           liveH0 = H[0];
           liveH1 = H[1];
-          if (store.insert(keys, W, b * W)) admit(bWords, b * W, bObj[b], parent, bOrd[b], depth);
+          if (store.insert(keys, W, b * W)) {
+            anyNew = true;
+            admit(bWords, b * W, bObj[b], parent, bOrd[b], depth);
+          }
           if (live) live.edge(parent, bHash[3 * b], bHash[3 * b + 1], bTid[b]);
           bObj[b] = undefined;
         }
         if (sFinal[si] && live && live.mode === 'acyclic') live.finalState(parent, sWords.subarray(si * W, si * W + W));
+        // The BFS proviso: a reduced state none of whose successors is new is expanded fully (docs/architecture.md).
+        if (porProviso && sReduced[si] && !anyNew && !stop) porComplete(sSrc.subarray(si * W, si * W + W), parent, depth);
         if (!sProgress[si] && checkDeadlock && !stop) {
           blame = parent;
           const w = sWords.slice(si * W, si * W + W);
@@ -449,6 +561,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
       }
       for (; b < bN; b++) bObj[b] = undefined;
       expanded += nS;
+      if (targets && !stop && targetsMet()) stop = true;
       if (o.onProgress) {
         const now = clock();
         if (now - lastReport >= progressEvery) {
@@ -540,6 +653,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     coverage,
     ...(liveOut ? { liveness: liveOut.stats } : {}),
     ...(budget !== undefined ? { memoryBudget: budget, frontierSpilled: frontier.spilled } : {}),
+    ...(reducer
+      ? { por: { status: 'on', reducedStates: reducer.reducedStates, prunedTransitions: reducer.pruned, provisoExpansions: reducer.provisoExpansions, ...(fpCheck ? { footprintsChecked: fpChecked } : {}) } }
+      : porOff !== undefined && (declaresFootprints(spec) || o.por === true)
+        ? { por: { status: porOff, ...(fpCheck ? { footprintsChecked: fpChecked } : {}) } }
+        : {}),
     peakFrontier: lifo ? frontier.peak : Math.max(0, ...levelWidth.map((n) => n ?? 0)),
   });
   return buildResult(c, {

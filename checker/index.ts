@@ -13,3 +13,5 @@ export { replayActions } from './trace';
 export { eventually, alwaysEventually, leadsTo, weakFairness, strongFairness, temporalForm, fairnessForm } from './livenessApi';
 export { checkInWorkers } from './parallel/many';
 export type { CheckJob } from './parallel/many';
+export { withFootprints } from './por';
+export type { FootprintTable } from './por';

@@ -90,6 +90,15 @@ export interface CheckOptions {
    * visited set and parent links alone exceed it the search ends with MC301.
    */
   readonly memory?: number;
+  /**
+   * Partial-order reduction from the spec's declared footprints (default:
+   * on when some action declares one; off for temporal properties, DFS,
+   * --max-depth, a view or a constraint). Traces stay shortest in the
+   * unreduced graph (docs/architecture.md, "Partial-order reduction").
+   */
+  readonly por?: boolean;
+  /** Verify declared footprints on the sampled states (MC205 when one is wrong). */
+  readonly checkFootprints?: boolean;
 }
 
 /**
@@ -190,6 +199,25 @@ export interface Stats {
   readonly frontierSpilled?: number;
   /** Worker threads that expanded states (1: this thread). */
   readonly workers?: number;
+  /** Partial-order reduction, when the spec declares footprints or `por` was asked for. */
+  readonly por?: PorStats;
+}
+
+export interface PorStats {
+  /** `on`, or `off (reason)`. */
+  readonly status: string;
+  /** Expanded states whose stubborn set left some enabled transition out. */
+  readonly reducedStates?: number;
+  /** Enabled transitions not explored (the proviso's full expansions excluded). */
+  readonly prunedTransitions?: number;
+  /** Reduced states fully expanded by the BFS proviso (none of their successors was new). */
+  readonly provisoExpansions?: number;
+  /** States on which the footprints were checked (`checkFootprints`). */
+  readonly footprintsChecked?: number;
+  /** How the printed traces were obtained. */
+  readonly traces?: string;
+  /** Distinct states of the unreduced, depth-bounded BFS that found the shortest traces (0: none was needed). */
+  readonly traceSearchStates?: number;
 }
 
 export interface LivenessStats {
@@ -254,6 +282,8 @@ export type McErrorCode =
   | 'MC203'
   /** MC204: bad spec declaration (domains, symmetric domains, no initial state) */
   | 'MC204'
+  /** MC205: a declared footprint does not match what an action reads or writes */
+  | 'MC205'
   /** MC301: out of memory */
   | 'MC301'
   /** MC501: internal error */

@@ -46,6 +46,40 @@ export interface Action<S extends State = State, P = unknown> {
    * (e.g. the task a parameterised step moves). Omit: the action's own name.
    */
   readonly process?: string | ((param: P) => string);
+  /**
+   * What this action instance reads and writes, for partial-order reduction
+   * (docs/api.md, "Footprints"): a constant, or a function of the parameter
+   * (never of the state). Omit: the action may read and write everything.
+   */
+  readonly footprint?: Footprint | ((param: P) => Footprint);
+}
+
+/**
+ * The state components an action instance reads and may write. A component
+ * is a variable, `'x'`, or one element of an array, map or record variable,
+ * `'x[2]'` or `'x[key]'` (`'x'` covers all of them). `reads` must cover
+ * everything the guard and `next` look at; `writes` every component whose
+ * value a step may change. Checked on sampled states with `--check-footprints`
+ * (MC205 when wrong).
+ */
+export interface Footprint {
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  /**
+   * Optional conjuncts of the enabling condition, each with the components it
+   * reads: whenever one is false the step cannot fire. A disabled step then
+   * waits only for the writers of its first false conjunct (instead of the
+   * writers of everything it reads), which is what lets a process that is
+   * elsewhere in its program (`pc[i] !== 1`) not depend on a shared lock.
+   * Checked like the rest of the footprint.
+   */
+  readonly guards?: readonly FootprintGuard[];
+}
+
+/** A conjunct of an action's enabling condition (see `Footprint.guards`). */
+export interface FootprintGuard {
+  readonly reads: readonly string[];
+  holds(state: any): boolean;
 }
 
 /**
@@ -95,12 +129,16 @@ export const isOneOf = (v: unknown): v is readonly State[] => Array.isArray(v) &
 export interface Invariant<S extends State = State> {
   readonly name: string;
   holds(state: S): boolean;
+  /** The components the predicate reads (see `Footprint`); needed for partial-order reduction to keep it visible. */
+  readonly reads?: readonly string[];
 }
 
 /** A reachability witness: a state predicate that some reachable state should satisfy. */
 export interface Witness<S extends State = State> {
   readonly name: string;
   reached(state: S): boolean;
+  /** The components the predicate reads (see `Footprint`). */
+  readonly reads?: readonly string[];
 }
 
 /** Everything a model declares. `S` is the record type of a state. */
@@ -213,6 +251,8 @@ export interface PackedAction {
   formatParam?(param: number): string;
   /** The process of a parameter instance, for per-process fairness (see `Action.process`). */
   readonly process?: string | ((param: number) => string);
+  /** What this instance reads and writes, by variable name (see `Action.footprint`). */
+  readonly footprint?: Footprint | ((param: number) => Footprint);
 }
 
 /** A spec whose actions use the packed API. Invariants and witnesses use the record API. */

@@ -77,6 +77,20 @@ export const REPORT_SCHEMA = {
           required: ['edges', 'bytes', 'seconds'],
           properties: { edges: count, bytes: count, seconds: count, method: { enum: ['acyclic', 'full'] }, fallback: { type: 'string' }, finalStates: count },
         },
+        por: {
+          type: 'object',
+          required: ['status'],
+          description: 'Partial-order reduction (docs/architecture.md): on or off (reason), what it left out, how the traces were obtained.',
+          properties: {
+            status: { type: 'string' },
+            reducedStates: count,
+            prunedTransitions: count,
+            provisoExpansions: count,
+            footprintsChecked: count,
+            traces: { type: 'string' },
+            traceSearchStates: count,
+          },
+        },
       },
     },
     properties: {

@@ -25,7 +25,7 @@
  *
  * @module
  */
-import type { CheckResult, McError, PropertyStatus, ResultStatus } from '../result';
+import type { CheckResult, McError, PorStats, PropertyStatus, ResultStatus } from '../result';
 import type { AnySpec } from '../spec';
 import { presentState, Shape, shapeOfVariables } from './shape';
 import { isRecord, MAX_NESTING, nestingDepth, parseJsonObject } from './values';
@@ -67,6 +67,8 @@ export interface ReportStats {
     /** Final states whose orbits the acyclic path checked. */
     readonly finalStates?: number;
   };
+  /** Partial-order reduction: whether it was used, what it left out, how the traces were obtained (checker/result.ts `PorStats`). */
+  readonly por?: PorStats;
 }
 
 export interface ReportStep {
@@ -197,6 +199,7 @@ export function buildReport(result: CheckResult, meta: ReportMeta): Report {
     stateWords: s.stateWords,
     coverage: s.coverage,
     ...(s.liveness ? { liveness: s.liveness } : {}),
+    ...(s.por ? { por: s.por } : {}),
   };
   return {
     tool: REPORT_TOOL,

@@ -133,6 +133,16 @@ function storeLines(r: Report): string[] {
   return [`Pr[even one omitted state] <= ${formatProbability(s.omissionProbability)}`];
 }
 
+/** The partial-order reduction line: used or not, what it left out, how the traces were obtained. */
+function porLine(p: NonNullable<Report['stats']['por']>): string {
+  if (p.status !== 'on') return `Partial-order reduction: ${p.status}${p.footprintsChecked !== undefined ? `; footprints checked on ${p.footprintsChecked} states` : ''}.`;
+  return (
+    `Partial-order reduction: on; ${p.reducedStates ?? 0} states expanded through a stubborn set, ${p.prunedTransitions ?? 0} enabled transitions left out, ` +
+    `${p.provisoExpansions ?? 0} states fully expanded by the proviso${p.footprintsChecked !== undefined ? `; footprints checked on ${p.footprintsChecked} states` : ''}` +
+    `${p.traces ? `; traces: ${p.traces}` : ''}.`
+  );
+}
+
 function searchLine(r: Report): string {
   const o = r.options;
   const strategy = o ? (o.strategy === 'dfs' ? 'Depth-first search' : 'Breadth-first search') : 'Search';
@@ -161,6 +171,7 @@ export function renderText(r: Report, extra?: ViolationExtra): string {
     return `${escapeControl(out.join('\n'))}\n`;
   }
   out.push(searchLine(r));
+  if (r.stats.por) out.push(porLine(r.stats.por));
   const n = r.violations.length;
   r.violations.forEach((v, i) => {
     if (n > 1) out.push(`Violation ${i + 1} of ${n}:`);

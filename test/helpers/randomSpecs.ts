@@ -20,7 +20,7 @@
  * @module
  */
 import fc from 'fast-check';
-import { Action, bool, Domain, enumOf, int, mapOf, optId, Spec } from '../../checker/index';
+import { Action, bool, Domain, enumOf, Footprint, FootprintTable, int, mapOf, optId, Spec } from '../../checker/index';
 
 // ---------------------------------------------------------------- plain specs
 
@@ -322,6 +322,144 @@ export function symSpec(m: SymModel): Spec<SymState> {
     invariants: m.invariants.map((q, i) => ({ name: `inv${i}`, holds: (s: SymState) => !violates(s, q) })),
     witnesses: m.witnesses.map((q, i) => ({ name: `wit${i}`, reached: (s: SymState) => violates(s, q) })),
     ...(m.terminalG !== null ? { terminal: (s: SymState) => s.g === m.terminalG } : {}),
+    checkDeadlock: m.checkDeadlock,
+  };
+}
+
+// ------------------------------------------------------------- footprints
+
+/** The exact footprints of a plain model's actions (what each table or affine update reads and writes), and its predicates' reads. */
+export function plainFootprints(m: PlainModel): FootprintTable {
+  const names = (vs: readonly number[]): string[] => [...new Set(vs)].map(varName);
+  const actions: Record<string, Footprint> = {};
+  m.actions.forEach((a, j) => {
+    if (a.kind === 'table') actions[`T${j}`] = { reads: names(a.reads), writes: names(a.writes) };
+    else actions[`A${j}`] = { reads: names([...a.guard.map((l) => l.v), a.read]), writes: names([a.write]) };
+  });
+  const predicates: Record<string, string[]> = {};
+  m.invariants.forEach((lits, i) => (predicates[`inv${i}`] = names(lits.map((l) => l.v))));
+  m.witnesses.forEach((lits, i) => (predicates[`wit${i}`] = names(lits.map((l) => l.v))));
+  return { actions, predicates };
+}
+
+/** The footprints of a symmetric model: a local step of p touches a[p], flag[p], g (and owner); a global step reads all of a. */
+export function symFootprints(m: SymModel): FootprintTable {
+  const actions: Record<string, Footprint | ((p: number) => Footprint)> = {};
+  m.actions.forEach((act, j) => {
+    if (act.kind === 'local') {
+      const owner = m.withOwner ? ['owner'] : [];
+      // A row that keeps the owner copies it: an action that may write it reads it too.
+      const writesOwner = act.table.some((r) => r !== null && r.owner !== 'keep');
+      actions[`L${j}`] = (p: number) => ({
+        reads: [`a[${p}]`, 'g', ...(act.owner !== 'any' || writesOwner ? owner : [])],
+        writes: [`a[${p}]`, `flag[${p}]`, 'g', ...(writesOwner ? owner : [])],
+      });
+    } else actions[`G${j}`] = { reads: ['a', 'g'], writes: ['g'] };
+  });
+  const reads = (q: SymProperty): string[] => (q.kind === 'count' ? ['a'] : q.kind === 'flags' ? ['flag'] : m.withOwner ? ['g', 'owner'] : ['g']);
+  const predicates: Record<string, string[]> = {};
+  m.invariants.forEach((q, i) => (predicates[`inv${i}`] = reads(q)));
+  m.witnesses.forEach((q, i) => (predicates[`wit${i}`] = reads(q)));
+  return { actions, predicates };
+}
+
+// ------------------------------------------------------- process models
+
+/**
+ * Processes with a program counter each and a few shared variables: the
+ * family where partial-order reduction has something to reduce. Each step of
+ * process i moves `pc_i` from `from` to `to`, may require a shared variable
+ * to hold a value, and may set a shared variable.
+ */
+export interface ProcStep {
+  readonly proc: number;
+  readonly from: number;
+  readonly to: number;
+  readonly test: { readonly v: number; readonly val: number } | null;
+  readonly set: { readonly v: number; readonly val: number } | null;
+}
+
+export interface ProcModel {
+  readonly procs: number;
+  readonly pcs: number;
+  readonly shared: readonly number[];
+  readonly steps: readonly ProcStep[];
+  /** Each invariant holds unless pc_proc = val and (if given) shared v = sval. */
+  readonly invariants: readonly { readonly proc: number; readonly pc: number; readonly shared: { readonly v: number; readonly val: number } | null }[];
+  readonly checkDeadlock: boolean;
+  /** A terminal state: every process at its last pc. */
+  readonly terminal: boolean;
+  /** Whether the footprints declare their guard conjuncts. */
+  readonly guards: boolean;
+}
+
+export const procModelArb: fc.Arbitrary<ProcModel> = fc
+  .record({ procs: fc.integer({ min: 2, max: 4 }), pcs: fc.integer({ min: 2, max: 4 }), shared: fc.array(fc.integer({ min: 2, max: 3 }), { maxLength: 2 }) })
+  .chain(({ procs, pcs, shared }) => {
+    // Shared variables are touched by about one step in six (else every step depends on every other).
+    const some = fc.integer({ min: 0, max: Math.max(0, shared.length - 1) }).chain((v) => fc.record({ v: fc.constant(v), val: fc.integer({ min: 0, max: shared[v] - 1 }) }));
+    const sv: fc.Arbitrary<{ v: number; val: number } | null> = shared.length === 0 ? fc.constant<{ v: number; val: number } | null>(null) : fc.oneof({ arbitrary: fc.constant(null), weight: 5 }, { arbitrary: some, weight: 1 });
+    const step: fc.Arbitrary<ProcStep> = fc.record({
+      proc: fc.integer({ min: 0, max: procs - 1 }),
+      from: fc.integer({ min: 0, max: pcs - 1 }),
+      to: fc.integer({ min: 0, max: pcs - 1 }),
+      test: sv,
+      set: sv,
+    });
+    return fc.record({
+      procs: fc.constant(procs),
+      pcs: fc.constant(pcs),
+      shared: fc.constant(shared),
+      steps: fc.array(step, { minLength: 1, maxLength: 8 }),
+      invariants: fc.array(fc.record({ proc: fc.integer({ min: 0, max: procs - 1 }), pc: fc.integer({ min: 0, max: pcs - 1 }), shared: sv }), { maxLength: 1 }),
+      checkDeadlock: fc.boolean(),
+      terminal: fc.boolean(),
+      guards: fc.boolean(),
+    });
+  });
+
+type ProcState = Record<string, number>;
+
+/** A process model as a spec with exact footprints. */
+export function procSpec(m: ProcModel): Spec<ProcState> {
+  const pc = (i: number): string => `pc${i}`;
+  const sh = (v: number): string => `s${v}`;
+  const variables: Record<string, Domain> = {};
+  for (let i = 0; i < m.procs; i++) variables[pc(i)] = int(0, m.pcs - 1);
+  m.shared.forEach((n, v) => (variables[sh(v)] = int(0, n - 1)));
+  const init: ProcState = Object.fromEntries(Object.keys(variables).map((k) => [k, 0]));
+  const actions: Action<ProcState, any>[] = m.steps.map((st, j) => ({
+    name: `S${j}`,
+    next: (s: ProcState) => {
+      if (s[pc(st.proc)] !== st.from) return undefined;
+      if (st.test && s[sh(st.test.v)] !== st.test.val) return undefined;
+      return { ...s, [pc(st.proc)]: st.to, ...(st.set ? { [sh(st.set.v)]: st.set.val } : {}) };
+    },
+    footprint: {
+      reads: [pc(st.proc), ...(st.test ? [sh(st.test.v)] : [])],
+      writes: [pc(st.proc), ...(st.set ? [sh(st.set.v)] : [])],
+      // Half the models declare the guard's conjuncts (a disabled step then waits on its first false one only).
+      ...(m.guards
+        ? {
+            guards: [
+              { reads: [pc(st.proc)], holds: (s: ProcState) => s[pc(st.proc)] === st.from },
+              ...(st.test ? [{ reads: [sh(st.test.v)], holds: (s: ProcState) => s[sh(st.test!.v)] === st.test!.val }] : []),
+            ],
+          }
+        : {}),
+    },
+  }));
+  return {
+    name: 'random-procs',
+    variables,
+    init: () => [init],
+    actions,
+    invariants: m.invariants.map((q, i) => ({
+      name: `inv${i}`,
+      holds: (s: ProcState) => !(s[pc(q.proc)] === q.pc && (q.shared === null || s[sh(q.shared.v)] === q.shared.val)),
+      reads: [pc(q.proc), ...(q.shared ? [sh(q.shared.v)] : [])],
+    })),
+    ...(m.terminal ? { terminal: (s: ProcState) => Array.from({ length: m.procs }, (_, i) => s[pc(i)]).every((x) => x === m.pcs - 1) } : {}),
     checkDeadlock: m.checkDeadlock,
   };
 }

@@ -45,6 +45,10 @@ export interface SearchOptions {
   readonly workers?: number;
   /** Memory budget in bytes (visited set, parent links, frontier). */
   readonly memory?: number;
+  /** Partial-order reduction (`--por` / `--no-por`); undefined: on where the spec declares footprints. */
+  readonly por?: boolean;
+  /** Verify declared footprints on sampled states (`--check-footprints`). */
+  readonly checkFootprints?: boolean;
 }
 
 /** The default number of workers: the cores this process may use. */
@@ -117,6 +121,8 @@ export function searchOptions(): Record<string, Options> {
     },
     workers: { type: 'string', requiresArg: true, describe: 'Worker threads for a BFS (default 1: no threads). Results are identical for every count' },
     memory: { type: 'string', requiresArg: true, describe: 'Memory budget for visited set, parent links and frontier, e.g. 4G; beyond it the BFS frontier spills to disk, and the search ends (exit 153) when the rest outgrows it' },
+    por: { type: 'boolean', describe: 'Partial-order reduction from the footprints the spec declares (default on where it declares them; --no-por turns it off). Deadlocks, invariants and traces are unchanged' },
+    'check-footprints': { type: 'boolean', describe: 'Verify the declared footprints on sampled states (MC205, exit 150, when one is wrong)' },
   };
 }
 
@@ -186,6 +192,10 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
   if (workers.value !== undefined && workers.value > 64) return err(usage(`--workers must be from 1 to 64, got ${workers.value}`, `this machine has ${defaultWorkers()} cores`));
   const memory = parseBytes('memory', argv.memory);
   if (!memory.ok) return memory;
+  const por = singleBoolean('por', argv.por);
+  if (!por.ok) return por;
+  const checkFootprints = singleBoolean('check-footprints', argv['check-footprints']);
+  if (!checkFootprints.ok) return checkFootprints;
   return ok({
     strategy: strategy.value === 'dfs' ? 'dfs' : 'bfs',
     ...(store.value ? { store: store.value } : {}),
@@ -198,6 +208,8 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
     ...(semantics.value !== undefined ? { deadlockSemantics: semantics.value } : {}),
     ...(liveness.value !== undefined ? { liveness: liveness.value } : {}),
     ...(maxOmission.value !== undefined ? { maxOmission: maxOmission.value } : {}),
+    ...(por.value !== undefined ? { por: por.value } : {}),
+    ...(checkFootprints.value ? { checkFootprints: true } : {}),
     ...(workers.value !== undefined ? { workers: workers.value } : {}),
     ...(memory.value !== undefined ? { memory: memory.value } : {}),
   });
@@ -303,6 +315,8 @@ export function engineOptions(s: SearchOptions): CheckOptions & { capacity?: num
     // is measured slower than one thread today (docs/architecture.md).
     workers: s.workers ?? 1,
     ...(s.memory !== undefined ? { memory: s.memory } : {}),
+    ...(s.por !== undefined ? { por: s.por } : {}),
+    ...(s.checkFootprints ? { checkFootprints: true } : {}),
   };
 }
 
