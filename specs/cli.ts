@@ -5,7 +5,8 @@
  * - the reference models (specs/reference) by name: `gfpcheck check diehard`;
  * - the kernel model (models/) through `--stack <layers>`, `--workload
  *   write|read` and `--param key=value`, and `gfpcheck list stacks|layers|params`;
- * - `--fix <name>` (repeatable) with `--stack`: a proposed fix (specs/fixes);
+ * - `--fix <name>` (repeatable) with `--stack`: a proposed fix (specs/fixes),
+ *   or `--fix ./my-fix.ts`: a fix module of the user's (specs/fixes/module.ts);
  * - `--kernel 5.2|5.10|6.14` with `--stack`: a kernel profile (specs/profiles.ts),
  *   the merged changes of that kernel as the baseline, fixes on top;
  * - `gfpcheck verify`: the verdict matrix and CI gate (specs/verify);
@@ -145,7 +146,7 @@ export const stackSelector: SpecSelector<StackRequest> = {
     stack: { type: 'string', requiresArg: true, describe: 'Check the kernel model of this stack: layers top to bottom, e.g. xfs/dm-zoned/tcmu/ext4/ssd, or a named stack' },
     workload: { choices: ['write', 'read'], requiresArg: true, describe: 'With --stack: what the application tasks do (default write)' },
     param: { type: 'string', requiresArg: true, describe: "With --stack: a model parameter, key=value (repeat; see 'gfpcheck list params')" },
-    fix: { type: 'string', requiresArg: true, describe: 'With --stack: apply a proposed fix, e.g. io-flusher (repeat to combine; see docs/fixes.md)' },
+    fix: { type: 'string', requiresArg: true, describe: 'With --stack: apply a proposed fix, e.g. io-flusher, or a fix module of your own, e.g. ./my-fix.ts (repeat to combine; see docs/fixes.md, docs/adding-a-fix.md)' },
     kernel: { type: 'string', requiresArg: true, describe: 'With --stack: kernel profile whose merged changes are the baseline: 5.2 (default), 5.10 or 6.14; fixes apply on top' },
   },
   validate(argv) {
@@ -172,10 +173,12 @@ export const stackSelector: SpecSelector<StackRequest> = {
     try {
       // specs/fixes loads models/ too, so it is loaded here, lazily
       // eslint-disable-next-line @typescript-eslint/no-var-requires
-      const { buildFixedStackSpec, FixError, ProfileError } = require('./fixes/spec') as typeof import('./fixes/spec');
+      const { buildFixedStackSpec, FixError, FixModuleError, isFixModuleRef, ProfileError } = require('./fixes/spec') as typeof import('./fixes/spec');
       try {
         const fixes = req.fixes ?? [];
-        const opts = { stack: req.stack, workload: req.workload, params: { ...req.params }, fixes, ...(req.kernel !== undefined ? { kernel: req.kernel } : {}) };
+        // a fix module (--fix ./my-fix.ts) is relative to the current directory, also in worker threads
+        const fixBase = fixes.some(isFixModuleRef) ? { fixBase: process.cwd() } : {};
+        const opts = { stack: req.stack, workload: req.workload, params: { ...req.params }, fixes, ...(req.kernel !== undefined ? { kernel: req.kernel } : {}), ...fixBase };
         const built = buildFixedStackSpec(opts);
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const spec = req.liveness ? (require('./liveness') as typeof import('./liveness')).withKernelLiveness(built) : built;
@@ -183,7 +186,8 @@ export const stackSelector: SpecSelector<StackRequest> = {
         return ok({ spec, source: `stack ${req.stack} (${req.workload} workload${kernel}${fixes.length ? `, fix ${fixes.join(' + ')}` : ''})`, ...(req.liveness ? {} : { recipe: stackRecipe(opts) }) });
       } catch (e) {
         if (e instanceof ProfileError) return err(usage(e.message, 'docs/fixes.md, "Kernel profiles", says what each profile contains'));
-        if (e instanceof FixError) return err(usage(e.message, 'docs/fixes.md describes each fix'));
+        if (e instanceof FixError) return err(usage(e.message, 'docs/fixes.md describes each fix; a path (./my-fix.ts) loads a fix module of your own'));
+        if (e instanceof FixModuleError) return err({ kind: 'spec', error: { code: 'MC101', message: e.message } });
         throw e;
       }
     } catch (e) {

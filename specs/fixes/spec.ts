@@ -15,6 +15,7 @@ import type { Spec, Witness } from '../../checker';
 import { composeStack, parseGfp, PF_BITS } from '../../models';
 import type { StackOptions } from '../../models';
 import { fixSetLabel, resolveFixes } from './index';
+export { FixModuleError, isFixModuleRef } from './module';
 import { composeProfile, DEFAULT_PROFILE, resolveProfile } from '../profiles';
 import { COST_WITNESS } from './types';
 
@@ -67,6 +68,8 @@ export interface FixedStackOptions extends Omit<StackOptions, 'config'> {
   readonly fixes?: readonly string[];
   /** Kernel profile (specs/profiles.ts) the fixes apply on top of; absent: 5.2, the kernel of the report. */
   readonly kernel?: string;
+  /** Directory that fix-module paths in `fixes` (`./my-fix.ts`) are relative to; absent: the current directory. */
+  readonly fixBase?: string;
 }
 
 /** Thrown for an unknown fix name (a usage error: the message lists the known fixes). */
@@ -81,12 +84,12 @@ export class ProfileError extends FixError {
 
 /**
  * Builds the spec of a stack with a fix set. Throws FixError for an unknown
- * fix and StackError (from models/) for an invalid stack, workload or
- * parameter.
+ * fix, FixModuleError for a fix module that cannot be used (specs/fixes/module.ts)
+ * and StackError (from models/) for an invalid stack, workload or parameter.
  */
 export function buildFixedStackSpec(opts: FixedStackOptions): Spec<any> {
   const names = [...(opts.fixes ?? [])];
-  const r = resolveFixes(names);
+  const r = resolveFixes(names, opts.fixBase);
   if (!r.ok) throw new FixError(r.error);
   const profile = opts.kernel ?? DEFAULT_PROFILE;
   const p = resolveProfile(profile);
