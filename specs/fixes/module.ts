@@ -241,7 +241,9 @@ export function loadFixModule(ref: string, base: string = process.cwd()): Fix {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     mod = require(abs);
   } catch (e) {
-    throw new FixModuleError(`cannot load ${what}: ${loadErrorText(e)}`);
+    // ts-node compiles no .ts file inside node_modules (its default `ignore`), e.g. the shipped docs/examples
+    const hint = TS_MODULE.test(abs) && abs.split(path.sep).includes('node_modules') ? ' (a .ts module inside node_modules is not compiled: copy it out of node_modules)' : '';
+    throw new FixModuleError(`cannot load ${what}: ${loadErrorText(e)}${hint}`);
   }
   const found = findExport(mod);
   if ('error' in found) throw new FixModuleError(`${what}: ${found.error}`);

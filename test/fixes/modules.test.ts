@@ -137,6 +137,18 @@ describe('the worked example of docs/adding-a-fix.md (docs/examples/my-fix.ts)',
     expect([code, r.result, r.stats.distinctStates, r.violations.map((v) => v.class)]).toEqual([11, 'violated', 93, ['tcmu-runner@xfs_buf_iowait']]);
   });
 
+  it('differs from PF_MEMALLOC_NOIO on the whole thread only by the heap fault (68 states on the route, holds in 74 with the fault)', async () => {
+    const whole = write('js', jsFix(`{ taskFlags: { 'tcmu-runner': ['PF_MEMALLOC_NOIO'] } }`));
+    const a = await checkJson([...THREAD_ROUTE, '--fix', whole]);
+    const b = await checkJson([...HEAP_FAULT, '--fix', whole]);
+    expect([a.code, a.r.result, a.r.stats.distinctStates, b.code, b.r.result, b.r.stats.distinctStates]).toEqual([0, 'holds', 68, 0, 'holds', 74]);
+  });
+
+  it('is shown in docs/adding-a-fix.md exactly as docs/examples/my-fix.ts', () => {
+    const doc = fs.readFileSync(path.join(REPO, 'docs', 'adding-a-fix.md'), 'utf8');
+    expect(/```ts\n(\/\*\*\n \* `tcmu-io-flusher-per-call`[\s\S]*?)```/.exec(doc)?.[1]).toBe(fs.readFileSync(path.join(REPO, EXAMPLE), 'utf8'));
+  });
+
   it('is a verify row of docs/examples/my-fix-matrix.json, its path relative to that file', async () => {
     const run = await gfpcheck(['verify', '--expect', 'docs/examples/my-fix-matrix.json']);
     expect(run.code).toBe(0);
