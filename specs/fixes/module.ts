@@ -46,9 +46,9 @@ const TS_MODULE = /(?<!\.d)\.[cm]?ts$/;
  */
 export const isFixModuleRef = (ref: string): boolean => ref.includes('/') || ref.includes('\\') || ref.startsWith('.') || MODULE_EXT.test(ref);
 
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+export const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-const show = (x: unknown): string => {
+export const show = (x: unknown): string => {
   if (x === undefined) return 'undefined';
   if (typeof x === 'function') return 'a function';
   if (Array.isArray(x)) return 'an array';
@@ -60,7 +60,7 @@ const show = (x: unknown): string => {
   }
 };
 /** `delta.taskFlags` + `tcmu-runner` → `delta.taskFlags["tcmu-runner"]`. */
-const key = (at: string, k: string): string => (/^[A-Za-z_$][\w$]*$/.test(k) ? `${at}.${k}` : `${at}[${JSON.stringify(k)}]`);
+export const key = (at: string, k: string): string => (/^[A-Za-z_$][\w$]*$/.test(k) ? `${at}.${k}` : `${at}[${JSON.stringify(k)}]`);
 const list = (names: readonly string[]): string => names.join(', ');
 /** `; did you mean "x"?` and the known names (a long list only counted, with where it is kept). */
 const known = (name: string, names: readonly string[], where?: string): string => {
@@ -222,36 +222,47 @@ function syntaxErrors(abs: string, source: string): string | undefined {
 }
 
 /**
+ * Finds, compiles (a .ts module: syntax errors with file:line:column) and
+ * loads a user's module (`what`, e.g. `fix module './my-fix.ts'`); throws
+ * `Err` saying why it cannot. Shared by fix and layer modules (specs/layers.ts).
+ */
+export function requireUserModule(ref: string, base: string, what: string, Err: new (message: string) => Error): unknown {
+  const abs = path.resolve(base, ref);
+  if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) throw new Err(`cannot find ${what} (looked for ${abs})`);
+  if (TS_MODULE.test(abs)) {
+    const syntax = syntaxErrors(abs, fs.readFileSync(abs, 'utf8'));
+    if (syntax) throw new Err(`cannot compile ${what}: syntax error:\n${syntax}`);
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    (require('../../checker/cli/resolve') as typeof import('../../checker/cli/resolve')).registerTypeScript();
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require(abs);
+  } catch (e) {
+    // ts-node compiles no .ts file inside node_modules (its default `ignore`), e.g. the shipped docs/examples
+    const hint = TS_MODULE.test(abs) && abs.split(path.sep).includes('node_modules') ? ' (a .ts module inside node_modules is not compiled: copy it out of node_modules)' : '';
+    throw new Err(`cannot load ${what}: ${loadErrorText(e)}${hint}`);
+  }
+}
+
+/** `N problem(s):` and the first ten, one per line. */
+export function problemList(problems: readonly string[]): string {
+  const shown = problems.slice(0, 10).map((p) => `  ${p}`);
+  if (problems.length > 10) shown.push(`  ... and ${problems.length - 10} more`);
+  return `${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${shown.join('\n')}`;
+}
+
+/**
  * Loads and validates a fix module. `ref` is the path as given (shown in
  * messages); relative paths are resolved against `base` (default: the
  * current directory). Throws FixModuleError.
  */
 export function loadFixModule(ref: string, base: string = process.cwd()): Fix {
-  const abs = path.resolve(base, ref);
   const what = `fix module '${ref}'`;
-  if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) throw new FixModuleError(`cannot find ${what} (looked for ${abs})`);
-  if (TS_MODULE.test(abs)) {
-    const syntax = syntaxErrors(abs, fs.readFileSync(abs, 'utf8'));
-    if (syntax) throw new FixModuleError(`cannot compile ${what}: syntax error:\n${syntax}`);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    (require('../../checker/cli/resolve') as typeof import('../../checker/cli/resolve')).registerTypeScript();
-  }
-  let mod: unknown;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    mod = require(abs);
-  } catch (e) {
-    // ts-node compiles no .ts file inside node_modules (its default `ignore`), e.g. the shipped docs/examples
-    const hint = TS_MODULE.test(abs) && abs.split(path.sep).includes('node_modules') ? ' (a .ts module inside node_modules is not compiled: copy it out of node_modules)' : '';
-    throw new FixModuleError(`cannot load ${what}: ${loadErrorText(e)}${hint}`);
-  }
+  const mod = requireUserModule(ref, base, what, FixModuleError);
   const found = findExport(mod);
   if ('error' in found) throw new FixModuleError(`${what}: ${found.error}`);
   const problems = fixProblems(found.value, 'fix');
-  if (problems.length) {
-    const shown = problems.slice(0, 10).map((p) => `  ${p}`);
-    if (problems.length > 10) shown.push(`  ... and ${problems.length - 10} more`);
-    throw new FixModuleError(`${what} (${found.at}) is not a valid fix: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${shown.join('\n')}`);
-  }
+  if (problems.length) throw new FixModuleError(`${what} (${found.at}) is not a valid fix: ${problemList(problems)}`);
   return found.value as Fix;
 }

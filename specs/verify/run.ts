@@ -92,7 +92,7 @@ export function compareCell(expected: CellExpectation | undefined, actual: CellA
 }
 
 /** What a cell checks. */
-const cellStack = (row: Row, column: Column) => ({ stack: column.stack, workload: column.workload, params: { ...(column.params ?? {}) }, fixes: row.fixes, ...(row.kernel !== undefined ? { kernel: row.kernel } : {}), ...(row.fixBase !== undefined && row.fixes.some(isFixModuleRef) ? { fixBase: row.fixBase } : {}) });
+const cellStack = (row: Row, column: Column) => ({ stack: column.stack, workload: column.workload, params: { ...(column.params ?? {}) }, fixes: row.fixes, ...(row.kernel !== undefined ? { kernel: row.kernel } : {}), ...(row.fixBase !== undefined && row.fixes.some(isFixModuleRef) ? { moduleBase: row.fixBase } : {}) });
 
 /** Runs one cell. Throws StackError/FixError for a bad column or fix (the caller turns them into usage errors). */
 export function runCell(row: Row, column: Column, expected: CellExpectation | undefined, clock: () => number): CellResult {
