@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { composeStack, parseStack, StackError } from '../../models';
-import { gfpcheck } from '../cli/helpers';
+import { gfpcheck, REPO } from '../cli/helpers';
 
 jest.setTimeout(120_000);
 
@@ -86,6 +86,11 @@ describe('dm-linear, a layer module: a passthrough changes nothing', () => {
     expect(linear.kernel.daemons).toEqual(plain.kernel.daemons);
     expect(linear.kernel.shrinkerList.map((s) => s.name)).toEqual(plain.kernel.shrinkerList.map((s) => s.name));
     expect((linear.spec.init() as Record<string, unknown>[])[0].L1).toEqual({});
+  });
+
+  it('is shown in docs/adding-a-fix.md exactly as docs/examples/dm-linear.ts', () => {
+    const doc = fs.readFileSync(path.join(REPO, 'docs', 'adding-a-fix.md'), 'utf8');
+    expect(/```ts\n(\/\*\*\n \* `dm-linear`[\s\S]*?)```/.exec(doc)?.[1]).toBe(fs.readFileSync(path.join(REPO, LAYER), 'utf8'));
   });
 
   it('without --layer the name is unknown (usage, 151), and the message says how to add one', async () => {

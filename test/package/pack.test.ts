@@ -138,7 +138,8 @@ describe("a user's own fix module (docs/adding-a-fix.md)", () => {
     fs.writeFileSync(
       path.join(project, 'noio-pwrite.ts'),
       [
-        "import type { Fix, FixDelta, ScopeRule } from 'gfpcheck';",
+        "import type { Fix, FixDelta, ScopeRule, LayerModule } from 'gfpcheck';",
+        "export const layer: LayerModule = { name: 'dm-x', kind: 'remap', description: 'a passthrough', source: 'drivers/md/dm-linear.c' };",
         "const rule = (frame: ScopeRule['frame']): ScopeRule => ({ frame, scope: 'NOIO', role: 'tcmu-runner' });",
         "const delta: FixDelta = { scopes: [rule('ksys_pwrite64'), rule('ksys_pread64')] };",
         "export const fix: Fix = { name: 'noio-pwrite', title: 't', proposedBy: 'me', where: 'here', mechanism: 'memalloc_noio_save around pwrite', delta };",
