@@ -7,8 +7,11 @@ module.exports = {
     where: 'docs/adding-a-fix.md',
     mechanism: 'current_gfp_context',
     delta: {
-      taskFlags: { 'tcmu-runnr': ['PF_MEMALLOC_NOIO'], 'loop-worker': ['PF_MEMALLOC_NOI0'] },
-      scopes: [{ frame: 'pwrite64', scope: 'NOIO', role: 'tcmu-runner' }],
+      taskFlags: { 'tcmu-runner': ['PF_MEMALLOC_NOI0'] },
+      scopes: [
+        { frame: 'pwrite64', scope: 'NOIO', role: 'tcmu-runner' },
+        { frame: 'ksys_pread64', scope: 'NOIO', rol: 'tcmu-runner' },
+      ],
     },
   },
 };

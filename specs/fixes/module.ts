@@ -65,7 +65,7 @@ const list = (names: readonly string[]): string => names.join(', ');
 /** `; did you mean "x"?` and the known names (a long list only counted, with where it is kept). */
 const known = (name: string, names: readonly string[], where?: string): string => {
   const near = suggest(name, names);
-  const all = names.length <= 30 || !where ? `known: ${list(names)}` : `${names.length} are known (${where})`;
+  const all = names.length <= 30 || !where ? `known: ${list(names)}` : `the known names are in ${where}`;
   return `${near ? `did you mean "${near}"? ` : ''}${all}`;
 };
 
