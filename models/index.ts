@@ -5,6 +5,7 @@
  */
 export { buildStackSpec, composeStack, listLayers, listParams, listStacks, parseStack, StackError } from './stack';
 export type { StackOptions, ComposedStack } from './stack';
+export type { RemapLayerDecl } from './block/remap';
 export { defaultKernelConfig, resolveConfig } from './core/config';
 export type { KernelConfig, ScopeRule, AllocSite, RouteAllocSite, FsName } from './core/config';
 export { formatGfp, parseGfp, GFP_BITS } from './mm/gfp';

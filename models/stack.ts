@@ -16,6 +16,8 @@ import { LoopLayer } from './block/loop';
 import { reqDomain } from './block/queue';
 import { TcmuLayer } from './drivers/target/tcmu';
 import { XfsLayer } from './fs/xfs';
+import { RemapLayer } from './block/remap';
+import type { RemapLayerDecl } from './block/remap';
 import { CycleEntry, categoryOf, findCycle, waitOf } from './core/waitfor';
 import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, newTask } from './core/task';
 
@@ -32,6 +34,8 @@ export interface StackOptions {
   params?: Record<string, string>;
   /** Kernel mechanism deltas (fixes) on top of v5.2. */
   config?: Partial<KernelConfig>;
+  /** Layers declared by layer modules (`--layer ./dm-linear.ts`), usable by name in `stack`: remapping block layers (block/remap.ts). */
+  layers?: readonly RemapLayerDecl[];
 }
 
 type LayerKind = 'fs' | 'block' | 'disk';
@@ -45,6 +49,8 @@ interface LayerInfo {
   readonly zoned?: boolean;
   /** Needs a zoned device directly below. */
   readonly needsZoned?: boolean;
+  /** Zoned exactly when the device below it is (a remapping layer of a layer module). */
+  readonly passesZoned?: boolean;
 }
 
 const LAYERS: readonly LayerInfo[] = [
@@ -115,16 +121,25 @@ export function listParams(): { name: string; default: string; description: stri
   return PARAMS.map(({ name, default: d, description }) => ({ name, default: d, description }));
 }
 
-/** Parses and validates a stack string; throws StackError saying why it is invalid. */
-export function parseStack(text: string): LayerInfo[] {
+/** The layers of layer modules, as stack entries; a name of a built-in layer is refused. */
+function declaredLayers(decls: readonly RemapLayerDecl[]): LayerInfo[] {
+  return decls.map((d) => {
+    if (LAYERS.some((l) => l.name === d.name)) throw new StackError(`a layer module declares "${d.name}", the name of a built-in layer; give it a name of its own`);
+    return { name: d.name, kind: 'block', description: d.description, ...(d.passesZoned ? { passesZoned: true } : {}) };
+  });
+}
+
+/** Parses and validates a stack string; throws StackError saying why it is invalid. `extra`: layers of layer modules. */
+export function parseStack(text: string, extra: readonly RemapLayerDecl[] = []): LayerInfo[] {
+  const known = [...LAYERS, ...declaredLayers(extra)];
   const named = NAMED_STACKS.find((s) => s.name === text);
   const src = named ? named.stack : text;
   if (!src || src.trim() === '') throw new StackError('empty stack: give layers top to bottom separated by "/", e.g. xfs/dm-zoned/tcmu/ext4/ssd');
   const names = src.split('/').map((s) => s.trim());
   const layers = names.map((n, i) => {
     if (n === '') throw new StackError(`empty layer name at position ${i + 1} in "${src}"`);
-    const info = LAYERS.find((l) => l.name === n);
-    if (!info) throw new StackError(`unknown layer "${n}" at position ${i + 1}; known layers: ${LAYERS.map((l) => l.name).join(', ')}`);
+    const info = known.find((l) => l.name === n);
+    if (!info) throw new StackError(`unknown layer "${n}" at position ${i + 1}; known layers: ${known.map((l) => l.name).join(', ')} (a layer of your own: --layer ./my-layer.ts)`);
     return info;
   });
   if (layers.length > 7) throw new StackError(`stack "${src}" has ${layers.length} layers; at most 7 are supported`);
@@ -145,7 +160,9 @@ export function parseStack(text: string): LayerInfo[] {
     if (l.fileBacked && below.kind !== 'fs') {
       throw new StackError(`${l.name} keeps its data in a file, so the layer below it must be a filesystem, not "${below.name}"`);
     }
-    if (l.needsZoned && !below.zoned) {
+    // a remapping layer of a layer module is zoned when the device below it is
+    const zonedAt = (j: number): boolean => (layers[j].passesZoned && layers[j + 1] ? zonedAt(j + 1) : layers[j].zoned === true);
+    if (l.needsZoned && !zonedAt(i + 1)) {
       throw new StackError(`${l.name} needs a zoned block device below it (tcmu's ZBC handler or a zoned disk), but "${below.name}" is not zoned`);
     }
   });
@@ -176,7 +193,7 @@ const FRAME_LABELLED = new Set(['super_cache_scan', 'mutex_lock', 'xfs_reclaim_i
 
 /** Composes a stack into a Kernel and its Spec. */
 export function composeStack(opts: StackOptions): ComposedStack {
-  const infos = parseStack(opts.stack);
+  const infos = parseStack(opts.stack, opts.layers);
   const workload = opts.workload ?? 'write';
   if (workload !== 'write' && workload !== 'read') throw new StackError(`unknown workload "${String(workload)}": use write or read`);
   const p = parseParams(opts.params);
@@ -256,8 +273,12 @@ export function composeStack(opts: StackOptions): ComposedStack {
       case 'ssd':
       case 'zoned':
         return new DiskLayer(K, i, label, info.name) as unknown as AnyLayer;
-      default:
+      default: {
+        // a layer module's remapping layer (block/remap.ts)
+        const decl = opts.layers?.find((d) => d.name === info.name);
+        if (decl) return new RemapLayer(K, i, label, decl) as unknown as AnyLayer;
         throw new StackError(`unknown layer ${info.name}`);
+      }
     }
   });
   K.layers.push(...layerObjs);

@@ -5,7 +5,10 @@
  * - the reference models (specs/reference) by name: `gfpcheck check diehard`;
  * - the kernel model (models/) through `--stack <layers>`, `--workload
  *   write|read` and `--param key=value`, and `gfpcheck list stacks|layers|params`;
- * - `--fix <name>` (repeatable) with `--stack`: a proposed fix (specs/fixes);
+ * - `--fix <name>` (repeatable) with `--stack`: a proposed fix (specs/fixes),
+ *   or `--fix ./my-fix.ts`: a fix module of the user's (specs/fixes/module.ts);
+ * - `--layer ./dm-linear.ts` with `--stack`: a layer module of the user's, a
+ *   remapping block layer the stack may name (specs/layers.ts);
  * - `--kernel 5.2|5.10|5.15|6.14` with `--stack`: a kernel profile (specs/profiles.ts),
  *   the merged changes of that kernel as the baseline, fixes on top;
  * - `gfpcheck verify`: the verdict matrix and CI gate (specs/verify);
@@ -131,6 +134,8 @@ export interface StackRequest {
   readonly fixes?: readonly string[];
   /** Kernel profile (specs/profiles.ts); absent: 5.2. */
   readonly kernel?: string;
+  /** Layer modules (`--layer ./dm-linear.ts`, specs/layers.ts) whose layers the stack may name; absent: none. */
+  readonly layers?: readonly string[];
   /** Add the kernel liveness properties (specs/liveness.ts): true by default, false with `--no-liveness` (safety only). */
   readonly liveness?: boolean;
 }
@@ -145,8 +150,9 @@ export const stackSelector: SpecSelector<StackRequest> = {
     stack: { type: 'string', requiresArg: true, describe: 'Check the kernel model of this stack: layers top to bottom, e.g. xfs/dm-zoned/tcmu/ext4/ssd, or a named stack' },
     workload: { choices: ['write', 'read'], requiresArg: true, describe: 'With --stack: what the application tasks do (default write)' },
     param: { type: 'string', requiresArg: true, describe: "With --stack: a model parameter, key=value (repeat; see 'gfpcheck list params')" },
-    fix: { type: 'string', requiresArg: true, describe: 'With --stack: apply a proposed fix, e.g. io-flusher (repeat to combine; see docs/fixes.md)' },
+    fix: { type: 'string', requiresArg: true, describe: 'With --stack: apply a proposed fix, e.g. io-flusher, or a fix module of your own, e.g. ./my-fix.ts (repeat to combine; see docs/fixes.md, docs/adding-a-fix.md)' },
     kernel: { type: 'string', requiresArg: true, describe: 'With --stack: kernel profile whose merged changes are the baseline: 5.2 (default), 5.10, 5.15 or 6.14; fixes apply on top' },
+    layer: { type: 'string', requiresArg: true, describe: 'With --stack: a layer module of your own, e.g. ./dm-linear.ts; the stack may then name its layer, e.g. xfs/dm-linear/ssd (repeat for several; a remapping block layer only, see docs/adding-a-fix.md)' },
   },
   validate(argv) {
     const stack = single('stack', argv.stack);
@@ -159,12 +165,14 @@ export const stackSelector: SpecSelector<StackRequest> = {
     const params = parseKeyValues('param', argv.param);
     if (!params.ok) return params;
     const fixes: string[] = argv.fix === undefined ? [] : (Array.isArray(argv.fix) ? argv.fix : [argv.fix]).map(String);
+    const layers: string[] = argv.layer === undefined ? [] : (Array.isArray(argv.layer) ? argv.layer : [argv.layer]).map(String);
+    if (layers.some((l) => l === '')) return err(usage('--layer needs a module, e.g. --layer ./dm-linear.ts', 'docs/adding-a-fix.md, "Layer modules"'));
     const kernel = single('kernel', argv.kernel);
     if (!kernel.ok) return kernel;
     if (kernel.value === '') return err(usage('--kernel needs a profile, e.g. --kernel 5.10', 'known profiles: 5.2, 5.10, 5.15, 6.14 (docs/fixes.md, "Kernel profiles")'));
     // Liveness is on by default for a stack (issue 12); --no-liveness skips it.
     const liveness = !(argv.liveness === false || (Array.isArray(argv.liveness) && argv.liveness[argv.liveness.length - 1] === false));
-    return ok({ stack: stack.value, workload: w, params: params.value, ...(fixes.length ? { fixes } : {}), ...(kernel.value !== undefined ? { kernel: String(kernel.value) } : {}), liveness });
+    return ok({ stack: stack.value, workload: w, params: params.value, ...(fixes.length ? { fixes } : {}), ...(kernel.value !== undefined ? { kernel: String(kernel.value) } : {}), ...(layers.length ? { layers } : {}), liveness });
   },
   resolve(req) {
     const models = loadModels();
@@ -173,18 +181,22 @@ export const stackSelector: SpecSelector<StackRequest> = {
     try {
       // specs/fixes loads models/ too, so it is loaded here, lazily
       // eslint-disable-next-line @typescript-eslint/no-var-requires
-      const { buildFixedStackSpec, FixError, ProfileError } = require('./fixes/spec') as typeof import('./fixes/spec');
+      const { buildFixedStackSpec, FixError, FixModuleError, isFixModuleRef, LayerModuleError, ProfileError } = require('./fixes/spec') as typeof import('./fixes/spec');
       try {
         const fixes = req.fixes ?? [];
-        const opts = { stack: req.stack, workload: req.workload, params: { ...req.params }, fixes, ...(req.kernel !== undefined ? { kernel: req.kernel } : {}) };
+        const layers = req.layers ?? [];
+        // a fix or layer module (--fix ./my-fix.ts, --layer ./dm-linear.ts) is relative to the current directory, also in worker threads
+        const moduleBase = fixes.some(isFixModuleRef) || layers.length ? { moduleBase: process.cwd() } : {};
+        const opts = { stack: req.stack, workload: req.workload, params: { ...req.params }, fixes, ...(req.kernel !== undefined ? { kernel: req.kernel } : {}), ...(layers.length ? { layers } : {}), ...moduleBase };
         const built = buildFixedStackSpec(opts);
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const spec = req.liveness ? (require('./liveness') as typeof import('./liveness')).withKernelLiveness(built) : built;
         const kernel = req.kernel !== undefined ? `, kernel ${req.kernel}` : '';
-        return ok({ spec, source: `stack ${req.stack} (${req.workload} workload${kernel}${fixes.length ? `, fix ${fixes.join(' + ')}` : ''})`, ...(req.liveness ? {} : { recipe: stackRecipe(opts) }) });
+        return ok({ spec, source: `stack ${req.stack} (${req.workload} workload${kernel}${fixes.length ? `, fix ${fixes.join(' + ')}` : ''}${layers.length ? `, layer module ${layers.join(', ')}` : ''})`, ...(req.liveness ? {} : { recipe: stackRecipe(opts) }) });
       } catch (e) {
         if (e instanceof ProfileError) return err(usage(e.message, 'docs/fixes.md, "Kernel profiles", says what each profile contains'));
-        if (e instanceof FixError) return err(usage(e.message, 'docs/fixes.md describes each fix'));
+        if (e instanceof FixError) return err(usage(e.message, 'docs/fixes.md describes each fix; a path (./my-fix.ts) loads a fix module of your own'));
+        if (e instanceof FixModuleError || e instanceof LayerModuleError) return err({ kind: 'spec', error: { code: 'MC101', message: e.message } });
         throw e;
       }
     } catch (e) {

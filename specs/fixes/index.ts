@@ -24,6 +24,7 @@ import { OrderedMap, OrderedSet, Seq } from 'immutable';
 import { defaultKernelConfig } from '../../models';
 import type { FsName, GfpFlag, KernelConfig, Role, TaskFlag } from '../../models';
 import type { Fix, FixDelta } from './types';
+import { FixModuleError, isFixModuleRef, loadFixModule } from './module';
 import { bioCarriesNofs } from './bioCarriesNofs';
 import { dmzonedNofsScope } from './dmzonedNofsScope';
 import { ext4MappingNofs } from './ext4MappingNofs';
@@ -37,6 +38,7 @@ import { tcmuGfpNoio } from './tcmuGfpNoio';
 import { xfsAsyncInodeReclaim } from './xfsAsyncInodeReclaim';
 
 export type { Fix, FixDelta } from './types';
+export { deltaProblems, fixProblems, FixModuleError, isFixModuleRef, loadFixModule } from './module';
 
 /** Every known fix, in the order of the verdict matrix (the thread's order, then the related kernel changes). */
 export const FIXES: readonly Fix[] = [
@@ -59,10 +61,24 @@ export const fixNames = (): string[] => FIXES.map((f) => f.name);
 /** The fix of that name, or undefined. */
 export const findFix = (name: string): Fix | undefined => FIXES.find((f) => f.name === name);
 
-/** Looks up fix names; an unknown name is a usage error whose message lists the known fixes. */
-export function resolveFixes(names: readonly string[]): { ok: true; fixes: Fix[] } | { ok: false; error: string } {
+/**
+ * Looks up fix names; an unknown name is a usage error whose message lists the
+ * known fixes. An entry that is a path (`./my-fix.ts`, see module.ts:
+ * isFixModuleRef) is loaded as a fix module, relative to `base` (default: the
+ * current directory); a module that cannot be used throws FixModuleError.
+ */
+export function resolveFixes(names: readonly string[], base?: string): { ok: true; fixes: Fix[] } | { ok: false; error: string } {
   const fixes: Fix[] = [];
   for (const name of names) {
+    if (isFixModuleRef(name)) {
+      const m = loadFixModule(name, base);
+      const clash = findFix(m.name);
+      if (clash) throw new FixModuleError(`fix module '${name}' names its fix "${m.name}", the name of a built-in fix; give it a name of its own`);
+      const same = fixes.find((f) => f.name === m.name);
+      if (same && same !== m) throw new FixModuleError(`fix module '${name}' names its fix "${m.name}", as another fix of the same set does; give it a name of its own`);
+      if (!same) fixes.push(m);
+      continue;
+    }
     const f = findFix(name);
     if (!f) return { ok: false, error: `unknown fix "${name}"; known fixes: ${fixNames().join(', ')}` };
     if (!fixes.includes(f)) fixes.push(f);

@@ -15,6 +15,9 @@ import type { Spec, Witness } from '../../checker';
 import { composeStack, parseGfp, PF_BITS } from '../../models';
 import type { StackOptions } from '../../models';
 import { fixSetLabel, resolveFixes } from './index';
+export { FixModuleError, isFixModuleRef } from './module';
+export { LayerModuleError } from '../layers';
+import { resolveLayerModules } from '../layers';
 import { composeProfile, DEFAULT_PROFILE, resolveProfile } from '../profiles';
 import { COST_WITNESS } from './types';
 
@@ -62,11 +65,15 @@ export function costWitness(kernel: K): Witness<any> {
   };
 }
 
-export interface FixedStackOptions extends Omit<StackOptions, 'config'> {
+export interface FixedStackOptions extends Omit<StackOptions, 'config' | 'layers'> {
   /** Fix names (see specs/fixes/index.ts); empty or absent: the v5.2 baseline. */
   readonly fixes?: readonly string[];
   /** Kernel profile (specs/profiles.ts) the fixes apply on top of; absent: 5.2, the kernel of the report. */
   readonly kernel?: string;
+  /** Layer modules (`--layer ./dm-linear.ts`, specs/layers.ts) whose layers `stack` may name. */
+  readonly layers?: readonly string[];
+  /** Directory that module paths in `fixes` (`./my-fix.ts`) and `layers` are relative to; absent: the current directory. */
+  readonly moduleBase?: string;
 }
 
 /** Thrown for an unknown fix name (a usage error: the message lists the known fixes). */
@@ -81,17 +88,19 @@ export class ProfileError extends FixError {
 
 /**
  * Builds the spec of a stack with a fix set. Throws FixError for an unknown
- * fix and StackError (from models/) for an invalid stack, workload or
- * parameter.
+ * fix, FixModuleError for a fix module that cannot be used (specs/fixes/module.ts),
+ * LayerModuleError for such a layer module (specs/layers.ts)
+ * and StackError (from models/) for an invalid stack, workload or parameter.
  */
 export function buildFixedStackSpec(opts: FixedStackOptions): Spec<any> {
   const names = [...(opts.fixes ?? [])];
-  const r = resolveFixes(names);
+  const r = resolveFixes(names, opts.moduleBase);
   if (!r.ok) throw new FixError(r.error);
   const profile = opts.kernel ?? DEFAULT_PROFILE;
   const p = resolveProfile(profile);
   if (!p.ok) throw new ProfileError(p.error);
-  const { kernel, spec } = composeStack({ stack: opts.stack, workload: opts.workload, params: opts.params, config: composeProfile(profile, r.fixes) });
+  const layers = opts.layers?.length ? { layers: resolveLayerModules(opts.layers, opts.moduleBase) } : {};
+  const { kernel, spec } = composeStack({ stack: opts.stack, workload: opts.workload, params: opts.params, config: composeProfile(profile, r.fixes), ...layers });
   const label = fixSetLabel(r.fixes.map((f) => f.name));
   return {
     ...spec,

@@ -127,7 +127,10 @@ export function loadExpectations(file: string | undefined, io: CliIo): Result<Fa
   }
   const parsed = parseExpectations(text);
   if (!parsed.ok) return err(usage(`'${shown}' is not a valid expectations file: ${parsed.error}`, 'see docs/adding-a-fix.md for its format'));
-  return ok({ expectations: parsed.value, abs, shown });
+  // fix modules named by a row (`"fixes": ["./my-fix.ts"]`) are relative to the expectations file
+  const fixBase = path.dirname(abs);
+  const expectations = { ...parsed.value, rows: parsed.value.rows.map((r) => ({ ...r, fixBase })) };
+  return ok({ expectations, abs, shown });
 }
 
 /** The exit code of a matrix: errors and incomplete searches first (TLC codes), then 1 for any difference. */
@@ -185,7 +188,7 @@ export function computeMatrix(
       },
     });
     line.done();
-    return r.ok ? ok(r.value) : err(usage(r.error.message, r.error.hint));
+    return r.ok ? ok(r.value) : err(r.error.kind === 'spec' ? { kind: 'spec', error: { code: 'MC101', message: r.error.message } } : usage(r.error.message, r.error.hint));
   } catch (e) {
     line.done();
     if (!(e instanceof MatrixInterrupted)) throw e;

@@ -135,8 +135,10 @@ export function rungParams(column: Pick<Column, 'params'>, rung: Rung, defaults:
 export interface Row {
   /** Kernel profile of the baseline (specs/profiles.ts: 5.2, 5.10, 5.15, 6.14); absent: 5.2, the kernel of the report. */
   readonly kernel?: string;
-  /** The fix set (names from specs/fixes), on top of the profile; empty: the profile's baseline. */
+  /** The fix set (names from specs/fixes, or paths of fix modules: `./my-fix.ts`), on top of the profile; empty: the profile's baseline. */
   readonly fixes: readonly string[];
+  /** The directory fix-module paths in `fixes` are relative to: the expectations file's (set when the file is loaded; never written). */
+  readonly fixBase?: string;
   /** Expected value of each column, by column id. */
   readonly cells: Readonly<Record<string, CellExpectation>>;
 }

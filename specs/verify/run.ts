@@ -8,7 +8,7 @@
 import { check, checkInWorkers } from '../../checker';
 import type { CheckResult, Spec } from '../../checker';
 import { StackError } from '../../models';
-import { resolveFixes } from '../fixes';
+import { FixModuleError, isFixModuleRef, resolveFixes } from '../fixes';
 import { buildFixedStackSpec, COST_WITNESS } from '../fixes/spec';
 import { resolveProfile } from '../profiles';
 import { withKernelLiveness } from '../liveness';
@@ -59,7 +59,7 @@ export interface MatrixResult {
 }
 
 /** Why the matrix could not be run at all. */
-export type MatrixFailure = { readonly kind: 'usage'; readonly message: string; readonly hint?: string };
+export type MatrixFailure = { readonly kind: 'usage'; readonly message: string; readonly hint?: string } | { readonly kind: 'spec'; readonly message: string; readonly hint?: string };
 
 const classesText = (c: readonly string[] | undefined): string => (c && c.length ? ` [${c.join(', ')}]` : '');
 
@@ -123,7 +123,7 @@ export function compareCell(expected: CellExpectation | undefined, actual: CellA
 }
 
 /** What a cell checks. */
-const cellStack = (row: Row, column: Column) => ({ stack: column.stack, workload: column.workload, params: { ...(column.params ?? {}) }, fixes: row.fixes, ...(row.kernel !== undefined ? { kernel: row.kernel } : {}) });
+const cellStack = (row: Row, column: Column) => ({ stack: column.stack, workload: column.workload, params: { ...(column.params ?? {}) }, fixes: row.fixes, ...(row.kernel !== undefined ? { kernel: row.kernel } : {}), ...(row.fixBase !== undefined && row.fixes.some(isFixModuleRef) ? { moduleBase: row.fixBase } : {}) });
 
 /** The spec of a cell: a safety cell carries the kernel liveness properties (specs/liveness.ts). */
 function cellSpec(row: Row, column: Column, liveness = true): Spec<any> {
@@ -169,7 +169,14 @@ export function runMatrix(
   opts: { clock: () => number; columns?: (c: Column) => boolean; onCell?: (c: CellResult) => void; workers?: number },
 ): { ok: true; value: MatrixResult } | { ok: false; error: MatrixFailure } {
   for (const row of e.rows) {
-    const r = resolveFixes(row.fixes);
+    let r: ReturnType<typeof resolveFixes>;
+    try {
+      r = resolveFixes(row.fixes, row.fixBase);
+    } catch (e) {
+      // a fix module that cannot be used (specs/fixes/module.ts): a spec error, MC101
+      if (e instanceof FixModuleError) return { ok: false, error: { kind: 'spec', message: `expectations: ${e.message}` } };
+      throw e;
+    }
     if (!r.ok) return { ok: false, error: { kind: 'usage', message: `expectations: ${r.error}`, hint: 'docs/fixes.md describes each fix' } };
     if (row.kernel !== undefined) {
       const p = resolveProfile(row.kernel);

@@ -193,6 +193,8 @@ export function runSweepCommand(o: SweepOptions, ctx: CliContext): number {
   } catch (e) {
     const name = e instanceof Error ? e.name : '';
     if (name === 'StackError' || name === 'FixError' || name === 'ProfileError') return printFailure(usage(e instanceof Error ? e.message : String(e), "'gfpcheck list stacks|params' and docs/fixes.md say what exists"), ctx.io);
+    // a fix module (--fix ./my-fix.ts) that cannot be used: MC101, as for check
+    if (name === 'FixModuleError') return printFailure({ kind: 'spec', error: { code: 'MC101', message: e instanceof Error ? e.message : String(e) } }, ctx.io);
     throw e;
   }
   if (o.format === 'json') {

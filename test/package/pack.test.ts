@@ -68,7 +68,9 @@ describe('npm pack', () => {
   });
 
   it('ships no sources, tests, fixtures, configs or benchmarks', () => {
-    expect(files.filter((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f))).toEqual([]);
+    // the one exception: the worked examples of the docs, fix modules a user copies (docs/adding-a-fix.md)
+    expect(files.filter((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f) && !/^docs\/examples\//.test(f))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['docs/adding-a-fix.md', 'docs/examples/my-fix.ts']));
     expect(files.filter((f) => /^(test|scratch|node_modules|\.ci)\/|tsconfig|jest\.config|bench/.test(f))).toEqual([]);
   });
 });
@@ -126,6 +128,45 @@ describe('the installed gfpcheck command', () => {
     const typed = sh(bin, ['check', './ring.ts', '--typecheck', '--quiet'], project);
     expect(typed.stderr).toBe('');
     expect(typed.status).toBe(12);
+  });
+});
+
+describe("a user's own fix module (docs/adding-a-fix.md)", () => {
+  const route = ['--stack', 'report-2019', '--param', 'kswapd=0', '--param', 'daemon_alloc=0', '--param', 'tcmu_kernel=0'];
+
+  it("type-checks against the shipped declarations (import type { Fix } from 'gfpcheck'; strict, no @types/node) and runs with --fix", () => {
+    fs.writeFileSync(
+      path.join(project, 'noio-pwrite.ts'),
+      [
+        "import type { Fix, FixDelta, ScopeRule, LayerModule } from 'gfpcheck';",
+        "export const layer: LayerModule = { name: 'dm-x', kind: 'remap', description: 'a passthrough', source: 'drivers/md/dm-linear.c' };",
+        "const rule = (frame: ScopeRule['frame']): ScopeRule => ({ frame, scope: 'NOIO', role: 'tcmu-runner' });",
+        "const delta: FixDelta = { scopes: [rule('ksys_pwrite64'), rule('ksys_pread64')] };",
+        "export const fix: Fix = { name: 'noio-pwrite', title: 't', proposedBy: 'me', where: 'here', mechanism: 'memalloc_noio_save around pwrite', delta };",
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(
+      path.join(project, 'tsconfig.fix.json'),
+      JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'commonjs', moduleResolution: 'node', types: [], lib: ['ES2022'], noEmit: true }, files: ['noio-pwrite.ts'] }),
+    );
+    const tsc = sh(process.execPath, [TSC, '-p', 'tsconfig.fix.json'], project);
+    expect(explain(tsc)).toBe(explain({ ...tsc, status: 0, stdout: '', stderr: '' }));
+    const r = sh(bin, ['check', ...route, '--fix', './noio-pwrite.ts', '--format', 'json', '--quiet'], project);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ result: 'holds', params: { fixes: 'noio-pwrite' }, stats: { distinctStates: 68 } });
+  });
+
+  it('runs the shipped worked example, docs/examples/my-fix.ts, copied out of node_modules (which ts-node does not compile, as the error says)', () => {
+    const shipped = path.join(installed, 'docs', 'examples', 'my-fix.ts');
+    const inPlace = sh(bin, ['check', ...route, '--fix', shipped], project);
+    expect(inPlace.status).toBe(150);
+    expect(inPlace.stdout + inPlace.stderr).toContain('(a .ts module inside node_modules is not compiled: copy it out of node_modules)');
+    fs.copyFileSync(shipped, path.join(project, 'my-fix.ts'));
+    const r = sh(bin, ['check', ...route, '--fix', './my-fix.ts', '--format', 'json', '--quiet'], project);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ result: 'holds', params: { fixes: 'tcmu-io-flusher-per-call' }, stats: { distinctStates: 68 } });
   });
 });
 
