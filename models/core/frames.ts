@@ -155,6 +155,20 @@ export const FRAME_SOURCES = {
   dmz_lock_metadata: 'drivers/md/dm-zoned-metadata.c',
   down_read: 'kernel/locking/rwsem.c',
   wait_on_bit_io: 'include/linux/wait_bit.h',
+  // --- issue 11 (appended: existing values keep their encoding) ---
+  // nbd-server's reply on its TCP socket (nbd-server.c (userspace) → write(2); net/socket.c, net/ipv4/tcp.c, net/core/sock.c)
+  nbd_server_send_reply: 'nbd-server nbd-server.c (userspace)',
+  sock_write_iter: 'net/socket.c',
+  sock_sendmsg: 'net/socket.c',
+  tcp_sendmsg_locked: 'net/ipv4/tcp.c',
+  sk_page_frag_refill: 'net/core/sock.c',
+  // FUSE buffered write (writeback_cache) and writeback through temporary pages (fs/fuse/file.c, mm/filemap.c, mm/page-writeback.c)
+  fuse_file_write_iter: 'fs/fuse/file.c',
+  generic_file_write_iter: 'mm/filemap.c',
+  fuse_write_begin: 'fs/fuse/file.c',
+  fuse_writepages: 'fs/fuse/file.c',
+  write_cache_pages: 'mm/page-writeback.c',
+  fuse_writepages_fill: 'fs/fuse/file.c',
 } as const;
 
 export type FrameFn = keyof typeof FRAME_SOURCES;

@@ -54,6 +54,9 @@ export const ROLES = [
   // issue 10
   'xfsaild',
   'dmz-flush',
+  // issue 11: the userspace I/O servers of nbd and FUSE
+  'nbd-server',
+  'fuse-daemon',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

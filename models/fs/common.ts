@@ -36,7 +36,8 @@ export function entryFrames(via: Via, op: 'read' | 'write'): FrameFn[] {
       ? ['loop_queue_work', 'lo_write_simple', 'vfs_iter_write', 'do_iter_write', 'do_iter_readv_writev']
       : ['loop_queue_work', 'lo_read_simple', 'vfs_iter_read', 'do_iter_read', 'do_iter_readv_writev'];
   }
-  // fs/read_write.c: pwrite64/pread64 syscalls (fio psync engine, tcmu-runner's file handlers)
+  // fs/read_write.c: pwrite64/pread64 syscalls (fio psync engine, tcmu-runner's file handlers, nbd-server's
+  // rawexpwrite/rawexpread, a FUSE daemon serving from a file)
   return op === 'write' ? ['ksys_pwrite64', 'vfs_write', 'new_sync_write'] : ['ksys_pread64', 'vfs_read', 'new_sync_read'];
 }
 
@@ -229,6 +230,7 @@ export abstract class FsBase {
     const role = this.k.role(t);
     if (role === 'tcmu-runner') return this.k.bounds.daemonAlloc;
     if (role === 'loop-worker') return this.k.bounds.loopAlloc;
+    if (role === 'nbd-server' || role === 'fuse-daemon') return this.k.bounds.daemonAlloc; // issue 11: as tcmu-runner
     return true;
   }
 
