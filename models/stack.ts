@@ -18,6 +18,7 @@ import { TcmuLayer } from './drivers/target/tcmu';
 import { XfsLayer } from './fs/xfs';
 import { NbdLayer } from './block/nbd';
 import { FuseLayer } from './fs/fuse';
+import { NfsLayer } from './fs/nfs';
 import { CycleEntry, categoryOf, findCycle, waitOf } from './core/waitfor';
 import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, newTask } from './core/task';
 
@@ -59,6 +60,7 @@ const LAYERS: readonly LayerInfo[] = [
   { name: 'loop', kind: 'block', fileBacked: true, description: 'loop device: a worker kthread reads/writes the backing file (mapping without __GFP_IO|__GFP_FS)' },
   { name: 'nbd', kind: 'block', fileBacked: true, description: 'nbd device: requests go over a socket (sock_xmit under PF_MEMALLOC) to a userspace nbd-server that pwrite/preads its export file and replies' },
   { name: 'fuse', kind: 'fs', servedFromFile: true, description: 'FUSE (writeback cache): writeback copies each page to a GFP_NOFS temporary page and ends its writeback at once; a userspace daemon pwrites the data into its file on the filesystem below' },
+  { name: 'nfs', kind: 'fs', servedFromFile: true, description: 'NFS client mounting an export of the local nfsd (loopback); nfsd writes into the filesystem below in its own context; UNSTABLE pages wait for a COMMIT' },
   { name: 'ssd', kind: 'disk', description: 'SSD: requests complete in hardware' },
   { name: 'zoned', kind: 'disk', zoned: true, description: 'zoned (ZBC) disk: requests complete in hardware; acceptable below dm-zoned' },
 ];
@@ -72,6 +74,7 @@ const NAMED_STACKS = [
   // issue 11: the catalogue's stacks (docs/catalogue.md)
   { name: 'nbd-ext4', stack: 'xfs/nbd/ext4/ssd', description: 'XFS on an nbd device whose userspace nbd-server keeps the export in a file on ext4 (the case of PR_SET_IO_FLUSHER, 8d19f1c8e193)' },
   { name: 'fuse-ext4', stack: 'fuse/ext4/ssd', description: 'a FUSE mount (writeback cache) whose daemon keeps the data in a file on ext4' },
+  { name: 'nfs-loopback', stack: 'nfs/ext4/ssd', description: 'loopback NFS: an NFS client mounting the local nfsd\'s export of an ext4 filesystem' },
 ];
 
 interface ParamInfo {
@@ -158,7 +161,7 @@ export function parseStack(text: string): LayerInfo[] {
       throw new StackError(`${l.name} is served by a daemon that keeps its data in a file, so the layer below it must be a filesystem, not "${below.name}"`);
     }
     if (l.kind === 'fs' && below.kind === 'fs' && !l.servedFromFile) {
-      throw new StackError(`${l.name} cannot sit directly on ${below.name}: a filesystem needs a block device below it (put loop, nbd or tcmu between them to turn a file into a block device); only fuse, whose daemon serves it from a file, stands on a filesystem`);
+      throw new StackError(`${l.name} cannot sit directly on ${below.name}: a filesystem needs a block device below it (put loop, nbd or tcmu between them to turn a file into a block device); only nfs (a loopback mount of the local nfsd) and fuse, whose servers keep their data in files, stand on a filesystem`);
     }
     if (l.fileBacked && below.kind !== 'fs') {
       throw new StackError(`${l.name} keeps its data in a file, so the layer below it must be a filesystem, not "${below.name}"`);
@@ -191,7 +194,7 @@ export interface ComposedStack {
 }
 
 /** The tasks that do I/O on a lower filesystem for a device or mount above (issue 11 adds the nbd and FUSE servers). */
-const LOWER_FS_IO_ROLES: ReadonlySet<string> = new Set(['tcmu-runner', 'loop-worker', 'nbd-server', 'fuse-daemon']);
+const LOWER_FS_IO_ROLES: ReadonlySet<string> = new Set(['tcmu-runner', 'loop-worker', 'nbd-server', 'fuse-daemon', 'nfsd']);
 
 const FRAME_LABELLED = new Set(['super_cache_scan', 'mutex_lock', 'xfs_reclaim_inodes_nr']);
 
@@ -201,6 +204,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
   const workload = opts.workload ?? 'write';
   if (workload !== 'write' && workload !== 'read') throw new StackError(`unknown workload "${String(workload)}": use write or read`);
   if (workload === 'read' && infos[0].name === 'fuse') throw new StackError('the read workload is not modelled for fuse (FUSE reads go to the daemon through fuse_readpages): use --workload write');
+  if (workload === 'read' && infos[0].name === 'nfs') throw new StackError('the read workload is not modelled for nfs (NFS reads go to nfsd through nfs_readpages): use --workload write');
   const p = parseParams(opts.params);
   const cfg = resolveConfig(opts.config);
   const inodes = p.writers * p.ios;
@@ -282,6 +286,8 @@ export function composeStack(opts: StackOptions): ComposedStack {
         return new NbdLayer(K, i, label) as unknown as AnyLayer;
       case 'fuse':
         return new FuseLayer(K, i, label) as unknown as AnyLayer;
+      case 'nfs':
+        return new NfsLayer(K, i, label) as unknown as AnyLayer;
       case 'ssd':
       case 'zoned':
         return new DiskLayer(K, i, label, info.name) as unknown as AnyLayer;

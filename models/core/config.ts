@@ -27,7 +27,7 @@ export interface ScopeRule {
   readonly why?: string;
 }
 
-export type FsName = 'xfs' | 'ext4' | 'fuse';
+export type FsName = 'xfs' | 'ext4' | 'fuse' | 'nfs';
 
 /** Kernel allocation sites whose requested mask is configurable. */
 export type AllocSite = 'tcmu_alloc_cmd' | 'tcmu_get_empty_block' | 'dmz_queue_chunk_work';
@@ -83,12 +83,22 @@ export interface KernelConfig {
   readonly bioCarriesScope: boolean;
   /** XFS superblock-shrinker inode reclaim: `sync-wait` (<= 5.8, SYNC_WAIT flushes and waits) or `nonblocking` (5.9+). */
   readonly xfsInodeReclaim: 'sync-wait' | 'nonblocking';
+  /**
+   * Issue 11, fs/nfs/file.c: nfs_release_page on a page whose WRITE was
+   * answered UNSTABLE (PagePrivate until a COMMIT) — absent means `no-commit`:
+   * - `no-commit` (v4.8+, 4f52b6bb "NFS: Don't call COMMIT in ->releasepage()", v5.2): return 0, never wait;
+   * - `commit-timeout` (3.18–4.7): start a COMMIT, wait at most 1 s (a delay: the model does not wait);
+   * - `commit-wait` (≤ 3.17): with (gfp & GFP_KERNEL) == GFP_KERNEL, nfs_commit_inode(FLUSH_SYNC): send a COMMIT and
+   *   wait for its reply without bound (kswapd: send only).
+   * (kernel-semantics-stacks.md §1.4)
+   */
+  readonly nfsReleasePage?: 'no-commit' | 'commit-timeout' | 'commit-wait';
 }
 
 /** Linux v5.2 as described in kernel-semantics.md. */
 export const defaultKernelConfig: KernelConfig = Object.freeze({
   kernel: 'v5.2',
-  mappingClear: Object.freeze({ xfs: ['__GFP_FS'] as GfpFlag[], ext4: [] as GfpFlag[], fuse: [] as GfpFlag[] /* fs/fuse/inode.c: fuse_iget sets no mapping mask (v5.2) */ }),
+  mappingClear: Object.freeze({ xfs: ['__GFP_FS'] as GfpFlag[], ext4: [] as GfpFlag[], fuse: [] as GfpFlag[] /* fs/fuse/inode.c: fuse_iget sets no mapping mask (v5.2) */, nfs: [] as GfpFlag[] /* fs/nfs/inode.c: no mapping_set_gfp_mask (v5.2) */ }),
   lowerFsMappingClear: [],
   loopBackingClear: ['__GFP_IO', '__GFP_FS'],
   scopes: [],
@@ -103,6 +113,9 @@ export const defaultKernelConfig: KernelConfig = Object.freeze({
     'dmz-flush': ['PF_KTHREAD'] as TaskFlag[], // dm-zoned flush_wq worker (issue 10, dmz_block)
     'nbd-server': [] as TaskFlag[], // nbd-server (userspace, 2019 6a75cb1d): no prctl (kernel-semantics-stacks.md §2.2)
     'fuse-daemon': [] as TaskFlag[], // a FUSE daemon (userspace): no prctl unless it calls PR_SET_IO_FLUSHER
+    // fs/nfsd/nfssvc.c: nfsd() is a kthread; fs/nfsd/vfs.c: nfsd_vfs_write sets PF_LESS_THROTTLE around a RQ_LOCAL
+    // (loopback) write — in the model every nfsd write is loopback and the flag matters only inside it, so it is held
+    nfsd: ['PF_KTHREAD', 'PF_LESS_THROTTLE'] as TaskFlag[],
   }),
   allocSites: Object.freeze({
     tcmu_alloc_cmd: 'GFP_KERNEL', // target_core_user.c: tcmu_alloc_cmd (v5.2)

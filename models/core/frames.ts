@@ -169,6 +169,21 @@ export const FRAME_SOURCES = {
   fuse_writepages: 'fs/fuse/file.c',
   write_cache_pages: 'mm/page-writeback.c',
   fuse_writepages_fill: 'fs/fuse/file.c',
+  // loopback NFS: the client's write and writeback, ->releasepage and COMMIT (fs/nfs/*), nfsd's write (fs/nfsd/*, net/sunrpc/svc.c)
+  nfs_file_write: 'fs/nfs/file.c',
+  nfs_write_begin: 'fs/nfs/file.c',
+  nfs_writepages: 'fs/nfs/write.c',
+  shrink_page_list: 'mm/vmscan.c',
+  try_to_release_page: 'fs/buffer.c',
+  nfs_release_page: 'fs/nfs/file.c',
+  nfs_commit_inode: 'fs/nfs/write.c',
+  wait_on_commit: 'fs/nfs/write.c',
+  nfsd: 'fs/nfsd/nfssvc.c',
+  svc_process: 'net/sunrpc/svc.c',
+  nfsd_dispatch: 'fs/nfsd/nfssvc.c',
+  nfsd3_proc_write: 'fs/nfsd/nfs3proc.c',
+  nfsd_write: 'fs/nfsd/vfs.c',
+  nfsd_vfs_write: 'fs/nfsd/vfs.c',
 } as const;
 
 export type FrameFn = keyof typeof FRAME_SOURCES;

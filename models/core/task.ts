@@ -57,6 +57,7 @@ export const ROLES = [
   // issue 11: the userspace I/O servers of nbd and FUSE
   'nbd-server',
   'fuse-daemon',
+  'nfsd',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -1,7 +1,7 @@
 /**
  * FUSE: a filesystem served by a userspace daemon; here the daemon keeps the
- * data in a file on the filesystem below (`fuse/ext4/ssd`), so this is one of
- * the two places a filesystem stands on a filesystem.
+ * data in a file on the filesystem below (`fuse/ext4/ssd`), so this is, with
+ * nfs (models/fs/nfs.ts), where a filesystem stands on a filesystem.
  *
  * The mount uses the writeback cache (FUSE_WRITEBACK_CACHE, `fc->writeback_cache`):
  * buffered writes dirty page-cache pages and the flusher writes them back —

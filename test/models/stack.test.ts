@@ -11,11 +11,12 @@ describe('stack composition and validation', () => {
       // issue 11: the catalogue's stacks
       ['nbd-ext4', 'xfs/nbd/ext4/ssd'],
       ['fuse-ext4', 'fuse/ext4/ssd'],
+      ['nfs-loopback', 'nfs/ext4/ssd'],
     ]);
   });
 
   it('should list layers and params with descriptions and defaults', () => {
-    expect(listLayers().map((l) => l.name)).toEqual(['xfs', 'ext4', 'dm-zoned', 'tcmu', 'loop', 'nbd', 'fuse', 'ssd', 'zoned']);
+    expect(listLayers().map((l) => l.name)).toEqual(['xfs', 'ext4', 'dm-zoned', 'tcmu', 'loop', 'nbd', 'fuse', 'nfs', 'ssd', 'zoned']);
     expect(listLayers().every((l) => l.description.length > 10)).toBe(true);
     expect(Object.fromEntries(listParams().map((p) => [p.name, p.default]))).toEqual({
       // pages=2: the top XFS's inode cluster buffer page is no longer inside `pages` (issue 10), so the
