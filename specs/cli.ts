@@ -48,6 +48,7 @@ import {
   ExitCode,
   CheckCommandOptions,
   printFailure,
+  singleBoolean,
 } from '../checker/cli';
 import type { AnySpec } from '../checker';
 import type { Report } from '../checker/report';
@@ -59,6 +60,7 @@ import { withKernelPictures } from './report/pictures';
 import { verifyCommand } from './verify/command';
 import { sweepCommand } from './verify/sweep';
 import { mainMatrix } from './verify/main';
+import { catalogueMatrix } from './verify/catalogue';
 import { PACKAGE_ROOT } from './paths';
 import { classLabel, deadlockInevitable } from './verify/classes';
 
@@ -226,14 +228,30 @@ export function mainVerdict(r: Report): { expected: boolean; text: string } {
 }
 
 /** `gfpcheck main`: the main job. */
-export function mainCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandOptions> {
+export function mainCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandOptions & { catalogue?: boolean }> {
   return {
     command: 'main',
     describe: `The main job: check the 2019 report's stack (${REPORT_2019_STACK}, write workload) and print the verdict and the trace`,
-    options: { ...searchOptions(), ...outputOptions(cfg) },
-    validate: (argv) =>
-      validateCheckArgv({ ...argv, spec: undefined, const: undefined, stack: REPORT_2019_STACK, workload: 'write', param: undefined, fix: undefined, kernel: undefined, 'all-violations': argv['all-violations'] ?? true }, cfg),
+    options: {
+      ...searchOptions(),
+      ...outputOptions(cfg),
+      catalogue: { type: 'boolean', describe: "Print the catalogue's matrix instead (docs/catalogue.md: the 2019 report, loop, NBD, FUSE, loopback NFS, each at its base kernel and with its merged change); exit 0 when every cell matches specs/verdicts.json, 1 otherwise" },
+    },
+    validate: (argv) => {
+      const c = singleBoolean('catalogue', argv.catalogue);
+      if (!c.ok) return c;
+      const r = validateCheckArgv({ ...argv, spec: undefined, const: undefined, stack: REPORT_2019_STACK, workload: 'write', param: undefined, fix: undefined, kernel: undefined, 'all-violations': argv['all-violations'] ?? true }, cfg);
+      return r.ok && c.value ? ok({ ...r.value, catalogue: true }) : r;
+    },
     run: (o, ctx) => {
+      if (o.catalogue) {
+        // issue 11: the catalogue's matrix only (no 2019 trace)
+        const cat = catalogueMatrix(ctx.io, { quiet: o.output.quiet });
+        if (!cat.ok) return printFailure(cat.error, ctx.io);
+        ctx.io.stdout(cat.value.text);
+        if (cat.value.interrupted) return ExitCode.incomplete;
+        return cat.value.matches ? ExitCode.ok : ExitCode.verdictMismatch;
+      }
       const text = (o.output.format === 'text' || o.output.format === 'mail') && o.output.out === undefined;
       const say = (s: string): void => (text ? ctx.io.stdout(`${s}\n`) : o.output.quiet ? undefined : ctx.io.stderr(`${s}\n`));
       say(
