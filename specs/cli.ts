@@ -61,6 +61,7 @@ import { verifyCommand } from './verify/command';
 import { sweepCommand } from './verify/sweep';
 import { mainMatrix } from './verify/main';
 import { catalogueMatrix } from './verify/catalogue';
+import { profileNames } from './profiles';
 import { PACKAGE_ROOT } from './paths';
 import { classLabel, deadlockInevitable } from './verify/classes';
 
@@ -163,7 +164,7 @@ export const stackSelector: SpecSelector<StackRequest> = {
     const fixes: string[] = argv.fix === undefined ? [] : (Array.isArray(argv.fix) ? argv.fix : [argv.fix]).map(String);
     const kernel = single('kernel', argv.kernel);
     if (!kernel.ok) return kernel;
-    if (kernel.value === '') return err(usage('--kernel needs a profile, e.g. --kernel 5.10', 'known profiles: 5.2, 5.10, 6.14 (docs/fixes.md, "Kernel profiles")'));
+    if (kernel.value === '') return err(usage('--kernel needs a profile, e.g. --kernel 5.10', `known profiles: ${profileNames().join(', ')} (docs/fixes.md, "Kernel profiles")`));
     const liveness = argv.liveness === true || (Array.isArray(argv.liveness) && argv.liveness[argv.liveness.length - 1] === true);
     return ok({ stack: stack.value, workload: w, params: params.value, ...(fixes.length ? { fixes } : {}), ...(kernel.value !== undefined ? { kernel: String(kernel.value) } : {}), ...(liveness ? { liveness } : {}) });
   },
