@@ -229,7 +229,7 @@ export function mainVerdict(r: Report): { expected: boolean; text: string } {
 }
 
 /** `gfpcheck main`: the main job. */
-export function mainCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandOptions & { catalogue?: boolean }> {
+export function mainCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandOptions & { catalogue?: boolean; expect?: string }> {
   return {
     command: 'main',
     describe: `The main job: check the 2019 report's stack (${REPORT_2019_STACK}, write workload) and print the verdict and the trace`,
@@ -237,17 +237,21 @@ export function mainCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandO
       ...searchOptions(),
       ...outputOptions(cfg),
       catalogue: { type: 'boolean', describe: "Print the catalogue's matrix instead (docs/catalogue.md: the 2019 report, loop, NBD, FUSE, loopback NFS, each at its base kernel and with its merged change); exit 0 when every cell matches specs/verdicts.json, 1 otherwise" },
+      expect: { type: 'string', describe: 'With --catalogue: the expectations file (default specs/verdicts.json)' },
     },
     validate: (argv) => {
       const c = singleBoolean('catalogue', argv.catalogue);
       if (!c.ok) return c;
+      const e = single('expect', argv.expect);
+      if (!e.ok) return e;
+      if (e.value !== undefined && !c.value) return err(usage('--expect applies only to main --catalogue', 'gfpcheck main --catalogue --expect specs/verdicts.json'));
       const r = validateCheckArgv({ ...argv, spec: undefined, const: undefined, stack: REPORT_2019_STACK, workload: 'write', param: undefined, fix: undefined, kernel: undefined, 'all-violations': argv['all-violations'] ?? true }, cfg);
-      return r.ok && c.value ? ok({ ...r.value, catalogue: true }) : r;
+      return r.ok && c.value ? ok({ ...r.value, catalogue: true, ...(e.value !== undefined ? { expect: String(e.value) } : {}) }) : r;
     },
     run: (o, ctx) => {
       if (o.catalogue) {
         // issue 11: the catalogue's matrix only (no 2019 trace)
-        const cat = catalogueMatrix(ctx.io, { quiet: o.output.quiet });
+        const cat = catalogueMatrix(ctx.io, { quiet: o.output.quiet, expect: o.expect });
         if (!cat.ok) return printFailure(cat.error, ctx.io);
         ctx.io.stdout(cat.value.text);
         if (cat.value.interrupted) return ExitCode.incomplete;

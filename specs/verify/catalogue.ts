@@ -21,8 +21,8 @@ export const CATALOGUE_COLUMNS: readonly string[] = ['2019-write', 'loop-ext4', 
 export const CATALOGUE_ROWS: readonly string[] = ['none', 'io-flusher', 'loop-worker-noio', 'io-flusher + tcmu-gfp-noio', 'kernel 3.16', 'kernel 4.7', 'kernel 5.10'];
 
 /** The catalogue matrix text, and whether every cell matched its pinned expectation. */
-export function catalogueMatrix(io: CliIo, opts: { quiet?: boolean } = {}): Result<Failure, { text: string; matches: boolean; seconds: number; interrupted: boolean }> {
-  const loaded = loadExpectations(undefined, io);
+export function catalogueMatrix(io: CliIo, opts: { quiet?: boolean; expect?: string } = {}): Result<Failure, { text: string; matches: boolean; seconds: number; interrupted: boolean }> {
+  const loaded = loadExpectations(opts.expect, io);
   if (!loaded.ok) return loaded;
   const e = loaded.value.expectations;
   const rows = e.rows.filter((r) => CATALOGUE_ROWS.includes(rowLabel(r)));
