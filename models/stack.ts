@@ -18,6 +18,9 @@ import { TcmuLayer } from './drivers/target/tcmu';
 import { XfsLayer } from './fs/xfs';
 import { RemapLayer } from './block/remap';
 import type { RemapLayerDecl } from './block/remap';
+import { NbdLayer } from './block/nbd';
+import { FuseLayer } from './fs/fuse';
+import { NfsLayer } from './fs/nfs';
 import { CycleEntry, categoryOf, findCycle, waitOf } from './core/waitfor';
 import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, newTask } from './core/task';
 
@@ -51,6 +54,8 @@ interface LayerInfo {
   readonly needsZoned?: boolean;
   /** Zoned exactly when the device below it is (a remapping layer of a layer module). */
   readonly passesZoned?: boolean;
+  /** A filesystem whose server keeps its data in a file of the filesystem directly below (issue 11: fuse). */
+  readonly servedFromFile?: boolean;
 }
 
 const LAYERS: readonly LayerInfo[] = [
@@ -59,6 +64,9 @@ const LAYERS: readonly LayerInfo[] = [
   { name: 'dm-zoned', kind: 'block', needsZoned: true, description: 'dm-zoned target: dmz_map in the submitter, chunk work on a kworker, GFP_NOIO allocations' },
   { name: 'tcmu', kind: 'block', fileBacked: true, zoned: true, description: 'tcm_loop + tcmu: commands go through a kworker to the ring; tcmu-runner (ZBC file handler) serves them with pread/pwrite on a backing file' },
   { name: 'loop', kind: 'block', fileBacked: true, description: 'loop device: a worker kthread reads/writes the backing file (mapping without __GFP_IO|__GFP_FS)' },
+  { name: 'nbd', kind: 'block', fileBacked: true, description: 'nbd device: requests go over a socket (sock_xmit under PF_MEMALLOC) to a userspace nbd-server that pwrite/preads its export file and replies' },
+  { name: 'fuse', kind: 'fs', servedFromFile: true, description: 'FUSE (writeback cache): writeback copies each page to a GFP_NOFS temporary page and ends its writeback at once; a userspace daemon pwrites the data into its file on the filesystem below' },
+  { name: 'nfs', kind: 'fs', servedFromFile: true, description: 'NFS client mounting an export of the local nfsd (loopback); nfsd writes into the filesystem below in its own context; UNSTABLE pages wait for a COMMIT' },
   { name: 'ssd', kind: 'disk', description: 'SSD: requests complete in hardware' },
   { name: 'zoned', kind: 'disk', zoned: true, description: 'zoned (ZBC) disk: requests complete in hardware; acceptable below dm-zoned' },
 ];
@@ -69,6 +77,10 @@ const NAMED_STACKS = [
   { name: 'loop-ext4', stack: 'xfs/loop/ext4/ssd', description: 'the loopback variant the reporter tried: XFS on a loop device backed by an ext4 file' },
   { name: 'ext4-ssd', stack: 'ext4/ssd', description: 'plain ext4 on an SSD' },
   { name: 'xfs-ssd', stack: 'xfs/ssd', description: 'plain XFS on an SSD' },
+  // issue 11: the catalogue's stacks (docs/catalogue.md)
+  { name: 'nbd-ext4', stack: 'xfs/nbd/ext4/ssd', description: 'XFS on an nbd device whose userspace nbd-server keeps the export in a file on ext4 (the case of PR_SET_IO_FLUSHER, 8d19f1c8e193)' },
+  { name: 'fuse-ext4', stack: 'fuse/ext4/ssd', description: 'a FUSE mount (writeback cache) whose daemon keeps the data in a file on ext4' },
+  { name: 'nfs-loopback', stack: 'nfs/ext4/ssd', description: 'loopback NFS: an NFS client mounting the local nfsd\'s export of an ext4 filesystem' },
 ];
 
 interface ParamInfo {
@@ -96,6 +108,7 @@ const PARAMS: readonly ParamInfo[] = [
   { name: 'daemon_alloc', default: '1', min: 0, max: 1, description: "route (a): tcmu-runner's allocations outside the page cache: the per-command malloc's heap page fault, the data-area fault (with tcmu_kernel), the ext4 read bio (0: page-cache allocations only)" },
   { name: 'tcmu_kernel', default: '1', min: 0, max: 1, description: "route (d): the tcm_loop kworker's allocations in tcmu_queue_cmd (tcmu_alloc_cmd, tcmu_get_empty_block under cmdr_lock) and tcmu-runner taking cmdr_lock to fault the data area and to complete (0: neither)" },
   { name: 'cmd_timeout', default: '0', min: 0, max: 1, description: 'the tcmu in-flight command timeout: 1 = when nothing else can happen, the oldest outstanding command times out and fails with an I/O error (needs cmdr_lock); 0 = no timeout, a hang is permanent as reported' },
+  { name: 'fuse_strict', default: '8', min: 1, max: 8, description: "FUSE stacks only: the FUSE wb's dirty + temporary pages at which balance_dirty_pages holds a FUSE writer (BDI_CAP_STRICTLIMIT: wb_position_ratio leaves pos_ratio 0 once wb_dirty >= 8 and >= wb_thresh, v5.2); the kernel's 8; lower it to scale the guard to the model's memory" },
   { name: 'loop_alloc', default: '1', min: 0, max: 1, description: "route (e): the loop worker's allocations outside the backing file's page cache (the ext4 read bio of lo_read_simple) (0: page-cache allocations only)" },
   // issue 10: paths the review found missing; off by default (docs/routes.md, "Paths added in issue 10")
   { name: 'tcmu_cmdr_lock', default: '1', min: 0, max: 1, description: "issue 10: every tcm_loop kworker takes cmdr_lock in tcmu_queue_cmd (v5.2: mutex_lock(&udev->cmdr_lock) around queue_cmd_ring) and sleeps on it while another kworker holds it, e.g. in tcmu_get_empty_block's reclaim (0: a kworker that does not grow the data area assumes the lock free, the model before issue 10). On by default (v5.2)" },
@@ -108,6 +121,9 @@ const PARAMS: readonly ParamInfo[] = [
 /** The params of the issue-10 paths (0 = off). */
 const PATH_PARAMS: ReadonlySet<string> = new Set(['tcmu_cmdr_lock', 'tcmu_batch', 'xfs_log', 'flusher_block', 'dmz_block']);
 const PATH_DEFAULTS: ReadonlyMap<string, string> = new Map(PARAMS.filter((d) => PATH_PARAMS.has(d.name)).map((d) => [d.name, d.default]));
+
+/** Params shown in a report only for stacks with that layer (issue 11), so that other reports read as before. */
+const LAYER_PARAMS: Readonly<Record<string, string>> = { fuse_strict: 'fuse' };
 
 export function listLayers(): { name: string; description: string }[] {
   return LAYERS.map(({ name, description }) => ({ name, description }));
@@ -154,8 +170,14 @@ export function parseStack(text: string, extra: readonly RemapLayerDecl[] = []):
       throw new StackError(`disk "${l.name}" at position ${i + 1} is not at the bottom: a disk has nothing below it`);
     }
     if (!below) return;
-    if (l.kind === 'fs' && below.kind === 'fs') {
-      throw new StackError(`${l.name} cannot sit directly on ${below.name}: a filesystem needs a block device below it (put loop or tcmu between them to turn a file into a block device)`);
+    if (l.servedFromFile && i !== 0) {
+      throw new StackError(`${l.name} must be the top layer: the model has no device or loop file on a ${l.name} mount`);
+    }
+    if (l.servedFromFile && below.kind !== 'fs') {
+      throw new StackError(`${l.name} is served by a daemon that keeps its data in a file, so the layer below it must be a filesystem, not "${below.name}"`);
+    }
+    if (l.kind === 'fs' && below.kind === 'fs' && !l.servedFromFile) {
+      throw new StackError(`${l.name} cannot sit directly on ${below.name}: a filesystem needs a block device below it (put loop, nbd or tcmu between them to turn a file into a block device); only nfs (a loopback mount of the local nfsd) and fuse, whose servers keep their data in files, stand on a filesystem`);
     }
     if (l.fileBacked && below.kind !== 'fs') {
       throw new StackError(`${l.name} keeps its data in a file, so the layer below it must be a filesystem, not "${below.name}"`);
@@ -189,6 +211,9 @@ export interface ComposedStack {
   readonly spec: Spec<any>;
 }
 
+/** The tasks that do I/O on a lower filesystem for a device or mount above (issue 11 adds the nbd and FUSE servers). */
+const LOWER_FS_IO_ROLES: ReadonlySet<string> = new Set(['tcmu-runner', 'loop-worker', 'nbd-server', 'fuse-daemon', 'nfsd']);
+
 const FRAME_LABELLED = new Set(['super_cache_scan', 'mutex_lock', 'xfs_reclaim_inodes_nr']);
 
 /** Composes a stack into a Kernel and its Spec. */
@@ -196,6 +221,8 @@ export function composeStack(opts: StackOptions): ComposedStack {
   const infos = parseStack(opts.stack, opts.layers);
   const workload = opts.workload ?? 'write';
   if (workload !== 'write' && workload !== 'read') throw new StackError(`unknown workload "${String(workload)}": use write or read`);
+  if (workload === 'read' && infos[0].name === 'fuse') throw new StackError('the read workload is not modelled for fuse (FUSE reads go to the daemon through fuse_readpages): use --workload write');
+  if (workload === 'read' && infos[0].name === 'nfs') throw new StackError('the read workload is not modelled for nfs (NFS reads go to nfsd through nfs_readpages): use --workload write');
   const p = parseParams(opts.params);
   const cfg = resolveConfig(opts.config);
   const inodes = p.writers * p.ios;
@@ -225,6 +252,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     wbShare: p.wb_share,
     anonPages: p.anon_pages,
     slabPages: p.slab_pages,
+    fuseStrict: p.fuse_strict,
     paths: {
       tcmuCmdrLock: p.tcmu_cmdr_lock === 1,
       tcmuBatch: p.tcmu_batch === 1,
@@ -249,9 +277,11 @@ export function composeStack(opts: StackOptions): ComposedStack {
    */
   // issue 10: with flusher_block the flusher can sleep (log reservation, ioend mempool), with dmz_block the
   // dm-zoned workers can (metadata semaphore, metadata I/O); xfsaild reads an uncached cluster buffer
+  // issue 11: a FUSE flusher allocates its temporary page (fuse_writepages_fill) and may reclaim (NOFS)
+  const fuseFlusher = infos.some((i) => i.name === 'fuse') ? 16 : 0;
   const depthOf = (role: string): number =>
     role === 'flusher'
-      ? bounds.paths.flusherBlock ? 12 : 0
+      ? Math.max(bounds.paths.flusherBlock ? 12 : 0, fuseFlusher)
       : role === 'dmz-kworker' || role === 'dmz-flush'
         ? bounds.paths.dmzBlock ? 6 : 0
         : role === 'xfsaild' ? 14 : role === 'xfs-inodegc' ? 8 : role === 'kswapd' ? 20 : role.startsWith('app-') ? 24 : bounds.depth;
@@ -270,6 +300,12 @@ export function composeStack(opts: StackOptions): ComposedStack {
         return new TcmuLayer(K, i, label) as unknown as AnyLayer;
       case 'loop':
         return new LoopLayer(K, i, label) as unknown as AnyLayer;
+      case 'nbd':
+        return new NbdLayer(K, i, label) as unknown as AnyLayer;
+      case 'fuse':
+        return new FuseLayer(K, i, label) as unknown as AnyLayer;
+      case 'nfs':
+        return new NfsLayer(K, i, label) as unknown as AnyLayer;
       case 'ssd':
       case 'zoned':
         return new DiskLayer(K, i, label, info.name) as unknown as AnyLayer;
@@ -471,9 +507,10 @@ export function composeStack(opts: StackOptions): ComposedStack {
   const spec: Spec<any> = {
     name: `stack:${infos.map((i) => i.name).join('/')}`,
     description: `${infos.map((i) => i.name).join('/')} with a ${workload} workload (${cfg.kernel})`,
-    // the issue-10 path params are shown only when they differ from their defaults (tcmu_cmdr_lock and tcmu_batch
-    // on, the costlier xfs_log, flusher_block and dmz_block off), so that a report names the paths it changed
-    params: { stack: infos.map((i) => i.name).join('/'), workload, kernel: cfg.kernel, ...Object.fromEntries(Object.entries(p).filter(([n, v]) => !PATH_PARAMS.has(n) || String(v) !== PATH_DEFAULTS.get(n))) },
+    // the issue-10 path params are shown only when they differ from their defaults (tcmu_cmdr_lock, tcmu_batch and
+    // flusher_block on, the costlier xfs_log and dmz_block off), so that a report names the paths it changed; a
+    // layer's own param (fuse_strict) only in reports of stacks with that layer
+    params: { stack: infos.map((i) => i.name).join('/'), workload, kernel: cfg.kernel, ...Object.fromEntries(Object.entries(p).filter(([n, v]) => (!PATH_PARAMS.has(n) || String(v) !== PATH_DEFAULTS.get(n)) && (!LAYER_PARAMS[n] || infos.some((i) => i.name === LAYER_PARAMS[n])))) },
     symmetric: { writers: bounds.writers },
     variables,
     init: () => [init()],
@@ -484,7 +521,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
       { name: 'allocation-enters-slowpath', reached: (k: KState) => K.allTasks().some((t) => inSlowpath(k, t)) },
       {
         name: 'lower-fs-io-enters-slowpath',
-        reached: (k: KState) => K.allTasks().some((t) => (K.role(t) === 'tcmu-runner' || K.role(t) === 'loop-worker') && inSlowpath(k, t)),
+        reached: (k: KState) => K.allTasks().some((t) => LOWER_FS_IO_ROLES.has(K.role(t)) && inSlowpath(k, t)),
       },
       {
         name: 'reclaim-waits-on-xfs-inode-io',

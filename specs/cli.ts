@@ -51,6 +51,7 @@ import {
   ExitCode,
   CheckCommandOptions,
   printFailure,
+  singleBoolean,
 } from '../checker/cli';
 import type { AnySpec } from '../checker';
 import type { Report } from '../checker/report';
@@ -62,6 +63,8 @@ import { withKernelPictures } from './report/pictures';
 import { verifyCommand } from './verify/command';
 import { sweepCommand } from './verify/sweep';
 import { mainMatrix } from './verify/main';
+import { catalogueMatrix } from './verify/catalogue';
+import { profileNames } from './profiles';
 import { PACKAGE_ROOT } from './paths';
 import { classLabel, deadlockInevitable } from './verify/classes';
 
@@ -169,7 +172,7 @@ export const stackSelector: SpecSelector<StackRequest> = {
     if (layers.some((l) => l === '')) return err(usage('--layer needs a module, e.g. --layer ./dm-linear.ts', 'docs/adding-a-fix.md, "Layer modules"'));
     const kernel = single('kernel', argv.kernel);
     if (!kernel.ok) return kernel;
-    if (kernel.value === '') return err(usage('--kernel needs a profile, e.g. --kernel 5.10', 'known profiles: 5.2, 5.10, 5.15, 6.14 (docs/fixes.md, "Kernel profiles")'));
+    if (kernel.value === '') return err(usage('--kernel needs a profile, e.g. --kernel 5.10', `known profiles: ${profileNames().join(', ')} (docs/fixes.md, "Kernel profiles")`));
     // Liveness is on by default for a stack (issue 12); --no-liveness skips it.
     const liveness = !(argv.liveness === false || (Array.isArray(argv.liveness) && argv.liveness[argv.liveness.length - 1] === false));
     return ok({ stack: stack.value, workload: w, params: params.value, ...(fixes.length ? { fixes } : {}), ...(kernel.value !== undefined ? { kernel: String(kernel.value) } : {}), ...(layers.length ? { layers } : {}), liveness });
@@ -239,14 +242,34 @@ export function mainVerdict(r: Report): { expected: boolean; text: string } {
 }
 
 /** `gfpcheck main`: the main job. */
-export function mainCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandOptions> {
+export function mainCommand(cfg: ResolvedCliConfig): CommandModule<CheckCommandOptions & { catalogue?: boolean; expect?: string }> {
   return {
     command: 'main',
     describe: `The main job: check the 2019 report's stack (${REPORT_2019_STACK}, write workload) and print the verdict and the trace`,
-    options: { ...searchOptions(), ...outputOptions(cfg) },
-    validate: (argv) =>
-      validateCheckArgv({ ...argv, spec: undefined, const: undefined, stack: REPORT_2019_STACK, workload: 'write', param: undefined, fix: undefined, kernel: undefined, 'all-violations': argv['all-violations'] ?? true }, cfg),
+    options: {
+      ...searchOptions(),
+      ...outputOptions(cfg),
+      catalogue: { type: 'boolean', describe: "Print the catalogue's matrix instead (docs/catalogue.md: the 2019 report, loop, NBD, FUSE, loopback NFS, each at its base kernel and with its merged change); exit 0 when every cell matches specs/verdicts.json, 1 otherwise" },
+      expect: { type: 'string', describe: 'With --catalogue: the expectations file (default specs/verdicts.json)' },
+    },
+    validate: (argv) => {
+      const c = singleBoolean('catalogue', argv.catalogue);
+      if (!c.ok) return c;
+      const e = single('expect', argv.expect);
+      if (!e.ok) return e;
+      if (e.value !== undefined && !c.value) return err(usage('--expect applies only to main --catalogue', 'gfpcheck main --catalogue --expect specs/verdicts.json'));
+      const r = validateCheckArgv({ ...argv, spec: undefined, const: undefined, stack: REPORT_2019_STACK, workload: 'write', param: undefined, fix: undefined, kernel: undefined, 'all-violations': argv['all-violations'] ?? true }, cfg);
+      return r.ok && c.value ? ok({ ...r.value, catalogue: true, ...(e.value !== undefined ? { expect: String(e.value) } : {}) }) : r;
+    },
     run: (o, ctx) => {
+      if (o.catalogue) {
+        // issue 11: the catalogue's matrix only (no 2019 trace)
+        const cat = catalogueMatrix(ctx.io, { quiet: o.output.quiet, expect: o.expect });
+        if (!cat.ok) return printFailure(cat.error, ctx.io);
+        ctx.io.stdout(cat.value.text);
+        if (cat.value.interrupted) return ExitCode.incomplete;
+        return cat.value.matches ? ExitCode.ok : ExitCode.verdictMismatch;
+      }
       const text = (o.output.format === 'text' || o.output.format === 'mail') && o.output.out === undefined;
       const say = (s: string): void => (text ? ctx.io.stdout(`${s}\n`) : o.output.quiet ? undefined : ctx.io.stderr(`${s}\n`));
       say(

@@ -11,6 +11,8 @@
  *
  * Sources: /work/shared/reference/kernel-semantics.md (KS below).
  *
+ * - **3.16**, **4.7** (issue 11, for the loopback-NFS case only): nfs_release_page waits for a COMMIT
+ *   without bound (<= 3.17) / at most 1 s (3.18–4.7); every other mechanism is v5.2's (NOT_EXPRESSIBLE).
  * - **5.2** (the kernel of the 2019 report, the default): none.
  * - **5.10** ([5.10.7] in KS):
  *   - `loop-worker-noio` — d0a255e795ab, Linux 5.3 (KS §6.5, §11);
@@ -121,6 +123,30 @@ export const MERGED: readonly MergedChange[] = [
       'the > 256-inode backlog cannot be reached at the model\'s bounds; shrinker_hits is kept as 0/1',
     delta: { xfsInactivation: 'inodegc' },
   },
+  // Issue 11: the loopback-NFS behaviour of older releases (kernel-semantics-stacks.md §1.4), each the state of
+  // one mechanism in that release as a delta on v5.2. The historic profiles that use them ('3.16', '4.7')
+  // change ONLY the mechanisms the catalogue's cases read (docs/catalogue.md): every other mechanism is v5.2's.
+  {
+    name: 'nfs-releasepage-commit-wait',
+    title: 'nfs_release_page sends a COMMIT and waits for it without bound (Linux <= 3.17)',
+    proposedBy: '(the behaviour before the 2014 loop-back NFS series)',
+    where: '[3.15.5], [3.16] fs/nfs/file.c: nfs_release_page → nfs_commit_inode(mapping->host, FLUSH_SYNC) when (gfp & GFP_KERNEL) == GFP_KERNEL and !PF_FSTRANS',
+    mechanism:
+      'fs/nfs/file.c: nfs_release_page on a PagePrivate (UNSTABLE) page sends a COMMIT and sleeps until it is answered; kswapd sends it without waiting (kernel-semantics-stacks.md §1.4)',
+    merged: 'the behaviour of Linux <= 3.17',
+    modelNote: 'KernelConfig.nfsReleasePage = commit-wait; models/fs/nfs.ts runs ->releasepage in the reclaim pass\'s shrinker slot',
+    delta: { nfsReleasePage: 'commit-wait' },
+  },
+  {
+    name: 'nfs-releasepage-commit-timeout',
+    title: 'nfs_release_page starts a COMMIT and waits at most 1 s (Linux 3.18 - 4.7)',
+    proposedBy: 'NeilBrown (the 2014 loop-back NFS series)',
+    where: '[3.18.30], [4.6.2], [4.7.4] fs/nfs/file.c: nfs_release_page → nfs_commit_inode(mapping->host, 0), then wait_on_page_bit_killable_timeout(page, PG_private, HZ) unless the bdi is write-congested',
+    mechanism: 'fs/nfs/file.c: the reclaimer starts a COMMIT and sleeps at most one second for it (kernel-semantics-stacks.md §1.4)',
+    merged: 'Linux 3.18 (the 2014 series); replaced in 4.8 by 4f52b6bb',
+    modelNote: 'KernelConfig.nfsReleasePage = commit-timeout: a bounded sleep is a delay in an untimed model, so the reclaimer sends the COMMIT and goes on',
+    delta: { nfsReleasePage: 'commit-timeout' },
+  },
 ];
 
 /** A kernel change of a profile: a fix's name, a `MERGED` name, or an inline change. */
@@ -128,11 +154,20 @@ export type ProfileEntry = string | MergedChange;
 
 /** The kernel profiles, oldest first. Each is a list of changes applied in order to the v5.2 defaults. */
 export const PROFILES: Readonly<Record<string, readonly ProfileEntry[]>> = {
+  // issue 11: historic profiles for the loopback-NFS case only (see MERGED): every other mechanism is v5.2's
+  '3.16': ['nfs-releasepage-commit-wait'],
+  '4.7': ['nfs-releasepage-commit-timeout'],
   '5.2': [],
   '5.10': ['loop-worker-noio', 'tcmu-gfp-noio', 'loop-worker-local-throttle', 'xfs-async-inode-reclaim', 'readahead-nofs'],
   '5.15': ['loop-worker-noio', 'tcmu-gfp-noio', 'loop-worker-local-throttle', 'xfs-async-inode-reclaim', 'readahead-nofs', 'xfs-deferred-inactivation'],
   '6.14': ['loop-worker-noio', 'tcmu-gfp-noio', 'loop-worker-local-throttle', 'xfs-async-inode-reclaim', 'readahead-nofs', 'xfs-deferred-inactivation'],
 };
+
+/**
+ * Profiles built for one catalogue case only (issue 11: loopback NFS); every mechanism they do not name is
+ * v5.2's, so `gfpcheck main` leaves their rows out of the 2019 matrix (verify still runs and pins them).
+ */
+export const CASE_PROFILES: readonly string[] = ['3.16', '4.7'];
 
 /** The profile used when none is named: the kernel of the 2019 report. */
 export const DEFAULT_PROFILE = '5.2';
@@ -142,6 +177,14 @@ export const DEFAULT_PROFILE = '5.2';
  * knob that is missing (docs/fixes.md, "Kernel profiles").
  */
 export const NOT_EXPRESSIBLE: Readonly<Record<string, readonly { change: string; missing: string }[]>> = {
+  '3.16': [
+    { change: 'throttle_vm_writeout() at the end of each reclaim pass (<= 4.8, kernel-semantics-stacks.md §1.6)', missing: 'not modelled: no catalogue case needed it (see docs/catalogue.md)' },
+    { change: 'everything else in 3.16 that differs from 5.2 (loop without PF_LESS_THROTTLE before b2ee7d46befc, 4.13; XFS, allocator)', missing: 'the profile is for the loopback-NFS case only; other mechanisms are v5.2' },
+  ],
+  '4.7': [
+    { change: 'throttle_vm_writeout() at the end of each reclaim pass (<= 4.8, kernel-semantics-stacks.md §1.6)', missing: 'not modelled: no catalogue case needed it (see docs/catalogue.md)' },
+    { change: 'everything else in 4.7 that differs from 5.2', missing: 'the profile is for the loopback-NFS case only; other mechanisms are v5.2' },
+  ],
   '5.2': [],
   '5.10': [],
   '5.15': [],

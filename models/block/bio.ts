@@ -51,7 +51,8 @@ export class BlockKernel extends KernelCore {
   /** Finds a request anywhere in the block layers or in a daemon's hands. */
   locate(k: KState, match: (r: Req) => boolean): { where: string; tasks: TaskRef[]; irq: boolean } | null {
     for (const l of this.layers) {
-      if (l.kind === 'fs') continue;
+      // a filesystem holds no requests, except one whose server is a daemon (issue 11: FUSE's request queue)
+      if (l.kind === 'fs' && !(l as { locate?: unknown }).locate) continue;
       const r = (l as AnyLayer & BlockLayer).locate(k, match);
       if (r) return r;
     }

@@ -27,7 +27,7 @@ export interface ScopeRule {
   readonly why?: string;
 }
 
-export type FsName = 'xfs' | 'ext4';
+export type FsName = 'xfs' | 'ext4' | 'fuse' | 'nfs';
 
 /** Kernel allocation sites whose requested mask is configurable. */
 export type AllocSite = 'tcmu_alloc_cmd' | 'tcmu_get_empty_block' | 'dmz_queue_chunk_work';
@@ -37,7 +37,10 @@ export type AllocSite = 'tcmu_alloc_cmd' | 'tcmu_get_empty_block' | 'dmz_queue_c
  * Kept apart from `allocSites` so that deltas written against the three
  * original sites keep their exact shape.
  */
-export type RouteAllocSite = 'tcmur_malloc_fault' | 'xfs_buf_allocate_memory' | 'ext4_mpage_readpages_bio';
+export type RouteAllocSite = 'tcmur_malloc_fault' | 'xfs_buf_allocate_memory' | 'ext4_mpage_readpages_bio' | NbdFuseAllocSite;
+
+/** Allocation sites of the nbd and FUSE layers (issue 11). */
+export type NbdFuseAllocSite = 'nbd_sk_page_frag_refill' | 'fuse_writepages_fill';
 
 export interface KernelConfig {
   /** Human label of what these defaults model. */
@@ -47,7 +50,7 @@ export interface KernelConfig {
    * (GFP_HIGHUSER_MOVABLE from inode_init_always). v5.2: xfs_setup_inode clears
    * __GFP_FS; ext4 keeps the default.
    */
-  readonly mappingClear: Readonly<Record<FsName, readonly GfpFlag[]>>;
+  readonly mappingClear: Readonly<Record<'xfs' | 'ext4', readonly GfpFlag[]>> & Readonly<Partial<Record<FsName, readonly GfpFlag[]>>>;
   /** Extra bits cleared from the mapping of a filesystem below the top (a proposed mount option). */
   readonly lowerFsMappingClear: readonly GfpFlag[];
   /** Bits loop_set_fd clears from the backing file's mapping (v5.2: __GFP_IO|__GFP_FS). */
@@ -94,12 +97,22 @@ export interface KernelConfig {
    *   inodegc shrinker has been hit since the worker last started.
    */
   readonly xfsInactivation: 'sync' | 'inodegc';
+  /**
+   * Issue 11, fs/nfs/file.c: nfs_release_page on a page whose WRITE was
+   * answered UNSTABLE (PagePrivate until a COMMIT) — absent means `no-commit`:
+   * - `no-commit` (v4.8+, 4f52b6bb "NFS: Don't call COMMIT in ->releasepage()", v5.2): return 0, never wait;
+   * - `commit-timeout` (3.18–4.7): start a COMMIT, wait at most 1 s (a delay: the model does not wait);
+   * - `commit-wait` (≤ 3.17): with (gfp & GFP_KERNEL) == GFP_KERNEL, nfs_commit_inode(FLUSH_SYNC): send a COMMIT and
+   *   wait for its reply without bound (kswapd: send only).
+   * (kernel-semantics-stacks.md §1.4)
+   */
+  readonly nfsReleasePage?: 'no-commit' | 'commit-timeout' | 'commit-wait';
 }
 
 /** Linux v5.2 as described in kernel-semantics.md. */
 export const defaultKernelConfig: KernelConfig = Object.freeze({
   kernel: 'v5.2',
-  mappingClear: Object.freeze({ xfs: ['__GFP_FS'] as GfpFlag[], ext4: [] as GfpFlag[] }),
+  mappingClear: Object.freeze({ xfs: ['__GFP_FS'] as GfpFlag[], ext4: [] as GfpFlag[], fuse: [] as GfpFlag[] /* fs/fuse/inode.c: fuse_iget sets no mapping mask (v5.2) */, nfs: [] as GfpFlag[] /* fs/nfs/inode.c: no mapping_set_gfp_mask (v5.2) */ }),
   lowerFsMappingClear: [],
   loopBackingClear: ['__GFP_IO', '__GFP_FS'],
   scopes: [],
@@ -113,6 +126,11 @@ export const defaultKernelConfig: KernelConfig = Object.freeze({
     xfsaild: ['PF_KTHREAD', 'PF_MEMALLOC'] as TaskFlag[], // fs/xfs/xfs_trans_ail.c: xfsaild() sets PF_MEMALLOC (issue 10, xfs_log)
     'dmz-flush': ['PF_KTHREAD'] as TaskFlag[], // dm-zoned flush_wq worker (issue 10, dmz_block)
     'xfs-inodegc': ['PF_KTHREAD'] as TaskFlag[], // xfs-inodegc/<dev> workqueue worker (5.15+, xfsInactivation: 'inodegc')
+    'nbd-server': [] as TaskFlag[], // nbd-server (userspace, 2019 6a75cb1d): no prctl (kernel-semantics-stacks.md §2.2)
+    'fuse-daemon': [] as TaskFlag[], // a FUSE daemon (userspace): no prctl unless it calls PR_SET_IO_FLUSHER
+    // fs/nfsd/nfssvc.c: nfsd() is a kthread; fs/nfsd/vfs.c: nfsd_vfs_write sets PF_LESS_THROTTLE around a RQ_LOCAL
+    // (loopback) write — in the model every nfsd write is loopback and the flag matters only inside it, so it is held
+    nfsd: ['PF_KTHREAD', 'PF_LESS_THROTTLE'] as TaskFlag[],
   }),
   allocSites: Object.freeze({
     tcmu_alloc_cmd: 'GFP_KERNEL', // target_core_user.c: tcmu_alloc_cmd (v5.2)
@@ -123,6 +141,11 @@ export const defaultKernelConfig: KernelConfig = Object.freeze({
     tcmur_malloc_fault: 'GFP_HIGHUSER_MOVABLE|__GFP_ZERO', // mm/memory.c: do_anonymous_page → alloc_zeroed_user_highpage_movable
     xfs_buf_allocate_memory: 'GFP_NOFS|__GFP_NOWARN', // fs/xfs/xfs_buf.c: xfs_buf_allocate_memory (xb_to_gfp, not readahead)
     ext4_mpage_readpages_bio: 'GFP_KERNEL', // fs/ext4/readpage.c: ext4_mpage_readpages → bio_alloc(GFP_KERNEL, …)
+    // issue 11: net/ipv4/tcp.c: tcp_sendmsg_locked → net/core/sock.c: sk_page_frag_refill(sk, …) with sk->sk_allocation,
+    // GFP_KERNEL on a user socket (net/core/sock.c: sock_init_data) — the nbd server's reply
+    nbd_sk_page_frag_refill: 'GFP_KERNEL',
+    // issue 11: fs/fuse/file.c: fuse_writepages_fill → alloc_page(GFP_NOFS | __GFP_HIGHMEM), the temporary page (v5.2)
+    fuse_writepages_fill: 'GFP_NOFS|__GFP_HIGHMEM',
   }),
   faultAddsFsIo: true,
   bioCarriesScope: false,

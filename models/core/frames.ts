@@ -161,6 +161,35 @@ export const FRAME_SOURCES = {
   flush_work: 'kernel/workqueue.c',
   xfs_inodegc_worker: 'fs/xfs/xfs_icache.c',
   xfs_inodegc_inactivate: 'fs/xfs/xfs_icache.c',
+  // --- issue 11 (appended: existing values keep their encoding) ---
+  // nbd-server's reply on its TCP socket (nbd-server.c (userspace) → write(2); net/socket.c, net/ipv4/tcp.c, net/core/sock.c)
+  nbd_server_send_reply: 'nbd-server nbd-server.c (userspace)',
+  sock_write_iter: 'net/socket.c',
+  sock_sendmsg: 'net/socket.c',
+  tcp_sendmsg_locked: 'net/ipv4/tcp.c',
+  sk_page_frag_refill: 'net/core/sock.c',
+  // FUSE buffered write (writeback_cache) and writeback through temporary pages (fs/fuse/file.c, mm/filemap.c, mm/page-writeback.c)
+  fuse_file_write_iter: 'fs/fuse/file.c',
+  generic_file_write_iter: 'mm/filemap.c',
+  fuse_write_begin: 'fs/fuse/file.c',
+  fuse_writepages: 'fs/fuse/file.c',
+  write_cache_pages: 'mm/page-writeback.c',
+  fuse_writepages_fill: 'fs/fuse/file.c',
+  // loopback NFS: the client's write and writeback, ->releasepage and COMMIT (fs/nfs/*), nfsd's write (fs/nfsd/*, net/sunrpc/svc.c)
+  nfs_file_write: 'fs/nfs/file.c',
+  nfs_write_begin: 'fs/nfs/file.c',
+  nfs_writepages: 'fs/nfs/write.c',
+  shrink_page_list: 'mm/vmscan.c',
+  try_to_release_page: 'fs/buffer.c',
+  nfs_release_page: 'fs/nfs/file.c',
+  nfs_commit_inode: 'fs/nfs/write.c',
+  wait_on_commit: 'fs/nfs/write.c',
+  nfsd: 'fs/nfsd/nfssvc.c',
+  svc_process: 'net/sunrpc/svc.c',
+  nfsd_dispatch: 'fs/nfsd/nfssvc.c',
+  nfsd3_proc_write: 'fs/nfsd/nfs3proc.c',
+  nfsd_write: 'fs/nfsd/vfs.c',
+  nfsd_vfs_write: 'fs/nfsd/vfs.c',
 } as const;
 
 export type FrameFn = keyof typeof FRAME_SOURCES;

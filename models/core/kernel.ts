@@ -67,6 +67,8 @@ export interface Bounds {
   readonly slabPages: number;
   /** The paths of issue 10, each off by default (docs/routes.md, "The paths of issue 10"). */
   readonly paths: PathBounds;
+  /** Issue 11: FUSE strictlimit, the own-wb pages (dirty + temporary) at which a FUSE writer is held (`fuse_strict`, the kernel's 8). */
+  readonly fuseStrict?: number;
 }
 
 /**

@@ -45,7 +45,7 @@ export interface Shrinker {
 export type FileKind = 'regular' | 'loop-backing';
 
 /** Who issues a read/write syscall into a filesystem. */
-export type Via = 'app' | 'tcmu' | 'loop';
+export type Via = 'app' | 'tcmu' | 'loop' | 'nbd' | 'fuse' | 'nfsd';
 
 /** Filesystem layer contract. */
 export interface FsLayer {

@@ -56,6 +56,10 @@ export const ROLES = [
   'dmz-flush',
   // issue 10, 5.15 profile (xfsInactivation: 'inodegc')
   'xfs-inodegc',
+  // issue 11: the userspace I/O servers of nbd and FUSE
+  'nbd-server',
+  'fuse-daemon',
+  'nfsd',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

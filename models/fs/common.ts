@@ -36,7 +36,13 @@ export function entryFrames(via: Via, op: 'read' | 'write'): FrameFn[] {
       ? ['loop_queue_work', 'lo_write_simple', 'vfs_iter_write', 'do_iter_write', 'do_iter_readv_writev']
       : ['loop_queue_work', 'lo_read_simple', 'vfs_iter_read', 'do_iter_read', 'do_iter_readv_writev'];
   }
-  // fs/read_write.c: pwrite64/pread64 syscalls (fio psync engine, tcmu-runner's file handlers)
+  if (via === 'nfsd') {
+    // fs/nfsd/nfssvc.c: nfsd → svc_process → nfsd_dispatch → nfsd3_proc_write → fs/nfsd/vfs.c: nfsd_write →
+    // nfsd_vfs_write → vfs_iter_write (the local filesystem's buffered write, in nfsd's context)
+    return ['nfsd', 'svc_process', 'nfsd_dispatch', 'nfsd3_proc_write', 'nfsd_write', 'nfsd_vfs_write', 'vfs_iter_write', 'do_iter_write', 'do_iter_readv_writev'];
+  }
+  // fs/read_write.c: pwrite64/pread64 syscalls (fio psync engine, tcmu-runner's file handlers, nbd-server's
+  // rawexpwrite/rawexpread, a FUSE daemon serving from a file)
   return op === 'write' ? ['ksys_pwrite64', 'vfs_write', 'new_sync_write'] : ['ksys_pread64', 'vfs_read', 'new_sync_read'];
 }
 
@@ -229,6 +235,8 @@ export abstract class FsBase {
     const role = this.k.role(t);
     if (role === 'tcmu-runner') return this.k.bounds.daemonAlloc;
     if (role === 'loop-worker') return this.k.bounds.loopAlloc;
+    if (role === 'nbd-server' || role === 'fuse-daemon') return this.k.bounds.daemonAlloc; // issue 11: as tcmu-runner
+    if (role === 'nfsd') return this.k.bounds.daemonAlloc;
     return true;
   }
 
@@ -293,7 +301,7 @@ export abstract class FsBase {
   /** Pops the whole read/write call chain (down to the entry frame). */
   private popSyscall(k: KState, t: TaskRef): KState {
     return this.k.updTask(k, t, (v) => {
-      for (const fn of ['ksys_pwrite64', 'ksys_pread64', 'loop_queue_work'] as FrameFn[]) {
+      for (const fn of ['ksys_pwrite64', 'ksys_pread64', 'loop_queue_work', 'nfsd'] as FrameFn[]) {
         if (findFrame(v, fn) >= 0) return popThrough(v, fn);
       }
       throw new Error('no syscall entry frame');

@@ -92,7 +92,11 @@ export class WritebackKernel extends BlockKernel {
   dirtyThrottled(k: KState, fs: number, taskFlags = 0): boolean {
     if (this.bounds.dirtyRatio === 0 && this.bounds.dirtyLimit === 0) return false;
     const pc = (this.layers[fs] as unknown as FsLayer).pages(k);
-    const own = pc.dirty + pc.wb;
+    // issue 11: FUSE's temporary pages count in its wb's WB_WRITEBACK (not in global NR_WRITEBACK: NR_WRITEBACK_TEMP)
+    const layer = this.layers[fs] as unknown as { wbWritebackTemp?: (k: KState) => number; strictlimitHeld?: (k: KState, own: number) => boolean };
+    const own = pc.dirty + pc.wb + (layer.wbWritebackTemp?.(k) ?? 0);
+    // issue 11: a BDI_CAP_STRICTLIMIT wb (FUSE) is also held on its own numbers (models/fs/fuse.ts)
+    if (layer.strictlimitHeld?.(k, own)) return true;
     if (taskFlags & PF_LOCAL_THROTTLE) {
       if (this.bounds.dirtyRatio === 0) {
         if (own <= this.bounds.dirtyLimit) return false;

@@ -49,7 +49,7 @@ export class Kernel extends ReclaimKernel {
     const l = this.layers[fs];
     if (l.kind !== 'fs') throw new Error(`layer ${fs} is not a filesystem`);
     let m = GFP_HIGHUSER_MOVABLE; // fs/inode.c: inode_init_always → mapping_set_gfp_mask(GFP_HIGHUSER_MOVABLE)
-    m &= ~gfpOf(this.cfg.mappingClear[l.name]); // xfs_iops.c: xfs_setup_inode clears __GFP_FS (ext4: none)
+    m &= ~gfpOf(this.cfg.mappingClear[l.name] ?? []); // xfs_iops.c: xfs_setup_inode clears __GFP_FS (ext4: none)
     if (fs > 0) m &= ~gfpOf(this.cfg.lowerFsMappingClear); // proposed mount option (not in any kernel)
     if (file === 'loop-backing') m &= ~gfpOf(this.cfg.loopBackingClear); // loop.c: loop_set_fd
     return m;

@@ -32,6 +32,12 @@ export const KNOWN_CLASSES: ReadonlyMap<string, string> = new Map([
   ['kswapd@xfs_buf_iowait + tcm_loop-kworker@__alloc_pages_slowpath + tcmu-runner@mutex_lock(pag_ici_reclaim_lock)', 'N1'],
   ['kswapd@xfs_buf_iowait + tcm_loop-kworker@__alloc_pages_slowpath + tcmu-runner@throttle_direct_reclaim', 'N2'],
   ['tcm_loop-kworker@__alloc_pages_slowpath + tcmu-runner@xfs_buf_iowait', 'N3'],
+  // issue 11, the catalogue (docs/catalogue.md): B: the nbd server, F: FUSE, D: loopback NFS (KS-stacks' D1)
+  ['nbd-server@xfs_buf_iowait', 'B1'],
+  ['kswapd@xfs_buf_iowait + nbd-server@mutex_lock(pag_ici_reclaim_lock)', 'B2'],
+  ['kswapd@xfs_buf_iowait + nbd-server@throttle_direct_reclaim', 'B3'],
+  ['flusher@__alloc_pages_slowpath + fuse-daemon@__alloc_pages_slowpath', 'F1'],
+  ['nfsd@nfs_commit_inode(FLUSH_SYNC)', 'D1'],
 ]);
 
 /** FNV-1a, 32 bits, over the UTF-16 code units. */
@@ -51,10 +57,10 @@ export function classLabel(cls: string): string {
   return `X${(fnv1a(cls) % 36 ** 4).toString(36).padStart(4, '0')}`;
 }
 
-/** Orders labels R1, K1..K5, T1..T5, L1, N1..N3, then the hashed ones. */
+/** Orders labels R1, K1..K5, T1..T5, L1, N1..N3, B1..B3, F1, D1, then the hashed ones. */
 export function compareLabels(a: string, b: string): number {
   const rank = (l: string): number => {
-    const i = 'RKTLN'.indexOf(l[0]);
+    const i = 'RKTLNBFD'.indexOf(l[0]);
     return i < 0 ? 99 : i;
   };
   return rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true });

@@ -120,7 +120,14 @@ describe('each fix changes exactly the mechanism its header names', () => {
   });
 
   it('io-flusher: tcmu-runner starts with PF_MEMALLOC_NOIO | PF_LOCAL_THROTTLE; all its allocations drop __GFP_IO|__GFP_FS', () => {
-    expect(findFix('io-flusher')!.delta).toEqual({ taskFlags: { 'tcmu-runner': ['PF_MEMALLOC_NOIO', 'PF_LOCAL_THROTTLE'] } });
+    // issue 11: the fix names the roles of every userspace I/O daemon, not one stack
+    expect(findFix('io-flusher')!.delta).toEqual({
+      taskFlags: {
+        'tcmu-runner': ['PF_MEMALLOC_NOIO', 'PF_LOCAL_THROTTLE'],
+        'nbd-server': ['PF_MEMALLOC_NOIO', 'PF_LOCAL_THROTTLE'],
+        'fuse-daemon': ['PF_MEMALLOC_NOIO', 'PF_LOCAL_THROTTLE'],
+      },
+    });
     expect(runnerAlloc(['io-flusher'], 'write')).toEqual({
       gfp: 'GFP_NOIO|__GFP_HIGHMEM|__GFP_HARDWALL|__GFP_MOVABLE|__GFP_WRITE',
       flags: ['PF_MEMALLOC_NOIO', 'PF_LOCAL_THROTTLE'],

@@ -48,12 +48,16 @@ const PREAD = [
 describe('KernelConfig deltas on the 2019 stack', () => {
   it('should default to v5.2', () => {
     expect(defaultKernelConfig.kernel).toBe('v5.2');
-    expect(defaultKernelConfig.mappingClear).toEqual({ xfs: ['__GFP_FS'], ext4: [] });
+    // issue 11: fuse and nfs set no mapping mask
+    expect(defaultKernelConfig.mappingClear).toEqual({ xfs: ['__GFP_FS'], ext4: [], fuse: [], nfs: [] });
     expect(defaultKernelConfig.xfsInodeReclaim).toBe('sync-wait');
     expect(defaultKernelConfig.allocMasks).toEqual({
       tcmur_malloc_fault: 'GFP_HIGHUSER_MOVABLE|__GFP_ZERO',
       xfs_buf_allocate_memory: 'GFP_NOFS|__GFP_NOWARN',
       ext4_mpage_readpages_bio: 'GFP_KERNEL',
+      // issue 11: nbd-server's reply (sk_page_frag_refill) and FUSE's temporary page
+      nbd_sk_page_frag_refill: 'GFP_KERNEL',
+      fuse_writepages_fill: 'GFP_NOFS|__GFP_HIGHMEM',
     });
     expect(defaultKernelConfig.faultAddsFsIo).toBe(true);
     expect(resolveConfig()).toBe(defaultKernelConfig);

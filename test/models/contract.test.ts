@@ -8,7 +8,8 @@ import { check } from '../../checker';
 import { buildStackSpec, listStacks } from '../../models';
 import { deepFreeze } from './helpers';
 
-const cases = listStacks().flatMap((s) => (['write', 'read'] as const).map((w) => [s.name, w] as const));
+// issue 11: fuse and nfs model the write workload only (their read paths go to the daemon; a StackError says so)
+const cases = listStacks().flatMap((s) => (/^(fuse|nfs)\//.test(s.stack) ? (['write'] as const) : (['write', 'read'] as const)).map((w) => [s.name, w] as const));
 
 describe.each(cases)('layer contract of %s (%s workload)', (stack, workload) => {
   const spec = buildStackSpec({ stack, workload, params: { ios: '2' } });

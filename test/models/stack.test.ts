@@ -8,11 +8,15 @@ describe('stack composition and validation', () => {
       ['loop-ext4', 'xfs/loop/ext4/ssd'],
       ['ext4-ssd', 'ext4/ssd'],
       ['xfs-ssd', 'xfs/ssd'],
+      // issue 11: the catalogue's stacks
+      ['nbd-ext4', 'xfs/nbd/ext4/ssd'],
+      ['fuse-ext4', 'fuse/ext4/ssd'],
+      ['nfs-loopback', 'nfs/ext4/ssd'],
     ]);
   });
 
   it('should list layers and params with descriptions and defaults', () => {
-    expect(listLayers().map((l) => l.name)).toEqual(['xfs', 'ext4', 'dm-zoned', 'tcmu', 'loop', 'ssd', 'zoned']);
+    expect(listLayers().map((l) => l.name)).toEqual(['xfs', 'ext4', 'dm-zoned', 'tcmu', 'loop', 'nbd', 'fuse', 'nfs', 'ssd', 'zoned']);
     expect(listLayers().every((l) => l.description.length > 10)).toBe(true);
     expect(Object.fromEntries(listParams().map((p) => [p.name, p.default]))).toEqual({
       // pages=2: the top XFS's inode cluster buffer page is no longer inside `pages` (issue 10), so the
@@ -22,6 +26,8 @@ describe('stack composition and validation', () => {
       dirty_ratio: '0', background_ratio: '10', wb_share: '100', anon_pages: '0', slab_pages: '0',
       // issue 10: the paths the review found missing, off by default
       tcmu_cmdr_lock: '1', tcmu_batch: '1', xfs_log: '0', flusher_block: '1', dmz_block: '0',
+      // issue 11: FUSE's strictlimit guard (the kernel's 8 pages)
+      fuse_strict: '8',
     });
     // every route is on by default, and each parameter says which route it switches
     for (const name of ['daemon_alloc', 'kswapd', 'dirty_limit', 'tcmu_kernel', 'loop_alloc']) {

@@ -17,8 +17,8 @@ jest.setTimeout(120_000);
 const cfg = (profile: string, fixes: string[] = []) => resolveConfig(composeProfile(profile, fixes.map((f) => findFix(f)!)));
 
 describe('specs/profiles.ts', () => {
-  it('should know 5.2, 5.10, 5.15 and 6.14, oldest first', () => {
-    expect(profileNames()).toEqual(['5.2', '5.10', '5.15', '6.14']);
+  it('should know 3.16, 4.7, 5.2, 5.10, 5.15 and 6.14, oldest first', () => {
+    expect(profileNames()).toEqual(['3.16', '4.7', '5.2', '5.10', '5.15', '6.14']);
   });
 
   it('should make 5.2 the v5.2 defaults exactly (the kernel of the report)', () => {
@@ -33,7 +33,8 @@ describe('specs/profiles.ts', () => {
       ...defaultKernelConfig,
       kernel: 'v5.10',
       // loop-worker-noio (5.3) and PF_LESS_THROTTLE -> PF_LOCAL_THROTTLE (5.8)
-      taskFlags: { ...defaultKernelConfig.taskFlags, 'loop-worker': ['PF_KTHREAD', 'PF_LOCAL_THROTTLE', 'PF_MEMALLOC_NOIO'] },
+      // (issue 11: a37b0715ddf3 renames nfsd's flag too)
+      taskFlags: { ...defaultKernelConfig.taskFlags, 'loop-worker': ['PF_KTHREAD', 'PF_LOCAL_THROTTLE', 'PF_MEMALLOC_NOIO'], nfsd: ['PF_KTHREAD', 'PF_LOCAL_THROTTLE'] },
       // tcmu-gfp-noio
       allocSites: { ...defaultKernelConfig.allocSites, tcmu_alloc_cmd: 'GFP_NOIO', tcmu_get_empty_block: 'GFP_NOIO' },
       // xfs-async-inode-reclaim (5.9)
@@ -75,8 +76,8 @@ describe('specs/profiles.ts', () => {
 
   it('should resolve every entry of every profile, and declare each merged change with a KS citation', () => {
     for (const p of profileNames()) expect(resolveProfile(p).ok).toBe(true);
-    for (const m of MERGED) expect(m.mechanism).toMatch(/kernel-semantics\.md §/);
-    expect(resolveProfile('4.19')).toEqual({ ok: false, error: 'unknown kernel profile "4.19"; known profiles: 5.2, 5.10, 5.15, 6.14' });
+    for (const m of MERGED) expect(m.mechanism).toMatch(/kernel-semantics(-stacks)?\.md §/);
+    expect(resolveProfile('4.19')).toEqual({ ok: false, error: 'unknown kernel profile "4.19"; known profiles: 3.16, 4.7, 5.2, 5.10, 5.15, 6.14' });
   });
 
   it("should label the stack spec's params with the kernel", () => {
@@ -92,7 +93,7 @@ describe('gfpcheck check --kernel', () => {
   it('should be a usage error (151) naming the known profiles for an unknown profile', async () => {
     const r = await gfpcheck(['check', '--stack', 'xfs/dm-zoned/tcmu/ext4/ssd', '--kernel', '5.4']);
     expect(r.code).toBe(151);
-    expect(r.err).toContain('unknown kernel profile "5.4"; known profiles: 5.2, 5.10, 5.15, 6.14');
+    expect(r.err).toContain('unknown kernel profile "5.4"; known profiles: 3.16, 4.7, 5.2, 5.10, 5.15, 6.14');
   });
 
   it('should be a usage error without --stack', async () => {
@@ -140,6 +141,6 @@ describe('profile rows in the gate', () => {
     const e = subset(['kernel 5.10'], ['2019-write']);
     const r = await verify({ expect: tempExpectations({ ...e, rows: [{ ...e.rows[0], kernel: '5.4' }] }), quiet: true });
     expect(r.code).toBe(151);
-    expect(r.err).toContain('expectations: unknown kernel profile "5.4"; known profiles: 5.2, 5.10, 5.15, 6.14');
+    expect(r.err).toContain('expectations: unknown kernel profile "5.4"; known profiles: 3.16, 4.7, 5.2, 5.10, 5.15, 6.14');
   });
 });
