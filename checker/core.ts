@@ -217,6 +217,8 @@ export interface StatsInput {
   readonly liveness?: Stats['liveness'];
   readonly memoryBudget?: number;
   readonly frontierSpilled?: number;
+  /** Partial-order reduction (checker/por.ts): on, or off and why. */
+  readonly por?: Stats['por'];
   readonly peakFrontier: number;
   readonly workers?: number;
 }
@@ -241,6 +243,7 @@ export function buildStats(c: Compiled, s: StatsInput): Stats {
     coverage: cov,
     ...(s.liveness ? { liveness: s.liveness } : {}),
     ...(s.memoryBudget !== undefined ? { memoryBudget: s.memoryBudget, frontierSpilled: s.frontierSpilled as number } : {}),
+    ...(s.por ? { por: s.por } : {}),
     peakFrontier: s.peakFrontier,
     ...(s.workers !== undefined ? { workers: s.workers } : {}),
   };

@@ -77,7 +77,7 @@ describe('validateCheckArgv', () => {
 
   it('should select the stack model with --stack, defaulting the workload to write', () => {
     const r = validateCheckArgv({ stack: 'xfs/ssd', param: ['pages=2'] }, cfg);
-    expect(r.ok && r.value.target).toEqual({ kind: 'selector', selector: 'stack', request: { stack: 'xfs/ssd', workload: 'write', params: { pages: '2' } } });
+    expect(r.ok && r.value.target).toEqual({ kind: 'selector', selector: 'stack', request: { stack: 'xfs/ssd', workload: 'write', params: { pages: '2' }, liveness: true } });
   });
 
   it.each([

@@ -161,7 +161,7 @@ describe('the worked example of docs/adding-a-fix.md (docs/examples/my-fix.ts)',
     fs.copyFileSync(path.join(REPO, EXAMPLE), path.join(dir, 'fixes', 'mine.ts'));
     const e = JSON.parse(fs.readFileSync(path.join(REPO, 'docs/examples/my-fix-matrix.json'), 'utf8')) as { columns: unknown[]; rows: { fixes: string[]; cells: Record<string, unknown> }[] };
     const file = path.join(dir, 'e.json');
-    fs.writeFileSync(file, JSON.stringify({ columns: e.columns.slice(0, 1), rows: [{ fixes: ['./fixes/mine.ts'], cells: { 'thread-route': { verdict: 'holds', states: 68 } } }] }));
+    fs.writeFileSync(file, JSON.stringify({ columns: e.columns.slice(0, 1), rows: [{ fixes: ['./fixes/mine.ts'], cells: { 'thread-route': { verdict: 'holds', states: 68, liveness: 'holds' } } }] }));
     const run = await gfpcheck(['verify', '--expect', file, '--quiet']);
     expect([run.code, run.err]).toEqual([0, '']);
   });
