@@ -29,7 +29,7 @@ describe('docs/ci.md', () => {
     expect(block).toMatch(/npm ci\b/);
     let at = block.search(/npm ci\b/);
     for (const step of steps.slice(1)) {
-      const cmd = step.replace(/^(tsc|jest) /, 'npx $1 ').replace(/^node bin\/gfpcheck verify --quiet$/, 'node bin/gfpcheck verify --quiet --junit verify.xml');
+      const cmd = step.replace(/^(tsc|jest) /, 'npx $1 ').replace(/^node bin\/gfpcheck verify --quiet --workers 2$/, 'node bin/gfpcheck verify --quiet --workers 2 --junit verify.xml');
       const found = block.indexOf(cmd, at);
       expect({ cmd, found: found > at }).toEqual({ cmd, found: true });
       at = found;
