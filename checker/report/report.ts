@@ -25,7 +25,7 @@
  *
  * @module
  */
-import type { CheckResult, McError, PorStats, PropertyStatus, ResultStatus } from '../result';
+import type { CheckResult, LivenessStats, McError, PorStats, PropertyStatus, ResultStatus } from '../result';
 import type { AnySpec } from '../spec';
 import { presentState, Shape, shapeOfVariables } from './shape';
 import { isRecord, MAX_NESTING, nestingDepth, parseJsonObject } from './values';
@@ -56,17 +56,7 @@ export interface ReportStats {
   /** Successors generated per action. */
   readonly coverage?: Readonly<Record<string, number>>;
   /** The recorded state graph of a run with temporal properties: edges, bytes, seconds of the SCC analysis. */
-  readonly liveness?: {
-    readonly edges: number;
-    readonly bytes: number;
-    readonly seconds: number;
-    /** Which method decided the temporal verdicts: `acyclic` or `full` (checker/result.ts, LivenessStats). */
-    readonly method?: 'acyclic' | 'full';
-    /** Why the acyclic path did not decide (then the full search did). */
-    readonly fallback?: string;
-    /** Final states whose orbits the acyclic path checked. */
-    readonly finalStates?: number;
-  };
+  readonly liveness?: LivenessStats;
   /** Partial-order reduction: whether it was used, what it left out, how the traces were obtained (checker/result.ts `PorStats`). */
   readonly por?: PorStats;
 }

@@ -11,7 +11,7 @@
 import type { CliIo, Failure, Result } from '../../checker/cli';
 import { ok } from '../../checker/cli';
 import { computeMatrix, loadExpectations } from './command';
-import { interruptedLine, matrixTable, mismatches, mismatchLines, searchLine, wrapLine } from './render';
+import { matrixText } from './main';
 import { rowLabel } from './expectations';
 
 /** The catalogue's columns (ids of specs/verdicts.json), one or two per historical case. */
@@ -33,18 +33,7 @@ export function catalogueMatrix(io: CliIo, opts: { quiet?: boolean; expect?: str
   });
   if (!computed.ok) return computed;
   const m = computed.value;
-  const bad = mismatches(m).length > 0 || m.cells.some((c) => c.actual.verdict === 'error' || c.actual.verdict === 'incomplete');
-  const lines = [
-    ...wrapLine(
-      `Catalogue matrix: the kernel's reclaim-recursion cases (columns: the 2019 report, loop, NBD, FUSE, loopback NFS) at the base kernel and with each merged change (rows) (${m.cells.length} checks; docs/catalogue.md explains every cell).`,
-      '',
-    ),
-    ...wrapLine(searchLine(), '  '),
-    '',
-    ...matrixTable(m),
-    '',
-    ...mismatchLines(m, loaded.value.shown).flatMap((l) => wrapLine(l, '    ')),
-    ...(m.interrupted ? wrapLine(interruptedLine(m.cells.length, m.interrupted), '') : []),
-  ];
-  return ok({ text: `${lines.join('\n')}\n`, matches: !bad && !m.interrupted, seconds: m.seconds, interrupted: !!m.interrupted });
+  const heading = `Catalogue matrix: the kernel's reclaim-recursion cases (columns: the 2019 report, loop, NBD, FUSE, loopback NFS) at the base kernel and with each merged change (rows) (${m.cells.length} checks; docs/catalogue.md explains every cell).`;
+  const { text, matches } = matrixText(m, heading, loaded.value.shown);
+  return ok({ text, matches, seconds: m.seconds, interrupted: !!m.interrupted });
 }

@@ -10,6 +10,7 @@ import type { CliIo, Failure, Result } from '../../checker/cli';
 import { ok } from '../../checker/cli';
 import { computeMatrix, loadExpectations } from './command';
 import type { Interruption } from './command';
+import type { MatrixResult } from './run';
 import { interruptedLine, matrixTable, mismatches, mismatchLines, searchLine, wrapLine } from './render';
 import { CASE_PROFILES } from '../profiles';
 
@@ -29,18 +30,22 @@ export function mainMatrix(io: CliIo, opts: { quiet?: boolean } = {}): Result<Fa
   });
   if (!computed.ok) return computed;
   const m = computed.value;
+  const heading = `Verdict matrix: the 2019 stack under each proposed fix and kernel profile (rows), and the cost of each fix on an unstacked ext4 (${m.cells.length} checks; 'gfpcheck verify' runs every column of ${loaded.value.shown}).`;
+  const { text, matches } = matrixText(m, heading, loaded.value.shown);
+  return ok({ text, matches, seconds: m.seconds, ...(m.interrupted ? { interrupted: m.interrupted } : {}) });
+}
+
+/** A computed matrix as `main` prints it: the heading, the search line, the table, the mismatches; and whether every cell matched. */
+export function matrixText(m: MatrixResult & { interrupted?: Interruption }, heading: string, shown: string): { text: string; matches: boolean } {
   const bad = mismatches(m).length > 0 || m.cells.some((c) => c.actual.verdict === 'error' || c.actual.verdict === 'incomplete');
   const lines = [
-    ...wrapLine(
-      `Verdict matrix: the 2019 stack under each proposed fix and kernel profile (rows), and the cost of each fix on an unstacked ext4 (${m.cells.length} checks; 'gfpcheck verify' runs every column of ${loaded.value.shown}).`,
-      '',
-    ),
+    ...wrapLine(heading, ''),
     ...wrapLine(searchLine(), '  '),
     '',
     ...matrixTable(m),
     '',
-    ...mismatchLines(m, loaded.value.shown).flatMap((l) => wrapLine(l, '    ')),
+    ...mismatchLines(m, shown).flatMap((l) => wrapLine(l, '    ')),
     ...(m.interrupted ? wrapLine(interruptedLine(m.cells.length, m.interrupted), '') : []),
   ];
-  return ok({ text: `${lines.join('\n')}\n`, matches: !bad && !m.interrupted, seconds: m.seconds, ...(m.interrupted ? { interrupted: m.interrupted } : {}) });
+  return { text: `${lines.join('\n')}\n`, matches: !bad && !m.interrupted };
 }
