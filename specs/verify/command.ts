@@ -72,7 +72,7 @@ export interface VerifyOptions {
   readonly out?: string;
   readonly quiet: boolean;
   readonly update: boolean;
-  /** Which rungs of the bound ladder run (ladder.ts): `pinned` by default. */
+  /** Which rungs of the bound ladder run (ladder.ts): `ci` by default. */
   readonly ladder: LadderMode;
   /** Cells checked at once on worker threads (default: the number of cores). */
   readonly workers?: number;
@@ -104,7 +104,7 @@ export function validateVerifyArgv(argv: Argv): Result<Failure, VerifyOptions> {
   if (!workers.ok) return workers;
   if (workers.value !== undefined && workers.value > 64) return err(usage(`--workers must be from 1 to 64, got ${workers.value}`));
   return ok({
-    ladder: (ladder.value ?? 'pinned') as LadderMode,
+    ladder: (ladder.value ?? 'ci') as LadderMode,
     ...(expect.value !== undefined ? { expect: expect.value } : {}),
     ...(junit.value !== undefined ? { junit: junit.value } : {}),
     format: f as VerifyFormat,
@@ -219,9 +219,16 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   let done = 0;
   const ladder: LadderCell[] = matrix.interrupted
     ? []
-    : runLadder(expectations, matrix, o.ladder ?? 'pinned', () => io.clock(), (l) => {
-        if (!o.quiet) io.stderr(`verify: ladder ${++done}: ${l.base.rowLabel} x ${l.base.column.id} (${l.rungs.map((r) => r.rung.id).join(', ')})\n`);
-      });
+    : runLadder(
+        expectations,
+        matrix,
+        o.ladder ?? 'ci',
+        () => io.clock(),
+        (l) => {
+          if (!o.quiet) io.stderr(`verify: ladder ${++done}: ${l.base.rowLabel} x ${l.base.column.id} (${l.rungs.map((r) => r.rung.id).join(', ')})\n`);
+        },
+        o.workers ?? 1,
+      );
   const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version, ...(matrix.interrupted ? { interrupted: matrix.interrupted } : {}) };
   let text =
     o.format === 'html' ? renderMatrixHtml(view) : o.format === 'json' ? renderJson(view) : o.format === 'markdown' ? renderMarkdown(view) : renderText(view, { quiet: o.quiet && o.out === undefined });
@@ -266,7 +273,7 @@ export function verifyCommand(_cfg: ResolvedCliConfig): CommandModule<VerifyOpti
       out: { type: 'string', requiresArg: true, describe: 'Write the matrix to this file instead of stdout' },
       quiet: { type: 'boolean', describe: 'Text: only the differences and a summary; no progress lines on stderr' },
       update: { type: 'boolean', describe: 'Rewrite the expectations file with what the model computed (after a deliberate change; explain each change in docs/fixes.md)' },
-      ladder: { choices: [...LADDER_MODES], requiresArg: true, describe: 'Bound ladder: pinned (default: the rungs recorded in the file, the CI subset), all (every rung of every cell), none (base bounds only)' },
+      ladder: { choices: [...LADDER_MODES], requiresArg: true, describe: 'Bound ladder: ci (default: the pinned rungs of at most ciMaxRungStates states, the CI subset), pinned (every rung recorded in the file), all (every rung of every cell, pinned or not), none (base bounds only)' },
       workers: { type: 'string', requiresArg: true, describe: 'Cells checked at once on worker threads (default 1: one after another); the output is the same' },
     },
     examples: [

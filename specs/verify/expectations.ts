@@ -149,6 +149,12 @@ export interface Expectations {
   readonly rows: readonly Row[];
   /** The bound ladder: larger bounds each cell is also checked at (docs/models/README.md, "Bounds"). */
   readonly ladder?: readonly Rung[];
+  /**
+   * The CI subset of the ladder (`verify --ladder ci`, the default): the
+   * pinned rungs of at most this many distinct states. Absent: every pinned
+   * rung. `--ladder pinned` runs them all.
+   */
+  readonly ciMaxRungStates?: number;
 }
 
 /**
@@ -194,6 +200,9 @@ export function parseExpectations(text: string): { ok: true; value: Expectations
       if (rungIds.has(g.id)) return { ok: false, error: `rung id "${g.id}" is used twice` };
       rungIds.add(g.id);
     }
+  }
+  if (data.ciMaxRungStates !== undefined && (typeof data.ciMaxRungStates !== 'number' || !Number.isInteger(data.ciMaxRungStates) || data.ciMaxRungStates < 0)) {
+    return { ok: false, error: '"ciMaxRungStates" must be a whole number (the largest pinned rung, in distinct states, that verify --ladder ci runs)' };
   }
   const sets = new Set<string>();
   for (const [i, r] of data.rows.entries()) {
@@ -252,6 +261,7 @@ export function formatExpectations(e: Expectations): string {
     lines.push(`    ${JSON.stringify(col)}${i < e.columns.length - 1 ? ',' : ''}`);
   });
   lines.push('  ],');
+  if (e.ciMaxRungStates !== undefined) lines.push(`  "ciMaxRungStates": ${e.ciMaxRungStates},`);
   if (e.ladder !== undefined) {
     lines.push('  "ladder": [');
     e.ladder.forEach((g, i) => lines.push(`    ${JSON.stringify({ id: g.id, params: g.params, ...(g.description !== undefined ? { description: g.description } : {}) })}${i < e.ladder!.length - 1 ? ',' : ''}`));

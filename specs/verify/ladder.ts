@@ -6,11 +6,13 @@
  * was run; a verdict is only ever stated with the bounds it was checked at.
  *
  * Which rungs run (`gfpcheck verify --ladder`):
- * - `pinned` (the default, what CI runs): the rungs recorded for a cell in the
- *   file — the documented subset that fits the CI budget (docs/fixes.md,
- *   "Bound ladder");
- * - `all`: every rung for every cell (the full ladder; `npm run bench:ladder`
- *   times it; `--update` then records every rung);
+ * - `ci` (the default, what CI runs): the pinned rungs of at most
+ *   `ciMaxRungStates` distinct states (a field of the file) — the documented
+ *   subset that fits the CI budget (docs/fixes.md, "Bound ladder");
+ * - `pinned`: every rung recorded in the file (the full ladder once every
+ *   rung is pinned; `npm run bench:ladder` times it);
+ * - `all`: every rung of every cell, pinned or not (`--update` then records
+ *   every rung);
  * - `none`: base bounds only.
  *
  * @module
@@ -20,7 +22,7 @@ import type { CellResult, MatrixResult } from './run';
 import type { CellExpectation, Expectations, Rung, RungExpectation } from './expectations';
 import { rungParams } from './expectations';
 
-export const LADDER_MODES = ['pinned', 'all', 'none'] as const;
+export const LADDER_MODES = ['ci', 'pinned', 'all', 'none'] as const;
 export type LadderMode = (typeof LADDER_MODES)[number];
 
 /** One cell over its rungs. */
@@ -41,35 +43,48 @@ export function categoryCounts(c: CellResult): string {
   return parts.join(' ');
 }
 
-/** Runs the selected rungs of every cell of a base matrix. */
+/** The rungs of one cell that `mode` runs, in ladder order (see the module comment). */
+export function selectRungs(e: Expectations, cell: CellExpectation | undefined, mode: LadderMode): Rung[] {
+  if (mode === 'none') return [];
+  const pinned = cell?.rungs ?? {};
+  const max = e.ciMaxRungStates ?? Infinity;
+  return (e.ladder ?? []).filter((g) => mode === 'all' || (pinned[g.id] !== undefined && (mode === 'pinned' || pinned[g.id].states <= max)));
+}
+
+/** Runs the selected rungs of every cell of a base matrix (on `workers` threads; reported in matrix order). */
 export function runLadder(
   e: Expectations,
   m: MatrixResult,
   mode: LadderMode,
   clock: () => number,
   onCell?: (l: LadderCell) => void,
+  workers = 1,
 ): LadderCell[] {
   if (mode === 'none' || !e.ladder?.length) return [];
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const runner = require('./run') as typeof import('./run');
   const defaults = Object.fromEntries(listParams().map((p) => [p.name, p.default]));
+  const plan = m.cells
+    .map((base) => ({ base, rungs: selectRungs(e, base.expected, mode).map((rung) => ({ rung, params: rungParams(base.column, rung, defaults) })) }))
+    .filter((p) => p.rungs.length > 0);
+  // Rungs check safety only: the liveness column is pinned at the base bounds.
+  const jobs = plan.flatMap((p) => p.rungs.map((r) => ({ row: p.base.row, column: { ...p.base.column, params: r.params }, expected: p.base.expected?.rungs?.[r.rung.id] as CellExpectation | undefined, liveness: false })));
+  // the index in `jobs` of each planned cell's first rung
+  const first: number[] = [];
+  plan.reduce((n, p) => (first.push(n), n + p.rungs.length), 0);
   const out: LadderCell[] = [];
-  for (const base of m.cells) {
-    const pinned = base.expected?.rungs ?? {};
-    const rungs = e.ladder.filter((g) => mode === 'all' || pinned[g.id] !== undefined);
-    if (!rungs.length) continue;
-    const results = rungs.map((rung) => {
-      const params = rungParams(base.column, rung, defaults);
-      const exp = pinned[rung.id] as CellExpectation | undefined;
-      // Rungs check safety only: the liveness column is pinned at the base bounds.
-      const cell = runner.runCell(base.row, { ...base.column, params }, exp, clock, { liveness: false });
-      return { rung, params, cell };
-    });
-    const sig = signature(base);
-    const l: LadderCell = { base, rungs: results, stable: results.every((r) => signature(r.cell) === sig) };
+  const done: CellResult[] = [];
+  runner.runCells(jobs, workers, clock, (c) => {
+    done.push(c);
+    // the runner reports in list order: a base cell is complete with its last rung
+    const p = plan[out.length];
+    if (done.length < first[out.length] + p.rungs.length) return;
+    const results = p.rungs.map((r, i) => ({ ...r, cell: done[first[out.length] + i] }));
+    const sig = signature(p.base);
+    const l: LadderCell = { base: p.base, rungs: results, stable: results.every((r) => signature(r.cell) === sig) };
     out.push(l);
     onCell?.(l);
-  }
+  });
   return out;
 }
 

@@ -195,28 +195,43 @@ export function runMatrix(
     }
   }
   const t0 = opts.clock();
-  const cells: CellResult[] = [];
-  const list = e.rows.flatMap((row) => columns.map((column) => ({ row, column })));
-  if ((opts.workers ?? 1) > 1 && list.length >= 2 * (opts.workers ?? 1)) {
-    // Independent cells on worker threads (at least two per thread, else not worth starting them), reported in row order.
-    const jobs = list.map(({ row, column }) => ({ recipe: (column.kind === 'safety' ? stackLivenessRecipe : stackRecipe)(cellStack(row, column)), options: VERIFY_OPTIONS }));
-    checkInWorkers(jobs, opts.workers as number, opts.clock, (i, result, seconds) => {
-      const { row, column } = list[i];
-      const cell =
-        result === undefined
-          ? runCell(row, column, row.cells[column.id], opts.clock)
-          : cellResult(row, column, row.cells[column.id], cellSpec(row, column), result, seconds);
-      cells.push(cell);
-      opts.onCell?.(cell);
-    });
-    return { ok: true, value: { cells, seconds: opts.clock() - t0 } };
-  }
-  for (const { row, column } of list) {
-    const cell = runCell(row, column, row.cells[column.id], opts.clock);
-    cells.push(cell);
-    opts.onCell?.(cell);
-  }
+  const list = e.rows.flatMap((row) => columns.map((column) => ({ row, column, expected: row.cells[column.id], liveness: true })));
+  const cells = runCells(list, opts.workers ?? 1, opts.clock, opts.onCell);
   return { ok: true, value: { cells, seconds: opts.clock() - t0 } };
+}
+
+/** A cell to run: a row at a column (whose params may be a rung's), its expectation, and whether a safety cell carries the liveness properties. */
+export interface CellJob {
+  readonly row: Row;
+  readonly column: Column;
+  readonly expected: CellExpectation | undefined;
+  readonly liveness: boolean;
+}
+
+/**
+ * Runs independent cells, on `workers` worker threads when there are at
+ * least two cells per thread (else not worth starting them), one after
+ * another otherwise; `onCell` sees them in list order either way, and the
+ * results are the same.
+ */
+export function runCells(list: readonly CellJob[], workers: number, clock: () => number, onCell?: (c: CellResult) => void): CellResult[] {
+  const cells: CellResult[] = [];
+  if (workers > 1 && list.length >= 2 * workers) {
+    const jobs = list.map(({ row, column, liveness }) => ({ recipe: (liveness && column.kind === 'safety' ? stackLivenessRecipe : stackRecipe)(cellStack(row, column)), options: VERIFY_OPTIONS }));
+    checkInWorkers(jobs, workers, clock, (i, result, seconds) => {
+      const { row, column, expected, liveness } = list[i];
+      const cell = result === undefined ? runCell(row, column, expected, clock, { liveness }) : cellResult(row, column, expected, cellSpec(row, column, liveness), result, seconds);
+      cells.push(cell);
+      onCell?.(cell);
+    });
+    return cells;
+  }
+  for (const { row, column, expected, liveness } of list) {
+    const cell = runCell(row, column, expected, clock, { liveness });
+    cells.push(cell);
+    onCell?.(cell);
+  }
+  return cells;
 }
 
 /** The expectations the model computed (same columns and rows, cells replaced): what `verify --update` writes. */

@@ -5,6 +5,7 @@
  */
 import { createMemoryIo } from '../../checker/cli';
 import { formatExpectations, parseExpectations, rungParams } from '../../specs/verify/expectations';
+import { selectRungs } from '../../specs/verify/ladder';
 import { gridPoints, runSweep, validateSweepArgv } from '../../specs/verify/sweep';
 
 const base = {
@@ -29,6 +30,26 @@ describe('bound ladder in the expectations file', () => {
     expect(bad({ ...base, rows: [{ fixes: [], cells: { c: { verdict: 'holds', states: 1, rungs: { w2: { verdict: 'fine', states: 1 } } } } }] })).toMatch(/rungs\["w2"\]\.verdict must be one of holds, deadlock, exhaustion/);
     expect(bad({ ...base, ladder: {} })).toMatch(/"ladder" must be an array/);
     expect(bad({ ...base, ladder: [{ id: 'w2', params: {} }, { id: 'w2', params: {} }] })).toMatch(/rung id "w2" is used twice/);
+  });
+
+  it('should select the CI subset (pinned rungs of at most ciMaxRungStates states), every pinned rung, every rung, or none', () => {
+    const e = parseExpectations(JSON.stringify({ ...base, ciMaxRungStates: 15 }));
+    if (!e.ok) throw new Error(e.error);
+    const cell = { verdict: 'holds' as const, states: 10, rungs: { w2: { verdict: 'exhaustion' as const, states: 20 }, 'mem+1': { verdict: 'holds' as const, states: 12 } } };
+    const ids = (mode: Parameters<typeof selectRungs>[2]) => selectRungs(e.value, cell, mode).map((g) => g.id);
+    expect(ids('ci')).toEqual(['mem+1']);
+    expect(ids('pinned')).toEqual(['w2', 'mem+1']);
+    expect(ids('all')).toEqual(['w2', 'mem+1']);
+    expect(ids('none')).toEqual([]);
+    expect(selectRungs(e.value, { verdict: 'holds', states: 1 }, 'all').map((g) => g.id)).toEqual(['w2', 'mem+1']);
+    expect(selectRungs(e.value, { verdict: 'holds', states: 1 }, 'ci')).toEqual([]);
+    // absent: every pinned rung is in the CI subset; the field round-trips through the writer
+    const noMax = parseExpectations(JSON.stringify(base));
+    if (!noMax.ok) throw new Error(noMax.error);
+    expect(selectRungs(noMax.value, cell, 'ci').map((g) => g.id)).toEqual(['w2', 'mem+1']);
+    expect(formatExpectations(e.value)).toContain('"ciMaxRungStates": 15,');
+    const bad = parseExpectations(JSON.stringify({ ...base, ciMaxRungStates: -1 }));
+    expect(bad.ok ? 'ok' : bad.error).toMatch(/"ciMaxRungStates" must be a whole number/);
   });
 
   it('should add a +N rung to the column\'s value, or to the model default', () => {
@@ -103,9 +124,14 @@ describe('gfpcheck verify with the bound ladder', () => {
   });
 
   it('should run the pinned rungs, mark the cell stable, and fail (exit 1) when a rung differs', async () => {
-    const ok = await verify({ expect: tempExpectations(ladderOf()) });
+    const file = tempExpectations(ladderOf());
+    const ok = await verify({ expect: file });
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('stable   none x 2019-thread: base deadlock [R1] (24) | w2 deadlock [R1] (1,153) | mem+1 deadlock [R1] (21) | dirty2 deadlock [R1] (851)');
+    // the rung cells on two worker threads: the same text
+    const threads = await verify({ expect: file, workers: '2' });
+    expect(threads.code).toBe(0);
+    expect(threads.out.replace(/\d+\.\d+ ?s\b/g, '')).toBe(ok.out.replace(/\d+\.\d+ ?s\b/g, ''));
     const e = ladderOf();
     const cell = e.rows[0].cells['2019-thread'];
     const flipped = { ...e, rows: [{ ...e.rows[0], cells: { '2019-thread': { ...cell, rungs: { ...cell.rungs, w2: { verdict: 'holds' as const, states: 1153 } } } } }] };
