@@ -22,6 +22,12 @@ export interface ExpandConfig {
   readonly permLimit: number;
   readonly storeKind: StoreOption['kind'];
   readonly checkDeadlock: boolean;
+  /**
+   * The purity sample of the sequential search (compile.ts, `sampled` and
+   * `successorsChecked`): this worker's first 256 expanded states, then one
+   * in 64, are expanded on a deeply frozen copy and twice. Absent: true.
+   */
+  readonly checkPurity?: boolean;
 }
 
 /** The keyer of a search with these options (core.ts, `createKeyer`) and its symmetry description. */
@@ -179,6 +185,9 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
   /** Successors per state in the last chunk (sizes the next one's buffers). */
   let perState = 4;
   let sink = 0;
+  /** States this expander has expanded (the purity sample counts them). */
+  let expanded = 0;
+  const purity = cfg.checkPurity !== false;
   return {
     /** `level`: the BFS depth of the chunk's states (the dedupe set is per level). */
     expand(states: Uint32Array, n: number, atBound: boolean, table: Uint32Array | undefined, invActive: Uint8Array, witActive: Uint8Array, level = -1): ChunkResult {
@@ -233,7 +242,9 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         for (k = k0; k < k1; k++) {
           for (let j = 0; j < W; j++) src[j] = states[k * W + j];
           ordinal = 0;
-          c.successors(src, dst, emit);
+          if (purity && c.sampled(expanded)) c.successorsChecked(src, dst, emit);
+          else c.successors(src, dst, emit);
+          expanded++;
           ends[k] = t;
           if (nSucc[k] === 0 && cfg.checkDeadlock && !c.isTerminal(src)) dead.push({ k, cls: c.deadlockClass(src), words: src.slice() });
         }

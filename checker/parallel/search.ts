@@ -80,7 +80,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   const shared = storeOpt.kind === 'fingerprint' ? new FingerprintStore(true) : undefined;
   const store: VisitedStore = shared ?? createStore(storeOpt, W, o.capacity);
   const checkDeadlock = o.checkDeadlock ?? spec.checkDeadlock ?? true;
-  const cfg: ExpandConfig = { symmetry: o.symmetry !== false, permLimit: o.permLimit ?? 5040, storeKind: storeOpt.kind, checkDeadlock };
+  const cfg: ExpandConfig = { symmetry: o.symmetry !== false, permLimit: o.permLimit ?? 5040, storeKind: storeOpt.kind, checkDeadlock, checkPurity: o.checkPurity !== false };
 
   const minLevel = o.parallel?.minLevel ?? 64;
   const waitForWorkers = o.parallel?.waitForWorkers ?? false;

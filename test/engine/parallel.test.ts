@@ -85,6 +85,14 @@ describe('parallel BFS gives the sequential result at 2 and 3 workers', () => {
     expect(r.error?.code).toBe('MC202');
   });
 
+  test('an action that adds a property to its input, in a worker: MC203 from the purity sample, as in this thread', () => {
+    const recipe: SpecRecipe = { module: path.join(__dirname, 'parallelFixtures'), exportName: 'addsProperty', args: [3] };
+    const r = same(recipe, {}, true);
+    expect(r.status).toBe('error');
+    expect(r.error?.code).toBe('MC203');
+    expect(r.error?.message).toMatch(/action Step mutated its input state/);
+  });
+
   test('a recipe that does not build the spec: this thread expands every chunk', () => {
     const spec = build(ref('dieHard', 'dieHard', {}));
     const r = check(spec, { workers: 2, recipe: ref('peterson', 'peterson'), parallel: { minLevel: 1, waitForWorkers: true } });

@@ -40,3 +40,27 @@ export function wideCounter(k: number, m: number): Spec<{ c: readonly number[]; 
     invariants: [{ name: 'NotAllAtMax', holds: (s) => s.c.some((x) => x < m - 1) }],
   };
 }
+
+/**
+ * An impure action that only adds an undeclared property to its input from
+ * x = `from` on: the unfrozen copies' leaf comparison cannot see it, only the
+ * frozen purity sample (compile.ts, `successorsChecked`) can, and the
+ * workers run that sample too (MC203).
+ */
+export function addsProperty(from: number): Spec<{ x: number }> {
+  return {
+    name: 'adds-property',
+    variables: { x: int(0, 9) },
+    init: () => [{ x: 0 }],
+    actions: [
+      {
+        name: 'Step',
+        next: (s) => {
+          if (s.x >= from) (s as { x: number; extra?: number }).extra = 1;
+          return s.x < 9 ? { x: s.x + 1 } : undefined;
+        },
+      },
+    ],
+    checkDeadlock: false,
+  };
+}
