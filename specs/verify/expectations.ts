@@ -120,6 +120,13 @@ export interface Rung {
   readonly params: Readonly<Record<string, string>>;
   /** What the rung means in kernel terms (for the legend). */
   readonly description?: string;
+  /**
+   * The layers the rung acts on: it applies only to columns whose stack has
+   * one of them (absent: every column). A path parameter of a layer the stack
+   * lacks does not change the model (`xfs_log` without XFS, `dmz_block`
+   * without dm-zoned), so that rung would be the base cell again.
+   */
+  readonly layers?: readonly string[];
 }
 
 /** A column's parameters at a rung (`defaults`: the model's parameter defaults, for `+N` values). */
@@ -197,6 +204,7 @@ export function parseExpectations(text: string): { ok: true; value: Expectations
       const where = `ladder[${i}]`;
       if (!isRecord(g) || typeof g.id !== 'string' || g.id === '') return { ok: false, error: `${where}.id is missing or not a string` };
       if (!isRecord(g.params) || !Object.values(g.params).every((v) => typeof v === 'string')) return { ok: false, error: `${where}.params must map parameter names to strings` };
+      if (g.layers !== undefined && (!isStringArray(g.layers) || g.layers.length === 0)) return { ok: false, error: `${where}.layers must be a non-empty array of layer names` };
       if (rungIds.has(g.id)) return { ok: false, error: `rung id "${g.id}" is used twice` };
       rungIds.add(g.id);
     }
@@ -264,7 +272,7 @@ export function formatExpectations(e: Expectations): string {
   if (e.ciMaxRungStates !== undefined) lines.push(`  "ciMaxRungStates": ${e.ciMaxRungStates},`);
   if (e.ladder !== undefined) {
     lines.push('  "ladder": [');
-    e.ladder.forEach((g, i) => lines.push(`    ${JSON.stringify({ id: g.id, params: g.params, ...(g.description !== undefined ? { description: g.description } : {}) })}${i < e.ladder!.length - 1 ? ',' : ''}`));
+    e.ladder.forEach((g, i) => lines.push(`    ${JSON.stringify({ id: g.id, params: g.params, ...(g.layers !== undefined ? { layers: g.layers } : {}), ...(g.description !== undefined ? { description: g.description } : {}) })}${i < e.ladder!.length - 1 ? ',' : ''}`));
     lines.push('  ],');
   }
   lines.push('  "rows": [');

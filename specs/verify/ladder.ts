@@ -17,9 +17,9 @@
  *
  * @module
  */
-import { listParams } from '../../models';
+import { listParams, parseStack } from '../../models';
 import type { CellResult, MatrixResult } from './run';
-import type { CellExpectation, Expectations, Rung, RungExpectation } from './expectations';
+import type { CellExpectation, Column, Expectations, Rung, RungExpectation } from './expectations';
 import { rungParams } from './expectations';
 
 export const LADDER_MODES = ['ci', 'pinned', 'all', 'none'] as const;
@@ -43,12 +43,26 @@ export function categoryCounts(c: CellResult): string {
   return parts.join(' ');
 }
 
-/** The rungs of one cell that `mode` runs, in ladder order (see the module comment). */
-export function selectRungs(e: Expectations, cell: CellExpectation | undefined, mode: LadderMode): Rung[] {
+/** Whether a rung applies to a column: it names no layers, or the column's stack has one of them. */
+export function rungApplies(rung: Rung, column: Pick<Column, 'stack'>): boolean {
+  if (!rung.layers) return true;
+  let names: string[];
+  try {
+    names = parseStack(column.stack).map((l) => l.name);
+  } catch {
+    return true; // a bad stack is reported by the base cell
+  }
+  return rung.layers.some((n) => names.includes(n));
+}
+
+/** The rungs of one cell that `mode` runs, in ladder order (see the module comment); rungs that do not apply to the column never run. */
+export function selectRungs(e: Expectations, cell: CellExpectation | undefined, mode: LadderMode, column?: Pick<Column, 'stack'>): Rung[] {
   if (mode === 'none') return [];
   const pinned = cell?.rungs ?? {};
   const max = e.ciMaxRungStates ?? Infinity;
-  return (e.ladder ?? []).filter((g) => mode === 'all' || (pinned[g.id] !== undefined && (mode === 'pinned' || pinned[g.id].states <= max)));
+  return (e.ladder ?? []).filter(
+    (g) => (column === undefined || rungApplies(g, column)) && (mode === 'all' || (pinned[g.id] !== undefined && (mode === 'pinned' || pinned[g.id].states <= max))),
+  );
 }
 
 /** Runs the selected rungs of every cell of a base matrix (on `workers` threads; reported in matrix order). */
@@ -65,7 +79,7 @@ export function runLadder(
   const runner = require('./run') as typeof import('./run');
   const defaults = Object.fromEntries(listParams().map((p) => [p.name, p.default]));
   const plan = m.cells
-    .map((base) => ({ base, rungs: selectRungs(e, base.expected, mode).map((rung) => ({ rung, params: rungParams(base.column, rung, defaults) })) }))
+    .map((base) => ({ base, rungs: selectRungs(e, base.expected, mode, base.column).map((rung) => ({ rung, params: rungParams(base.column, rung, defaults) })) }))
     .filter((p) => p.rungs.length > 0);
   // Rungs check safety only: the liveness column is pinned at the base bounds.
   const jobs = plan.flatMap((p) => p.rungs.map((r) => ({ row: p.base.row, column: { ...p.base.column, params: r.params }, expected: p.base.expected?.rungs?.[r.rung.id] as CellExpectation | undefined, liveness: false })));

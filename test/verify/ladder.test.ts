@@ -5,7 +5,7 @@
  */
 import { createMemoryIo } from '../../checker/cli';
 import { formatExpectations, parseExpectations, rungParams } from '../../specs/verify/expectations';
-import { selectRungs } from '../../specs/verify/ladder';
+import { rungApplies, selectRungs } from '../../specs/verify/ladder';
 import { gridPoints, runSweep, validateSweepArgv } from '../../specs/verify/sweep';
 
 const base = {
@@ -50,6 +50,20 @@ describe('bound ladder in the expectations file', () => {
     expect(formatExpectations(e.value)).toContain('"ciMaxRungStates": 15,');
     const bad = parseExpectations(JSON.stringify({ ...base, ciMaxRungStates: -1 }));
     expect(bad.ok ? 'ok' : bad.error).toMatch(/"ciMaxRungStates" must be a whole number/);
+  });
+
+  it('should apply a rung that names layers only to the columns whose stack has one of them', () => {
+    const dmz = { id: 'dmz', params: { dmz_block: '1' }, layers: ['dm-zoned'] };
+    expect(rungApplies(dmz, { stack: 'xfs/dm-zoned/tcmu/ext4/ssd' })).toBe(true);
+    expect(rungApplies(dmz, { stack: 'xfs/loop/ext4/ssd' })).toBe(false);
+    expect(rungApplies({ id: 'log1', params: { xfs_log: '1' }, layers: ['xfs'] }, { stack: 'fuse/ext4/ssd' })).toBe(false);
+    expect(rungApplies({ id: 'w2', params: { writers: '2' } }, { stack: 'fuse/ext4/ssd' })).toBe(true);
+    const e = parseExpectations(JSON.stringify({ ...base, ladder: [...base.ladder, dmz] }));
+    if (!e.ok) throw new Error(e.error);
+    expect(selectRungs(e.value, undefined, 'all', { stack: 'xfs/ssd' }).map((g) => g.id)).toEqual(['w2', 'mem+1']);
+    expect(formatExpectations(e.value)).toContain('{"id":"dmz","params":{"dmz_block":"1"},"layers":["dm-zoned"]}');
+    const bad = parseExpectations(JSON.stringify({ ...base, ladder: [{ id: 'x', params: {}, layers: [] }] }));
+    expect(bad.ok ? 'ok' : bad.error).toMatch(/ladder\[0\]\.layers must be a non-empty array of layer names/);
   });
 
   it('should add a +N rung to the column\'s value, or to the model default', () => {
