@@ -151,7 +151,61 @@ const cases: readonly BenchCase[] = [
   },
 ];
 
+/**
+ * How local the kernel model's steps are (docs/architecture.md, "The kernel
+ * model declares no footprints"): a plain BFS over the model's objects of
+ * report-2019 at writers=1, each transition classified by the top-level
+ * components its successor changes (`mm`, a task, a layer's variable).
+ */
+function kernelLocality(): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { buildStackSpec } = require('../models') as typeof import('../models');
+  const spec = buildStackSpec({ stack: 'report-2019', workload: 'write', params: {} });
+  const key = (x: unknown): string => JSON.stringify(x);
+  type K = { mm: unknown; app: unknown[]; kt: Record<string, unknown>; [l: string]: unknown };
+  const seen = new Set<string>();
+  let level = spec.init() as K[];
+  for (const s of level) seen.add(key(s));
+  let transitions = 0;
+  let ownTaskOnly = 0;
+  let layer = 0;
+  let mm = 0;
+  while (level.length) {
+    const next: K[] = [];
+    for (const s of level) {
+      for (const a of spec.actions) {
+        for (const p of a.params ?? [undefined]) {
+          const r = a.next(s as never, p as never) as K | K[] | undefined;
+          if (r === undefined) continue;
+          for (const t of Array.isArray(r) ? r : [r]) {
+            transitions++;
+            const changed: string[] = [];
+            if (key(s.mm) !== key(t.mm)) changed.push('mm');
+            s.app.forEach((v, i) => v !== t.app[i] && key(v) !== key(t.app[i]) && changed.push('task'));
+            for (const d of Object.keys(s.kt)) if (s.kt[d] !== t.kt[d] && key(s.kt[d]) !== key(t.kt[d])) changed.push('task');
+            for (const k of Object.keys(s)) if (/^L\d+$/.test(k) && key(s[k]) !== key(t[k])) changed.push('layer');
+            if (changed.length === 1 && changed[0] === 'task') ownTaskOnly++;
+            if (changed.includes('layer')) layer++;
+            if (changed.includes('mm')) mm++;
+            const k = key(t);
+            if (!seen.has(k)) {
+              seen.add(k);
+              next.push(t);
+            }
+          }
+        }
+      }
+    }
+    level = next;
+  }
+  return { case: 'kernel-locality', note: 'report-2019, writers=1: transitions by what they change', states: seen.size, transitions, ownTaskOnly, changesALayer: layer, changesMemory: mm };
+}
+
 function runCase(name: string): void {
+  if (name === 'kernel-locality') {
+    process.stdout.write(JSON.stringify(kernelLocality()) + '\n');
+    return;
+  }
   const c = cases.find((x) => x.name === name);
   if (!c) throw new Error(`unknown bench case ${name}`);
   const r = check(c.build(), c.options);
@@ -209,8 +263,8 @@ export function main(argv: readonly string[]): void {
       }
       continue;
     }
-    if (!cases.some((c) => c.name === name)) {
-      process.stderr.write(`gfpcheck-bench: unknown case '${name}' (cases: ${[...cases, ...cliCases].map((c) => c.name).join(', ')})\n`);
+    if (!cases.some((c) => c.name === name) && name !== 'kernel-locality') {
+      process.stderr.write(`gfpcheck-bench: unknown case '${name}' (cases: ${[...cases, ...cliCases].map((c) => c.name).join(', ')}, kernel-locality)\n`);
       process.exitCode = 151;
       return;
     }
