@@ -313,11 +313,9 @@ export function compile(spec: AnySpec): Compiled {
       const fresh = decode(src);
       successorsOf(fresh, src, dst, emit);
       // An action that wrote to its (unfrozen) input: in sloppy-mode modules a write to a frozen state is silently dropped.
-      const again = new Uint32Array(W);
-      layout.encode(fresh, again);
-      for (let i = 0; i < W; i++) {
-        if (again[i] !== src[i]) throw new SpecError('MC203', `an action mutated its input state: evaluated on a copy of ${stateText(decode(src))}, it changed it to ${stateText(fresh)}`);
-      }
+      // The same leaf-by-leaf comparison as on every other state (`changed`): a full `encode` of the copy
+      // cost about three times as much and told nothing more about the declared fields.
+      if (changed(fresh, src)) throw new SpecError('MC203', `an action mutated its input state: evaluated on a copy of ${stateText(decode(src))}, it changed it to ${stateText(fresh)}`);
     };
   }
 
