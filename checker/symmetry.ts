@@ -38,6 +38,15 @@ export interface Canonicalizer {
    * acyclic path (liveness.ts), which evaluates predicates on whole orbits.
    */
   readonly images?: (src: Uint32Array, each: (img: Uint32Array) => void) => void;
+  /**
+   * The representative of the state at `src[srcOff..srcOff+W)`, without
+   * copies where it can: returns false when the state is its own
+   * representative (`dst` is then left as it was), else writes the
+   * representative into `dst[dstOff..dstOff+W)` and returns true. The same
+   * representative as `canon`. Absent for the canonicalisers that have no
+   * such path (the caller copies and calls `canon`).
+   */
+  readonly canonAt?: (src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number) => boolean;
 }
 
 const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
@@ -310,39 +319,58 @@ export function createCanonicalizer(layout: Layout, permLimit: number, opts: { r
       perms[e].forEach((pd, d) => permT.set(pd, e * PT + dOff[d]));
     }
     const tmp = new Uint32Array(nWords);
+    /**
+     * The best candidate so far is the state itself (the identity) until a
+     * smaller one is found: only then is the state copied to `dst` and the
+     * candidate's words written over it. Most states of a search are their own
+     * representative and need no copy at all.
+     */
+    const canonAt = (src: Uint32Array, so: number, dst: Uint32Array, d0: number): boolean => {
+      let bestIsSrc = true;
+      for (let e = 1; e < E; e++) {
+        const base = e * nA;
+        const pbase = e * PT;
+        let smaller = false;
+        let a = 0;
+        for (; a < nWords; a++) {
+          const wa = wordOf[a];
+          let v = src[so + wa] & keep[a];
+          for (let p = start[a], end = start[a + 1]; p < end; p++) {
+            const q = base + p;
+            let raw = (src[so + sW[q]] >>> sS[q]) & sM[q];
+            const d = dom[p];
+            if (d >= 0) {
+              if (optNull[p]) {
+                if (raw !== 0) raw = permT[pbase + dOff[d] + raw - 1] + 1;
+              } else raw = permT[pbase + dOff[d] + raw];
+            }
+            v |= raw << dShift[p];
+          }
+          v >>>= 0;
+          if (!smaller) {
+            const cur = bestIsSrc ? src[so + wa] : dst[d0 + wa];
+            if (v > cur) break;
+            if (v < cur) smaller = true;
+          }
+          tmp[a] = v;
+        }
+        if (smaller) {
+          if (bestIsSrc) {
+            if (W >= 64) dst.set(src.subarray(so, so + W), d0);
+            else for (let i = 0; i < W; i++) dst[d0 + i] = src[so + i];
+            bestIsSrc = false;
+          }
+          for (let b = 0; b < nWords; b++) dst[d0 + wordOf[b]] = tmp[b];
+        }
+      }
+      return !bestIsSrc;
+    };
     return {
       description: `exact (${groupSize} permutations)`,
       ...(images ? { images } : {}),
+      canonAt,
       canon(src, dst) {
-        for (let i = 0; i < W; i++) dst[i] = src[i];
-        for (let e = 1; e < E; e++) {
-          const base = e * nA;
-          const pbase = e * PT;
-          let smaller = false;
-          let a = 0;
-          for (; a < nWords; a++) {
-            let v = src[wordOf[a]] & keep[a];
-            for (let p = start[a], end = start[a + 1]; p < end; p++) {
-              const q = base + p;
-              let raw = (src[sW[q]] >>> sS[q]) & sM[q];
-              const d = dom[p];
-              if (d >= 0) {
-                if (optNull[p]) {
-                  if (raw !== 0) raw = permT[pbase + dOff[d] + raw - 1] + 1;
-                } else raw = permT[pbase + dOff[d] + raw];
-              }
-              v |= raw << dShift[p];
-            }
-            v >>>= 0;
-            if (!smaller) {
-              const cur = dst[wordOf[a]];
-              if (v > cur) break;
-              if (v < cur) smaller = true;
-            }
-            tmp[a] = v;
-          }
-          if (smaller) for (let b = 0; b < nWords; b++) dst[wordOf[b]] = tmp[b];
-        }
+        if (!canonAt(src, 0, dst, 0)) for (let i = 0; i < W; i++) dst[i] = src[i];
       },
     };
   }
