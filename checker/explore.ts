@@ -417,8 +417,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
       generated++;
       enabled = true;
       coverage[a]++;
-      for (let i = 0; i < W; i++) {
-        if (dst[i] !== src[i]) {
+      // Record API: `encodeFrom` said whether the successor differs from its source; else compare the words.
+      const changed = c.lastChanged;
+      if (changed === false) return;
+      for (let i = changed === true ? W - 1 : 0; i < W; i++) {
+        if (changed === true || dst[i] !== src[i]) {
           progress = true;
           if (atBound) {
             truncated = true;
