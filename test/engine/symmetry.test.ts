@@ -36,6 +36,9 @@ function agree(spec: Spec<any>, states: readonly any[]): number {
   const layout = compileLayout(spec.variables, spec.symmetric ?? {});
   const fast = createCanonicalizer(layout, 5040);
   const slow = createCanonicalizer(layout, 5040, { wholeCandidates: true });
+  // the word-by-word builder without its generated code (the loop it falls back to)
+  const loop = createCanonicalizer(layout, 5040, { generated: false });
+  const l = new Uint32Array(layout.words);
   if (!fast || !slow || !fast.description.includes('permutations')) return 0;
   const w = new Uint32Array(layout.words);
   const a = new Uint32Array(layout.words);
@@ -50,6 +53,8 @@ function agree(spec: Spec<any>, states: readonly any[]): number {
     fast.canon(w, a);
     slow.canon(w, b);
     expect([...a]).toEqual([...b]);
+    loop!.canon(w, l);
+    expect([...l]).toEqual([...b]);
     big.fill(0xdeadbeef);
     big.set(w, W);
     out.fill(0x5a5a5a5a);
