@@ -49,6 +49,12 @@ export interface Compiled {
   checkNoSuccessor(w: Uint32Array): void;
   /** The record of the successor being emitted (record API), or undefined. */
   lastState: State | undefined;
+  /**
+   * Whether the successor being emitted differs from its source (record API:
+   * `encodeFrom` knows it), or undefined when not known (packed API): the
+   * caller then compares the words.
+   */
+  readonly lastChanged: boolean | undefined;
   decode(w: Uint32Array): State;
   /** Writes the words to fingerprint (the view, if any) into `out`; returns `w` itself when there is no view. */
   viewOf(w: Uint32Array, state: State | undefined, out: Uint32Array): Uint32Array;
@@ -176,7 +182,7 @@ export function compile(spec: AnySpec): Compiled {
   let reevaluate: Compiled['successors'] = (src, dst, emit) => successors(src, dst, emit);
   // The first evaluation of `successorsChecked` (record API: on a deeply frozen state).
   let successorsFrozen: Compiled['successors'] = (src, dst, emit) => successors(src, dst, emit);
-  const self: { lastState: State | undefined } = { lastState: undefined };
+  const self: { lastState: State | undefined; lastChanged: boolean | undefined } = { lastState: undefined, lastChanged: undefined };
 
   if (isPacked(spec)) {
     const acts = spec.packed;
@@ -243,7 +249,7 @@ export function compile(spec: AnySpec): Compiled {
           for (let k = 0, n = many ? many.length : 1; k < n; k++) {
             const u = many ? many[k] : t;
             try {
-              layout.encodeFrom(u, dst, s, src);
+              self.lastChanged = layout.encodeFrom(u, dst, s, src);
             } catch (e) {
               if (e instanceof LayoutValueError) throw new SpecError('MC201', `action ${a.name}${params ? `(${paramText(p)})` : ''}: ${e.message}`);
               throw e;
@@ -254,6 +260,7 @@ export function compile(spec: AnySpec): Compiled {
         }
       }
       self.lastState = undefined;
+      self.lastChanged = undefined;
     };
     const freeze = compileFreezer(spec.variables);
     // Purity of the actions on every expanded state. The sampled states (see
@@ -313,11 +320,9 @@ export function compile(spec: AnySpec): Compiled {
       const fresh = decode(src);
       successorsOf(fresh, src, dst, emit);
       // An action that wrote to its (unfrozen) input: in sloppy-mode modules a write to a frozen state is silently dropped.
-      const again = new Uint32Array(W);
-      layout.encode(fresh, again);
-      for (let i = 0; i < W; i++) {
-        if (again[i] !== src[i]) throw new SpecError('MC203', `an action mutated its input state: evaluated on a copy of ${stateText(decode(src))}, it changed it to ${stateText(fresh)}`);
-      }
+      // The same leaf-by-leaf comparison as on every other state (`changed`): a full `encode` of the copy
+      // cost about three times as much and told nothing more about the declared fields.
+      if (changed(fresh, src)) throw new SpecError('MC203', `an action mutated its input state: evaluated on a copy of ${stateText(decode(src))}, it changed it to ${stateText(fresh)}`);
     };
   }
 
@@ -372,6 +377,9 @@ export function compile(spec: AnySpec): Compiled {
     },
     set lastState(v) {
       self.lastState = v;
+    },
+    get lastChanged() {
+      return self.lastChanged;
     },
     initStates() {
       const inits = guarded(() => `init of ${spec.name}`, () => spec.init());

@@ -50,6 +50,14 @@ export interface Keyer {
    * `off`) when the key is plain, else a buffer of the keyer's (at 0).
    */
   keyOf(w: Uint32Array, off: number, st: State | undefined): Uint32Array;
+  /**
+   * As `keyOf`, for a search that keeps keys in a buffer of its own: computes
+   * the key of the state at `w[off..off+W)` and its hashes (into `H`). Returns
+   * false when the key is the state's words themselves (a plain key, or a
+   * state that is its own canonical representative): `out` is then not
+   * written. Else writes the key into `out[outOff..outOff+W)` and returns true.
+   */
+  keyInto(w: Uint32Array, off: number, st: State | undefined, out: Uint32Array, outOff: number): boolean;
 }
 
 /** The keyer of a search: `canon` is its canonicaliser (undefined: symmetry off); a compact store hashes 3 lanes, the others 2. */
@@ -79,7 +87,26 @@ export function createKeyer(c: Compiled, canon: Canonicalizer | undefined, store
     hashKey(w, W, off);
     return w;
   };
-  return { plainKey, keyOf };
+  // Without a view, a canonicaliser with `canonAt` reads the state where it is and writes only a key that differs from it.
+  const canonAt = !c.spec.view && canon ? canon.canonAt : undefined;
+  const keyInto = (w: Uint32Array, off: number, st: State | undefined, out: Uint32Array, outOff: number): boolean => {
+    if (plainKey) {
+      hashKey(w, W, off);
+      return false;
+    }
+    if (canonAt) {
+      if (canonAt(w, off, out, outOff)) {
+        hashKey(out, W, outOff);
+        return true;
+      }
+      hashKey(w, W, off);
+      return false;
+    }
+    const k = keyOf(w, off, st);
+    for (let i = 0; i < W; i++) out[outOff + i] = k[i];
+    return true;
+  };
+  return { plainKey, keyOf, keyInto };
 }
 
 /**

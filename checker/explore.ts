@@ -268,9 +268,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
   };
 
   /** The visited-set key of a state and its hashes (into `H`): core.ts, `createKeyer`. */
-  const keyOf = createKeyer(c, canon, storeOpt.kind).keyOf;
+  const keyer = createKeyer(c, canon, storeOpt.kind);
+  const keyOf = keyer.keyOf;
   const hasPredicates = c.invariantNames.length + c.witnessNames.length > 0;
-  const plainKey = !canon && !spec.view;
   const stBuf = new Uint32Array(W);
   const nInvariants = c.invariantNames.length;
   const nPackedInvariants = isPacked(spec) ? (spec.packedInvariants ?? []).length : 0;
@@ -369,6 +369,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     let bWords = new Uint32Array(bCap * W);
     let bKeys = new Uint32Array(bCap * W);
     let bHash = new Uint32Array(bCap * 3);
+    /** 1 when successor b's key is in `bKeys`, 0 when it is its own words in `bWords` (core.ts, `keyInto`). */
+    let bOwnKey = new Uint8Array(bCap);
     let bOrd = new Int32Array(bCap);
     let bTid = new Int32Array(live ? bCap : 0);
     const bObj: (State | undefined)[] = new Array(bCap);
@@ -380,6 +382,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
       bWords = w;
       bKeys = new Uint32Array(bCap * W);
       bHash = new Uint32Array(bCap * 3);
+      bOwnKey = new Uint8Array(bCap);
       const o = new Int32Array(bCap);
       o.set(bOrd);
       bOrd = o;
@@ -413,8 +416,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
       generated++;
       enabled = true;
       coverage[a]++;
-      for (let i = 0; i < W; i++) {
-        if (dst[i] !== src[i]) {
+      // Record API: `encodeFrom` said whether the successor differs from its source; else compare the words.
+      const changed = c.lastChanged;
+      if (changed === false) return;
+      for (let i = changed === true ? W - 1 : 0; i < W; i++) {
+        if (changed === true || dst[i] !== src[i]) {
           progress = true;
           if (atBound) {
             truncated = true;
@@ -505,14 +511,12 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
       }
       // Phase 2: keys, hashes, touches.
       for (let b = 0; b < bN; b++) {
-        const k = keyOf(bWords, b * W, bObj[b]);
-        if (k !== bWords) for (let j = 0; j < W; j++) bKeys[b * W + j] = k[j];
+        bOwnKey[b] = keyer.keyInto(bWords, b * W, bObj[b], bKeys, b * W) ? 1 : 0;
         bHash[3 * b] = H[0];
         bHash[3 * b + 1] = H[1];
         bHash[3 * b + 2] = H[2];
       }
       for (let b = 0; b < bN; b++) store.touch(bHash[3 * b], bHash[3 * b + 1], bHash[3 * b + 2]);
-      const keys = plainKey ? bWords : bKeys;
       // Phase 3: insert and check, in sequential order.
       let b = 0;
       for (let si = 0; si < nS && !stop; si++) {
@@ -533,7 +537,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
           }
           liveH0 = H[0];
           liveH1 = H[1];
-          if (store.insert(keys, W, b * W)) {
+          if (store.insert(bOwnKey[b] ? bKeys : bWords, W, b * W)) {
             anyNew = true;
             admit(bWords, b * W, bObj[b], parent, bOrd[b], depth);
           }

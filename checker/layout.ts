@@ -144,10 +144,14 @@ export interface Layout {
   /** Packs a record state into `out` (zeroed first); throws LayoutValueError on a value outside its domain. */
   encode(state: unknown, out: Uint32Array): void;
   /**
-   * Like `encode`, for a successor of `prev` (whose words are `prevWords`):
-   * sub-objects shared with `prev` by reference are copied, not re-validated.
+   * Like `encode`, for a successor of `prev` (whose words are `prevWords`,
+   * and which holds exactly what they decode to; `out` is another buffer):
+   * `out` starts as a copy of `prevWords`, and only what differs from `prev`
+   * is validated and written. Sub-objects shared with `prev` by reference,
+   * and leaves holding the same value as `prev`'s, need nothing. Returns
+   * whether `out` differs from `prevWords` (false: a stutter step).
    */
-  encodeFrom(state: unknown, out: Uint32Array, prev: unknown, prevWords: Uint32Array): void;
+  encodeFrom(state: unknown, out: Uint32Array, prev: unknown, prevWords: Uint32Array): boolean;
   /**
    * Checks that every leaf of packed words holds a value of its domain (for
    * the packed API, whose actions write words directly). Returns the first
@@ -598,8 +602,8 @@ function generateCodecs(
 
   // ------------------------------------------------------------------ encode
   // `out` is zeroed first; each leaf is validated and ORed into its word.
-  // `validate(i, v)` checks leaf i's value (held in variable v) and stores it.
-  const validate = (i: number, v: string): string[] => {
+  // `check(i, v)` checks leaf i's value (held in variable v) into `x`; `validate(i, v)` also stores it.
+  const check = (i: number, v: string): string[] => {
     const l = leaves[i];
     const x = 'x';
     const fail = `fail(${JSON.stringify(l.path)}, ${v}, ${JSON.stringify(describeDomain(l.domain))})`;
@@ -621,16 +625,107 @@ function generateCodecs(
       if (d.optional) out.push(`${x} = ${v} === null ? 0 : (typeof ${v} === 'number' && ${v} >= 0 && ${v} < ${n} && (${v} % 1) === 0) ? ${v} + 1 : ${fail};`);
       else out.push(`${x} = (typeof ${v} === 'number' && ${v} >= 0 && ${v} < ${n} && (${v} % 1) === 0) ? ${v} : ${fail};`);
     }
-    if (l.width === 32) out.push(`out[${l.word}] = ${x};`);
-    else if (l.width > 0) out.push(`out[${l.word}] |= ${l.shift === 0 ? x : `${x} << ${l.shift}`};`);
     return out;
   };
+  const validate = (i: number, v: string): string[] => {
+    const l = leaves[i];
+    const out = check(i, v);
+    if (l.width === 32) out.push(`out[${l.word}] = x;`);
+    else if (l.width > 0) out.push(`out[${l.word}] |= ${l.shift === 0 ? 'x' : `x << ${l.shift}`};`);
+    return out;
+  };
+  // Functions for large subtrees of a full encode: e<N>(a, out).
+  const encFns: string[] = [];
+  let tmp = 0;
   /**
-   * Copies the bits of leaves [first, end) from the previous state's words:
-   * a leaf never straddles words and leaves are placed in order, so a subtree
-   * is one contiguous bit range (bits no leaf uses are 0 in `src`).
+   * Lines encoding the node `d` whose value is bound to variable `a`.
+   * `logical` is the node's accessor from the state (`s["x"][0]`), which
+   * error messages name.
    */
-  const copyRange = (first: number, end: number): string[] => {
+  const genNode = (d: Domain, a: string, logical: string, first: number): { lines: string[]; next: number } => {
+    if (isLeaf(d)) return { lines: validate(first, a), next: first + 1 };
+    const full: string[] = [];
+    // A record must have exactly its declared fields: an undeclared field
+    // would be dropped by the packing and states that differ in it merged.
+    if (d.kind === 'record') {
+      const names = Object.keys(d.fields);
+      full.push(`if (typeof ${a} !== 'object' || ${a} === null || Object.keys(${a}).length !== ${names.length}) fields(${JSON.stringify(logical)}, ${a}, ${k(names)});`);
+    }
+    let at = first;
+    if (d.kind === 'seq') {
+      // The length (validated as a leaf), then each slot below it; slots past it stay zero.
+      const pretty = logical.replace(/\["([^"]*)"\]/g, '.$1').replace(/^s\./, '');
+      full.push(`if (!Array.isArray(${a}) || ${a}.length > ${d.max}) fail(${JSON.stringify(pretty)}, ${a}, ${JSON.stringify(describeDomain(d))});`);
+      full.push(...validate(at, `${a}.length`));
+      at++;
+      for (let i = 0; i < d.max; i++) {
+        const r = genChild(d.of, `${a}[${i}]`, `${logical}[${i}]`, at);
+        full.push(`if (${a}.length > ${i}) {`, ...r.lines, '}');
+        at = r.next;
+      }
+    }
+    for (const [kd, sel] of children(d)) {
+      const r = genChild(kd, `${a}${sel}`, `${logical}${sel}`, at);
+      full.push(...r.lines);
+      at = r.next;
+    }
+    return { lines: full, next: at };
+  };
+  /** A child node: a leaf inline, a small subtree inline, a large one as a call. */
+  const genChild = (d: Domain, acc: string, logical: string, first: number): { lines: string[]; next: number } => {
+    if (isLeaf(d)) {
+      const v = `v${tmp++}`;
+      return { lines: [`const ${v} = ${acc};`, ...validate(first, v)], next: first + 1 };
+    }
+    if (leafCount(d) > LEAVES_PER_FUNCTION) {
+      const id = encFns.length;
+      encFns.push('');
+      const r = genNode(d, 'a', logical, first);
+      encFns[id] = `function e${id}(a, out) { let x;\n${r.lines.join('\n')}\n}`;
+      return { lines: [`e${id}(${acc}, out);`], next: r.next };
+    }
+    const a = `n${tmp++}`;
+    const r = genNode(d, a, logical, first);
+    return { lines: [`const ${a} = ${acc};`, ...r.lines], next: r.next };
+  };
+  const encLines: string[] = ['let x;', `out.fill(0);`];
+  const top = Object.keys(variables);
+  encLines.push(`if (typeof s !== 'object' || s === null || Object.keys(s).length !== ${top.length}) fields('state', s, ${k(top)});`);
+  {
+    let at = 0;
+    for (const [name, d] of Object.entries(variables)) {
+      const sel = `[${JSON.stringify(name)}]`;
+      const r = genChild(d, `s${sel}`, `s${sel}`, at);
+      encLines.push(...r.lines);
+      at = r.next;
+    }
+  }
+  const encSrc = `${encFns.join('\n')}\nreturn function encode(s, out) {\ntry {\n${encLines.join('\n')}\n} catch (e) { if (e instanceof LVE) throw e; fail('(state shape)', s, 'the declared variables: ' + e.message); }\n};`;
+
+  // ------------------------------------------------------------- encodeFrom
+  // `out` starts as a copy of the previous state's words `src`; only what
+  // differs from the previous state `p` is written, each leaf cleared and set
+  // in its word, and `ch` collects the bits that changed (the function
+  // returns whether `out` differs from `src`). A node that is the very same
+  // object as in `p` (structural sharing, as `{ ...s, x }` produces) needs
+  // nothing: its bits are already there. In a node that is a new object, a
+  // leaf whose value is the same (===) as the previous state's needs nothing
+  // either: that value was decoded from `src`, so it is in its domain and its
+  // bits are there. Other leaves are validated as in `encode`. Functions for
+  // large subtrees: g<N>(a, q, out) (q: the previous node) and h<N>(a, out)
+  // (no previous node: a sequence slot the previous sequence did not have);
+  // both return their `ch`.
+  const incFns: string[] = [];
+  /** Lines that store `x` into leaf i (clear, then set) and note a change in `ch`. */
+  const setLeaf = (i: number): string[] => {
+    const l = leaves[i];
+    if (l.width === 32) return [`o = out[${l.word}]; out[${l.word}] = x; ch |= o ^ x;`];
+    if (l.width === 0) return [];
+    const keepMask = ~(l.mask << l.shift) >>> 0;
+    return [`o = out[${l.word}]; nw = (o & ${keepMask}) | ${l.shift === 0 ? 'x' : `(x << ${l.shift})`}; out[${l.word}] = nw; ch |= o ^ nw;`];
+  };
+  /** Lines that zero the bits of leaves [first, end) (one contiguous bit range) and note a change in `ch`. */
+  const clearRange = (first: number, end: number): string[] => {
     let lo = -1;
     let hi = -1;
     for (let i = first; i < end; i++) {
@@ -643,94 +738,80 @@ function generateCodecs(
     const b = leaves[hi];
     const bitsMask = (from: number, to: number): number => (to - from === 32 ? 0xffffffff : (((2 ** (to - from)) - 1) * 2 ** from) >>> 0);
     const part = (w: number, from: number, to: number): string =>
-      to - from === 32 ? `out[${w}] = src[${w}];` : `out[${w}] |= src[${w}] & ${bitsMask(from, to)};`;
+      to - from === 32 ? `ch |= out[${w}]; out[${w}] = 0;` : `ch |= out[${w}] & ${bitsMask(from, to)}; out[${w}] &= ${~bitsMask(from, to) >>> 0};`;
     if (a.word === b.word) return [part(a.word, a.shift, b.shift + b.width)];
     const lines = [part(a.word, a.shift, 32)];
-    if (b.word - a.word - 1 > 4) lines.push(`for (let i = ${a.word + 1}; i < ${b.word}; i++) out[i] = src[i];`);
-    else for (let w = a.word + 1; w < b.word; w++) lines.push(`out[${w}] = src[${w}];`);
+    for (let w = a.word + 1; w < b.word; w++) lines.push(part(w, 0, 32));
     lines.push(part(b.word, 0, b.shift + b.width));
     return lines;
   };
-  // Functions for large subtrees: e<N>(a, out) for a full encode, f<N>(a, q, out, src) incremental.
-  const encFns: string[] = [];
-  let tmp = 0;
   /**
-   * Lines encoding the node `d` whose value is bound to variable `a` (and the
-   * previous state's node to `q`, when incremental). `logical` is the node's
-   * accessor from the state (`s["x"][0]`), which error messages name. A node
-   * whose value is the very same object as in the previous state (structural
-   * sharing, as `{ ...s, x }` produces) is not re-validated: its bits are
-   * copied from the previous words.
+   * Lines writing the node `d` bound to `a` into `out`; `q`: the previous
+   * state's node at the same place (undefined: none, write every leaf).
    */
-  const genNode = (d: Domain, a: string, q: string | undefined, logical: string, first: number): { lines: string[]; next: number } => {
-    if (isLeaf(d)) return { lines: validate(first, a), next: first + 1 };
+  const incNode = (d: Domain, a: string, q: string | undefined, logical: string, first: number): { lines: string[]; next: number } => {
     const full: string[] = [];
-    // A record must have exactly its declared fields: an undeclared field
-    // would be dropped by the packing and states that differ in it merged.
     if (d.kind === 'record') {
       const names = Object.keys(d.fields);
       full.push(`if (typeof ${a} !== 'object' || ${a} === null || Object.keys(${a}).length !== ${names.length}) fields(${JSON.stringify(logical)}, ${a}, ${k(names)});`);
     }
     let at = first;
     if (d.kind === 'seq') {
-      // The length (validated as a leaf), then each slot below it; slots past it stay zero. Slots are
-      // encoded in full (the previous sequence may be shorter), the whole sequence copied when shared.
+      // The length, then each slot below it: a slot that is the same object (or value) as the previous
+      // sequence's slot at the same index needs nothing; slots past the length are zeroed.
       const pretty = logical.replace(/\["([^"]*)"\]/g, '.$1').replace(/^s\./, '');
       full.push(`if (!Array.isArray(${a}) || ${a}.length > ${d.max}) fail(${JSON.stringify(pretty)}, ${a}, ${JSON.stringify(describeDomain(d))});`);
-      full.push(...validate(at, `${a}.length`));
+      const lv = `v${tmp++}`;
+      full.push(`const ${lv} = ${a}.length;`);
+      const setLen = [...check(at, lv), ...setLeaf(at)];
+      full.push(...(q === undefined ? setLen : [`if (${lv} !== ${q}.length) {`, ...setLen, '}']));
       at++;
       for (let i = 0; i < d.max; i++) {
-        const r = genChild(d.of, `${a}[${i}]`, undefined, `${logical}[${i}]`, at);
-        full.push(`if (${a}.length > ${i}) {`, ...r.lines, '}');
+        const r = incChild(d.of, `${a}[${i}]`, undefined, `${logical}[${i}]`, at);
+        const same = q === undefined ? undefined : `${q}.length > ${i} && ${a}[${i}] === ${q}[${i}]`;
+        full.push(`if (${a}.length > ${i}) {`, ...(same ? [`if (!(${same})) {`, ...r.lines, '}'] : r.lines), '} else {', ...clearRange(at, r.next), '}');
         at = r.next;
       }
     }
     for (const [kd, sel] of children(d)) {
-      const r = genChild(kd, `${a}${sel}`, q === undefined ? undefined : `${q}${sel}`, `${logical}${sel}`, at);
+      const r = incChild(kd, `${a}${sel}`, q === undefined ? undefined : `${q}${sel}`, `${logical}${sel}`, at);
       full.push(...r.lines);
       at = r.next;
     }
     if (q === undefined) return { lines: full, next: at };
-    return { lines: [`if (${a} === ${q}) { ${copyRange(first, at).join(' ')} } else {`, ...full, '}'], next: at };
+    return { lines: [`if (${a} !== ${q}) {`, ...full, '}'], next: at };
   };
-  /** A child node: a leaf inline, a small subtree inline, a large one as a call. */
-  const genChild = (d: Domain, acc: string, prev: string | undefined, logical: string, first: number): { lines: string[]; next: number } => {
+  const incChild = (d: Domain, acc: string, prev: string | undefined, logical: string, first: number): { lines: string[]; next: number } => {
     if (isLeaf(d)) {
       const v = `v${tmp++}`;
-      return { lines: [`const ${v} = ${acc};`, ...validate(first, v)], next: first + 1 };
+      const set = [...check(first, v), ...setLeaf(first)];
+      return { lines: [`const ${v} = ${acc};`, ...(prev === undefined ? set : [`if (${v} !== ${prev}) {`, ...set, '}'])], next: first + 1 };
     }
     if (leafCount(d) > LEAVES_PER_FUNCTION) {
-      const id = encFns.length;
-      encFns.push('');
-      const r = genNode(d, 'a', prev === undefined ? undefined : 'q', logical, first);
-      encFns[id] =
-        prev === undefined
-          ? `function e${id}(a, out) { let x;\n${r.lines.join('\n')}\n}`
-          : `function f${id}(a, q, out, src) { let x;\n${r.lines.join('\n')}\n}`;
-      return { lines: [prev === undefined ? `e${id}(${acc}, out);` : `f${id}(${acc}, ${prev}, out, src);`], next: r.next };
+      const id = incFns.length;
+      incFns.push('');
+      const r = incNode(d, 'a', prev === undefined ? undefined : 'q', logical, first);
+      const name = prev === undefined ? `h${id}` : `g${id}`;
+      incFns[id] = `function ${name}(a, ${prev === undefined ? '' : 'q, '}out) { let x, o, nw, ch = 0;\n${r.lines.join('\n')}\nreturn ch;\n}`;
+      return { lines: [prev === undefined ? `ch |= ${name}(${acc}, out);` : `if (${acc} !== ${prev}) ch |= ${name}(${acc}, ${prev}, out);`], next: r.next };
     }
     const a = `n${tmp}`;
     const q = `q${tmp++}`;
-    const r = genNode(d, a, prev === undefined ? undefined : q, logical, first);
+    const r = incNode(d, a, prev === undefined ? undefined : q, logical, first);
     return { lines: [prev === undefined ? `const ${a} = ${acc};` : `const ${a} = ${acc}; const ${q} = ${prev};`, ...r.lines], next: r.next };
   };
-  const body = (incremental: boolean): string => {
-    tmp = 0;
-    encFns.length = 0;
-    const lines: string[] = ['let x;', `out.fill(0);`];
-    const top = Object.keys(variables);
-    lines.push(`if (typeof s !== 'object' || s === null || Object.keys(s).length !== ${top.length}) fields('state', s, ${k(top)});`);
+  const incLines: string[] = ['let x, o, nw, ch = 0;', 'out.set(src);'];
+  incLines.push(`if (typeof s !== 'object' || s === null || Object.keys(s).length !== ${top.length}) fields('state', s, ${k(top)});`);
+  {
     let at = 0;
     for (const [name, d] of Object.entries(variables)) {
       const sel = `[${JSON.stringify(name)}]`;
-      const r = genChild(d, `s${sel}`, incremental ? `p${sel}` : undefined, `s${sel}`, at);
-      lines.push(...r.lines);
+      const r = incChild(d, `s${sel}`, `p${sel}`, `s${sel}`, at);
+      incLines.push(...r.lines);
       at = r.next;
     }
-    return `${encFns.join('\n')}\nreturn function ${incremental ? 'encodeFrom(s, out, p, src)' : 'encode(s, out)'} {\ntry {\n${lines.join('\n')}\n} catch (e) { if (e instanceof LVE) throw e; fail('(state shape)', s, 'the declared variables: ' + e.message); }\n};`;
-  };
-  const encSrc = body(false);
-  const incSrc = body(true);
+  }
+  const incSrc = `${incFns.join('\n')}\nreturn function encodeFrom(s, out, p, src) {\ntry {\n${incLines.join('\n')}\nreturn ch !== 0;\n} catch (e) { if (e instanceof LVE) throw e; fail('(state shape)', s, 'the declared variables: ' + e.message); }\n};`;
   void words;
 
   const fail = (path: string, value: unknown, expected: string): never => {

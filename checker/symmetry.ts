@@ -38,6 +38,15 @@ export interface Canonicalizer {
    * acyclic path (liveness.ts), which evaluates predicates on whole orbits.
    */
   readonly images?: (src: Uint32Array, each: (img: Uint32Array) => void) => void;
+  /**
+   * The representative of the state at `src[srcOff..srcOff+W)`, without
+   * copies where it can: returns false when the state is its own
+   * representative (`dst` is then left as it was), else writes the
+   * representative into `dst[dstOff..dstOff+W)` and returns true. The same
+   * representative as `canon`. Absent for the canonicalisers that have no
+   * such path (the caller copies and calls `canon`).
+   */
+  readonly canonAt?: (src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number) => boolean;
 }
 
 const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
@@ -68,7 +77,7 @@ function permutations(n: number): number[][] {
  * Builds the canonicaliser for a layout, or `undefined` when the layout has no
  * symmetric domain with two or more elements.
  */
-export function createCanonicalizer(layout: Layout, permLimit: number, opts: { readonly wholeCandidates?: boolean } = {}): Canonicalizer | undefined {
+export function createCanonicalizer(layout: Layout, permLimit: number, opts: { readonly wholeCandidates?: boolean; readonly generated?: boolean } = {}): Canonicalizer | undefined {
   const domains = Object.entries(layout.symmetric)
     .filter(([, n]) => n >= 2)
     .map(([name]) => name);
@@ -310,21 +319,87 @@ export function createCanonicalizer(layout: Layout, permLimit: number, opts: { r
       perms[e].forEach((pd, d) => permT.set(pd, e * PT + dOff[d]));
     }
     const tmp = new Uint32Array(nWords);
-    return {
-      description: `exact (${groupSize} permutations)`,
-      ...(images ? { images } : {}),
-      canon(src, dst) {
-        for (let i = 0; i < W; i++) dst[i] = src[i];
+    /**
+     * The best candidate so far is the state itself (the identity) until a
+     * smaller one is found: only then is the state copied to `dst` and the
+     * candidate's words written over it. Most states of a search are their own
+     * representative and need no copy at all.
+     */
+    /**
+     * Per group element e ≥ 1, a generated straight-line function that builds
+     * the candidate word by word into `tmp` (the same words, in the same order,
+     * as the loop below) and compares each with the best so far (`best` at
+     * `bo`): false at the first larger word, else whether it is smaller. The
+     * leaves' positions and the renamings are constants in the code (a renaming
+     * is one lookup in a table of raw values), instead of nine typed-array
+     * reads per leaf. Undefined when the code cannot be generated (the loop is
+     * then used).
+     */
+    const generated = ((): ((src: Uint32Array, so: number, best: Uint32Array, bo: number, tmp: Uint32Array) => boolean)[] | undefined => {
+      if (opts.generated === false) return undefined;
+      try {
+        const tables: Int32Array[] = [];
+        const fns = [];
         for (let e = 1; e < E; e++) {
           const base = e * nA;
           const pbase = e * PT;
-          let smaller = false;
-          let a = 0;
-          for (; a < nWords; a++) {
-            let v = src[wordOf[a]] & keep[a];
+          const tableOf = new Map<string, number>();
+          const lines: string[] = ['let v, cur, sm = false;'];
+          for (let a = 0; a < nWords; a++) {
+            const wa = wordOf[a];
+            const parts: string[] = keep[a] !== 0 ? [`(src[so + ${wa}] & ${keep[a]})`] : [];
+            for (let p = start[a]; p < start[a + 1]; p++) {
+              const q = base + p;
+              let raw = sM[q] === -1 ? `src[so + ${sW[q]}]` : `((src[so + ${sW[q]}] >>> ${sS[q]}) & ${sM[q]})`;
+              const d = dom[p];
+              if (d >= 0) {
+                const key = `${d}:${optNull[p]}`;
+                let t = tableOf.get(key);
+                if (t === undefined) {
+                  const n = size[d];
+                  const tab = new Int32Array(optNull[p] ? n + 1 : n);
+                  for (let x = 0; x < tab.length; x++) tab[x] = optNull[p] ? (x === 0 ? 0 : permT[pbase + dOff[d] + x - 1] + 1) : permT[pbase + dOff[d] + x];
+                  t = tables.length;
+                  tables.push(tab);
+                  tableOf.set(key, t);
+                }
+                raw = `T[${t}][${raw}]`;
+              }
+              parts.push(dShift[p] === 0 ? raw : `(${raw} << ${dShift[p]})`);
+            }
+            lines.push(`v = (${parts.length > 0 ? parts.join(' | ') : '0'}) >>> 0;`, `tmp[${a}] = v;`, `if (!sm) { cur = best[bo + ${wa}]; if (v > cur) return false; if (v < cur) sm = true; }`);
+          }
+          lines.push('return sm;');
+          fns.push(`function c${e}(src, so, best, bo, tmp) {\n${lines.join('\n')}\n}`);
+        }
+        const list = Array.from({ length: E - 1 }, (_, i) => `c${i + 1}`).join(', ');
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval
+        const made = new Function('T', `${fns.join('\n')}\nreturn [null, ${list}];`)(tables) as ((src: Uint32Array, so: number, best: Uint32Array, bo: number, tmp: Uint32Array) => boolean)[];
+        return made;
+      } catch {
+        return undefined;
+      }
+    })();
+    /**
+     * The best candidate so far is the state itself (the identity) until a
+     * smaller one is found: only then is the state copied to `dst` and the
+     * candidate's words written over it. Most states of a search are their own
+     * representative and need no copy at all.
+     */
+    const canonAt = (src: Uint32Array, so: number, dst: Uint32Array, d0: number): boolean => {
+      let bestIsSrc = true;
+      for (let e = 1; e < E; e++) {
+        let smaller = false;
+        if (generated) smaller = bestIsSrc ? generated[e](src, so, src, so, tmp) : generated[e](src, so, dst, d0, tmp);
+        else {
+          const base = e * nA;
+          const pbase = e * PT;
+          for (let a = 0; a < nWords; a++) {
+            const wa = wordOf[a];
+            let v = src[so + wa] & keep[a];
             for (let p = start[a], end = start[a + 1]; p < end; p++) {
               const q = base + p;
-              let raw = (src[sW[q]] >>> sS[q]) & sM[q];
+              let raw = (src[so + sW[q]] >>> sS[q]) & sM[q];
               const d = dom[p];
               if (d >= 0) {
                 if (optNull[p]) {
@@ -335,14 +410,30 @@ export function createCanonicalizer(layout: Layout, permLimit: number, opts: { r
             }
             v >>>= 0;
             if (!smaller) {
-              const cur = dst[wordOf[a]];
+              const cur = bestIsSrc ? src[so + wa] : dst[d0 + wa];
               if (v > cur) break;
               if (v < cur) smaller = true;
             }
             tmp[a] = v;
           }
-          if (smaller) for (let b = 0; b < nWords; b++) dst[wordOf[b]] = tmp[b];
         }
+        if (smaller) {
+          if (bestIsSrc) {
+            if (W >= 64) dst.set(src.subarray(so, so + W), d0);
+            else for (let i = 0; i < W; i++) dst[d0 + i] = src[so + i];
+            bestIsSrc = false;
+          }
+          for (let b = 0; b < nWords; b++) dst[d0 + wordOf[b]] = tmp[b];
+        }
+      }
+      return !bestIsSrc;
+    };
+    return {
+      description: `exact (${groupSize} permutations)`,
+      ...(images ? { images } : {}),
+      canonAt,
+      canon(src, dst) {
+        if (!canonAt(src, 0, dst, 0)) for (let i = 0; i < W; i++) dst[i] = src[i];
       },
     };
   }

@@ -61,8 +61,10 @@ describe('generated codecs of a large state (split per subtree)', () => {
         // a successor as actions write it: one task replaced, mm rebuilt, everything else shared
         const next = { ...s, tasks: s.tasks.map((x, j) => (j === i ? t : x)), mm: { ...s.mm, free } };
         const out = new Uint32Array(layout.words);
-        layout.encodeFrom(next, out, s, enc(s));
+        const changed = layout.encodeFrom(next, out, s, enc(s));
         expect(Array.from(out)).toEqual(Array.from(enc(next)));
+        // the returned flag: whether the successor's words differ from the source's (false: a stutter step)
+        expect(changed).toBe(Array.from(enc(next)).some((x, j) => x !== enc(s)[j]));
       }),
       { seed: 42, numRuns: 150 },
     );
@@ -83,6 +85,65 @@ describe('generated codecs of a large state (split per subtree)', () => {
     again.encode(s, w);
     expect(Array.from(w)).toEqual(Array.from(enc(s)));
     expect(again.decode(w)).toEqual(s);
+  });
+});
+
+describe('encodeFrom on sequences (slots shared, pushed, popped, replaced; slots past the length zeroed)', () => {
+  // A sequence of small records, one long enough to be a function of its own, and one whose elements are.
+  const BIG = record({ k: int(0, 3), fr: array(20, FRAME) });
+  const SV: Record<string, Domain> = { a: seqOf(4, FRAME), b: seqOf(20, FRAME), c: seqOf(2, BIG), n: int(0, 5) };
+  const sl = compileLayout(SV);
+  const senc = (x: unknown): Uint32Array => {
+    const w = new Uint32Array(sl.words);
+    sl.encode(x, w);
+    return w;
+  };
+  const big = fc.record({ k: fc.integer({ min: 0, max: 3 }), fr: fc.array(frame, { minLength: 20, maxLength: 20 }) });
+  const sstate = fc.record({
+    a: fc.array(frame, { maxLength: 4 }),
+    b: fc.array(frame, { maxLength: 20 }),
+    c: fc.array(big, { maxLength: 2 }),
+    n: fc.integer({ min: 0, max: 5 }),
+  });
+  /** A successor of sequence `q` as actions write one: shared, pushed, popped, one slot replaced, copied with equal fresh objects, or unrelated. */
+  const edit = <T>(q: readonly T[], max: number, op: number, i: number, fresh: T, other: readonly T[]): readonly T[] => {
+    switch (op) {
+      case 0:
+        return q;
+      case 1:
+        return q.length < max ? [...q, fresh] : q.slice(0, -1);
+      case 2:
+        return q.slice(0, Math.max(0, q.length - 1 - (i % 2)));
+      case 3:
+        return q.map((x, j) => (j === i % Math.max(1, q.length) ? fresh : x));
+      case 4:
+        return JSON.parse(JSON.stringify(q)) as T[];
+      default:
+        return other;
+    }
+  };
+  it('should give the words of a full encode and say whether they changed (fast-check, seeded)', () => {
+    const op = fc.integer({ min: 0, max: 5 });
+    fc.assert(
+      fc.property(sstate, sstate, fc.tuple(op, op, op), fc.integer({ min: 0, max: 30 }), frame, big, (s0, o, [oa, ob, oc], i, f, g) => {
+        // the source as the engine hands it to actions: decoded from its words
+        const w0 = senc(s0);
+        const s = sl.decode(w0);
+        const next = { a: edit(s.a, 4, oa, i, f, o.a), b: edit(s.b, 20, ob, i, f, o.b), c: edit(s.c, 2, oc, i, g, o.c), n: i % 3 === 0 ? o.n : s.n };
+        const out = new Uint32Array(sl.words).fill(0xffffffff);
+        const changed = sl.encodeFrom(next, out, s, w0);
+        const want = senc(next);
+        expect(Array.from(out)).toEqual(Array.from(want));
+        expect(changed).toBe(Array.from(want).some((x, j) => x !== w0[j]));
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+  it('should still refuse a bad value in a new slot and a sequence over its bound', () => {
+    const s = sl.decode(senc({ a: [], b: [], c: [], n: 0 }));
+    const out = new Uint32Array(sl.words);
+    expect(() => sl.encodeFrom({ ...s, a: [{ fn: 'a', gfp: 0, n: 7 }] }, out, s, senc(s))).toThrow('variable a[0].n = 7 is outside its domain 0..3');
+    expect(() => sl.encodeFrom({ ...s, a: [1, 2, 3, 4, 5] }, out, s, senc(s))).toThrow('is outside its domain a sequence of at most 4');
   });
 });
 

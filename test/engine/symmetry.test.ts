@@ -36,15 +36,33 @@ function agree(spec: Spec<any>, states: readonly any[]): number {
   const layout = compileLayout(spec.variables, spec.symmetric ?? {});
   const fast = createCanonicalizer(layout, 5040);
   const slow = createCanonicalizer(layout, 5040, { wholeCandidates: true });
+  // the word-by-word builder without its generated code (the loop it falls back to)
+  const loop = createCanonicalizer(layout, 5040, { generated: false });
+  const l = new Uint32Array(layout.words);
   if (!fast || !slow || !fast.description.includes('permutations')) return 0;
   const w = new Uint32Array(layout.words);
   const a = new Uint32Array(layout.words);
   const b = new Uint32Array(layout.words);
+  // canonAt: the state at an offset of a larger buffer, the key at another offset of a buffer holding garbage.
+  const W = layout.words;
+  const big = new Uint32Array(3 * W);
+  const out = new Uint32Array(4 * W);
+  expect(fast.canonAt).toBeDefined();
   for (const s of states) {
     layout.encode(s, w);
     fast.canon(w, a);
     slow.canon(w, b);
     expect([...a]).toEqual([...b]);
+    loop!.canon(w, l);
+    expect([...l]).toEqual([...b]);
+    big.fill(0xdeadbeef);
+    big.set(w, W);
+    out.fill(0x5a5a5a5a);
+    const wrote = fast.canonAt!(big, W, out, 2 * W);
+    // false: the state is its own representative and `out` untouched; true: the representative is written there.
+    expect(wrote).toBe([...w].some((x, i) => x !== b[i]));
+    if (wrote) expect([...out.subarray(2 * W, 3 * W)]).toEqual([...b]);
+    else expect(out.every((x) => x === 0x5a5a5a5a)).toBe(true);
   }
   return states.length;
 }
