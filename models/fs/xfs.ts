@@ -35,7 +35,7 @@ import { FrameFn } from '../core/frames';
 import { GFP_NOFS, Gfp, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN } from '../mm/gfp';
 import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker } from '../kernel';
 import { superShrinker } from './super';
-import { Req, Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../core/task';
+import { Req, Task, TaskRef, findFrame, isApp, pop, popTo, setFrameN, top } from '../core/task';
 import { FsBase } from './common';
 
 /** Reclaimable XFS inodes (XFS_IRECLAIMABLE): clean, dirty, or being flushed by a reclaimer. */
@@ -620,6 +620,18 @@ export class XfsLayer extends FsBase {
     };
   }
 
+  /** lockHolder(k) among the tasks other than t. */
+  private lockHolderOtherThan(k: KState, t: TaskRef): TaskRef | null {
+    const app = isApp(t);
+    for (const u of this.k.taskRefs()) {
+      if (isApp(u) ? app && u.w === (t as { w: number }).w : !app && u.d === (t as { d: number }).d) continue;
+      const v = this.k.task(k, u);
+      const i = findFrame(v, 'xfs_reclaim_inodes_ag', this.index);
+      if (i >= 0 && v.stack[i].n === 1) return u;
+    }
+    return null;
+  }
+
   lockHolder(k: KState): TaskRef | null {
     for (const t of this.k.taskRefs()) {
       const v = this.k.task(k, t);
@@ -696,6 +708,16 @@ export class XfsLayer extends FsBase {
       return { k: this.setInodes(k, { ...ino, clean: 0 }), blocked: false };
     }
     if (ino.clean + ino.dirty + ino.flushing + (ino.aildDirty ?? 0) === 0) return { k, blocked: false }; // no AG tagged XFS_ICI_RECLAIM_TAG
+    if (!this.logOn() && ino.dirty === 0) {
+      // The walk below takes the free AG lock, frees the clean inodes, finds no dirty one and returns to
+      // shrink_slab in the same step: its frames are pushed and popped again, so the task is as it was. The
+      // same state is built here without them, when the push cannot overflow the stack, the task is in
+      // shrink_slab and the lock is free (no task other than t holds it; t's own new frame has n = 0).
+      const v = this.k.task(k, t);
+      if (v.sp + 4 <= v.stack.length && v.sp > 0 && v.stack[v.sp - 1].fn === 'shrink_slab' && this.lockHolderOtherThan(k, t) === null) {
+        return { k: this.setInodes(k, { ...ino, clean: 0 }), blocked: false };
+      }
+    }
     const at = this.index;
     let k2 = this.k.pushFrames(k, t, [
       { fn: 'do_shrink_slab', at },
