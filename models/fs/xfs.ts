@@ -33,7 +33,7 @@
 import { Domain, int, record } from '../../checker';
 import { FrameFn } from '../core/frames';
 import { GFP_NOFS, Gfp, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN } from '../mm/gfp';
-import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker } from '../kernel';
+import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker, withKey } from '../kernel';
 import { superShrinker } from './super';
 import { Req, Task, TaskRef, findFrame, isApp, pop, popTo, setFrameN, top } from '../core/task';
 import { FsBase } from './common';
@@ -159,7 +159,7 @@ export class XfsLayer extends FsBase {
   }
 
   private setBuf(k: KState, buf: number, bufRef: number = k[this.key].bufRef): KState {
-    return { ...k, [this.key]: { ...k[this.key], buf, bufRef } };
+    return withKey(k, this.key, { ...k[this.key], buf, bufRef });
   }
 
   /** xfs_buftarg_isolate on the idle cached cluster buffer: decrement b_lru_ref, or free the buffer (and its page) at zero. */
@@ -174,7 +174,7 @@ export class XfsLayer extends FsBase {
   }
 
   private setInodes(k: KState, ino: XfsInodes): KState {
-    return { ...k, [this.key]: { ...k[this.key], ino } };
+    return withKey(k, this.key, { ...k[this.key], ino });
   }
 
   /**
@@ -623,23 +623,38 @@ export class XfsLayer extends FsBase {
   /** lockHolder(k) among the tasks other than t. */
   private lockHolderOtherThan(k: KState, t: TaskRef): TaskRef | null {
     const app = isApp(t);
-    for (const u of this.k.taskRefs()) {
+    for (const u of this.lockHolders(k)) {
       if (isApp(u) ? app && u.w === (t as { w: number }).w : !app && u.d === (t as { d: number }).d) continue;
-      const v = this.k.task(k, u);
-      const i = findFrame(v, 'xfs_reclaim_inodes_ag', this.index);
-      if (i >= 0 && v.stack[i].n === 1) return u;
+      return u;
     }
     return null;
   }
 
   lockHolder(k: KState): TaskRef | null {
+    const h = this.lockHolders(k);
+    return h.length > 0 ? h[0] : null;
+  }
+
+  /**
+   * The tasks inside xfs_reclaim_inodes_ag of this AG with the lock taken
+   * (n = 1), in task order. They depend on the tasks only, and states are never
+   * changed in place, so the last answer is kept for the same task objects
+   * (the LRU choices of a reclaim step share them).
+   */
+  private lockHolders(k: KState): readonly TaskRef[] {
+    const m = this.holderMemo;
+    if (m !== undefined && m.app === k.app && m.kt === k.kt) return m.holders;
+    const holders: TaskRef[] = [];
     for (const t of this.k.taskRefs()) {
       const v = this.k.task(k, t);
       const i = findFrame(v, 'xfs_reclaim_inodes_ag', this.index);
-      if (i >= 0 && v.stack[i].n === 1) return t;
+      if (i >= 0 && v.stack[i].n === 1) holders.push(t);
     }
-    return null;
+    this.holderMemo = { app: k.app, kt: k.kt, holders };
+    return holders;
   }
+
+  private holderMemo: { app: KState['app']; kt: KState['kt']; holders: readonly TaskRef[] } | undefined;
 
   override shrinkers(): Shrinker[] {
     const sync = this.k.cfg.xfsInodeReclaim === 'sync-wait';
