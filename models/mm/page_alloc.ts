@@ -46,6 +46,19 @@ export class Kernel extends ReclaimKernel {
 
   /** The mapping mask of a file in filesystem layer `fs` (inode_init_always, then the fs and loop narrow it). */
   mappingGfp(fs: number, file: FileKind): Gfp {
+    // a function of the layer, whether the file is loop's backing file, and the config: computed once per pair
+    const key = fs * 2 + (file === 'loop-backing' ? 1 : 0);
+    let m = this.mappingMasks.get(key);
+    if (m === undefined) {
+      m = this.computeMappingGfp(fs, file);
+      this.mappingMasks.set(key, m);
+    }
+    return m;
+  }
+
+  private readonly mappingMasks = new Map<number, Gfp>();
+
+  private computeMappingGfp(fs: number, file: FileKind): Gfp {
     const l = this.layers[fs];
     if (l.kind !== 'fs') throw new Error(`layer ${fs} is not a filesystem`);
     let m = GFP_HIGHUSER_MOVABLE; // fs/inode.c: inode_init_always → mapping_set_gfp_mask(GFP_HIGHUSER_MOVABLE)
