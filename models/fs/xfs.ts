@@ -35,7 +35,7 @@ import { FrameFn } from '../core/frames';
 import { GFP_NOFS, Gfp, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN } from '../mm/gfp';
 import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker, withKey } from '../kernel';
 import { superShrinker } from './super';
-import { Req, Task, TaskRef, findFrame, isApp, pop, popTo, setFrameN, top } from '../core/task';
+import { FrameSpec, Req, Task, TaskRef, findFrame, isApp, pop, popTo, setFrameN, top } from '../core/task';
 import { FsBase } from './common';
 
 /** Reclaimable XFS inodes (XFS_IRECLAIMABLE): clean, dirty, or being flushed by a reclaimer. */
@@ -620,6 +620,19 @@ export class XfsLayer extends FsBase {
     };
   }
 
+  /** super_cache_scan → xfs_reclaim_inodes_nr → xfs_reclaim_inodes_ag (n: 1 with the AG lock taken), built once per n. */
+  private reclaimFrames(n: 0 | 1): readonly FrameSpec[] {
+    const at = this.index;
+    return (this.reclaimFrameLists[n] ??= Object.freeze([
+      { fn: 'do_shrink_slab' as const, at },
+      { fn: 'super_cache_scan' as const, at },
+      { fn: 'xfs_reclaim_inodes_nr' as const, at },
+      { fn: 'xfs_reclaim_inodes_ag' as const, at, n },
+    ]));
+  }
+
+  private readonly reclaimFrameLists: (readonly FrameSpec[] | undefined)[] = [];
+
   /** lockHolder(k) among the tasks other than t. */
   private lockHolderOtherThan(k: KState, t: TaskRef): TaskRef | null {
     const app = isApp(t);
@@ -734,12 +747,22 @@ export class XfsLayer extends FsBase {
       }
     }
     const at = this.index;
-    let k2 = this.k.pushFrames(k, t, [
-      { fn: 'do_shrink_slab', at },
-      { fn: 'super_cache_scan', at },
-      { fn: 'xfs_reclaim_inodes_nr', at },
-      { fn: 'xfs_reclaim_inodes_ag', at, n: 0 },
-    ]);
+    {
+      // The same steps with one copy of the task: after the push below, lockHolder sees t's new frame
+      // (n = 0, not a holder) and every other task as in k, so it is lockHolderOtherThan(k, t); the frames
+      // then go on with the lock taken (n = 1) or with mutex_lock, pushed at once. Only when the whole push
+      // fits, so that an overflow is reported as before.
+      const v = this.k.task(k, t);
+      const other = this.lockHolderOtherThan(k, t);
+      if (v.sp + (other !== null ? 5 : 4) <= v.stack.length) {
+        if (other !== null) {
+          // trylock pass skipped the AG; "skipped && SYNC_WAIT && nr_to_scan": blocking pass → mutex_lock(&pag->pag_ici_reclaim_lock)
+          return { k: this.k.pushFrames(k, t, [...this.reclaimFrames(0), { fn: 'mutex_lock', at }]), blocked: true };
+        }
+        return this.reclaimWalk(this.k.pushFrames(k, t, this.reclaimFrames(1)), t); // lock taken
+      }
+    }
+    let k2 = this.k.pushFrames(k, t, this.reclaimFrames(0));
     const holder = this.lockHolder(k2);
     if (holder !== null) {
       // trylock pass skipped the AG; "skipped && SYNC_WAIT && nr_to_scan": blocking pass → mutex_lock(&pag->pag_ici_reclaim_lock)
