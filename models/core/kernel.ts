@@ -212,7 +212,7 @@ export class KernelCore {
    * stack is composed; a cache is rebuilt if daemons were added since), for
    * the hot paths that only read them.
    */
-  protected refCache: { daemons: number; all: readonly TaskRef[]; of: Map<string, readonly TaskRef[]>; kswapd: TaskRef | null } | undefined;
+  protected refCache: { daemons: number; all: readonly TaskRef[]; of: Map<Role, (readonly TaskRef[])[]>; kswapd: TaskRef | null } | undefined;
 
   protected refs(): NonNullable<KernelCore['refCache']> {
     if (this.refCache === undefined || this.refCache.daemons !== this.daemons.length) {
@@ -229,11 +229,16 @@ export class KernelCore {
   /** daemonsOf(role, layer), shared (do not modify). */
   daemonRefs(role: Role, layer: number): readonly TaskRef[] {
     const c = this.refs();
-    const key = `${role}@${layer}`;
-    let r = c.of.get(key);
+    // by role, then by layer (no key string built per call: tcmu's cmdr_lock holder asks on its hot path)
+    let byLayer = c.of.get(role);
+    if (byLayer === undefined) {
+      byLayer = [];
+      c.of.set(role, byLayer);
+    }
+    let r = byLayer[layer];
     if (r === undefined) {
       r = this.daemonsOf(role, layer);
-      c.of.set(key, r);
+      byLayer[layer] = r;
     }
     return r;
   }

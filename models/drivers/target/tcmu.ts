@@ -231,6 +231,8 @@ export class TcmuLayer extends QueueLayer {
   // ------------------------------------------------------------ kworker
 
   private static readonly QUEUE_FRAMES: readonly FrameFn[] = ['tcm_loop_submission_work', 'target_submit_cmd_map_sgls', '__target_execute_cmd'];
+  /** QUEUE_FRAMES at this layer, built once. */
+  private queueFrames: readonly { readonly fn: FrameFn; readonly at: number }[] | undefined;
 
   /**
    * The kworker's step: tcm_loop_submission_work → target_submit_cmd_map_sgls
@@ -256,7 +258,7 @@ export class TcmuLayer extends QueueLayer {
     const [req, rest] = dequeue(qu);
     let k2 = this.setQ(k, 'work', rest);
     const at = this.index;
-    const frames = TcmuLayer.QUEUE_FRAMES.map((fn) => ({ fn, at }));
+    const frames = (this.queueFrames ??= Object.freeze(TcmuLayer.QUEUE_FRAMES.map((fn) => Object.freeze({ fn, at }))));
     if (alloc !== 'tcmu_alloc_cmd' && this.cmdrLockBusy(k2)) {
       // issue 10 (tcmu_cmdr_lock): tcmu_alloc_cmd got its objects; mutex_lock(&udev->cmdr_lock) sleeps
       // behind the holder. n = 3: the data area will grow once the lock is taken; n = 2: it will not
