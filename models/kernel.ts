@@ -26,7 +26,7 @@
  * @module
  */
 export { Kernel } from './mm/page_alloc';
-export { KernelCore } from './core/kernel';
+export { KernelCore, withKey } from './core/kernel';
 export type { KState, Bounds, AllocCont, PathBounds } from './core/kernel';
 export type { PageCache, DaemonDecl, Shrinker, FileKind, Via, FsLayer, BlockLayer, AnyLayer, LockWait, FrameWait, KAction } from './core/layer';
 export { currentGfpContext } from './mm/gfp';

@@ -134,35 +134,80 @@ export interface FrameSpec {
   readonly scope?: number;
 }
 
+/**
+ * The task with a new stack (and its sp and flags), every other field the
+ * same: one object literal with the fields in their declared order (a spread
+ * `{ ...t, stack, sp, flags }` builds the same record more slowly).
+ */
+export function withStack(t: Task, stack: readonly Frame[], sp: number, flags: number): Task {
+  return { stack, sp, flags, todo: t.todo, cmd: t.cmd, ioDone: t.ioDone };
+}
+
+/** A frame with phase `n`, every other field as in `f`. */
+export const withN = (f: Frame, n: number): Frame => ({ fn: f.fn, at: f.at, n, gfp: f.gfp, set: f.set, old: f.old });
+
+/**
+ * Writes `frames` (outermost first) into `stack` from index `sp` with the task
+ * flags `flags`, each frame with `scope` performing memalloc_*_save, plus
+ * `extra(f)` scope bits per frame (the config's scope rules, core/kernel.ts:
+ * pushFrames). Returns the new flags. `stack` must be a copy owned by the caller.
+ */
+export function pushInto(stack: Frame[], sp: number, flags: number, frames: readonly FrameSpec[], extra?: (f: FrameSpec) => number): number {
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i];
+    const set = ((f.scope ?? 0) | (extra === undefined ? 0 : extra(f))) & SCOPE_FLAGS;
+    const old = flags & set; // memalloc_*_save: the previous state of the bits
+    flags |= set;
+    stack[sp + i] = { fn: f.fn, at: f.at ?? 0, n: f.n ?? 0, gfp: f.gfp ?? 0, set, old };
+  }
+  return flags;
+}
+
 /** Pushes frames (outermost first); each frame with `scope` performs memalloc_*_save. */
-export function push(t: Task, frames: readonly FrameSpec[]): Task {
+export function push(t: Task, frames: readonly FrameSpec[], extra?: (f: FrameSpec) => number): Task {
   if (t.sp + frames.length > t.stack.length) {
     throw new Error(`call stack overflow (${t.sp + frames.length} > ${t.stack.length}) pushing ${frames.map((f) => f.fn).join(',')}`);
   }
   const stack = t.stack.slice();
-  let flags = t.flags;
-  let sp = t.sp;
-  for (const f of frames) {
-    const set = (f.scope ?? 0) & SCOPE_FLAGS;
-    const old = flags & set; // memalloc_*_save: the previous state of the bits
-    flags |= set;
-    stack[sp++] = { fn: f.fn, at: f.at ?? 0, n: f.n ?? 0, gfp: f.gfp ?? 0, set, old };
-  }
-  return { ...t, stack, sp, flags };
+  const flags = pushInto(stack, t.sp, t.flags, frames, extra);
+  return withStack(t, stack, t.sp + frames.length, flags);
 }
 
-/** Pops `count` frames, restoring each frame's scope (memalloc_*_restore). */
-export function pop(t: Task, count = 1): Task {
+/**
+ * pop(t, count) then push(frames) (with the top frame's phase set to `n`
+ * first when `n` is given), as one copy of the task: the same task as the
+ * composition of those calls.
+ */
+export function popPush(t: Task, count: number, frames: readonly FrameSpec[], extra?: (f: FrameSpec) => number, topN?: number): Task {
   if (count > t.sp) throw new Error(`call stack underflow popping ${count} of ${t.sp}`);
+  const base = t.sp - count;
+  if (base + frames.length > t.stack.length) {
+    throw new Error(`call stack overflow (${base + frames.length} > ${t.stack.length}) pushing ${frames.map((f) => f.fn).join(',')}`);
+  }
   const stack = t.stack.slice();
-  let flags = t.flags;
-  let sp = t.sp;
+  const flags0 = popFrom(stack, t.sp, t.flags, count);
+  if (topN !== undefined && base > 0) stack[base - 1] = withN(stack[base - 1], topN);
+  const flags = pushInto(stack, base, flags0, frames, extra);
+  return withStack(t, stack, base + frames.length, flags);
+}
+
+/** Pops `count` frames of `stack` (a copy owned by the caller) from `sp`, restoring each scope; returns the flags. */
+function popFrom(stack: Frame[], sp: number, flags: number, count: number): number {
   for (let i = 0; i < count; i++) {
     const f = stack[--sp];
     flags = (flags & ~f.set) | f.old; // memalloc_*_restore(saved)
     stack[sp] = EMPTY_FRAME;
   }
-  return { ...t, stack, sp, flags };
+  return flags;
+}
+
+/** Pops `count` frames, restoring each frame's scope (memalloc_*_restore). */
+export function pop(t: Task, count = 1): Task {
+  if (count > t.sp) throw new Error(`call stack underflow popping ${count} of ${t.sp}`);
+  if (count === 0) return withStack(t, t.stack.slice(), t.sp, t.flags);
+  const stack = t.stack.slice();
+  const flags = popFrom(stack, t.sp, t.flags, count);
+  return withStack(t, stack, t.sp - count, flags);
 }
 
 /** Pops frames down to (and excluding) the innermost frame named `fn`; throws if absent. */
@@ -187,14 +232,12 @@ export function findFrame(t: Task, fn: FrameFn, at?: number): number {
 
 /** Replaces the top frame's phase `n`. */
 export function setTopN(t: Task, n: number): Task {
-  const stack = t.stack.slice();
-  stack[t.sp - 1] = { ...stack[t.sp - 1], n };
-  return { ...t, stack };
+  return setFrameN(t, t.sp - 1, n);
 }
 
 /** Replaces the phase `n` of frame i. */
 export function setFrameN(t: Task, i: number, n: number): Task {
   const stack = t.stack.slice();
-  stack[i] = { ...stack[i], n };
-  return { ...t, stack };
+  stack[i] = withN(stack[i], n);
+  return withStack(t, stack, t.sp, t.flags);
 }

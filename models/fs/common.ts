@@ -27,6 +27,7 @@ import {
   Via,
 } from '../kernel';
 import { FrameSpec, Req, TaskRef, findFrame, pop, popThrough, popTo, setFrameN, top } from '../core/task';
+import { withKey } from '../core/kernel';
 
 /** Frames of the caller of a read/write, outermost first (who issues the I/O). */
 export function entryFrames(via: Via, op: 'read' | 'write'): FrameFn[] {
@@ -102,7 +103,7 @@ export abstract class FsBase {
   }
 
   setPages(k: KState, pc: PageCache): KState {
-    return { ...k, [this.key]: { ...k[this.key], pc } };
+    return withKey(k, this.key, { ...k[this.key], pc });
   }
 
   daemons(): DaemonDecl[] {
@@ -129,15 +130,9 @@ export abstract class FsBase {
 
   startIo(k: KState, t: TaskRef, op: 'read' | 'write', via: Via, file: FileKind): KState {
     const at = this.index;
-    const entry = entryFrames(via, op).map((fn): FrameSpec => ({ fn, at }));
+    const frames = this.ioFrames(op, via, file);
     if (op === 'write') {
       // generic_perform_write → ->write_begin → grab_cache_page_write_begin → pagecache_get_page
-      const frames: FrameSpec[] = [
-        ...entry,
-        ...this.writeFrames().map((fn): FrameSpec => ({ fn, at })),
-        { fn: 'grab_cache_page_write_begin', at },
-        { fn: 'pagecache_get_page', at, n: file === 'loop-backing' ? 1 : 0 },
-      ];
       let k2 = this.k.pushFrames(k, t, frames);
       // pagecache_get_page: gfp = mapping_gfp_mask; |= __GFP_WRITE (mapping_cap_account_dirty); FGP_NOFS clears __GFP_FS
       const flags = this.k.task(k2, t).flags;
@@ -150,19 +145,47 @@ export abstract class FsBase {
       k2 = r.k;
       return r.ok ? this.afterWriteAlloc(k2, t, true) : k2;
     }
-    // generic_file_buffered_read → page_cache_sync_readahead → __do_page_cache_readahead → __page_cache_alloc(readahead_gfp_mask)
-    const frames: FrameSpec[] = [
-      ...entry,
-      ...this.readFrames().map((fn): FrameSpec => ({ fn, at })),
-      { fn: 'generic_file_read_iter', at },
-      { fn: 'generic_file_buffered_read', at, n: file === 'loop-backing' ? 1 : 0 },
-      { fn: 'page_cache_sync_readahead', at },
-      { fn: 'ondemand_readahead', at },
-      { fn: '__do_page_cache_readahead', at },
-      { fn: '__page_cache_alloc', at, n: 0 },
-    ];
     return this.readAlloc(this.k.pushFrames(k, t, frames), t, 0, file);
   }
+
+  /**
+   * The frames startIo pushes for (op, via, file): the entry frames of `via`,
+   * then for a write the fs's write path down to pagecache_get_page, for a read
+   * its read path down to __page_cache_alloc. They depend only on these and
+   * the layer, so each list is built once.
+   */
+  private ioFrames(op: 'read' | 'write', via: Via, file: FileKind): readonly FrameSpec[] {
+    const key = `${op}|${via}|${file}`;
+    let frames = this.ioFrameCache.get(key);
+    if (frames !== undefined) return frames;
+    const at = this.index;
+    const entry = entryFrames(via, op).map((fn): FrameSpec => ({ fn, at }));
+    if (op === 'write') {
+      frames = [
+        ...entry,
+        ...this.writeFrames().map((fn): FrameSpec => ({ fn, at })),
+        { fn: 'grab_cache_page_write_begin', at },
+        { fn: 'pagecache_get_page', at, n: file === 'loop-backing' ? 1 : 0 },
+      ];
+    } else {
+      // generic_file_buffered_read → page_cache_sync_readahead → __do_page_cache_readahead → __page_cache_alloc(readahead_gfp_mask)
+      frames = [
+        ...entry,
+        ...this.readFrames().map((fn): FrameSpec => ({ fn, at })),
+        { fn: 'generic_file_read_iter', at },
+        { fn: 'generic_file_buffered_read', at, n: file === 'loop-backing' ? 1 : 0 },
+        { fn: 'page_cache_sync_readahead', at },
+        { fn: 'ondemand_readahead', at },
+        { fn: '__do_page_cache_readahead', at },
+        { fn: '__page_cache_alloc', at, n: 0 },
+      ];
+    }
+    frames = Object.freeze(frames.map((f) => Object.freeze(f)));
+    this.ioFrameCache.set(key, frames);
+    return frames;
+  }
+
+  private readonly ioFrameCache = new Map<string, readonly FrameSpec[]>();
 
   private readAlloc(k: KState, t: TaskRef, attempt: 0 | 1, file: FileKind): KState {
     const flags = this.k.task(k, t).flags;

@@ -33,9 +33,9 @@
 import { Domain, int, record } from '../../checker';
 import { FrameFn } from '../core/frames';
 import { GFP_NOFS, Gfp, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN } from '../mm/gfp';
-import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker } from '../kernel';
+import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker, withKey } from '../kernel';
 import { superShrinker } from './super';
-import { Req, Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../core/task';
+import { FrameSpec, Req, Task, TaskRef, findFrame, isApp, pop, popTo, setFrameN, top } from '../core/task';
 import { FsBase } from './common';
 
 /** Reclaimable XFS inodes (XFS_IRECLAIMABLE): clean, dirty, or being flushed by a reclaimer. */
@@ -159,7 +159,7 @@ export class XfsLayer extends FsBase {
   }
 
   private setBuf(k: KState, buf: number, bufRef: number = k[this.key].bufRef): KState {
-    return { ...k, [this.key]: { ...k[this.key], buf, bufRef } };
+    return withKey(k, this.key, { ...k[this.key], buf, bufRef });
   }
 
   /** xfs_buftarg_isolate on the idle cached cluster buffer: decrement b_lru_ref, or free the buffer (and its page) at zero. */
@@ -174,7 +174,7 @@ export class XfsLayer extends FsBase {
   }
 
   private setInodes(k: KState, ino: XfsInodes): KState {
-    return { ...k, [this.key]: { ...k[this.key], ino } };
+    return withKey(k, this.key, { ...k[this.key], ino });
   }
 
   /**
@@ -620,14 +620,54 @@ export class XfsLayer extends FsBase {
     };
   }
 
-  lockHolder(k: KState): TaskRef | null {
-    for (const t of this.k.taskRefs()) {
-      const v = this.k.task(k, t);
-      const i = findFrame(v, 'xfs_reclaim_inodes_ag', this.index);
-      if (i >= 0 && v.stack[i].n === 1) return t;
+  /** super_cache_scan → xfs_reclaim_inodes_nr → xfs_reclaim_inodes_ag (n: 1 with the AG lock taken), built once per n. */
+  private reclaimFrames(n: 0 | 1): readonly FrameSpec[] {
+    const at = this.index;
+    return (this.reclaimFrameLists[n] ??= Object.freeze([
+      { fn: 'do_shrink_slab' as const, at },
+      { fn: 'super_cache_scan' as const, at },
+      { fn: 'xfs_reclaim_inodes_nr' as const, at },
+      { fn: 'xfs_reclaim_inodes_ag' as const, at, n },
+    ]));
+  }
+
+  private readonly reclaimFrameLists: (readonly FrameSpec[] | undefined)[] = [];
+
+  /** lockHolder(k) among the tasks other than t. */
+  private lockHolderOtherThan(k: KState, t: TaskRef): TaskRef | null {
+    const app = isApp(t);
+    for (const u of this.lockHolders(k)) {
+      if (isApp(u) ? app && u.w === (t as { w: number }).w : !app && u.d === (t as { d: number }).d) continue;
+      return u;
     }
     return null;
   }
+
+  lockHolder(k: KState): TaskRef | null {
+    const h = this.lockHolders(k);
+    return h.length > 0 ? h[0] : null;
+  }
+
+  /**
+   * The tasks inside xfs_reclaim_inodes_ag of this AG with the lock taken
+   * (n = 1), in task order. They depend on the tasks only, and states are never
+   * changed in place, so the last answer is kept for the same task objects
+   * (the LRU choices of a reclaim step share them).
+   */
+  private lockHolders(k: KState): readonly TaskRef[] {
+    const m = this.holderMemo;
+    if (m !== undefined && m.app === k.app && m.kt === k.kt) return m.holders;
+    const holders: TaskRef[] = [];
+    for (const t of this.k.taskRefs()) {
+      const v = this.k.task(k, t);
+      const i = findFrame(v, 'xfs_reclaim_inodes_ag', this.index);
+      if (i >= 0 && v.stack[i].n === 1) holders.push(t);
+    }
+    this.holderMemo = { app: k.app, kt: k.kt, holders };
+    return holders;
+  }
+
+  private holderMemo: { app: KState['app']; kt: KState['kt']; holders: readonly TaskRef[] } | undefined;
 
   override shrinkers(): Shrinker[] {
     const sync = this.k.cfg.xfsInodeReclaim === 'sync-wait';
@@ -696,13 +736,33 @@ export class XfsLayer extends FsBase {
       return { k: this.setInodes(k, { ...ino, clean: 0 }), blocked: false };
     }
     if (ino.clean + ino.dirty + ino.flushing + (ino.aildDirty ?? 0) === 0) return { k, blocked: false }; // no AG tagged XFS_ICI_RECLAIM_TAG
+    if (!this.logOn() && ino.dirty === 0) {
+      // The walk below takes the free AG lock, frees the clean inodes, finds no dirty one and returns to
+      // shrink_slab in the same step: its frames are pushed and popped again, so the task is as it was. The
+      // same state is built here without them, when the push cannot overflow the stack, the task is in
+      // shrink_slab and the lock is free (no task other than t holds it; t's own new frame has n = 0).
+      const v = this.k.task(k, t);
+      if (v.sp + 4 <= v.stack.length && v.sp > 0 && v.stack[v.sp - 1].fn === 'shrink_slab' && this.lockHolderOtherThan(k, t) === null) {
+        return { k: this.setInodes(k, { ...ino, clean: 0 }), blocked: false };
+      }
+    }
     const at = this.index;
-    let k2 = this.k.pushFrames(k, t, [
-      { fn: 'do_shrink_slab', at },
-      { fn: 'super_cache_scan', at },
-      { fn: 'xfs_reclaim_inodes_nr', at },
-      { fn: 'xfs_reclaim_inodes_ag', at, n: 0 },
-    ]);
+    {
+      // The same steps with one copy of the task: after the push below, lockHolder sees t's new frame
+      // (n = 0, not a holder) and every other task as in k, so it is lockHolderOtherThan(k, t); the frames
+      // then go on with the lock taken (n = 1) or with mutex_lock, pushed at once. Only when the whole push
+      // fits, so that an overflow is reported as before.
+      const v = this.k.task(k, t);
+      const other = this.lockHolderOtherThan(k, t);
+      if (v.sp + (other !== null ? 5 : 4) <= v.stack.length) {
+        if (other !== null) {
+          // trylock pass skipped the AG; "skipped && SYNC_WAIT && nr_to_scan": blocking pass → mutex_lock(&pag->pag_ici_reclaim_lock)
+          return { k: this.k.pushFrames(k, t, [...this.reclaimFrames(0), { fn: 'mutex_lock', at }]), blocked: true };
+        }
+        return this.reclaimWalk(this.k.pushFrames(k, t, this.reclaimFrames(1)), t); // lock taken
+      }
+    }
+    let k2 = this.k.pushFrames(k, t, this.reclaimFrames(0));
     const holder = this.lockHolder(k2);
     if (holder !== null) {
       // trylock pass skipped the AG; "skipped && SYNC_WAIT && nr_to_scan": blocking pass → mutex_lock(&pag->pag_ici_reclaim_lock)

@@ -9,7 +9,7 @@
 import { AllocSite, KernelConfig, RouteAllocSite } from '../core/config';
 import { Bounds, KState } from '../core/kernel';
 import type { FileKind } from '../core/layer';
-import { PF_MEMALLOC, Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../core/task';
+import { PF_MEMALLOC, Task, TaskRef, findFrame, pop, top } from '../core/task';
 import {
   Gfp,
   GFP_HIGHUSER_MOVABLE,
@@ -46,6 +46,19 @@ export class Kernel extends ReclaimKernel {
 
   /** The mapping mask of a file in filesystem layer `fs` (inode_init_always, then the fs and loop narrow it). */
   mappingGfp(fs: number, file: FileKind): Gfp {
+    // a function of the layer, whether the file is loop's backing file, and the config: computed once per pair
+    const key = fs * 2 + (file === 'loop-backing' ? 1 : 0);
+    let m = this.mappingMasks.get(key);
+    if (m === undefined) {
+      m = this.computeMappingGfp(fs, file);
+      this.mappingMasks.set(key, m);
+    }
+    return m;
+  }
+
+  private readonly mappingMasks = new Map<number, Gfp>();
+
+  private computeMappingGfp(fs: number, file: FileKind): Gfp {
     const l = this.layers[fs];
     if (l.kind !== 'fs') throw new Error(`layer ${fs} is not a filesystem`);
     let m = GFP_HIGHUSER_MOVABLE; // fs/inode.c: inode_init_always → mapping_set_gfp_mask(GFP_HIGHUSER_MOVABLE)
@@ -122,7 +135,12 @@ export class Kernel extends ReclaimKernel {
 
   /** Pops the allocation frames and runs the caller's continuation. */
   protected allocDone(k: KState, t: TaskRef, ok: boolean): KState {
-    const k2 = this.updTask(k, t, (v) => pop(popTo(v, '__alloc_pages_nodemask'), 1));
+    // popTo(__alloc_pages_nodemask) and pop(1), as one pop
+    const k2 = this.updTask(k, t, (v) => {
+      const i = findFrame(v, '__alloc_pages_nodemask');
+      if (i < 0) throw new Error('no frame __alloc_pages_nodemask on the stack');
+      return pop(v, v.sp - i);
+    });
     const caller = top(this.task(k2, t));
     const cont = caller && this.allocConts.get(caller.fn);
     if (!cont) throw new Error(`no allocation continuation for frame ${caller?.fn}`);
@@ -199,12 +217,12 @@ export class Kernel extends ReclaimKernel {
     const throttle = this.throttleKind(k1, v, gfp);
     if (throttle !== null) {
       if (lru !== -1) return undefined;
-      let k2 = this.updTask(k1, t, (x) => setFrameN(x, x.sp - 1, 1));
-      k2 = this.pushFrames(k2, t, [
+      // the retry mark (setFrameN(sp - 1, 1)) and the frames, as one copy of the task
+      const k2 = this.popPushFrames(k1, t, 0, [
         { fn: 'try_to_free_pages', gfp, scope: PF_MEMALLOC },
         { fn: 'throttle_direct_reclaim' },
         { fn: throttle },
-      ]);
+      ], 1);
       // allow_direct_reclaim: "if (!wmark_ok && waitqueue_active(&pgdat->kswapd_wait)) wake_up_interruptible(&pgdat->kswapd_wait)"
       return this.wakeKswapdTask(k2);
     }

@@ -8,9 +8,16 @@
 import { Bounds, KState } from '../core/kernel';
 import { KernelConfig } from '../core/config';
 import type { FsLayer } from '../core/layer';
-import { PF_KTHREAD, PF_MEMALLOC, Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../core/task';
+import { FrameSpec, PF_KTHREAD, PF_MEMALLOC, Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../core/task';
 import { Gfp, GFP_KERNEL, __GFP_FS, __GFP_KSWAPD_RECLAIM } from './gfp';
 import { WritebackKernel } from './page-writeback';
+
+/** The frames of a reclaim pass: do_try_to_free_pages → shrink_node → shrink_slab (no shrinker run yet). */
+const RECLAIM_FRAMES: readonly FrameSpec[] = Object.freeze([
+  Object.freeze({ fn: 'do_try_to_free_pages' as const }),
+  Object.freeze({ fn: 'shrink_node' as const }),
+  Object.freeze({ fn: 'shrink_slab' as const, n: 0 }),
+]);
 
 /** Direct reclaim, shrinkers and kswapd; the allocator (mm/page_alloc.ts) completes it. */
 export abstract class ReclaimKernel extends WritebackKernel {
@@ -98,9 +105,9 @@ export abstract class ReclaimKernel extends WritebackKernel {
     if (!f || (f.fn !== 'schedule' && f.fn !== 'schedule_timeout') || v.stack[v.sp - 2]?.fn !== 'throttle_direct_reclaim') return undefined;
     if (!this.throttleReleased(k, f.fn)) return undefined;
     if (!this.validLru(k, lru)) return undefined;
-    const k2 = this.updTask(k, t, (x) => pop(x, 2));
-    const gfp = this.task(k2, t).stack[this.task(k2, t).sp - 1].gfp;
-    return this.reclaimPass(k2, t, gfp, lru);
+    // pop the sleep and throttle_direct_reclaim, then reclaimPass's frames, as one copy of the task
+    const gfp = v.stack[v.sp - 3].gfp; // try_to_free_pages's sc.gfp_mask
+    return this.shrinkNode(this.popPushFrames(k, t, 2, RECLAIM_FRAMES), t, gfp, lru);
   }
 
   /**
@@ -191,9 +198,8 @@ export abstract class ReclaimKernel extends WritebackKernel {
    * (mm/page_alloc.ts: slowpath).
    */
   protected directReclaimFrames(k: KState, t: TaskRef, gfp: Gfp): KState {
-    let k2 = this.updTask(k, t, (v) => setFrameN(v, v.sp - 1, 1));
-    k2 = this.pushFrames(k2, t, [{ fn: 'try_to_free_pages', gfp, scope: PF_MEMALLOC }]);
-    return this.reclaimFrames(k2, t);
+    // the retry mark (setFrameN), try_to_free_pages and reclaimFrames's frames, as one copy of the task
+    return this.popPushFrames(k, t, 0, [{ fn: 'try_to_free_pages', gfp, scope: PF_MEMALLOC }, ...RECLAIM_FRAMES], 1);
   }
 
   /** do_try_to_free_pages → shrink_node: one clean LRU page (choice `lru`) and every shrinker, under try_to_free_pages. */
@@ -203,11 +209,7 @@ export abstract class ReclaimKernel extends WritebackKernel {
 
   /** The frames of a reclaim pass: do_try_to_free_pages → shrink_node → shrink_slab (no shrinker run yet). */
   protected reclaimFrames(k: KState, t: TaskRef): KState {
-    return this.pushFrames(k, t, [
-      { fn: 'do_try_to_free_pages' },
-      { fn: 'shrink_node' },
-      { fn: 'shrink_slab', n: 0 },
-    ]);
+    return this.pushFrames(k, t, RECLAIM_FRAMES);
   }
 
   protected runShrinkers(k: KState, t: TaskRef, gfp: Gfp, from: number): KState {
@@ -235,6 +237,13 @@ export abstract class ReclaimKernel extends WritebackKernel {
   /** Reclaim returns to the slow path (PF_MEMALLOC restored); get_page_from_freelist once more. */
   protected finishReclaim(k: KState, t: TaskRef): KState {
     if (this.role(t) === 'kswapd') return this.updTask(k, t, (v) => popTo(v, 'balance_pgdat')); // next balance_pgdat step decides
+    if (k.mm.free > 0) {
+      // popTo(__alloc_pages_slowpath), then allocDone pops through the __alloc_pages_nodemask frame right
+      // below it (startAlloc pushes the two together): allocDone's pop alone does both
+      const v = this.task(k, t);
+      const i = findFrame(v, '__alloc_pages_slowpath');
+      if (i >= 1 && v.stack[i - 1].fn === '__alloc_pages_nodemask') return this.allocDone({ ...k, mm: { ...k.mm, free: k.mm.free - 1 } }, t, true);
+    }
     const k2 = this.updTask(k, t, (v) => popTo(v, '__alloc_pages_slowpath'));
     if (k2.mm.free > 0) return this.allocDone({ ...k2, mm: { ...k2.mm, free: k2.mm.free - 1 } }, t, true);
     return k2;

@@ -37,7 +37,7 @@
  * @module
  */
 import { Domain, bool } from '../../../checker';
-import { DaemonDecl, FsLayer, KAction, KState, LockWait } from '../../kernel';
+import { DaemonDecl, FsLayer, KAction, KState, LockWait, withKey } from '../../kernel';
 import { FrameFn } from '../../core/frames';
 import { FsBase } from '../../fs/common';
 import { NO_REQ, Req, Task, TaskRef, findFrame, pop, popTo, setFrameN } from '../../core/task';
@@ -135,7 +135,7 @@ export class TcmuLayer extends QueueLayer {
   }
 
   private setDone(k: KState, qu: Queue): KState {
-    return { ...k, [this.key]: { ...k[this.key], done: qu } };
+    return withKey(k, this.key, { ...k[this.key], done: qu });
   }
 
   /** tcmu_irqcontrol → tcmu_handle_completions (cmdr_lock held): every completed entry, oldest first → target_complete_cmd → … → bio_endio. */
@@ -162,7 +162,7 @@ export class TcmuLayer extends QueueLayer {
   }
 
   private setQ(k: KState, which: 'work' | 'ring', qu: Queue): KState {
-    return { ...k, [this.key]: { ...k[this.key], [which]: qu } };
+    return withKey(k, this.key, withKey(k[this.key], which, qu));
   }
 
   /**
@@ -231,6 +231,8 @@ export class TcmuLayer extends QueueLayer {
   // ------------------------------------------------------------ kworker
 
   private static readonly QUEUE_FRAMES: readonly FrameFn[] = ['tcm_loop_submission_work', 'target_submit_cmd_map_sgls', '__target_execute_cmd'];
+  /** QUEUE_FRAMES at this layer, built once. */
+  private queueFrames: readonly { readonly fn: FrameFn; readonly at: number }[] | undefined;
 
   /**
    * The kworker's step: tcm_loop_submission_work → target_submit_cmd_map_sgls
@@ -256,7 +258,7 @@ export class TcmuLayer extends QueueLayer {
     const [req, rest] = dequeue(qu);
     let k2 = this.setQ(k, 'work', rest);
     const at = this.index;
-    const frames = TcmuLayer.QUEUE_FRAMES.map((fn) => ({ fn, at }));
+    const frames = (this.queueFrames ??= Object.freeze(TcmuLayer.QUEUE_FRAMES.map((fn) => Object.freeze({ fn, at }))));
     if (alloc !== 'tcmu_alloc_cmd' && this.cmdrLockBusy(k2)) {
       // issue 10 (tcmu_cmdr_lock): tcmu_alloc_cmd got its objects; mutex_lock(&udev->cmdr_lock) sleeps
       // behind the holder. n = 3: the data area will grow once the lock is taken; n = 2: it will not
@@ -438,14 +440,14 @@ export class TcmuLayer extends QueueLayer {
       if (i >= 0) {
         const q = d.q.slice();
         q[i] = { ...q[i], err: true }; // reaped (and dropped) by the next write(uio)
-        return this.k.complete({ ...k, [this.key]: { ...k[this.key], done: { q, n: d.n }, timedOut: true } }, d.q[i]);
+        return this.k.complete(withKey(k, this.key, { ...k[this.key], done: { q, n: d.n }, timedOut: true }), d.q[i]);
       }
     }
     for (const t of this.k.daemonsOf('tcmu-runner', this.index)) {
       const v = this.k.task(k, t);
       if (v.cmd.op !== 'none' && !v.cmd.err) {
         const k2 = this.k.setTask(k, t, { ...v, cmd: { ...v.cmd, err: true } });
-        return this.k.complete({ ...k2, [this.key]: { ...k2[this.key], timedOut: true } }, v.cmd);
+        return this.k.complete(withKey(k2, this.key, { ...k2[this.key], timedOut: true }), v.cmd);
       }
     }
     const ring = this.q(k, 'ring');
@@ -454,7 +456,7 @@ export class TcmuLayer extends QueueLayer {
     const q = ring.q.slice();
     const req = q[i];
     q[i] = { ...req, err: true }; // the entry stays in the ring; tcmu-runner's completion of it is dropped
-    return this.k.complete({ ...k, [this.key]: { ...k[this.key], ring: { q, n: ring.n }, timedOut: true } }, req);
+    return this.k.complete(withKey(k, this.key, { ...k[this.key], ring: { q, n: ring.n }, timedOut: true }), req);
   }
 
   timedOut(k: KState): boolean {
