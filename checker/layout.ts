@@ -638,24 +638,33 @@ function generateCodecs(
   const encFns: string[] = [];
   let tmp = 0;
   /**
+   * The shape checks of a node bound to `a`, before its leaves: a record must
+   * have exactly its declared fields (an undeclared field would be dropped by
+   * the packing and states that differ in it merged); a sequence must be an
+   * array no longer than its bound.
+   */
+  const shapeCheck = (d: Domain, a: string, logical: string): string[] => {
+    if (d.kind === 'record') {
+      const names = Object.keys(d.fields);
+      return [`if (typeof ${a} !== 'object' || ${a} === null || Object.keys(${a}).length !== ${names.length}) fields(${JSON.stringify(logical)}, ${a}, ${k(names)});`];
+    }
+    if (d.kind === 'seq') {
+      const pretty = logical.replace(/\["([^"]*)"\]/g, '.$1').replace(/^s\./, '');
+      return [`if (!Array.isArray(${a}) || ${a}.length > ${d.max}) fail(${JSON.stringify(pretty)}, ${a}, ${JSON.stringify(describeDomain(d))});`];
+    }
+    return [];
+  };
+  /**
    * Lines encoding the node `d` whose value is bound to variable `a`.
    * `logical` is the node's accessor from the state (`s["x"][0]`), which
    * error messages name.
    */
   const genNode = (d: Domain, a: string, logical: string, first: number): { lines: string[]; next: number } => {
     if (isLeaf(d)) return { lines: validate(first, a), next: first + 1 };
-    const full: string[] = [];
-    // A record must have exactly its declared fields: an undeclared field
-    // would be dropped by the packing and states that differ in it merged.
-    if (d.kind === 'record') {
-      const names = Object.keys(d.fields);
-      full.push(`if (typeof ${a} !== 'object' || ${a} === null || Object.keys(${a}).length !== ${names.length}) fields(${JSON.stringify(logical)}, ${a}, ${k(names)});`);
-    }
+    const full: string[] = shapeCheck(d, a, logical);
     let at = first;
     if (d.kind === 'seq') {
       // The length (validated as a leaf), then each slot below it; slots past it stay zero.
-      const pretty = logical.replace(/\["([^"]*)"\]/g, '.$1').replace(/^s\./, '');
-      full.push(`if (!Array.isArray(${a}) || ${a}.length > ${d.max}) fail(${JSON.stringify(pretty)}, ${a}, ${JSON.stringify(describeDomain(d))});`);
       full.push(...validate(at, `${a}.length`));
       at++;
       for (let i = 0; i < d.max; i++) {
@@ -750,17 +759,11 @@ function generateCodecs(
    * state's node at the same place (undefined: none, write every leaf).
    */
   const incNode = (d: Domain, a: string, q: string | undefined, logical: string, first: number): { lines: string[]; next: number } => {
-    const full: string[] = [];
-    if (d.kind === 'record') {
-      const names = Object.keys(d.fields);
-      full.push(`if (typeof ${a} !== 'object' || ${a} === null || Object.keys(${a}).length !== ${names.length}) fields(${JSON.stringify(logical)}, ${a}, ${k(names)});`);
-    }
+    const full: string[] = shapeCheck(d, a, logical);
     let at = first;
     if (d.kind === 'seq') {
       // The length, then each slot below it: a slot that is the same object (or value) as the previous
       // sequence's slot at the same index needs nothing; slots past the length are zeroed.
-      const pretty = logical.replace(/\["([^"]*)"\]/g, '.$1').replace(/^s\./, '');
-      full.push(`if (!Array.isArray(${a}) || ${a}.length > ${d.max}) fail(${JSON.stringify(pretty)}, ${a}, ${JSON.stringify(describeDomain(d))});`);
       const lv = `v${tmp++}`;
       full.push(`const ${lv} = ${a}.length;`);
       const setLen = [...check(at, lv), ...setLeaf(at)];
