@@ -79,6 +79,11 @@ function parallelSupports(spec: AnySpec, o: CheckOptions): boolean {
  * Never throws for a spec error: the result has `status: 'error'`.
  */
 export function check(spec: AnySpec, options: CheckOptions = {}): CheckResult {
+  const r = checkSpec(spec, options);
+  return spec.annotate ? { ...r, annotations: spec.annotate() } : r;
+}
+
+function checkSpec(spec: AnySpec, options: CheckOptions): CheckResult {
   if ((options.workers ?? 1) > 1 && options.recipe !== undefined && options.strategy !== 'dfs' && parallelSupports(spec, options)) {
     // Level-synchronous parallel BFS (loaded lazily: it brings worker_threads).
     // eslint-disable-next-line @typescript-eslint/no-var-requires

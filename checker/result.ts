@@ -266,6 +266,8 @@ export interface CheckResult {
   readonly properties: readonly PropertyStatus[];
   readonly violations: readonly Violation[];
   readonly error?: McError;
+  /** What the spec's `annotate()` returned at the end of the check (absent when it has none). */
+  readonly annotations?: unknown;
 }
 
 /** Error codes, grouped by hundreds (see docs/error-codes.md). */

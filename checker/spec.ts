@@ -232,6 +232,15 @@ export interface Spec<S extends State = State> {
    * symmetry-off search. Every method gives the same verdicts.
    */
   readonly livenessMethod?: LivenessMethod;
+  /**
+   * Called once when `check` of this spec ends, in the thread that called
+   * `check` (a worker thread for a job of `checkInWorkers`; a search with
+   * `workers` > 1 also runs actions in other threads); its value, which
+   * must survive structured cloning, is returned as `CheckResult.annotations`.
+   * For what a spec learns about its own run (e.g. which inputs it read); the
+   * engine does not look at it.
+   */
+  annotate?(): unknown;
 }
 
 /** See `Spec.livenessMethod`. */

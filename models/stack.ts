@@ -39,6 +39,13 @@ export interface StackOptions {
   config?: Partial<KernelConfig>;
   /** Layers declared by layer modules (`--layer ./dm-linear.ts`), usable by name in `stack`: remapping block layers (block/remap.ts). */
   layers?: readonly RemapLayerDecl[];
+  /**
+   * Optional read tracking (specs/verify/reads.ts, `verify`'s shared
+   * searches): applied to the resolved KernelConfig and to the parsed params
+   * before anything reads them; it must return an object that reads exactly
+   * as the one given (e.g. a read-recording proxy).
+   */
+  track?: <T extends object>(name: 'config' | 'params', value: T) => T;
 }
 
 type LayerKind = 'fs' | 'block' | 'disk';
@@ -223,8 +230,9 @@ export function composeStack(opts: StackOptions): ComposedStack {
   if (workload !== 'write' && workload !== 'read') throw new StackError(`unknown workload "${String(workload)}": use write or read`);
   if (workload === 'read' && infos[0].name === 'fuse') throw new StackError('the read workload is not modelled for fuse (FUSE reads go to the daemon through fuse_readpages): use --workload write');
   if (workload === 'read' && infos[0].name === 'nfs') throw new StackError('the read workload is not modelled for nfs (NFS reads go to nfsd through nfs_readpages): use --workload write');
-  const p = parseParams(opts.params);
-  const cfg = resolveConfig(opts.config);
+  const track = opts.track ?? (<T>(_n: string, v: T): T => v);
+  const p = track('params', parseParams(opts.params));
+  const cfg = track('config', resolveConfig(opts.config));
   const inodes = p.writers * p.ios;
   const bounds: Bounds = {
     writers: p.writers,

@@ -100,7 +100,7 @@ export function buildFixedStackSpec(opts: FixedStackOptions): Spec<any> {
   const p = resolveProfile(profile);
   if (!p.ok) throw new ProfileError(p.error);
   const layers = opts.layers?.length ? { layers: resolveLayerModules(opts.layers, opts.moduleBase) } : {};
-  const { kernel, spec } = composeStack({ stack: opts.stack, workload: opts.workload, params: opts.params, config: composeProfile(profile, r.fixes), ...layers });
+  const { kernel, spec } = composeStack({ stack: opts.stack, workload: opts.workload, params: opts.params, config: composeProfile(profile, r.fixes), ...layers, ...(opts.track ? { track: opts.track } : {}) });
   const label = fixSetLabel(r.fixes.map((f) => f.name));
   return {
     ...spec,

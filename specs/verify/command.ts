@@ -76,6 +76,8 @@ export interface VerifyOptions {
   readonly ladder: LadderMode;
   /** Cells checked at once on worker threads (default: the number of cores). */
   readonly workers?: number;
+  /** Shared searches (run.ts, share.ts): cells with provably identical models run one search; false (`--no-share`): every cell runs its own. */
+  readonly share?: boolean;
 }
 
 /** Pure: argv of `verify`. */
@@ -103,7 +105,10 @@ export function validateVerifyArgv(argv: Argv): Result<Failure, VerifyOptions> {
   const workers = parseCount('workers', argv.workers, 1);
   if (!workers.ok) return workers;
   if (workers.value !== undefined && workers.value > 64) return err(usage(`--workers must be from 1 to 64, got ${workers.value}`));
+  const share = singleBoolean('share', argv.share);
+  if (!share.ok) return share;
   return ok({
+    ...(share.value === false ? { share: false } : {}),
     ladder: (ladder.value ?? 'ci') as LadderMode,
     ...(expect.value !== undefined ? { expect: expect.value } : {}),
     ...(junit.value !== undefined ? { junit: junit.value } : {}),
@@ -148,7 +153,7 @@ export function exitCodeForMatrix(m: MatrixResult): number {
 export function computeMatrix(
   expectations: Expectations,
   io: CliIo,
-  opts: { quiet: boolean; columns?: (c: Column) => boolean; progress?: { readonly label: string; readonly per: 'row' | 'cell' }; workers?: number },
+  opts: { quiet: boolean; columns?: (c: Column) => boolean; progress?: { readonly label: string; readonly per: 'row' | 'cell' }; workers?: number; share?: boolean },
 ): Result<Failure, MatrixResult & { interrupted?: Interruption }> {
   const runner = loadRunner();
   if (!runner.ok) return runner;
@@ -168,6 +173,7 @@ export function computeMatrix(
       clock: () => io.clock(),
       ...(opts.columns ? { columns: opts.columns } : {}),
       ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+      ...(opts.share !== undefined ? { share: opts.share } : {}),
       onCell: (c) => {
         // A signal: the cell under way was cut short (incomplete); keep the decided ones.
         if (interruptRequested()) throw new MatrixInterrupted();
@@ -213,7 +219,7 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   if (!loaded.ok) return printFailure(loaded.error, io);
   const { expectations, shown } = loaded.value;
   // Default 1: measured slower with threads on this shared 2-core machine (docs/architecture.md).
-  const computed = computeMatrix(expectations, io, { quiet: o.quiet, workers: o.workers ?? 1 });
+  const computed = computeMatrix(expectations, io, { quiet: o.quiet, workers: o.workers ?? 1, share: o.share ?? true });
   if (!computed.ok) return printFailure(computed.error, io);
   const matrix = computed.value;
   let done = 0;
@@ -228,6 +234,7 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
           if (!o.quiet) io.stderr(`verify: ladder ${++done}: ${l.base.rowLabel} x ${l.base.column.id} (${l.rungs.map((r) => r.rung.id).join(', ')})\n`);
         },
         o.workers ?? 1,
+        o.share ?? true,
       );
   const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version, ...(matrix.interrupted ? { interrupted: matrix.interrupted } : {}) };
   let text =
@@ -275,6 +282,7 @@ export function verifyCommand(_cfg: ResolvedCliConfig): CommandModule<VerifyOpti
       update: { type: 'boolean', describe: 'Rewrite the expectations file with what the model computed (after a deliberate change; explain each change in docs/fixes.md)' },
       ladder: { choices: [...LADDER_MODES], requiresArg: true, describe: 'Bound ladder: ci (default: the pinned rungs of at most ciMaxRungStates states, the CI subset), pinned (every rung recorded in the file), all (every rung of every cell, pinned or not), none (base bounds only)' },
       workers: { type: 'string', requiresArg: true, describe: 'Cells checked at once on worker threads (default 1: one after another); the output is the same' },
+      share: { type: 'boolean', describe: 'Cells whose models are provably identical (same value at every config and param path the model read) run one search (default; --no-share: every cell runs its own); the verdicts are the same' },
     },
     examples: [
       ['gfpcheck verify', 'Check specs/verdicts.json and print the matrix (exit 0 when everything matches)'],

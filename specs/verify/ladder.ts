@@ -73,6 +73,7 @@ export function runLadder(
   clock: () => number,
   onCell?: (l: LadderCell) => void,
   workers = 1,
+  share = true,
 ): LadderCell[] {
   if (mode === 'none' || !e.ladder?.length) return [];
   // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -98,7 +99,7 @@ export function runLadder(
     const l: LadderCell = { base: p.base, rungs: results, stable: results.every((r) => signature(r.cell) === sig) };
     out.push(l);
     onCell?.(l);
-  });
+  }, { share });
   return out;
 }
 
@@ -112,6 +113,13 @@ const verdictText = (c: CellResult): string => {
   return `${c.actual.verdict}${cats ? ` [${cats}]` : ''} (${c.actual.states.toLocaleString('en-US')})`;
 };
 
+/** How many searches ran for the rung cells (shared searches, run.ts): a line when some rung cells shared one. */
+export function ladderSharedLines(cells: readonly LadderCell[]): string[] {
+  const rungs = cells.flatMap((l) => l.rungs.map((r) => r.cell));
+  const shared = rungs.filter((c) => c.sharedWith !== undefined).length;
+  return shared ? [`Bound ladder searches: ${rungs.length - shared} for the ${rungs.length} rung cells, ${shared} shared a search of an identical model.`] : [];
+}
+
 /** The ladder section of the text matrix (`quiet`: only the rung cells that differ, and a summary). */
 export function renderLadderText(e: Expectations, cells: readonly LadderCell[], quiet = false): string {
   if (!cells.length) return '';
@@ -119,7 +127,7 @@ export function renderLadderText(e: Expectations, cells: readonly LadderCell[], 
     const bad = ladderMismatches(cells);
     const rungs = cells.reduce((n, l) => n + l.rungs.length, 0);
     const unstable = cells.filter((l) => !l.stable).length;
-    return `${[`Bound ladder: ${rungs} rung cells of ${cells.length} cells, ${unstable} unstable; ${bad.length ? `${bad.length} differ from the expectations:` : 'every pinned rung matches.'}`, ...bad.map((b) => `  ${b}`)].join('\n')}\n`;
+    return `${[`Bound ladder: ${rungs} rung cells of ${cells.length} cells, ${unstable} unstable; ${bad.length ? `${bad.length} differ from the expectations:` : 'every pinned rung matches.'}`, ...bad.map((b) => `  ${b}`), ...ladderSharedLines(cells)].join('\n')}\n`;
   }
   const lines = ['', 'Bound ladder (verdict [classes by category: R recursion, L lock, E exhaustion] (distinct states) at each rung):'];
   for (const g of e.ladder ?? []) lines.push(`  ${g.id.padEnd(10)} ${Object.entries(g.params).map(([k, v]) => `${k}=${v}`).join(' ')}${g.description ? `  ${g.description}` : ''}`);
@@ -129,7 +137,7 @@ export function renderLadderText(e: Expectations, cells: readonly LadderCell[], 
     lines.push(`  ${l.stable ? 'stable  ' : 'UNSTABLE'} ${l.base.rowLabel} x ${l.base.column.id}: ${parts.join(' | ')}`);
   }
   const bad = ladderMismatches(cells);
-  lines.push('', bad.length ? `${bad.length} rung cell${bad.length === 1 ? '' : 's'} differ from specs/verdicts.json:` : 'Every pinned rung matches specs/verdicts.json.', ...bad.map((b) => `  ${b}`));
+  lines.push('', bad.length ? `${bad.length} rung cell${bad.length === 1 ? '' : 's'} differ from specs/verdicts.json:` : 'Every pinned rung matches specs/verdicts.json.', ...bad.map((b) => `  ${b}`), ...ladderSharedLines(cells));
   return `${lines.join('\n')}\n`;
 }
 
@@ -141,6 +149,7 @@ export function ladderJson(cells: readonly LadderCell[]): unknown[] {
     categories: Object.fromEntries(c.result.violations.filter((v) => v.kind === 'deadlock').map((v) => [v.class ?? 'deadlock', v.category ?? null])),
     states: c.actual.states,
     ...(c.expected ? { matches: c.diffs.length === 0 } : {}),
+    ...(c.sharedWith !== undefined ? { sharedWith: c.sharedWith } : {}),
   });
   return cells.map((l) => ({
     row: l.base.rowLabel,

@@ -243,11 +243,17 @@ export function matrixTable(m: MatrixResult): string[] {
   return out;
 }
 
+/** How many searches ran for the cells (shared searches, run.ts), for the `Finished` line: empty when every cell was searched. */
+export function sharedText(m: MatrixResult): string {
+  if (m.searches === undefined || m.searches === m.cells.length) return '';
+  return `; ${m.searches} searches for the ${m.cells.length} cells, ${m.cells.length - m.searches} shared a search of an identical model`;
+}
+
 /** The `text` format of `verify`. */
 export function renderText(v: MatrixView, opts: { quiet: boolean }): string {
   const m = v.matrix;
   const total = m.cells.reduce((s, c) => s + c.actual.states, 0);
-  const finished = `Finished in ${m.seconds.toFixed(1)}s (${m.cells.length} checks, ${count(total)} distinct states in all).`;
+  const finished = `Finished in ${m.seconds.toFixed(1)}s (${m.cells.length} checks, ${count(total)} distinct states in all${sharedText(m)}).`;
   const cut = v.interrupted ? [interruptedLine(m.cells.length, v.interrupted)] : [];
   if (opts.quiet) return `${[...mismatchLines(m, v.expectations), ...cut, finished].join('\n')}\n`;
   const out = [
@@ -332,6 +338,7 @@ export function renderJson(v: MatrixView): string {
               seconds: c.actual.seconds,
               ...(c.actual.error ? { error: { code: c.actual.errorCode, message: c.actual.error } } : {}),
               ...(c.expected ? { expected: c.expected } : {}),
+              ...(c.sharedWith !== undefined ? { sharedWith: c.sharedWith } : {}),
               match: c.diffs.length === 0,
               diffs: c.diffs,
             },
@@ -341,7 +348,7 @@ export function renderJson(v: MatrixView): string {
     }),
     mismatches: bad.map((c) => ({ row: c.rowLabel, column: c.column.id, diffs: c.diffs })),
     ...(v.interrupted ? { interrupted: { signal: v.interrupted.signal, decided: m.cells.length, total: v.interrupted.total } } : {}),
-    stats: { cells: m.cells.length, distinctStates: m.cells.reduce((s, c) => s + c.actual.states, 0), seconds: m.seconds },
+    stats: { cells: m.cells.length, distinctStates: m.cells.reduce((s, c) => s + c.actual.states, 0), seconds: m.seconds, ...(m.searches !== undefined ? { searches: m.searches } : {}) },
   };
   return `${JSON.stringify(obj, null, 2)}\n`;
 }

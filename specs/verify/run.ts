@@ -16,6 +16,9 @@ import { stackLivenessRecipe, stackRecipe } from '../recipes';
 import { rowLabel } from './expectations';
 import type { CellExpectation, Column, Expectations, LivenessVerdict, Row, Verdict } from './expectations';
 import { VERIFY_OPTIONS } from './options';
+import { agrees } from './reads';
+import type { ReadSet } from './reads';
+import { buildTrackedCellSpec, cellInputs, readsOf, shareGroup, trackedRecipe } from './share';
 
 export { VERIFY_OPTIONS };
 
@@ -51,11 +54,19 @@ export interface CellResult {
   readonly result: CheckResult;
   /** The spec that was checked. */
   readonly spec: Spec<any>;
+  /**
+   * Shared searches (share.ts): the cell whose search this cell's result is
+   * (`row label x column id`, at the same params), because its model is
+   * provably the same; absent when the cell was searched.
+   */
+  readonly sharedWith?: string;
 }
 
 export interface MatrixResult {
   readonly cells: readonly CellResult[];
   readonly seconds: number;
+  /** How many searches ran for the cells (fewer than cells when some shared one). */
+  readonly searches?: number;
 }
 
 /** Why the matrix could not be run at all. */
@@ -166,7 +177,7 @@ function cellResult(row: Row, column: Column, expected: CellExpectation | undefi
  */
 export function runMatrix(
   e: Expectations,
-  opts: { clock: () => number; columns?: (c: Column) => boolean; onCell?: (c: CellResult) => void; workers?: number },
+  opts: { clock: () => number; columns?: (c: Column) => boolean; onCell?: (c: CellResult) => void; workers?: number; share?: boolean },
 ): { ok: true; value: MatrixResult } | { ok: false; error: MatrixFailure } {
   for (const row of e.rows) {
     let r: ReturnType<typeof resolveFixes>;
@@ -196,8 +207,8 @@ export function runMatrix(
   }
   const t0 = opts.clock();
   const list = e.rows.flatMap((row) => columns.map((column) => ({ row, column, expected: row.cells[column.id], liveness: true })));
-  const cells = runCells(list, opts.workers ?? 1, opts.clock, opts.onCell);
-  return { ok: true, value: { cells, seconds: opts.clock() - t0 } };
+  const cells = runCells(list, opts.workers ?? 1, opts.clock, opts.onCell, { share: opts.share ?? true });
+  return { ok: true, value: { cells, seconds: opts.clock() - t0, searches: searchesOf(cells) } };
 }
 
 /** A cell to run: a row at a column (whose params may be a rung's), its expectation, and whether a safety cell carries the liveness properties. */
@@ -208,13 +219,20 @@ export interface CellJob {
   readonly liveness: boolean;
 }
 
+/** How many searches ran for these cells (the cells that did not share). */
+export function searchesOf(cells: readonly CellResult[]): number {
+  return cells.filter((c) => c.sharedWith === undefined).length;
+}
+
 /**
  * Runs independent cells, on `workers` worker threads when there are at
  * least two cells per thread (else not worth starting them), one after
  * another otherwise; `onCell` sees them in list order either way, and the
- * results are the same.
+ * results are the same. With `share` (the default), cells whose models are
+ * provably identical run one search (share.ts, runSharedCells).
  */
-export function runCells(list: readonly CellJob[], workers: number, clock: () => number, onCell?: (c: CellResult) => void): CellResult[] {
+export function runCells(list: readonly CellJob[], workers: number, clock: () => number, onCell?: (c: CellResult) => void, opts: { readonly share?: boolean } = {}): CellResult[] {
+  if (opts.share ?? true) return runSharedCells(list, workers, clock, onCell);
   const cells: CellResult[] = [];
   if (workers > 1 && list.length >= 2 * workers) {
     const jobs = list.map(({ row, column, liveness }) => ({ recipe: (liveness && column.kind === 'safety' ? stackLivenessRecipe : stackRecipe)(cellStack(row, column)), options: VERIFY_OPTIONS }));
@@ -232,6 +250,106 @@ export function runCells(list: readonly CellJob[], workers: number, clock: () =>
     onCell?.(cell);
   }
   return cells;
+}
+
+/** A search whose result another cell may take: not cut short by a signal, not ended by a lack of memory or an internal error (which need not recur). */
+const reusable = (r: CheckResult): boolean => r.interrupted !== true && r.error?.code !== 'MC301' && r.error?.code !== 'MC501';
+
+/**
+ * Runs the cells with shared searches. Cells fall into share groups
+ * (share.ts: shareGroup); within a group, in list order, a cell is searched
+ * (with its inputs tracked) unless an earlier searched cell of the group read
+ * nothing on which this cell's inputs differ: then it takes that cell's result
+ * (the earliest such). Which cells are searched depends only on the list, never
+ * on timing or on `workers`: the searches run in waves, each with at most the
+ * next undecided search of every group (on worker threads, largest expected
+ * first), and a group's next cell is decided only when its earlier searches
+ * have finished. Cells that never share (fix modules) run in the first wave.
+ */
+function runSharedCells(list: readonly CellJob[], workers: number, clock: () => number, onCell?: (c: CellResult) => void): CellResult[] {
+  const n = list.length;
+  const out: (CellResult | undefined)[] = new Array<CellResult | undefined>(n);
+  const reads: (ReadSet | undefined)[] = new Array<ReadSet | undefined>(n);
+  const groups = new Map<string, { members: number[]; next: number; searched: number[] }>();
+  const loose: number[] = [];
+  list.forEach(({ row, column, liveness }, i) => {
+    const g = shareGroup(cellStack(row, column), column.kind, liveness && column.kind === 'safety');
+    if (g === undefined) {
+      loose.push(i);
+      return;
+    }
+    let e = groups.get(g);
+    if (e === undefined) groups.set(g, (e = { members: [], next: 0, searched: [] }));
+    e.members.push(i);
+  });
+  let emitted = 0;
+  const emit = (): void => {
+    while (emitted < n && out[emitted] !== undefined) onCell?.(out[emitted++]!);
+  };
+  const label = (c: CellResult): string => `${c.rowLabel} x ${c.column.id}`;
+  let first = true;
+  for (;;) {
+    const wave: { i: number; tracked: boolean }[] = first ? loose.map((i) => ({ i, tracked: false })) : [];
+    first = false;
+    for (const g of groups.values()) {
+      while (g.next < g.members.length) {
+        const i = g.members[g.next];
+        const { row, column, expected, liveness } = list[i];
+        const inputs = g.searched.length ? cellInputs(cellStack(row, column)) : undefined;
+        const src = inputs === undefined ? undefined : g.searched.find((j) => reads[j] !== undefined && reusable(out[j]!.result) && agrees(reads[j]!, inputs));
+        if (src === undefined) {
+          wave.push({ i, tracked: true });
+          g.next++;
+          break;
+        }
+        const t0 = clock();
+        const spec = cellSpec(row, column, liveness);
+        const from = out[src]!;
+        const result: CheckResult = { ...from.result, spec: spec.name, params: spec.params ?? {} };
+        out[i] = { ...cellResult(row, column, expected, spec, result, clock() - t0), sharedWith: label(from) };
+        g.next++;
+      }
+    }
+    if (wave.length === 0) break;
+    const done = (k: { i: number; tracked: boolean }, result: CheckResult, seconds: number): void => {
+      const { row, column, expected, liveness } = list[k.i];
+      const { annotations, ...plain } = result;
+      if (k.tracked) {
+        reads[k.i] = readsOf(annotations);
+        for (const g of groups.values()) if (g.members[g.next - 1] === k.i) g.searched.push(k.i);
+      }
+      out[k.i] = cellResult(row, column, expected, cellSpec(row, column, liveness), plain, seconds);
+    };
+    const here = (k: { i: number; tracked: boolean }): void => {
+      const { row, column, liveness } = list[k.i];
+      if (!k.tracked) {
+        const { row: r, column: c, expected, liveness: l } = list[k.i];
+        out[k.i] = runCell(r, c, expected, clock, { liveness: l });
+        return;
+      }
+      const spec = buildTrackedCellSpec(cellStack(row, column), liveness && column.kind === 'safety');
+      const t0 = clock();
+      const result = check(spec, { ...VERIFY_OPTIONS, clock });
+      done(k, result, clock() - t0);
+    };
+    if (workers > 1 && wave.length >= 2) {
+      // largest expected first: the wave ends with its longest search (the order changes no result)
+      const order = [...wave].sort((a, b) => (list[b.i].expected?.states ?? Infinity) - (list[a.i].expected?.states ?? Infinity) || a.i - b.i);
+      const jobs = order.map(({ i, tracked }) => {
+        const { row, column, liveness } = list[i];
+        const l = liveness && column.kind === 'safety';
+        return { recipe: tracked ? trackedRecipe(cellStack(row, column), l) : (l ? stackLivenessRecipe : stackRecipe)(cellStack(row, column)), options: VERIFY_OPTIONS };
+      });
+      checkInWorkers(jobs, workers, clock, (j, result, seconds) => {
+        const k = order[j];
+        if (result === undefined) here(k);
+        else done(k, result, seconds);
+      });
+    } else for (const k of wave) here(k);
+    emit();
+  }
+  emit();
+  return out as CellResult[];
 }
 
 /** The expectations the model computed (same columns and rows, cells replaced): what `verify --update` writes. */
