@@ -13,7 +13,9 @@
  *   a key that is not own reads the prototype, which the kind fixes;
  * - `has` (`key in x`): the answer;
  * - `ownKeys` (Object.keys/entries, spread, for-in, JSON): the key list;
- * - `getOwnPropertyDescriptor`: own or not, enumerable or not, the value.
+ * - `getOwnPropertyDescriptor`: own or not, enumerable or not, the value
+ *   (every property is reported writable and configurable, so that a frozen
+ *   input reads as a plain one).
  * Objects reached through the proxy are proxies too (one per path, so that
  * identity within one path is kept). The proxies stay live as long as the
  * computation holds them: reads made long after construction (memoised tables
@@ -94,7 +96,8 @@ const observe = {
     const d = Object.getOwnPropertyDescriptor(o, k);
     if (d === undefined) return 'absent';
     if (!('value' in d)) return '!accessor';
-    return `${d.enumerable ? 'e' : '-'}${d.writable ? 'w' : '-'}${d.configurable ? 'c' : '-'} ${valueText(d.value)}`;
+    // a proxy reports every property writable and configurable (a frozen input looks like a plain one; a write taints)
+    return `${d.enumerable ? 'enumerable' : 'hidden'} ${valueText(d.value)}`;
   },
 };
 type Op = keyof typeof observe;
@@ -121,7 +124,8 @@ export class ReadTracker {
   }
 
   private record(key: string, seen: string): void {
-    if (seen.startsWith('!')) this.taint ??= `${seen.slice(1)} at ${key}`;
+    const bad = /(?:^| )!(.*)$/.exec(seen);
+    if (bad) this.taint ??= `${bad[1]} at ${key}`;
     if (!this.seen.has(key)) this.seen.set(key, seen);
   }
 
@@ -170,7 +174,8 @@ export class ReadTracker {
         if (d === undefined) return undefined;
         // an array's length is the shadow's own non-configurable property: report it as the shadow has it
         if (Array.isArray(real) && k === 'length') return Reflect.getOwnPropertyDescriptor(shadow, k);
-        return { ...d, ...('value' in d ? { value: child(k, d.value) } : {}), configurable: true };
+        if (!('value' in d)) return { ...d, configurable: true };
+        return { value: child(k, d.value), writable: true, enumerable: d.enumerable, configurable: true };
       },
       getPrototypeOf() {
         return Object.getPrototypeOf(real) as object | null;
