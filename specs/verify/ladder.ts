@@ -73,7 +73,7 @@ export function runLadder(
   clock: () => number,
   onCell?: (l: LadderCell) => void,
   workers = 1,
-  share = true,
+  share = false,
 ): LadderCell[] {
   if (mode === 'none' || !e.ladder?.length) return [];
   // eslint-disable-next-line @typescript-eslint/no-var-requires

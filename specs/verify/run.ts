@@ -207,7 +207,7 @@ export function runMatrix(
   }
   const t0 = opts.clock();
   const list = e.rows.flatMap((row) => columns.map((column) => ({ row, column, expected: row.cells[column.id], liveness: true })));
-  const cells = runCells(list, opts.workers ?? 1, opts.clock, opts.onCell, { share: opts.share ?? true });
+  const cells = runCells(list, opts.workers ?? 1, opts.clock, opts.onCell, { share: opts.share ?? false });
   return { ok: true, value: { cells, seconds: opts.clock() - t0, searches: searchesOf(cells) } };
 }
 
@@ -228,11 +228,11 @@ export function searchesOf(cells: readonly CellResult[]): number {
  * Runs independent cells, on `workers` worker threads when there are at
  * least two cells per thread (else not worth starting them), one after
  * another otherwise; `onCell` sees them in list order either way, and the
- * results are the same. With `share` (the default), cells whose models are
- * provably identical run one search (share.ts, runSharedCells).
+ * results are the same. With `share` (opt-in: `verify --share`), cells whose
+ * models are provably identical run one search (share.ts, runSharedCells).
  */
 export function runCells(list: readonly CellJob[], workers: number, clock: () => number, onCell?: (c: CellResult) => void, opts: { readonly share?: boolean } = {}): CellResult[] {
-  if (opts.share ?? true) return runSharedCells(list, workers, clock, onCell);
+  if (opts.share === true) return runSharedCells(list, workers, clock, onCell);
   const cells: CellResult[] = [];
   if (workers > 1 && list.length >= 2 * workers) {
     const jobs = list.map(({ row, column, liveness }) => ({ recipe: (liveness && column.kind === 'safety' ? stackLivenessRecipe : stackRecipe)(cellStack(row, column)), options: VERIFY_OPTIONS }));
