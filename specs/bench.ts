@@ -44,6 +44,12 @@ const cliCases: readonly CliCase[] = [
   { name: 'writers2-read-w2', note: 'the same with --workload read, 2 workers', argv: [...W2, '--workload', 'read', '--workers', '2'] },
   { name: 'verify-w1', note: 'gfpcheck verify (the whole matrix), cells one after another', argv: ['verify', '--quiet', '--format', 'json', '--workers', '1'] },
   { name: 'verify-w2', note: 'gfpcheck verify, 2 cells at once on worker threads', argv: ['verify', '--quiet', '--format', 'json', '--workers', '2'] },
+  {
+    name: 'ladder-w2',
+    note: 'gfpcheck verify --ladder pinned: every cell and every pinned bound-ladder rung, 2 cells at once (npm run bench:ladder)',
+    argv: ['verify', '--ladder', 'pinned', '--quiet', '--format', 'json', '--workers', '2'],
+    slow: true,
+  },
   { name: 'help', note: 'gfpcheck --help: start-up of the compiled build (issue 9: <= 0.3 s)', argv: ['--help'] },
   { name: 'list', note: 'gfpcheck list: start-up plus the catalogue of stacks, fixes and params', argv: ['list'] },
   { name: 'writers3-pages5-w2', note: 'check --stack report-2019 --param writers=3 --param pages=5 --all-violations, 2 workers', argv: [...W2.slice(0, 4), 'writers=3', '--param', 'pages=5', ...W2.slice(5), '--workers', '2'], slow: true },
@@ -105,7 +111,7 @@ function runCli(c: CliCase, root: string): Record<string, unknown> {
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const timeLine = (p.stderr || '').trim().split('\n').pop() ?? '';
   const [user, sys, rssKb] = timeLine.split(' ').map(Number);
-  let json: { stats?: Record<string, number>; result?: string; violations?: { class?: string }[] } = {};
+  let json: { stats?: Record<string, number>; result?: string; violations?: { class?: string }[]; ladder?: { rungs: { states: number }[] }[] } = {};
   try {
     json = JSON.parse(p.stdout) as typeof json;
   } catch {
@@ -121,6 +127,8 @@ function runCli(c: CliCase, root: string): Record<string, unknown> {
     distinctStates: s.distinctStates,
     ...(json.violations ? { classes: json.violations.length } : {}),
     ...(s.cells !== undefined ? { cells: s.cells } : {}),
+    // verify: the rung cells it ran (the base cells are `cells` and `distinctStates`)
+    ...(json.ladder ? { rungCells: json.ladder.reduce((n, l) => n + l.rungs.length, 0), rungStates: json.ladder.reduce((n, l) => n + l.rungs.reduce((m, r) => m + r.states, 0), 0) } : {}),
     wallSeconds: +wall.toFixed(2),
     cpuSeconds: +(user + sys).toFixed(2),
     ...(s.distinctStates && s.seconds ? { distinctPerSecond: Math.round(s.distinctStates / s.seconds) } : {}),
