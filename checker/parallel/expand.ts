@@ -36,18 +36,24 @@ export function keyerFor(c: Compiled, cfg: ExpandConfig): { keyer: Keyer; symmet
   return { keyer: createKeyer(c, canon, cfg.storeKind), symmetry: canon ? canon.description : 'off' };
 }
 
-/** A growable Uint32Array. */
+/** A growable Uint32Array (in shared memory when `shared`). */
 class U32 {
   buf: Uint32Array;
   len = 0;
-  constructor(cap = 256) {
-    this.buf = new Uint32Array(Math.max(1, cap));
+  constructor(
+    cap = 256,
+    private readonly shared = false,
+  ) {
+    this.buf = this.alloc(Math.max(1, cap));
+  }
+  private alloc(n: number): Uint32Array {
+    return this.shared ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n);
   }
   reserve(n: number): void {
     if (this.len + n <= this.buf.length) return;
     let cap = this.buf.length * 2;
     while (cap < this.len + n) cap *= 2;
-    const b = new Uint32Array(cap);
+    const b = this.alloc(cap);
     b.set(this.buf.subarray(0, this.len));
     this.buf = b;
   }
@@ -138,7 +144,10 @@ export interface ChunkResult {
   readonly coverage: Uint32Array;
   readonly words: Uint32Array;
   readonly keys: Uint32Array | undefined;
+  /** In shared memory with the fingerprint store: the coordinator hands it on to the workers' inserts without a copy. */
   readonly hashes: Uint32Array;
+  /** Candidates that violate an invariant still evaluated. */
+  readonly violating: number;
   readonly ords: Uint32Array;
   readonly bits: Uint32Array;
   readonly P: number;
@@ -147,7 +156,7 @@ export interface ChunkResult {
 
 /** Typed arrays of a result, for a transfer list. */
 export function resultBuffers(r: ChunkResult): ArrayBuffer[] {
-  return [r.nGen, r.nSucc, r.nCand, r.actions, r.coverage, r.words, r.hashes, r.ords, r.bits, ...(r.keys ? [r.keys] : [])].map((a) => a.buffer as ArrayBuffer);
+  return [r.nGen, r.nSucc, r.nCand, r.actions, r.coverage, r.words, r.hashes, r.ords, r.bits, ...(r.keys ? [r.keys] : [])].map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }
 
 /** States per sub-batch of a chunk (the sequential search's batch). */
@@ -200,7 +209,8 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
       const actions = new U32(est);
       const words = new U32(atBound ? 1 : est * W);
       const ords = new U32(est);
-      const hashes = new U32(3 * est);
+      const hashes = new U32(3 * est, dedupe);
+      let violating = 0;
       const keys = sendKeys ? new U32(est * W) : undefined;
       const bits = new U32(P > 0 ? est * P : 1);
       const ends = new Uint32Array(n);
@@ -295,6 +305,12 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
               bits.reserve(P);
               bits.len += P;
               if (anyPredicate) predicates(wb, m, st, bits.buf, invActive, witActive, anyInv);
+              for (let j = 0; j < invWords; j++) {
+                if (bits.buf[m * P + j] !== 0) {
+                  violating++;
+                  break;
+                }
+              }
             }
             m++;
           }
@@ -315,6 +331,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         words: words.take(),
         keys: keys?.take(),
         hashes: hashes.take(),
+        violating,
         ords: ords.take(),
         bits: P > 0 ? bits.take() : new Uint32Array(0),
         P,
