@@ -36,24 +36,18 @@ export function keyerFor(c: Compiled, cfg: ExpandConfig): { keyer: Keyer; symmet
   return { keyer: createKeyer(c, canon, cfg.storeKind), symmetry: canon ? canon.description : 'off' };
 }
 
-/** A growable Uint32Array (in shared memory when `shared`). */
+/** A growable Uint32Array. */
 class U32 {
   buf: Uint32Array;
   len = 0;
-  constructor(
-    cap = 256,
-    private readonly shared = false,
-  ) {
-    this.buf = this.alloc(Math.max(1, cap));
-  }
-  private alloc(n: number): Uint32Array {
-    return this.shared ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n);
+  constructor(cap = 256) {
+    this.buf = new Uint32Array(Math.max(1, cap));
   }
   reserve(n: number): void {
     if (this.len + n <= this.buf.length) return;
     let cap = this.buf.length * 2;
     while (cap < this.len + n) cap *= 2;
-    const b = this.alloc(cap);
+    const b = new Uint32Array(cap);
     b.set(this.buf.subarray(0, this.len));
     this.buf = b;
   }
@@ -144,7 +138,6 @@ export interface ChunkResult {
   readonly coverage: Uint32Array;
   readonly words: Uint32Array;
   readonly keys: Uint32Array | undefined;
-  /** In shared memory with the fingerprint store: the coordinator hands it on to the workers' inserts without a copy. */
   readonly hashes: Uint32Array;
   /** Candidates that violate an invariant still evaluated. */
   readonly violating: number;
@@ -156,7 +149,7 @@ export interface ChunkResult {
 
 /** Typed arrays of a result, for a transfer list. */
 export function resultBuffers(r: ChunkResult): ArrayBuffer[] {
-  return [r.nGen, r.nSucc, r.nCand, r.actions, r.coverage, r.words, r.hashes, r.ords, r.bits, ...(r.keys ? [r.keys] : [])].map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  return [r.nGen, r.nSucc, r.nCand, r.actions, r.coverage, r.words, r.hashes, r.ords, r.bits, ...(r.keys ? [r.keys] : [])].map((a) => a.buffer as ArrayBuffer);
 }
 
 /** States per sub-batch of a chunk (the sequential search's batch). */
@@ -190,6 +183,8 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
   const objs: (State | undefined)[] = [];
   /** Hashes and keys of a sub-batch's successors (scratch). */
   let th = new Uint32Array(3 * 1024);
+  /** Per successor of a sub-batch: 1 when the per-level filter let it through. */
+  let pass = new Uint8Array(1024);
   let tk = new Uint32Array(sendKeys ? 1024 * W : 0);
   /** Successors per state in the last chunk (sizes the next one's buffers). */
   let perState = 4;
@@ -209,7 +204,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
       const actions = new U32(est);
       const words = new U32(atBound ? 1 : est * W);
       const ords = new U32(est);
-      const hashes = new U32(3 * est, dedupe);
+      const hashes = new U32(3 * est);
       let violating = 0;
       const keys = sendKeys ? new U32(est * W) : undefined;
       const bits = new U32(P > 0 ? est * P : 1);
@@ -270,13 +265,16 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
           th[3 * b + 1] = H[1];
           th[3 * b + 2] = H[2];
         }
-        // Phase 3: touch the slots the filter will probe.
+        // Phase 3: the per-level filter (its table is the smaller one), then a
+        // touch of the visited-set slots of the successors it let through only.
+        if (dedupe) {
+          if (pass.length < t) pass = new Uint8Array(2 * t);
+          for (let b = 0; b < t; b++) sink ^= seen.touch(th[3 * b]);
+          for (let b = 0; b < t; b++) pass[b] = seen.add(th[3 * b], th[3 * b + 1]) ? 1 : 0;
+        }
         if (table !== undefined) {
           const scale = (table.length >>> 1) / 4294967296;
-          for (let b = 0; b < t; b++) {
-            sink ^= table[Math.floor(th[3 * b] * scale) << 1];
-            if (dedupe) sink ^= seen.touch(th[3 * b]);
-          }
+          for (let b = 0; b < t; b++) if (!dedupe || pass[b] === 1) sink ^= table[Math.floor(th[3 * b] * scale) << 1];
         }
         // Phase 4: filter and predicates, in order; candidates are compacted to the front.
         let b = 0;
@@ -284,7 +282,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
           for (const end = ends[k]; b < end; b++) {
             const hi = th[3 * b];
             const lo = th[3 * b + 1];
-            if (dedupe && !seen.add(hi, lo)) continue;
+            if (dedupe && pass[b] === 0) continue;
             if (table !== undefined && sharedContains(table, hi, lo)) continue;
             nCand[k]++;
             if (m !== m0 + b) {
