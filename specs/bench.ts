@@ -136,13 +136,12 @@ const cases: readonly BenchCase[] = [
   {
     name: 'counter-1e7-w2',
     note:
-      '7 counters mod 10, packed API, 2 worker threads (level-synchronous parallel BFS, visited-set inserts partitioned by fingerprint), ' +
-      'threads forced from the first level (without it the engine runs states this cheap in one thread); --max-omission 1e-5 (the 64-bit bound at 10^7 states is 2.7e-6)',
+      '7 counters mod 10, packed API, 2 worker threads (level-synchronous parallel BFS, visited-set inserts partitioned by fingerprint); ' +
+      '--max-omission 1e-5 (the 64-bit bound at 10^7 states is 2.7e-6)',
     build: () => counterPacked({ k: 7, m: 10 }),
     options: {
       store: { kind: 'fingerprint' },
       workers: 2,
-      parallel: { waitForWorkers: true },
       maxOmission: 1e-5,
       recipe: { module: path.join(__dirname, 'reference', 'counter'), exportName: 'counterPacked', args: [{ k: 7, m: 10 }] },
     },

@@ -161,9 +161,10 @@ export let touched = 0;
 /**
  * A chunk expander for one compiled spec. A chunk is expanded in phases, as
  * the sequential search's batches are: successors first, then their keys and
- * hashes, then a touch of every visited-set slot they will probe (so that the
- * cache misses overlap), then the filter and the predicates of the
- * candidates, in order.
+ * hashes, then the per-level filter (fingerprint store), then a touch of the
+ * visited-set slots of the successors it let through (so that the cache
+ * misses overlap), then the visited-set filter (when given a `table`) and
+ * the predicates of the candidates, in order.
  */
 export function createExpander(c: Compiled, cfg: ExpandConfig) {
   const W = c.words;

@@ -95,7 +95,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   // Nor for states this cheap to expand: the merge, not the expansion, would bound the search.
   let localStates = 0;
   let localSeconds = 0;
-  const worthThreads = (): boolean => waitForWorkers || localStates === 0 || localSeconds / localStates >= 10e-6;
+  // With two-phase levels (fingerprint store, no budget) the coordinator does no inserts, and threads paid on the counter model (1.4 µs per state).
+  const twoPhaseLevels = storeOpt.kind === 'fingerprint' && o.memory === undefined && o.parallel?.partitionedInserts !== false;
+  const worthThreads = (): boolean => waitForWorkers || twoPhaseLevels || localStates === 0 || localSeconds / localStates >= 10e-6;
   const local = createExpander(c, cfg);
   const { keyer, symmetry } = keyerFor(c, cfg);
   // Workers start at the first level with `minLevel` states; until they have
