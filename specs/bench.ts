@@ -82,24 +82,26 @@ export function judgeTargets(results: readonly BenchRow[], root: string): Target
   };
   const num = (rows: BenchRow[], field: string): number[] => rows.map((r) => r[field]).filter((x): x is number => typeof x === 'number');
   const out: TargetVerdict[] = [];
-  const judge = (target: string, goal: string, measured: number | string | undefined, met: (m: number | string) => boolean): void => {
-    out.push(measured === undefined ? { target, goal } : { target, goal, measured, met: met(measured) });
+  const judge = (target: string, goal: string, measured: number | string | undefined, met: () => boolean): void => {
+    out.push(measured === undefined ? { target, goal } : { target, goal, measured, met: met() });
+  };
+  /** A target on the median of some measured numbers (none: not measured). */
+  const numeric = (target: string, goal: string, xs: number[], ok: (m: number) => boolean): void => {
+    const m = xs.length ? median(xs) : undefined;
+    judge(target, goal, m, () => ok(m as number));
   };
   for (const name of ['writers2-write-w1', 'writers2-write-w2', 'writers2-read-w1', 'writers2-read-w2']) {
     const a = num(own(name), 'wallSeconds');
     const b = num(base(name), 'wallSeconds');
-    judge(`${name}: wall speed-up over the --against checkout (bfe493f)`, '>= 10', a.length && b.length ? +(median(b) / median(a)).toFixed(2) : undefined, (m) => (m as number) >= 10);
+    const speedUp = a.length && b.length ? +(median(b) / median(a)).toFixed(2) : undefined;
+    judge(`${name}: wall speed-up over the --against checkout (bfe493f)`, '>= 10', speedUp, () => (speedUp as number) >= 10);
   }
-  const verify = num(own('verify-w2'), 'wallSeconds');
-  judge('verify-w2: the whole matrix and its CI ladder, wall seconds', '<= 10', verify.length ? median(verify) : undefined, (m) => (m as number) <= 10);
+  numeric('verify-w2: the whole matrix and its CI ladder, wall seconds', '<= 10', num(own('verify-w2'), 'wallSeconds'), (m) => m <= 10);
   const w3 = own('writers3-pages5-w2');
   judge('writers3-pages5-w2 completes (result, distinct states)', 'a verdict, not incomplete', w3.length ? `${String(w3[0].result)}, ${String(w3[0].distinctStates)} states` : undefined, () => w3.every((r) => r.exit !== null && r.result !== undefined && r.result !== 'incomplete' && r.result !== 'error'));
-  const counter = num(own('counter-1e7-w2'), 'distinctPerSecond');
-  judge('counter-1e7-w2: distinct states per second, 2 workers', '>= 2000000', counter.length ? median(counter) : undefined, (m) => (m as number) >= 2_000_000);
-  const bytes = num(own('counter-1e7-w2'), 'bytesPerState');
-  judge('counter-1e7-w2: bytes per state, visited set plus parent links', '<= 16', bytes.length ? median(bytes) : undefined, (m) => (m as number) <= 16);
-  const help = num(own('help'), 'wallSeconds');
-  judge('help: gfpcheck --help, wall seconds', '<= 0.3', help.length ? median(help) : undefined, (m) => (m as number) <= 0.3);
+  numeric('counter-1e7-w2: distinct states per second, 2 workers', '>= 2000000', num(own('counter-1e7-w2'), 'distinctPerSecond'), (m) => m >= 2_000_000);
+  numeric('counter-1e7-w2: bytes per state, visited set plus parent links', '<= 16', num(own('counter-1e7-w2'), 'bytesPerState'), (m) => m <= 16);
+  numeric('help: gfpcheck --help, wall seconds', '<= 0.3', num(own('help'), 'wallSeconds'), (m) => m <= 0.3);
   return out;
 }
 
