@@ -80,10 +80,12 @@ export interface CheckOptions {
    * than `minLevel` states (default 64), and every level of the first
    * `startAfter` seconds (default 0.3), are expanded in this thread; until the
    * workers have rebuilt the spec this thread expands chunks itself, unless
-   * `waitForWorkers` (which also starts them at once). Results do not depend
+   * `waitForWorkers` (which also starts them at once); `partitionedInserts:
+   * false` keeps the visited-set inserts of every level in this thread
+   * (docs/architecture.md, "Parallel search"). Results do not depend
    * on any of these.
    */
-  readonly parallel?: { readonly minLevel?: number; readonly waitForWorkers?: boolean; readonly startAfter?: number };
+  readonly parallel?: { readonly minLevel?: number; readonly waitForWorkers?: boolean; readonly startAfter?: number; readonly partitionedInserts?: boolean };
   /**
    * Memory budget in bytes for the visited set, the parent links and the
    * frontier. Beyond it a BFS frontier spills to a temporary file; when the

@@ -203,6 +203,25 @@ export class FingerprintStore implements VisitedStore {
     return this.tab.byteLength;
   }
   /**
+   * How many fingerprints other threads may insert into `table` at once
+   * (parallel/sharedStore.ts, `sharedInsert`) before `addInserted`: up to a
+   * load of 0.9, so that linear probing always finds a free slot. At least
+   * a tenth of the capacity, since the load is at most 0.8 between inserts.
+   */
+  room(): number {
+    return Math.floor(this.cap * 0.9) - this.size;
+  }
+  /**
+   * Accounts for `n` fingerprints that other threads inserted into `table`
+   * (at most `room()`), then grows as `insert` would have: the capacity
+   * depends only on the number of states stored, so it is the same whoever
+   * inserted them and in whichever order.
+   */
+  addInserted(n: number): void {
+    this.size += n;
+    while (this.size > this.limit) this.grow();
+  }
+  /**
    * Birthday bound over the insertions of new states: the i-th new state is
    * mistaken for a stored one with probability ≤ (i−1)/2^64, so with n states
    * stored and one more insertion, Pr ≤ (n+1)n/2^65 (see `sternDill` for why n+1).

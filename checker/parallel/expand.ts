@@ -139,6 +139,8 @@ export interface ChunkResult {
   readonly words: Uint32Array;
   readonly keys: Uint32Array | undefined;
   readonly hashes: Uint32Array;
+  /** Candidates that violate an invariant still evaluated. */
+  readonly violating: number;
   readonly ords: Uint32Array;
   readonly bits: Uint32Array;
   readonly P: number;
@@ -159,9 +161,10 @@ export let touched = 0;
 /**
  * A chunk expander for one compiled spec. A chunk is expanded in phases, as
  * the sequential search's batches are: successors first, then their keys and
- * hashes, then a touch of every visited-set slot they will probe (so that the
- * cache misses overlap), then the filter and the predicates of the
- * candidates, in order.
+ * hashes, then the per-level filter (fingerprint store), then a touch of the
+ * visited-set slots of the successors it let through (so that the cache
+ * misses overlap), then the visited-set filter (when given a `table`) and
+ * the predicates of the candidates, in order.
  */
 export function createExpander(c: Compiled, cfg: ExpandConfig) {
   const W = c.words;
@@ -181,6 +184,8 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
   const objs: (State | undefined)[] = [];
   /** Hashes and keys of a sub-batch's successors (scratch). */
   let th = new Uint32Array(3 * 1024);
+  /** Per successor of a sub-batch: 1 when the per-level filter let it through. */
+  let pass = new Uint8Array(1024);
   let tk = new Uint32Array(sendKeys ? 1024 * W : 0);
   /** Successors per state in the last chunk (sizes the next one's buffers). */
   let perState = 4;
@@ -201,6 +206,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
       const words = new U32(atBound ? 1 : est * W);
       const ords = new U32(est);
       const hashes = new U32(3 * est);
+      let violating = 0;
       const keys = sendKeys ? new U32(est * W) : undefined;
       const bits = new U32(P > 0 ? est * P : 1);
       const ends = new Uint32Array(n);
@@ -260,13 +266,16 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
           th[3 * b + 1] = H[1];
           th[3 * b + 2] = H[2];
         }
-        // Phase 3: touch the slots the filter will probe.
+        // Phase 3: the per-level filter (its table is the smaller one), then a
+        // touch of the visited-set slots of the successors it let through only.
+        if (dedupe) {
+          if (pass.length < t) pass = new Uint8Array(2 * t);
+          for (let b = 0; b < t; b++) sink ^= seen.touch(th[3 * b]);
+          for (let b = 0; b < t; b++) pass[b] = seen.add(th[3 * b], th[3 * b + 1]) ? 1 : 0;
+        }
         if (table !== undefined) {
           const scale = (table.length >>> 1) / 4294967296;
-          for (let b = 0; b < t; b++) {
-            sink ^= table[Math.floor(th[3 * b] * scale) << 1];
-            if (dedupe) sink ^= seen.touch(th[3 * b]);
-          }
+          for (let b = 0; b < t; b++) if (!dedupe || pass[b] === 1) sink ^= table[Math.floor(th[3 * b] * scale) << 1];
         }
         // Phase 4: filter and predicates, in order; candidates are compacted to the front.
         let b = 0;
@@ -274,7 +283,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
           for (const end = ends[k]; b < end; b++) {
             const hi = th[3 * b];
             const lo = th[3 * b + 1];
-            if (dedupe && !seen.add(hi, lo)) continue;
+            if (dedupe && pass[b] === 0) continue;
             if (table !== undefined && sharedContains(table, hi, lo)) continue;
             nCand[k]++;
             if (m !== m0 + b) {
@@ -295,6 +304,12 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
               bits.reserve(P);
               bits.len += P;
               if (anyPredicate) predicates(wb, m, st, bits.buf, invActive, witActive, anyInv);
+              for (let j = 0; j < invWords; j++) {
+                if (bits.buf[m * P + j] !== 0) {
+                  violating++;
+                  break;
+                }
+              }
             }
             m++;
           }
@@ -315,6 +330,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         words: words.take(),
         keys: keys?.take(),
         hashes: hashes.take(),
+        violating,
         ords: ords.take(),
         bits: P > 0 ? bits.take() : new Uint32Array(0),
         P,

@@ -40,6 +40,11 @@ import { specSignature } from './recipe';
 const MAX_BATCH_STATES = 64;
 const BATCH_SUCCESSORS = 4096;
 
+/** Levels whose inserts the workers did (`insertLevel`), in this process: lets tests see the path taken. */
+export let partitionedLevels = 0;
+/** Rounds of worker inserts (more than one in a level whose candidates exceed the table's room). */
+export let partitionedRounds = 0;
+
 /** Thrown to run the sequential search instead. */
 class Fallback extends Error {}
 
@@ -90,7 +95,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   // Nor for states this cheap to expand: the merge, not the expansion, would bound the search.
   let localStates = 0;
   let localSeconds = 0;
-  const worthThreads = (): boolean => waitForWorkers || localStates === 0 || localSeconds / localStates >= 10e-6;
+  // With two-phase levels (fingerprint store, no budget) the coordinator does no inserts, and threads paid on the counter model (1.4 µs per state).
+  const twoPhaseLevels = storeOpt.kind === 'fingerprint' && o.memory === undefined && o.parallel?.partitionedInserts !== false;
+  const worthThreads = (): boolean => waitForWorkers || twoPhaseLevels || localStates === 0 || localSeconds / localStates >= 10e-6;
   const local = createExpander(c, cfg);
   const { keyer, symmetry } = keyerFor(c, cfg);
   // Workers start at the first level with `minLevel` states; until they have
@@ -226,7 +233,27 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   /** Where the search stopped: the chunk, its result, the state within it and the next action cursor. */
   let stopped: { ch: Chunk; r: ChunkResult; k: number; ai: number; later: Chunk[] } | undefined;
 
-  const merge = (ch: Chunk, r: ChunkResult): number => {
+  /**
+   * A two-phase level's candidates, new (1) or not (0), in the sequential
+   * order, as the workers' partitioned inserts decided (`insertLevel`), and
+   * each chunk's first candidate in it; undefined: `merge` inserts.
+   */
+  let levelNew: Uint8Array | undefined;
+  let levelBase: number[] = [];
+  let outBuf: Uint8Array = new Uint8Array(0);
+  /**
+   * Whether the workers filter a two-phase level's successors against the
+   * visited set before sending them (they need not: the partitioned inserts
+   * tell old from new). For small states the filter's cache miss per
+   * successor costs more than the old states it keeps from being candidates
+   * (measured on the counter model, 1 word: 29.9 s CPU and 41 s wall without
+   * it, 33 s and 50 s with it, loaded machine); for large states a candidate
+   * (its words, its predicates) costs more than a probe.
+   */
+  const filterTwoPhase = W > 16;
+  let fpsBuf: Uint32Array = new Uint32Array(0);
+
+  const merge = (ch: Chunk, r: ChunkResult, chunkId: number): number => {
     const atBound = ch.depth >= maxDepth;
     const depth = ch.depth + 1;
     const keys = r.keys ?? r.words;
@@ -234,9 +261,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     let ai = 0;
     let ci = 0;
     let di = 0;
+    const isNew = levelNew;
+    const base = isNew !== undefined ? levelBase[chunkId] : 0;
     // Touch the slots the inserts will probe, so that their cache misses overlap.
     const hs = r.hashes;
-    for (let h = 0; h < hs.length; h += 3) store.touch(hs[h], hs[h + 1], hs[h + 2]);
+    if (isNew === undefined) for (let h = 0; h < hs.length; h += 3) store.touch(hs[h], hs[h + 1], hs[h + 2]);
     for (let k = 0; k < ch.n; k++) {
       const i = ch.first + k;
       batchStep(i, atBound ? 0 : r.nSucc[k]);
@@ -247,10 +276,14 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       if (atBound && r.nSucc[k] > 0) truncated = true;
       for (let q = r.nCand[k]; q > 0; q--, ci++) {
         if (stop) continue;
-        H[0] = r.hashes[3 * ci];
-        H[1] = r.hashes[3 * ci + 1];
-        H[2] = r.hashes[3 * ci + 2];
-        if (!store.insert(keys, W, ci * W)) continue;
+        if (isNew !== undefined) {
+          if (isNew[base + ci] === 0) continue;
+        } else {
+          H[0] = r.hashes[3 * ci];
+          H[1] = r.hashes[3 * ci + 1];
+          H[2] = r.hashes[3 * ci + 2];
+          if (!store.insert(keys, W, ci * W)) continue;
+        }
         const index = admitBegin(i, r.ords[ci], depth);
         if (hasPredicates) {
           const b0 = ci * P;
@@ -282,6 +315,74 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     return -1;
   };
 
+  /**
+   * The inserts of a two-phase level, by the workers: every chunk of the
+   * level is expanded (against a visited set nobody writes meanwhile), then
+   * each worker inserts the candidates of its partition of the fingerprints
+   * (sharedStore.ts, `sharedInsert`), in portions that fit the table, and the
+   * coordinator numbers the new states in the sequential order (`merge` with
+   * `levelNew`). Only for a level in which the search cannot stop: no
+   * `--max-states` reached even if every candidate is new, and, without
+   * `--all-violations`, no candidate violating an invariant and no deadlock
+   * (those levels are merged with inserts, as before). False: not done.
+   */
+  const insertLevel = (results: (ChunkResult | undefined)[], nChunks: number): boolean => {
+    const fp = shared as FingerprintStore;
+    const p = pool as Pool;
+    let N = 0;
+    const bases: number[] = new Array<number>(nChunks);
+    for (let k = 0; k < nChunks; k++) {
+      const r = results[k] as ChunkResult;
+      bases[k] = N;
+      N += r.hashes.length / 3;
+      if (!all && (r.dead.length > 0 || r.violating > 0)) return false;
+    }
+    if (parents.length + N >= maxStates) return false;
+    // The fingerprints (hi, lo) in the sequential order, in shared memory (the workers' copies would be as long, and fresh shared buffers per chunk outlive their level).
+    if (outBuf.length < N) {
+      const cap = Math.max(N, 2 * outBuf.length);
+      fpsBuf = new Uint32Array(new SharedArrayBuffer(8 * cap));
+      outBuf = new Uint8Array(new SharedArrayBuffer(cap));
+    }
+    const fps = fpsBuf;
+    const out = outBuf;
+    for (let k = 0; k < nChunks; k++) {
+      const hs = (results[k] as ChunkResult).hashes;
+      let o2 = 2 * bases[k];
+      for (let h = 0; h < hs.length; h += 3) {
+        fps[o2++] = hs[h];
+        fps[o2++] = hs[h + 1];
+      }
+    }
+    const lists = [fps.subarray(0, 2 * N)];
+    for (let from = 0; from < N; ) {
+      const to = Math.min(N, from + fp.room());
+      for (let part = 0; part < nWorkers; part++) p.send(part, { op: 'insert', job, table: fp.table, lists, stride: 2, from, to, part, parts: nWorkers, out });
+      let inserted = 0;
+      const deferred: number[] = [];
+      for (let part = 0; part < nWorkers; part++) {
+        const { reply } = p.receive(job);
+        if (reply.op !== 'inserted') throw new Fallback();
+        inserted += reply.inserted as number;
+        for (const i of reply.deferred as number[]) deferred.push(i);
+      }
+      fp.addInserted(inserted);
+      partitionedRounds++;
+      // Fingerprints with a zero high word: this thread, in order.
+      deferred.sort((a, b) => a - b);
+      for (const i of deferred) {
+        H[0] = fps[2 * i];
+        H[1] = fps[2 * i + 1];
+        out[i] = fp.insert() ? 1 : 0;
+      }
+      from = to;
+    }
+    levelNew = out;
+    levelBase = bases;
+    partitionedLevels++;
+    return true;
+  };
+
   try {
     while (frontier.size > 0 && !stop) {
       const levelN = frontier.size;
@@ -294,11 +395,15 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       const witActive = Uint8Array.from(c.witnessNames, (_n, i) => (witnessDepth[i] >= 0 ? 0 : 1));
       let dispatched = 0;
       let merged = 0;
+      let received = 0;
       if (pool === undefined && levelN >= minLevel && defaultClock() - began >= startAfter) {
         // Too cheap for threads: the sequential search, from the start, is faster than this one in one thread.
         if (!worthThreads()) throw new Fallback();
         startWorkers();
       }
+      // Two-phase level (`insertLevel`): the fingerprint store in shared memory, every worker ready, no memory budget.
+      let twoPhase = shared !== undefined && budget === undefined && pool !== undefined && workersUsable && ready === nWorkers && o.parallel?.partitionedInserts !== false;
+      levelNew = undefined;
       /** Takes the next chunk off the frontier; sends it to worker `wk`, or expands it here (wk < 0). */
       const dispatch = (wk: number): void => {
         const id = chunks.length;
@@ -320,6 +425,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           try {
             const t = defaultClock();
             results[id] = local.expand(states, m, depth >= maxDepth, shared?.table, invActive, witActive, depth);
+            received++;
             localSeconds += defaultClock() - t;
             localStates += m;
           } catch {
@@ -328,7 +434,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           return;
         }
         inflight[wk]++;
-        (pool as Pool).send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: shared?.table, invActive, witActive, level: depth });
+        (pool as Pool).send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: twoPhase && !filterTwoPhase ? undefined : shared?.table, invActive, witActive, level: depth });
       };
       let pending = 0;
       while (merged < nChunks && !stop) {
@@ -341,7 +447,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
             }
           }
         }
-        const r = results[merged];
+        if (twoPhase && received === nChunks) {
+          insertLevel(results, nChunks);
+          twoPhase = false;
+        }
+        const r = twoPhase ? undefined : results[merged];
         if (r === undefined) {
           if (!useWorkers && chunks.length === merged) {
             dispatch(-1);
@@ -358,10 +468,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           inflight[worker]--;
           pending--;
           results[reply.chunk as number] = reply.result as ChunkResult;
+          received++;
           continue;
         }
         const ch = chunks[merged];
-        const ai = merge(ch, r);
+        const ai = merge(ch, r, merged);
         if (ai >= 0) stopped = { ch, r, k: popped - 1 - ch.first, ai, later: chunks.slice(merged + 1) };
         results[merged] = undefined;
         ch.states = undefined;

@@ -5,6 +5,9 @@
  *   `opened {job, sig}` (the signature the coordinator compares with its own);
  * - `expand {job, chunk, states, n, atBound, table, invActive, witActive, level}`:
  *   expand a chunk (expand.ts), reply `expanded {job, chunk, result}`;
+ * - `insert {job, table, lists, stride, from, to, part, parts, out}`: insert the
+ *   level's candidates of partition `part` into the shared visited set
+ *   (sharedStore.ts, `sharedInsert`), reply `inserted {job, inserted, deferred}`;
  * - `check {job, recipe, options}`: run a whole sequential check of the
  *   rebuilt spec, reply `checked {job, result}` (verify's independent cells);
  *
@@ -19,6 +22,7 @@ import { check } from '../explore';
 import type { CheckOptions, SpecRecipe } from '../result';
 import { createExpander, ExpandConfig, resultBuffers } from './expand';
 import { buildFromRecipe, specSignature } from './recipe';
+import { sharedInsert } from './sharedStore';
 
 const { port, signal, id } = workerData as { port: MessagePort; signal: Int32Array; id: number };
 
@@ -58,6 +62,11 @@ port.on('message', (m: Record<string, unknown>) => {
           m.level as number,
         );
         reply({ op: 'expanded', job, chunk: m.chunk, result: r }, resultBuffers(r));
+        return;
+      }
+      case 'insert': {
+        const r = sharedInsert(m.table as Uint32Array, m.lists as Uint32Array[], m.stride as number, m.from as number, m.to as number, m.part as number, m.parts as number, m.out as Uint8Array);
+        reply({ op: 'inserted', job, inserted: r.inserted, deferred: r.deferred });
         return;
       }
       case 'check': {

@@ -137,6 +137,31 @@ describe('gfpcheck verify with the bound ladder', () => {
     });
   });
 
+  it('should pin every rung that applies, of every cell of specs/verdicts.json, with a decided verdict (issue 10: none left unpinned)', () => {
+    const e = realExpectations();
+    const missing: string[] = [];
+    const stray: string[] = [];
+    let pinned = 0;
+    let na = 0;
+    for (const row of e.rows) {
+      for (const col of e.columns) {
+        const cell = row.cells[col.id];
+        if (!cell) continue;
+        for (const g of e.ladder ?? []) {
+          const r = cell.rungs?.[g.id];
+          if (!rungApplies(g, col)) {
+            na++;
+            if (r) stray.push(`${col.id} ${g.id}`);
+          } else if (!r || !['holds', 'deadlock', 'exhaustion', 'violated', 'over-restrictive'].includes(r.verdict)) missing.push(`${row.fixes.join('+') || 'none'}${row.kernel ? `@${row.kernel}` : ''} x ${col.id} @ ${g.id}`);
+          else pinned++;
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(stray).toEqual([]);
+    expect({ pinned, na }).toEqual({ pinned: 760, na: 190 });
+  });
+
   it('should run the pinned rungs, mark the cell stable, and fail (exit 1) when a rung differs', async () => {
     const file = tempExpectations(ladderOf());
     const ok = await verify({ expect: file });
