@@ -284,7 +284,9 @@ function runSharedCells(list: readonly CellJob[], workers: number, clock: () => 
   });
   let emitted = 0;
   const emit = (): void => {
-    while (emitted < n && out[emitted] !== undefined) onCell?.(out[emitted++]!);
+    // the counter moves outside the call: `onCell?.(out[emitted++])` skips its argument, increment
+    // included, when there is no onCell (an optional call short-circuits), and this loop never ended
+    for (; emitted < n && out[emitted] !== undefined; emitted++) onCell?.(out[emitted]!);
   };
   const label = (c: CellResult): string => `${c.rowLabel} x ${c.column.id}`;
   let first = true;
