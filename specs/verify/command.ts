@@ -76,7 +76,11 @@ export interface VerifyOptions {
   readonly ladder: LadderMode;
   /** Cells checked at once on worker threads (default: the number of cores). */
   readonly workers?: number;
-  /** Shared searches (run.ts, share.ts, `--share`, opt-in for now): cells with provably identical models run one search; absent or false: every cell runs its own. */
+  /**
+   * Shared searches (run.ts, share.ts): cells with provably identical models
+   * run one search. Absent: on, except with `update` (pins are written from
+   * independent searches); false (`--no-share`): every cell runs its own.
+   */
   readonly share?: boolean;
 }
 
@@ -107,8 +111,9 @@ export function validateVerifyArgv(argv: Argv): Result<Failure, VerifyOptions> {
   if (workers.value !== undefined && workers.value > 64) return err(usage(`--workers must be from 1 to 64, got ${workers.value}`));
   const share = singleBoolean('share', argv.share);
   if (!share.ok) return share;
+  if (share.value === true && update.value === true) return err(usage('--share cannot be used with --update: the pins are written from independent searches (--update runs every search)'));
   return ok({
-    ...(share.value === true ? { share: true } : {}),
+    ...(share.value !== undefined ? { share: share.value } : {}),
     ladder: (ladder.value ?? 'ci') as LadderMode,
     ...(expect.value !== undefined ? { expect: expect.value } : {}),
     ...(junit.value !== undefined ? { junit: junit.value } : {}),
@@ -219,7 +224,9 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   if (!loaded.ok) return printFailure(loaded.error, io);
   const { expectations, shown } = loaded.value;
   // Default 1: measured slower with threads on this shared 2-core machine (docs/architecture.md).
-  const computed = computeMatrix(expectations, io, { quiet: o.quiet, workers: o.workers ?? 1, share: o.share ?? false });
+  // Shared searches by default; never when writing pins (every pin comes from a cell's own search).
+  const share = o.share ?? !o.update;
+  const computed = computeMatrix(expectations, io, { quiet: o.quiet, workers: o.workers ?? 1, share });
   if (!computed.ok) return printFailure(computed.error, io);
   const matrix = computed.value;
   let done = 0;
@@ -234,7 +241,7 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
           if (!o.quiet) io.stderr(`verify: ladder ${++done}: ${l.base.rowLabel} x ${l.base.column.id} (${l.rungs.map((r) => r.rung.id).join(', ')})\n`);
         },
         o.workers ?? 1,
-        o.share ?? false,
+        share,
       );
   const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version, ...(matrix.interrupted ? { interrupted: matrix.interrupted } : {}) };
   let text =
@@ -282,7 +289,7 @@ export function verifyCommand(_cfg: ResolvedCliConfig): CommandModule<VerifyOpti
       update: { type: 'boolean', describe: 'Rewrite the expectations file with what the model computed (after a deliberate change; explain each change in docs/fixes.md)' },
       ladder: { choices: [...LADDER_MODES], requiresArg: true, describe: 'Bound ladder: ci (default: the pinned rungs of at most ciMaxRungStates states, the CI subset), pinned (every rung recorded in the file), all (every rung of every cell, pinned or not), none (base bounds only)' },
       workers: { type: 'string', requiresArg: true, describe: 'Cells checked at once on worker threads (default 1: one after another); the output is the same' },
-      share: { type: 'boolean', describe: 'Cells whose models are provably identical (same value at every config and param path the model read) run one search (opt-in for now; --no-share or absent: every cell runs its own); the verdicts are the same' },
+      share: { type: 'boolean', describe: 'Cells whose models are provably identical (same value at every config and param path the model read) run one search (default on; off with --update; --no-share: every cell runs its own); the output is the same apart from the count of searches' },
     },
     examples: [
       ['gfpcheck verify', 'Check specs/verdicts.json and print the matrix (exit 0 when everything matches)'],

@@ -228,7 +228,7 @@ export function searchesOf(cells: readonly CellResult[]): number {
  * Runs independent cells, on `workers` worker threads when there are at
  * least two cells per thread (else not worth starting them), one after
  * another otherwise; `onCell` sees them in list order either way, and the
- * results are the same. With `share` (opt-in: `verify --share`), cells whose
+ * results are the same. With `share` (`verify`'s default; not with --update), cells whose
  * models are provably identical run one search (share.ts, runSharedCells).
  */
 export function runCells(list: readonly CellJob[], workers: number, clock: () => number, onCell?: (c: CellResult) => void, opts: { readonly share?: boolean } = {}): CellResult[] {

@@ -5,11 +5,15 @@
  */
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { resolveCliConfig } from '../../checker/cli';
 import { closePool } from '../../checker/parallel/pool';
 import { runMatrix } from '../../specs/verify/run';
 import type { CellResult, MatrixResult } from '../../specs/verify/run';
 import { renderJson, renderText } from '../../specs/verify/render';
-import { REPO, subset } from './helpers';
+import { gfpcheckConfig } from '../../specs/cli';
+import { verifyCommand } from '../../specs/verify/command';
+import { REPO, subset, tempExpectations, verify } from './helpers';
+import type { Run } from './helpers';
 
 jest.setTimeout(600_000);
 afterAll(() => closePool());
@@ -116,5 +120,50 @@ describe('shared searches on real cells', () => {
     expect(cell('ext4-mapping-nofs', 'cost-ext4').sharedWith).toBeUndefined();
     // tcmu-gfp-noio changes tcmu's allocation sites, on the 2019 stack (tcmu)
     expect(cell('tcmu-gfp-noio', '2019-thread').sharedWith).toBeUndefined();
+  });
+});
+
+// ------------------------------------------------------------ verify's default
+
+describe('gfpcheck verify: shared searches by default, never when writing pins', () => {
+  const cfg = resolveCliConfig(gfpcheckConfig());
+  const validate = (argv: Record<string, unknown>) => verifyCommand(cfg).validate(argv);
+  // the baseline and loop-worker-noio on cost-ext4 (ext4/ssd: no loop worker) run the same model (pinned above)
+  const PAIR = () => subset(['none', 'loop-worker-noio'], ['cost-ext4']);
+  const stats = (r: Run) => (JSON.parse(r.out) as { stats: { cells: number; searches: number } }).stats;
+
+  it('should leave share unset by default, take --no-share, and refuse --update --share (a usage error)', () => {
+    const d = validate({});
+    expect(d.ok && d.value.share).toBeUndefined();
+    const off = validate({ share: false });
+    expect(off.ok && off.value.share).toBe(false);
+    const both = validate({ update: true, share: true });
+    expect(both.ok).toBe(false);
+    if (!both.ok) expect(both.error).toMatchObject({ kind: 'usage', message: expect.stringMatching(/--share cannot be used with --update/) });
+  });
+
+  it('should share by default and say so (text and JSON), and run every search with --no-share', async () => {
+    const file = tempExpectations(PAIR());
+    const text = await verify({ expect: file, ladder: 'none', quiet: true });
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^Finished in .*\(2 checks, .*; 1 searches for the 2 cells, 1 shared a search of an identical model\)\.$/m);
+    const json = await verify({ expect: file, ladder: 'none', quiet: true, format: 'json' });
+    expect(stats(json)).toMatchObject({ cells: 2, searches: 1 });
+    const off = await verify({ expect: file, ladder: 'none', quiet: true, format: 'json', share: false });
+    expect(off.code).toBe(0);
+    expect(stats(off)).toMatchObject({ cells: 2, searches: 2 });
+  });
+
+  it('should run every search with --update (the pins it writes are each from its own search)', async () => {
+    // a wrong pin on the cell that would share: --update rewrites it from the cell's own search
+    const e = PAIR();
+    const wrong = { ...e, rows: e.rows.map((r) => (r.fixes.length ? { ...r, cells: { 'cost-ext4': { ...r.cells['cost-ext4'], states: 1 } } } : r)) };
+    const file = tempExpectations(wrong);
+    const r = await verify({ expect: file, ladder: 'none', quiet: true, update: true, format: 'json' });
+    expect(r.code).toBe(0);
+    expect(stats(r)).toMatchObject({ cells: 2, searches: 2 });
+    expect(r.err).toContain('wrote 1 updated cell');
+    const written = JSON.parse(r.io.files.get(file)!) as typeof e;
+    expect(written.rows.map((x) => x.cells['cost-ext4'].states)).toEqual(e.rows.map((x) => x.cells['cost-ext4'].states));
   });
 });
