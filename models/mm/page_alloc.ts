@@ -26,19 +26,30 @@ import { ReclaimKernel } from './vmscan';
 
 /** The composed kernel (see models/kernel.ts for where each mechanism lives). */
 export class Kernel extends ReclaimKernel {
+  /**
+   * The requested masks of the allocation sites, parsed on first use: the
+   * config of a site this stack never allocates at is never read (`verify`'s
+   * shared searches record what a model reads, specs/verify/share.ts: a fix
+   * of tcmu's sites then shares a search on a stack without tcmu).
+   */
   protected readonly siteMasks = new Map<AllocSite | RouteAllocSite, Gfp>();
 
   constructor(cfg: KernelConfig, bounds: Bounds, workload: 'write' | 'read') {
     super(cfg, bounds, workload);
-    const mask = (m: readonly string[] | string): Gfp => (typeof m === 'string' ? parseGfp(m) : parseGfp(m.join('|')));
-    for (const [site, m] of Object.entries(cfg.allocSites)) this.siteMasks.set(site as AllocSite, mask(m));
-    for (const [site, m] of Object.entries(cfg.allocMasks)) this.siteMasks.set(site as RouteAllocSite, mask(m));
   }
 
-  /** The requested mask of a configurable allocation site (KernelConfig.allocSites / allocMasks). */
+  /** The requested mask of a configurable allocation site (KernelConfig.allocSites / allocMasks; allocMasks first, as both were merged before). */
   siteGfp(site: AllocSite | RouteAllocSite): Gfp {
-    const m = this.siteMasks.get(site);
-    if (m === undefined) throw new Error(`no mask for allocation site ${site}`);
+    let m = this.siteMasks.get(site);
+    if (m === undefined) {
+      const own = (o: object): Readonly<Record<string, readonly string[] | string>> | undefined =>
+        Object.prototype.hasOwnProperty.call(o, site) ? (o as Readonly<Record<string, readonly string[] | string>>) : undefined;
+      const from = own(this.cfg.allocMasks) ?? own(this.cfg.allocSites);
+      if (from === undefined) throw new Error(`no mask for allocation site ${site}`);
+      const raw = from[site];
+      m = typeof raw === 'string' ? parseGfp(raw) : parseGfp(raw.join('|'));
+      this.siteMasks.set(site, m);
+    }
     return m;
   }
 
