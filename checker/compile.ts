@@ -178,7 +178,9 @@ export function compile(spec: AnySpec, opts: { readonly dispatch?: boolean } = {
   let successors: Compiled['successors'];
   // Record API: the successors of an already decoded state.
   // `all`: evaluate every instance, whatever the spec's dispatch marks.
-  let successorsOf: (s: State, src: Uint32Array, dst: Uint32Array, emit: (action: number, param: number) => void, all?: boolean) => void = () => undefined;
+  // `strict`: encode with `layout.encodeFrom` (a new record must have exactly its declared fields) instead of
+  // `encodeFromFast`; the purity sample and its re-evaluations are strict.
+  let successorsOf: (s: State, src: Uint32Array, dst: Uint32Array, emit: (action: number, param: number) => void, all?: boolean, strict?: boolean) => void = () => undefined;
   // MC206 when the dispatch (Spec.dispatch) left out an instance among `fired` (a full evaluation of `src`).
   let checkDispatch: (src: Uint32Array, fired: readonly { a: number; p: number; w: Uint32Array }[]) => void = () => undefined;
   // The second evaluation of `successorsChecked`.
@@ -265,8 +267,9 @@ export function compile(spec: AnySpec, opts: { readonly dispatch?: boolean } = {
         );
       }
     };
-    successorsOf = (s, src, dst, emit, all = false) => {
+    successorsOf = (s, src, dst, emit, all = false, strict = false) => {
       const skip = !all && dispatched(s);
+      const encodeFrom = strict ? layout.encodeFrom : layout.encodeFromFast;
       for (let ai = 0; ai < nA; ai++) {
         const a = acts[ai];
         const params = a.params;
@@ -292,7 +295,7 @@ export function compile(spec: AnySpec, opts: { readonly dispatch?: boolean } = {
           for (let k = 0, n = many ? many.length : 1; k < n; k++) {
             const u = many ? many[k] : t;
             try {
-              self.lastChanged = layout.encodeFrom(u, dst, s, src);
+              self.lastChanged = encodeFrom(u, dst, s, src);
             } catch (e) {
               if (e instanceof LayoutValueError) throw new SpecError('MC201', `action ${a.name}${params ? `(${paramText(p)})` : ''}: ${e.message}`);
               throw e;
@@ -317,7 +320,7 @@ export function compile(spec: AnySpec, opts: { readonly dispatch?: boolean } = {
     // changed object) is MC203 at that state, named by `findMutator`. The words
     // of `src` need no check: actions never see them. An undeclared property
     // added to the input is caught only on the frozen sample.
-    successorsFrozen = (src, dst, emit) => successorsOf(freeze(decode(src)), src, dst, emit, true);
+    successorsFrozen = (src, dst, emit) => successorsOf(freeze(decode(src)), src, dst, emit, true, true);
     /** Whether the decoded copy `s` of `src` no longer holds, leaf by leaf, what `src` does. */
     const changed = (s: State, src: Uint32Array): boolean => !layout.matches(s, src);
     successors = (src, dst, emit) => {
@@ -361,7 +364,7 @@ export function compile(spec: AnySpec, opts: { readonly dispatch?: boolean } = {
     };
     reevaluate = (src, dst, emit, all?: boolean) => {
       const fresh = decode(src);
-      successorsOf(fresh, src, dst, emit, all);
+      successorsOf(fresh, src, dst, emit, all, true);
       // An action that wrote to its (unfrozen) input: in sloppy-mode modules a write to a frozen state is silently dropped.
       // The same leaf-by-leaf comparison as on every other state (`changed`): a full `encode` of the copy
       // cost about three times as much and told nothing more about the declared fields.

@@ -70,6 +70,30 @@ describe('generated codecs of a large state (split per subtree)', () => {
     );
   });
 
+  it('should give the same words with encodeFromFast, which only skips counting the keys of new records', () => {
+    fc.assert(
+      fc.property(state, task, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 8 }), (s, t, i, free) => {
+        const next = { ...s, tasks: s.tasks.map((x, j) => (j === i ? t : x)), mm: { ...s.mm, free } };
+        const a = new Uint32Array(layout.words);
+        const b = new Uint32Array(layout.words);
+        expect(layout.encodeFromFast(next, b, s, enc(s))).toBe(layout.encodeFrom(next, a, s, enc(s)));
+        expect(Array.from(b)).toEqual(Array.from(a));
+      }),
+      { seed: 43, numRuns: 150 },
+    );
+  });
+
+  it('should report an undeclared field in encodeFrom, ignore it in encodeFromFast, and report a missing one in both', () => {
+    const s = fc.sample(state, { seed: 7, numRuns: 1 })[0];
+    const out = new Uint32Array(layout.words);
+    const extra = { ...s, mm: { ...s.mm, cache: 1 } };
+    expect(() => layout.encodeFrom(extra, out, s, enc(s))).toThrow(/undeclared: cache/);
+    layout.encodeFromFast(extra, out, s, enc(s));
+    expect(Array.from(out)).toEqual(Array.from(enc(s)));
+    const { free: _free, ...missing } = s.mm;
+    expect(() => layout.encodeFromFast({ ...s, mm: missing }, out, s, enc(s))).toThrow(/mm\.free = undefined is outside its domain/);
+  });
+
   it('should name the real path of a value outside its domain, in encode and in encodeFrom', () => {
     const s = fc.sample(state, { seed: 7, numRuns: 1 })[0];
     const bad = { ...s, tasks: s.tasks.map((x, j) => (j === 17 ? { ...x, stack: x.stack.map((f, k) => (k === 4 ? { ...f, n: 9 } : f)) } : x)) };
