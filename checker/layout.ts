@@ -508,6 +508,39 @@ function generateCodecs(
     return kids;
   };
 
+  // ------------------------------------------------------------ zero records
+  // A record of scalar leaves (no set) whose words are all zero decodes to one
+  // shared frozen object per record domain instead of a fresh one: the kernel
+  // model's unused stack slots and idle requests, most of its ~190 frames per
+  // state. Frozen, it cannot be corrupted by an action that writes to its
+  // input (strict code throws, MC203); equal leaf by leaf to the fresh object,
+  // encode, encodeFrom and matches treat it like any other.
+  const zeroRecord = (d: Domain): object | undefined => {
+    if (d.kind !== 'record') return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [f, fd] of Object.entries(d.fields)) {
+      if (fd.kind === 'bool') out[f] = false;
+      else if (fd.kind === 'int') out[f] = fd.lo;
+      else if (fd.kind === 'enum') out[f] = fd.values[0];
+      else if (fd.kind === 'bits') out[f] = 0;
+      else if (fd.kind === 'id') out[f] = fd.optional ? null : 0;
+      else return undefined;
+    }
+    return Object.freeze(out);
+  };
+  /** An expression: whether the bits of leaves [first, end) are all zero in `w`. */
+  const zeroTest = (first: number, end: number): string => {
+    const masks = new Map<number, number>();
+    for (let i = first; i < end; i++) {
+      const l = leaves[i];
+      if (l.width === 0) continue;
+      const m = l.width === 32 ? 0xffffffff : ((l.mask << l.shift) >>> 0);
+      masks.set(l.word, ((masks.get(l.word) ?? 0) | m) >>> 0);
+    }
+    const parts = [...masks].map(([w, m]) => (m === 0xffffffff ? `w[${w}] === 0` : `(w[${w}] & ${m}) === 0`));
+    return parts.length ? parts.join(' && ') : 'true';
+  };
+
   // ------------------------------------------------------------------ decode
   // An expression tree in variable order; a subtree with many leaves is a
   // function of its own (called with the words).
@@ -528,10 +561,14 @@ function generateCodecs(
         return `[${children(d)
           .map(([kd]) => decExpr(kd, false))
           .join(', ')}]`;
-      case 'record':
-        return `{${Object.entries(d.fields)
+      case 'record': {
+        const first = decLeaf;
+        const fresh = `{${Object.entries(d.fields)
           .map(([f, fd]) => `${JSON.stringify(f)}: ${decExpr(fd, false)}`)
           .join(', ')}}`;
+        const zero = zeroRecord(d);
+        return zero === undefined ? fresh : `(${zeroTest(first, decLeaf)} ? ${k(zero)} : ${fresh})`;
+      }
       case 'seq': {
         const len = read(leaves[decLeaf++]);
         const slots = Array.from({ length: d.max }, () => decExpr(d.of, false));

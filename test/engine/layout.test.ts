@@ -94,6 +94,20 @@ describe('generated codecs of a large state (split per subtree)', () => {
     expect(() => layout.encodeFromFast({ ...s, mm: missing }, out, s, enc(s))).toThrow(/mm\.free = undefined is outside its domain/);
   });
 
+  it('should decode a record whose words are zero to one shared frozen object, equal to the fresh one', () => {
+    const s = fc.sample(state, { seed: 11, numRuns: 1 })[0];
+    const zeroed = { ...s, tasks: s.tasks.map((t, j) => (j === 2 ? { ...t, stack: t.stack.map((f, i) => (i === 0 ? { ...f, fn: 'a', n: 0, gfp: 0 } : f)) } : t)) };
+    const a = layout.decode(enc(zeroed));
+    const b = layout.decode(enc(zeroed));
+    expect(a).toEqual(zeroed);
+    expect(Object.isFrozen(a.tasks[2].stack[0])).toBe(true);
+    expect(a.tasks[2].stack[0]).toBe(b.tasks[2].stack[0]);
+    // a record with a non-zero leaf is a fresh, unfrozen object
+    const nz = layout.decode(enc({ ...zeroed, tasks: zeroed.tasks.map((t, j) => (j === 2 ? { ...t, stack: t.stack.map((f, i) => (i === 0 ? { ...f, n: 1 } : f)) } : t)) }));
+    expect(Object.isFrozen(nz.tasks[2].stack[0])).toBe(false);
+    expect(layout.matches(a, enc(zeroed))).toBe(true);
+  });
+
   it('should name the real path of a value outside its domain, in encode and in encodeFrom', () => {
     const s = fc.sample(state, { seed: 7, numRuns: 1 })[0];
     const bad = { ...s, tasks: s.tasks.map((x, j) => (j === 17 ? { ...x, stack: x.stack.map((f, k) => (k === 4 ? { ...f, n: 9 } : f)) } : x)) };
