@@ -515,7 +515,12 @@ function generateCodecs(
   // state. Frozen, it cannot be corrupted by an action that writes to its
   // input (strict code throws, MC203); equal leaf by leaf to the fresh object,
   // encode, encodeFrom and matches treat it like any other.
+  const zeros = new Map<Domain, object | undefined>();
   const zeroRecord = (d: Domain): object | undefined => {
+    if (!zeros.has(d)) zeros.set(d, makeZero(d));
+    return zeros.get(d);
+  };
+  const makeZero = (d: Domain): object | undefined => {
     if (d.kind !== 'record') return undefined;
     const out: Record<string, unknown> = {};
     for (const [f, fd] of Object.entries(d.fields)) {
@@ -614,9 +619,16 @@ function generateCodecs(
       return [`const ${v} = ${acc};`, ...sameLines(kd, v, false)];
     };
     switch (d.kind) {
+      case 'record': {
+        // the shared zero record (decode) is frozen: its identity and zero words are enough
+        const first = mLeaf;
+        const lines = children(d).flatMap(([kd, sel]) => kid(kd, `${a}${sel}`));
+        const zero = zeroRecord(d);
+        if (zero === undefined) return lines;
+        return [`if (${a} === ${k(zero)}) { if (!(${zeroTest(first, mLeaf)})) return false; } else {`, ...lines, '}'];
+      }
       case 'array':
       case 'map':
-      case 'record':
         return children(d).flatMap(([kd, sel]) => kid(kd, `${a}${sel}`));
       case 'seq': {
         const len = read(leaves[mLeaf++]);
@@ -856,7 +868,7 @@ function generateCodecs(
       return { lines: [prev === undefined ? `const ${a} = ${acc};` : `const ${a} = ${acc}; const ${q} = ${prev};`, ...r.lines], next: r.next };
     };
     const incLines: string[] = ['let x, o, nw, ch = 0;', 'out.set(src);'];
-    incLines.push(`if (typeof s !== 'object' || s === null || Object.keys(s).length !== ${top.length}) fields('state', s, ${k(top)});`);
+    incLines.push(`if (typeof s !== 'object' || s === null${countKeys ? ` || Object.keys(s).length !== ${top.length}` : ''}) fields('state', s, ${k(top)});`);
     {
       let at = 0;
       for (const [name, d] of Object.entries(variables)) {

@@ -106,6 +106,16 @@ describe('generated codecs of a large state (split per subtree)', () => {
     const nz = layout.decode(enc({ ...zeroed, tasks: zeroed.tasks.map((t, j) => (j === 2 ? { ...t, stack: t.stack.map((f, i) => (i === 0 ? { ...f, n: 1 } : f)) } : t)) }));
     expect(Object.isFrozen(nz.tasks[2].stack[0])).toBe(false);
     expect(layout.matches(a, enc(zeroed))).toBe(true);
+    // matches: the shared object where the words are not zero (an action stored it into its input), and a fresh one where they are
+    const nzWords = enc({ ...zeroed, tasks: zeroed.tasks.map((t, j) => (j === 2 ? { ...t, stack: t.stack.map((f, i) => (i === 0 ? { ...f, n: 1 } : f)) } : t)) });
+    const swapped = layout.decode(nzWords);
+    swapped.tasks[2].stack[0] = a.tasks[2].stack[0];
+    expect(layout.matches(swapped, nzWords)).toBe(false);
+    const fresh = layout.decode(enc(zeroed));
+    fresh.tasks[2].stack[0] = { ...fresh.tasks[2].stack[0] };
+    expect(layout.matches(fresh, enc(zeroed))).toBe(true);
+    fresh.tasks[2].stack[0].n = 2;
+    expect(layout.matches(fresh, enc(zeroed))).toBe(false);
   });
 
   it('should name the real path of a value outside its domain, in encode and in encodeFrom', () => {
