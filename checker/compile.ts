@@ -159,8 +159,8 @@ export function guarded<T>(where: () => string, f: () => T): T {
   }
 }
 
-/** Compiles a spec; throws SpecError (MC204) for a bad declaration. */
-export function compile(spec: AnySpec): Compiled {
+/** Compiles a spec; throws SpecError (MC204) for a bad declaration. `opts.dispatch: false` ignores the spec's dispatch. */
+export function compile(spec: AnySpec, opts: { readonly dispatch?: boolean } = {}): Compiled {
   let layout: Layout;
   try {
     layout = compileLayout(spec.variables, spec.symmetric ?? {});
@@ -177,9 +177,15 @@ export function compile(spec: AnySpec): Compiled {
   let actions: CompiledAction[];
   let successors: Compiled['successors'];
   // Record API: the successors of an already decoded state.
-  let successorsOf: (s: State, src: Uint32Array, dst: Uint32Array, emit: (action: number, param: number) => void) => void = () => undefined;
+  // `all`: evaluate every instance, whatever the spec's dispatch marks.
+  // `strict`: encode with `layout.encodeFrom` (a new record must have exactly its declared fields) instead of
+  // `encodeFromFast`; the purity sample and its re-evaluations are strict.
+  let successorsOf: (s: State, src: Uint32Array, dst: Uint32Array, emit: (action: number, param: number) => void, all?: boolean, strict?: boolean) => void = () => undefined;
+  // MC206 when the dispatch (Spec.dispatch) left out an instance among `fired` (a full evaluation of `src`).
+  let checkDispatch: (src: Uint32Array, fired: readonly { a: number; p: number; w: Uint32Array }[]) => void = () => undefined;
   // The second evaluation of `successorsChecked`.
-  let reevaluate: Compiled['successors'] = (src, dst, emit) => successors(src, dst, emit);
+  // `all`: every instance, whatever the dispatch marks.
+  let reevaluate: (src: Uint32Array, dst: Uint32Array, emit: (action: number, param: number) => void, all?: boolean) => void = (src, dst, emit) => successors(src, dst, emit);
   // The first evaluation of `successorsChecked` (record API: on a deeply frozen state).
   let successorsFrozen: Compiled['successors'] = (src, dst, emit) => successors(src, dst, emit);
   const self: { lastState: State | undefined; lastChanged: boolean | undefined } = { lastState: undefined, lastChanged: undefined };
@@ -225,12 +231,52 @@ export function compile(spec: AnySpec): Compiled {
       },
     }));
     const nA = acts.length;
-    successorsOf = (s, src, dst, emit) => {
+    // Dispatch (Spec.dispatch): `may[base[a] + p]` is 1 for the instances it marked in the state being expanded.
+    const dispatch = opts.dispatch !== false && (spec as Spec<any>).dispatch ? (spec as Spec<any>).dispatch!.bind(spec) : undefined;
+    const base = new Int32Array(nA + 1);
+    for (let ai = 0; ai < nA; ai++) base[ai + 1] = base[ai] + (acts[ai].params ? acts[ai].params!.length : 1);
+    const may = new Uint8Array(base[nA]);
+    const mark = (a: number, p: number): void => {
+      if (!(a >= 0 && a < nA && p >= 0 && base[a] + p < base[a + 1]) || !Number.isInteger(a) || !Number.isInteger(p)) {
+        throw new SpecError('MC204', `dispatch of spec ${spec.name} marked (${String(a)}, ${String(p)}), which is not an action instance (${nA} actions; action ${String(a)} has ${a >= 0 && a < nA ? base[a + 1] - base[a] : 0} parameters)`);
+      }
+      may[base[a] + p] = 1;
+    };
+    /** Runs the spec's dispatch on `s` (filling `may`); false when there is none. */
+    const dispatched = (s: State): boolean => {
+      if (!dispatch) return false;
+      may.fill(0);
+      try {
+        dispatch(s, mark);
+      } catch (e) {
+        if (e instanceof SpecError) throw e;
+        throw new SpecError('MC202', `dispatch of spec ${spec.name} threw: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return true;
+    };
+    /** MC206 when an instance that fires in `s` (evaluated in full) was not marked by the dispatch. */
+    checkDispatch = (src, fired) => {
+      if (!dispatch) return;
+      const s = decode(src);
+      dispatched(s);
+      for (const x of fired) {
+        if (may[base[x.a] + x.p] === 1) continue;
+        throw new SpecError(
+          'MC206',
+          `dispatch of spec ${spec.name} did not mark action ${actionText(x.a, x.p)}, which fires in state ${stateText(decode(src))} (it gives ${stateText(decode(x.w))}); a dispatch must mark every instance that may fire (or run with --no-dispatch)`,
+        );
+      }
+    };
+    successorsOf = (s, src, dst, emit, all = false, strict = false) => {
+      const skip = !all && dispatched(s);
+      const encodeFrom = strict ? layout.encodeFrom : layout.encodeFromFast;
       for (let ai = 0; ai < nA; ai++) {
         const a = acts[ai];
         const params = a.params;
         const n = params ? params.length : 1;
+        const b = base[ai];
         for (let pi = 0; pi < n; pi++) {
+          if (skip && may[b + pi] === 0) continue;
           const p = params ? params[pi] : undefined;
           let t: State | undefined;
           try {
@@ -249,7 +295,7 @@ export function compile(spec: AnySpec): Compiled {
           for (let k = 0, n = many ? many.length : 1; k < n; k++) {
             const u = many ? many[k] : t;
             try {
-              self.lastChanged = layout.encodeFrom(u, dst, s, src);
+              self.lastChanged = encodeFrom(u, dst, s, src);
             } catch (e) {
               if (e instanceof LayoutValueError) throw new SpecError('MC201', `action ${a.name}${params ? `(${paramText(p)})` : ''}: ${e.message}`);
               throw e;
@@ -274,7 +320,7 @@ export function compile(spec: AnySpec): Compiled {
     // changed object) is MC203 at that state, named by `findMutator`. The words
     // of `src` need no check: actions never see them. An undeclared property
     // added to the input is caught only on the frozen sample.
-    successorsFrozen = (src, dst, emit) => successorsOf(freeze(decode(src)), src, dst, emit);
+    successorsFrozen = (src, dst, emit) => successorsOf(freeze(decode(src)), src, dst, emit, true, true);
     /** Whether the decoded copy `s` of `src` no longer holds, leaf by leaf, what `src` does. */
     const changed = (s: State, src: Uint32Array): boolean => !layout.matches(s, src);
     successors = (src, dst, emit) => {
@@ -316,9 +362,9 @@ export function compile(spec: AnySpec): Compiled {
       }
       throw new SpecError('MC203', `an action mutated its input state: evaluated on a copy of ${stateText(decode(src))}, it changed it to ${stateText(mutated)}`);
     };
-    reevaluate = (src, dst, emit) => {
+    reevaluate = (src, dst, emit, all?: boolean) => {
       const fresh = decode(src);
-      successorsOf(fresh, src, dst, emit);
+      successorsOf(fresh, src, dst, emit, all, true);
       // An action that wrote to its (unfrozen) input: in sloppy-mode modules a write to a frozen state is silently dropped.
       // The same leaf-by-leaf comparison as on every other state (`changed`): a full `encode` of the copy
       // cost about three times as much and told nothing more about the declared fields.
@@ -349,6 +395,8 @@ export function compile(spec: AnySpec): Compiled {
       emit(a, p);
     });
     if (!sameWords(before, src)) throw new SpecError('MC203', `an action wrote to its source state ${stateText(decode(before))}`);
+    // The first evaluation tried every instance: each that fired must be one the dispatch marks.
+    checkDispatch(src, first);
     const second = collect(src, reevaluate);
     const n = Math.max(first.length, second.length);
     for (let i = 0; i < n; i++) {
@@ -398,7 +446,10 @@ export function compile(spec: AnySpec): Compiled {
     successorsChecked,
     sampled: (n) => n < 256 || (n & 63) === 0,
     checkNoSuccessor(w) {
-      for (const x of collect(w, reevaluate)) {
+      // Every instance, not only those the dispatch marks: a deadlock is confirmed by the full evaluation.
+      const fired = collect(w, (src, dst, emit) => reevaluate(src, dst, emit, true));
+      checkDispatch(w, fired.filter((x) => !sameWords(x.w, w)));
+      for (const x of fired) {
         if (!sameWords(x.w, w)) {
           throw new SpecError(
             'MC203',

@@ -69,6 +69,8 @@ function parallelSupports(spec: AnySpec, o: CheckOptions): boolean {
   if ((spec as { symmetry?: boolean }).symmetry === false) return false;
   if (o.liveness !== false && temporalProperties(spec).length > 0) return false;
   if (o.shouldStop !== undefined) return false;
+  // The workers rebuild the spec from its recipe, dispatch included.
+  if (o.dispatch === false) return false;
   // Partial-order reduction (checker/por.ts) and footprint checks run in this thread's search only.
   if (o.checkFootprints === true || (o.por !== false && declaresFootprints(spec))) return false;
   return true;
@@ -93,7 +95,7 @@ function checkSpec(spec: AnySpec, options: CheckOptions): CheckResult {
   const t0 = clock();
   let c: Compiled;
   try {
-    c = compile(spec);
+    c = compile(spec, { dispatch: options.dispatch });
   } catch (e) {
     return errorResult(spec, toMcError(e), storeName(options.store ?? { kind: 'fingerprint' }));
   }

@@ -153,6 +153,13 @@ export interface Layout {
    */
   encodeFrom(state: unknown, out: Uint32Array, prev: unknown, prevWords: Uint32Array): boolean;
   /**
+   * `encodeFrom` without counting the keys of new record objects: an
+   * undeclared extra field is ignored instead of reported (a missing field
+   * or a value outside its domain still throws). The search's hot path, off
+   * the purity sample, where `encodeFrom` runs.
+   */
+  encodeFromFast(state: unknown, out: Uint32Array, prev: unknown, prevWords: Uint32Array): boolean;
+  /**
    * Checks that every leaf of packed words holds a value of its domain (for
    * the packed API, whose actions write words directly). Returns the first
    * offending leaf, or undefined.
@@ -354,7 +361,7 @@ export function compileLayout(
     }
     return undefined;
   };
-  const { encode, encodeFrom, decode, matches } = cachedCodecs(variables, leaves, words, symmetric);
+  const { encode, encodeFrom, encodeFromFast, decode, matches } = cachedCodecs(variables, leaves, words, symmetric);
   return {
     words,
     leaves,
@@ -377,6 +384,7 @@ export function compileLayout(
     },
     encode,
     encodeFrom,
+    encodeFromFast,
     decode,
     matches,
     invalidLeaf,
@@ -408,7 +416,7 @@ function setDecoder(u: SetUniverse): (r: number) => unknown[] {
   };
 }
 
-type Codecs = { encode: Layout['encode']; encodeFrom: Layout['encodeFrom']; decode: Layout['decode']; matches: Layout['matches'] };
+type Codecs = { encode: Layout['encode']; encodeFrom: Layout['encodeFrom']; encodeFromFast: Layout['encodeFromFast']; decode: Layout['decode']; matches: Layout['matches'] };
 
 /**
  * Generated codecs by the declaration they were generated from (the variables'
@@ -500,6 +508,44 @@ function generateCodecs(
     return kids;
   };
 
+  // ------------------------------------------------------------ zero records
+  // A record of scalar leaves (no set) whose words are all zero decodes to one
+  // shared frozen object per record domain instead of a fresh one: the kernel
+  // model's unused stack slots and idle requests, most of its ~190 frames per
+  // state. Frozen, it cannot be corrupted by an action that writes to its
+  // input (strict code throws, MC203); equal leaf by leaf to the fresh object,
+  // encode, encodeFrom and matches treat it like any other.
+  const zeros = new Map<Domain, object | undefined>();
+  const zeroRecord = (d: Domain): object | undefined => {
+    if (!zeros.has(d)) zeros.set(d, makeZero(d));
+    return zeros.get(d);
+  };
+  const makeZero = (d: Domain): object | undefined => {
+    if (d.kind !== 'record') return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [f, fd] of Object.entries(d.fields)) {
+      if (fd.kind === 'bool') out[f] = false;
+      else if (fd.kind === 'int') out[f] = fd.lo;
+      else if (fd.kind === 'enum') out[f] = fd.values[0];
+      else if (fd.kind === 'bits') out[f] = 0;
+      else if (fd.kind === 'id') out[f] = fd.optional ? null : 0;
+      else return undefined;
+    }
+    return Object.freeze(out);
+  };
+  /** An expression: whether the bits of leaves [first, end) are all zero in `w`. */
+  const zeroTest = (first: number, end: number): string => {
+    const masks = new Map<number, number>();
+    for (let i = first; i < end; i++) {
+      const l = leaves[i];
+      if (l.width === 0) continue;
+      const m = l.width === 32 ? 0xffffffff : ((l.mask << l.shift) >>> 0);
+      masks.set(l.word, ((masks.get(l.word) ?? 0) | m) >>> 0);
+    }
+    const parts = [...masks].map(([w, m]) => (m === 0xffffffff ? `w[${w}] === 0` : `(w[${w}] & ${m}) === 0`));
+    return parts.length ? parts.join(' && ') : 'true';
+  };
+
   // ------------------------------------------------------------------ decode
   // An expression tree in variable order; a subtree with many leaves is a
   // function of its own (called with the words).
@@ -520,10 +566,14 @@ function generateCodecs(
         return `[${children(d)
           .map(([kd]) => decExpr(kd, false))
           .join(', ')}]`;
-      case 'record':
-        return `{${Object.entries(d.fields)
+      case 'record': {
+        const first = decLeaf;
+        const fresh = `{${Object.entries(d.fields)
           .map(([f, fd]) => `${JSON.stringify(f)}: ${decExpr(fd, false)}`)
           .join(', ')}}`;
+        const zero = zeroRecord(d);
+        return zero === undefined ? fresh : `(${zeroTest(first, decLeaf)} ? ${k(zero)} : ${fresh})`;
+      }
       case 'seq': {
         const len = read(leaves[decLeaf++]);
         const slots = Array.from({ length: d.max }, () => decExpr(d.of, false));
@@ -569,9 +619,16 @@ function generateCodecs(
       return [`const ${v} = ${acc};`, ...sameLines(kd, v, false)];
     };
     switch (d.kind) {
+      case 'record': {
+        // the shared zero record (decode) is frozen: its identity and zero words are enough
+        const first = mLeaf;
+        const lines = children(d).flatMap(([kd, sel]) => kid(kd, `${a}${sel}`));
+        const zero = zeroRecord(d);
+        if (zero === undefined) return lines;
+        return [`if (${a} === ${k(zero)}) { if (!(${zeroTest(first, mLeaf)})) return false; } else {`, ...lines, '}'];
+      }
       case 'array':
       case 'map':
-      case 'record':
         return children(d).flatMap(([kd, sel]) => kid(kd, `${a}${sel}`));
       case 'seq': {
         const len = read(leaves[mLeaf++]);
@@ -724,97 +781,106 @@ function generateCodecs(
   // large subtrees: g<N>(a, q, out) (q: the previous node) and h<N>(a, out)
   // (no previous node: a sequence slot the previous sequence did not have);
   // both return their `ch`.
-  const incFns: string[] = [];
-  /** Lines that store `x` into leaf i (clear, then set) and note a change in `ch`. */
-  const setLeaf = (i: number): string[] => {
-    const l = leaves[i];
-    if (l.width === 32) return [`o = out[${l.word}]; out[${l.word}] = x; ch |= o ^ x;`];
-    if (l.width === 0) return [];
-    const keepMask = ~(l.mask << l.shift) >>> 0;
-    return [`o = out[${l.word}]; nw = (o & ${keepMask}) | ${l.shift === 0 ? 'x' : `(x << ${l.shift})`}; out[${l.word}] = nw; ch |= o ^ nw;`];
-  };
-  /** Lines that zero the bits of leaves [first, end) (one contiguous bit range) and note a change in `ch`. */
-  const clearRange = (first: number, end: number): string[] => {
-    let lo = -1;
-    let hi = -1;
-    for (let i = first; i < end; i++) {
-      if (leaves[i].width === 0) continue;
-      if (lo < 0) lo = i;
-      hi = i;
-    }
-    if (lo < 0) return [];
-    const a = leaves[lo];
-    const b = leaves[hi];
-    const bitsMask = (from: number, to: number): number => (to - from === 32 ? 0xffffffff : (((2 ** (to - from)) - 1) * 2 ** from) >>> 0);
-    const part = (w: number, from: number, to: number): string =>
-      to - from === 32 ? `ch |= out[${w}]; out[${w}] = 0;` : `ch |= out[${w}] & ${bitsMask(from, to)}; out[${w}] &= ${~bitsMask(from, to) >>> 0};`;
-    if (a.word === b.word) return [part(a.word, a.shift, b.shift + b.width)];
-    const lines = [part(a.word, a.shift, 32)];
-    for (let w = a.word + 1; w < b.word; w++) lines.push(part(w, 0, 32));
-    lines.push(part(b.word, 0, b.shift + b.width));
-    return lines;
-  };
   /**
-   * Lines writing the node `d` bound to `a` into `out`; `q`: the previous
-   * state's node at the same place (undefined: none, write every leaf).
+   * The source of encodeFrom. `countKeys`: a record that is a new object must have exactly its declared
+   * fields (Object.keys counted, MC201 naming an undeclared one); without it an undeclared extra field is
+   * ignored (a missing one is still an error: its leaves read undefined). The search uses the second off
+   * the purity sample (compile.ts); counting keys allocates an array per new record.
    */
-  const incNode = (d: Domain, a: string, q: string | undefined, logical: string, first: number): { lines: string[]; next: number } => {
-    const full: string[] = shapeCheck(d, a, logical);
-    let at = first;
-    if (d.kind === 'seq') {
-      // The length, then each slot below it: a slot that is the same object (or value) as the previous
-      // sequence's slot at the same index needs nothing; slots past the length are zeroed.
-      const lv = `v${tmp++}`;
-      full.push(`const ${lv} = ${a}.length;`);
-      const setLen = [...check(at, lv), ...setLeaf(at)];
-      full.push(...(q === undefined ? setLen : [`if (${lv} !== ${q}.length) {`, ...setLen, '}']));
-      at++;
-      for (let i = 0; i < d.max; i++) {
-        const r = incChild(d.of, `${a}[${i}]`, undefined, `${logical}[${i}]`, at);
-        const same = q === undefined ? undefined : `${q}.length > ${i} && ${a}[${i}] === ${q}[${i}]`;
-        full.push(`if (${a}.length > ${i}) {`, ...(same ? [`if (!(${same})) {`, ...r.lines, '}'] : r.lines), '} else {', ...clearRange(at, r.next), '}');
+  const incSource = (countKeys: boolean): string => {
+    const incFns: string[] = [];
+    /** Lines that store `x` into leaf i (clear, then set) and note a change in `ch`. */
+    const setLeaf = (i: number): string[] => {
+      const l = leaves[i];
+      if (l.width === 32) return [`o = out[${l.word}]; out[${l.word}] = x; ch |= o ^ x;`];
+      if (l.width === 0) return [];
+      const keepMask = ~(l.mask << l.shift) >>> 0;
+      return [`o = out[${l.word}]; nw = (o & ${keepMask}) | ${l.shift === 0 ? 'x' : `(x << ${l.shift})`}; out[${l.word}] = nw; ch |= o ^ nw;`];
+    };
+    /** Lines that zero the bits of leaves [first, end) (one contiguous bit range) and note a change in `ch`. */
+    const clearRange = (first: number, end: number): string[] => {
+      let lo = -1;
+      let hi = -1;
+      for (let i = first; i < end; i++) {
+        if (leaves[i].width === 0) continue;
+        if (lo < 0) lo = i;
+        hi = i;
+      }
+      if (lo < 0) return [];
+      const a = leaves[lo];
+      const b = leaves[hi];
+      const bitsMask = (from: number, to: number): number => (to - from === 32 ? 0xffffffff : (((2 ** (to - from)) - 1) * 2 ** from) >>> 0);
+      const part = (w: number, from: number, to: number): string =>
+        to - from === 32 ? `ch |= out[${w}]; out[${w}] = 0;` : `ch |= out[${w}] & ${bitsMask(from, to)}; out[${w}] &= ${~bitsMask(from, to) >>> 0};`;
+      if (a.word === b.word) return [part(a.word, a.shift, b.shift + b.width)];
+      const lines = [part(a.word, a.shift, 32)];
+      for (let w = a.word + 1; w < b.word; w++) lines.push(part(w, 0, 32));
+      lines.push(part(b.word, 0, b.shift + b.width));
+      return lines;
+    };
+    /**
+     * Lines writing the node `d` bound to `a` into `out`; `q`: the previous
+     * state's node at the same place (undefined: none, write every leaf).
+     */
+    const incNode = (d: Domain, a: string, q: string | undefined, logical: string, first: number): { lines: string[]; next: number } => {
+      const full: string[] = countKeys || d.kind !== 'record' ? shapeCheck(d, a, logical) : [`if (typeof ${a} !== 'object' || ${a} === null) fields(${JSON.stringify(logical)}, ${a}, ${k(Object.keys(d.fields))});`];
+      let at = first;
+      if (d.kind === 'seq') {
+        // The length, then each slot below it: a slot that is the same object (or value) as the previous
+        // sequence's slot at the same index needs nothing; slots past the length are zeroed.
+        const lv = `v${tmp++}`;
+        full.push(`const ${lv} = ${a}.length;`);
+        const setLen = [...check(at, lv), ...setLeaf(at)];
+        full.push(...(q === undefined ? setLen : [`if (${lv} !== ${q}.length) {`, ...setLen, '}']));
+        at++;
+        for (let i = 0; i < d.max; i++) {
+          const r = incChild(d.of, `${a}[${i}]`, undefined, `${logical}[${i}]`, at);
+          const same = q === undefined ? undefined : `${q}.length > ${i} && ${a}[${i}] === ${q}[${i}]`;
+          full.push(`if (${a}.length > ${i}) {`, ...(same ? [`if (!(${same})) {`, ...r.lines, '}'] : r.lines), '} else {', ...clearRange(at, r.next), '}');
+          at = r.next;
+        }
+      }
+      for (const [kd, sel] of children(d)) {
+        const r = incChild(kd, `${a}${sel}`, q === undefined ? undefined : `${q}${sel}`, `${logical}${sel}`, at);
+        full.push(...r.lines);
+        at = r.next;
+      }
+      if (q === undefined) return { lines: full, next: at };
+      return { lines: [`if (${a} !== ${q}) {`, ...full, '}'], next: at };
+    };
+    const incChild = (d: Domain, acc: string, prev: string | undefined, logical: string, first: number): { lines: string[]; next: number } => {
+      if (isLeaf(d)) {
+        const v = `v${tmp++}`;
+        const set = [...check(first, v), ...setLeaf(first)];
+        return { lines: [`const ${v} = ${acc};`, ...(prev === undefined ? set : [`if (${v} !== ${prev}) {`, ...set, '}'])], next: first + 1 };
+      }
+      if (leafCount(d) > LEAVES_PER_FUNCTION) {
+        const id = incFns.length;
+        incFns.push('');
+        const r = incNode(d, 'a', prev === undefined ? undefined : 'q', logical, first);
+        const name = prev === undefined ? `h${id}` : `g${id}`;
+        incFns[id] = `function ${name}(a, ${prev === undefined ? '' : 'q, '}out) { let x, o, nw, ch = 0;\n${r.lines.join('\n')}\nreturn ch;\n}`;
+        return { lines: [prev === undefined ? `ch |= ${name}(${acc}, out);` : `if (${acc} !== ${prev}) ch |= ${name}(${acc}, ${prev}, out);`], next: r.next };
+      }
+      const a = `n${tmp}`;
+      const q = `q${tmp++}`;
+      const r = incNode(d, a, prev === undefined ? undefined : q, logical, first);
+      return { lines: [prev === undefined ? `const ${a} = ${acc};` : `const ${a} = ${acc}; const ${q} = ${prev};`, ...r.lines], next: r.next };
+    };
+    const incLines: string[] = ['let x, o, nw, ch = 0;', 'out.set(src);'];
+    incLines.push(`if (typeof s !== 'object' || s === null${countKeys ? ` || Object.keys(s).length !== ${top.length}` : ''}) fields('state', s, ${k(top)});`);
+    {
+      let at = 0;
+      for (const [name, d] of Object.entries(variables)) {
+        const sel = `[${JSON.stringify(name)}]`;
+        const r = incChild(d, `s${sel}`, `p${sel}`, `s${sel}`, at);
+        incLines.push(...r.lines);
         at = r.next;
       }
     }
-    for (const [kd, sel] of children(d)) {
-      const r = incChild(kd, `${a}${sel}`, q === undefined ? undefined : `${q}${sel}`, `${logical}${sel}`, at);
-      full.push(...r.lines);
-      at = r.next;
-    }
-    if (q === undefined) return { lines: full, next: at };
-    return { lines: [`if (${a} !== ${q}) {`, ...full, '}'], next: at };
+    const incSrc = `${incFns.join('\n')}\nreturn function encodeFrom(s, out, p, src) {\ntry {\n${incLines.join('\n')}\nreturn ch !== 0;\n} catch (e) { if (e instanceof LVE) throw e; fail('(state shape)', s, 'the declared variables: ' + e.message); }\n};`;
+    return incSrc;
   };
-  const incChild = (d: Domain, acc: string, prev: string | undefined, logical: string, first: number): { lines: string[]; next: number } => {
-    if (isLeaf(d)) {
-      const v = `v${tmp++}`;
-      const set = [...check(first, v), ...setLeaf(first)];
-      return { lines: [`const ${v} = ${acc};`, ...(prev === undefined ? set : [`if (${v} !== ${prev}) {`, ...set, '}'])], next: first + 1 };
-    }
-    if (leafCount(d) > LEAVES_PER_FUNCTION) {
-      const id = incFns.length;
-      incFns.push('');
-      const r = incNode(d, 'a', prev === undefined ? undefined : 'q', logical, first);
-      const name = prev === undefined ? `h${id}` : `g${id}`;
-      incFns[id] = `function ${name}(a, ${prev === undefined ? '' : 'q, '}out) { let x, o, nw, ch = 0;\n${r.lines.join('\n')}\nreturn ch;\n}`;
-      return { lines: [prev === undefined ? `ch |= ${name}(${acc}, out);` : `if (${acc} !== ${prev}) ch |= ${name}(${acc}, ${prev}, out);`], next: r.next };
-    }
-    const a = `n${tmp}`;
-    const q = `q${tmp++}`;
-    const r = incNode(d, a, prev === undefined ? undefined : q, logical, first);
-    return { lines: [prev === undefined ? `const ${a} = ${acc};` : `const ${a} = ${acc}; const ${q} = ${prev};`, ...r.lines], next: r.next };
-  };
-  const incLines: string[] = ['let x, o, nw, ch = 0;', 'out.set(src);'];
-  incLines.push(`if (typeof s !== 'object' || s === null || Object.keys(s).length !== ${top.length}) fields('state', s, ${k(top)});`);
-  {
-    let at = 0;
-    for (const [name, d] of Object.entries(variables)) {
-      const sel = `[${JSON.stringify(name)}]`;
-      const r = incChild(d, `s${sel}`, `p${sel}`, `s${sel}`, at);
-      incLines.push(...r.lines);
-      at = r.next;
-    }
-  }
-  const incSrc = `${incFns.join('\n')}\nreturn function encodeFrom(s, out, p, src) {\ntry {\n${incLines.join('\n')}\nreturn ch !== 0;\n} catch (e) { if (e instanceof LVE) throw e; fail('(state shape)', s, 'the declared variables: ' + e.message); }\n};`;
   void words;
 
   const fail = (path: string, value: unknown, expected: string): never => {
@@ -839,8 +905,10 @@ function generateCodecs(
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const encode = new Function('K', 'fail', 'LVE', 'fields', encSrc)(consts, fail, LayoutValueError, fields) as Layout['encode'];
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const encodeFrom = new Function('K', 'fail', 'LVE', 'fields', incSrc)(consts, fail, LayoutValueError, fields) as Layout['encodeFrom'];
+  const encodeFrom = new Function('K', 'fail', 'LVE', 'fields', incSource(true))(consts, fail, LayoutValueError, fields) as Layout['encodeFrom'];
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const encodeFromFast = new Function('K', 'fail', 'LVE', 'fields', incSource(false))(consts, fail, LayoutValueError, fields) as Layout['encodeFrom'];
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const matches = new Function('K', 'nullId', matchSrc)(consts, nullId) as Layout['matches'];
-  return { encode, encodeFrom, decode, matches };
+  return { encode, encodeFrom, encodeFromFast, decode, matches };
 }

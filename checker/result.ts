@@ -99,6 +99,12 @@ export interface CheckOptions {
    * unreduced graph (docs/architecture.md, "Partial-order reduction").
    */
   readonly por?: boolean;
+  /**
+   * Use the spec's dispatch (`Spec.dispatch`) to evaluate only the action
+   * instances it marks (default true); false evaluates every instance in
+   * every state. The results are the same either way (MC206 when not).
+   */
+  readonly dispatch?: boolean;
   /** Verify declared footprints on the sampled states (MC205 when one is wrong). */
   readonly checkFootprints?: boolean;
 }
@@ -288,6 +294,8 @@ export type McErrorCode =
   | 'MC204'
   /** MC205: a declared footprint does not match what an action reads or writes */
   | 'MC205'
+  /** MC206: a spec's dispatch did not mark an action instance that fires */
+  | 'MC206'
   /** MC301: out of memory */
   | 'MC301'
   /** MC501: internal error */

@@ -185,6 +185,21 @@ export interface Spec<S extends State = State> {
    * `CheckOptions.symmetry: false` (`--no-symmetry`) also turns it off.
    */
   readonly symmetry?: boolean;
+  /**
+   * Optional dispatch: calls `mark(action, param)` for every action instance
+   * (index into `actions`, index into its `params`; 0 for an action without
+   * params) that may fire in `s`. The search then evaluates only the marked
+   * instances, still in the order of `actions` and `params`, so states,
+   * counts and traces are those of the full evaluation. It must mark a
+   * superset of the instances that fire: the engine evaluates every instance
+   * on the purity sample (the first 256 expanded states, then one in 64), on
+   * every state of a reported trace and on every deadlock, and an instance
+   * that fires there unmarked is MC206. A spec with many actions that are
+   * mostly disabled (a process's step that fires only at one program point)
+   * saves their evaluation. `CheckOptions.dispatch: false` (`--no-dispatch`)
+   * evaluates every instance everywhere.
+   */
+  dispatch?(state: S, mark: (action: number, param: number) => void): void;
   /** Intended end states: a state with no successor for which this holds is not a deadlock. */
   terminal?(state: S): boolean;
   /**

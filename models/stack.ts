@@ -22,7 +22,7 @@ import { NbdLayer } from './block/nbd';
 import { FuseLayer } from './fs/fuse';
 import { NfsLayer } from './fs/nfs';
 import { CycleEntry, categoryOf, findCycle, waitOf } from './core/waitfor';
-import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, newTask } from './core/task';
+import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, isApp, newTask } from './core/task';
 
 /** An invalid stack, workload or parameter; the message says exactly what is wrong. */
 export class StackError extends Error {
@@ -383,6 +383,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     name: workload === 'write' ? 'sys_pwrite' : 'sys_pread',
     params: writers,
     formatParam: (t) => K.taskName(t),
+    when: { task: (t) => t, frames: ['-'] },
     next: (k, t) => {
       const v = K.task(k, t);
       if (v.sp !== 0 || v.todo === 0) return undefined;
@@ -396,6 +397,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     name: '__alloc_pages_slowpath',
     params: slowParams,
     formatParam: (x) => `${K.taskName(x.t)}${x.lru >= 0 ? `, LRU frees a clean ${K.layers[x.lru].label} page` : ''}`,
+    when: { task: (x) => x.t, frames: ['__alloc_pages_slowpath'] },
     next: (k, x) => K.slowpath(k, x.t, x.lru),
   };
   const throttleAction: KAction<{ t: TaskRef; lru: number }> = {
@@ -403,6 +405,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     name: 'throttle_direct_reclaim',
     params: slowParams,
     formatParam: (x) => `${K.taskName(x.t)}${x.lru >= 0 ? `, LRU frees a clean ${K.layers[x.lru].label} page` : ''}`,
+    when: { task: (x) => x.t, frames: ['schedule', 'schedule_timeout'] },
     next: (k, x) => K.throttleStep(k, x.t, x.lru),
   };
   const shrinkSlabAction: KAction<TaskRef> = {
@@ -410,6 +413,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     name: 'shrink_slab',
     params: K.allTasks(),
     formatParam: (t) => K.taskName(t),
+    when: { task: (t) => t, frames: ['shrink_slab'] },
     next: (k, t) => K.shrinkSlabStep(k, t),
   };
   const kswapdRef = K.kswapdTask();
@@ -417,6 +421,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     name: 'balance_pgdat',
     params: [-1, ...K.fsLayers().map((f) => f.index)],
     formatParam: (lru) => `kswapd0${lru >= 0 ? `, LRU frees a clean ${K.layers[lru].label} page` : ''}`,
+    when: { task: () => kswapdRef, frames: ['balance_pgdat'] },
     next: (k, lru) => K.kswapdStep(k, kswapdRef, lru),
   };
   const baseActions: KAction[] = [appAction, slowAction, shrinkSlabAction, ...(bounds.kswapd ? [throttleAction] : []), ...(kswapdAction ? [kswapdAction] : []), ...layerObjs.flatMap((l) => l.actions())];
@@ -435,6 +440,34 @@ export function composeStack(opts: StackOptions): ComposedStack {
     },
   };
   const actions: KAction[] = [...baseActions, ...(bounds.cmdTimeout && tcmuLayers.length ? [timeoutAction] : [])];
+
+  // The spec's dispatch (checker/spec.ts, Spec.dispatch): an action that declares `when` is tried only while its
+  // task's innermost frame is one of its frames. Per task, a table from that frame to the (action, param) pairs
+  // it enables; the actions without `when` are tried in every state.
+  const taskRefs = K.allTasks();
+  const taskIndex = (t: TaskRef): number => (isApp(t) ? t.w : bounds.writers + t.d);
+  const always: number[] = [];
+  const byFrame: Map<string, number[]>[] = taskRefs.map(() => new Map());
+  actions.forEach((a, ai) =>
+    a.params.forEach((p, pi) => {
+      if (!a.when) return void always.push(ai, pi);
+      const ti = taskIndex(a.when.task(p));
+      if (!(ti >= 0 && ti < taskRefs.length)) throw new Error(`action ${a.name}: its when.task names no task`);
+      for (const fn of a.when.frames) {
+        const l = byFrame[ti].get(fn) ?? [];
+        l.push(ai, pi);
+        byFrame[ti].set(fn, l);
+      }
+    }),
+  );
+  const dispatch = (k: KState, mark: (action: number, param: number) => void): void => {
+    for (let i = 0; i < always.length; i += 2) mark(always[i], always[i + 1]);
+    for (let ti = 0; ti < taskRefs.length; ti++) {
+      const v = ti < bounds.writers ? k.app[ti] : k.kt[ti - bounds.writers];
+      const l = byFrame[ti].get(v.sp > 0 ? v.stack[v.sp - 1].fn : '-');
+      if (l !== undefined) for (let i = 0; i < l.length; i += 2) mark(l[i], l[i + 1]);
+    }
+  };
 
   const frameText = (f: Frame): string => {
     let s: string = f.fn;
@@ -523,6 +556,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     variables,
     init: () => [init()],
     actions: actions as Spec<any>['actions'],
+    dispatch,
     invariants: [{ name: 'pages-are-conserved', holds: pagesConserved }],
     witnesses: [
       { name: 'workload-completes', reached: (k: KState) => terminal(k) },

@@ -57,6 +57,7 @@ export class LoopLayer extends QueueLayer {
         name: 'loop_queue_work',
         params: [worker],
         formatParam: (t: TaskRef) => this.k.taskName(t),
+        when: { task: (t: TaskRef) => t, frames: ['-'] },
         next: (k: KState, t: TaskRef) => {
           const v = this.k.task(k, t);
           const qu = this.q(k);

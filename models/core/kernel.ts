@@ -191,6 +191,7 @@ export class KernelCore {
       name,
       params,
       formatParam: (t) => this.taskName(t),
+      when: { task: (t) => t, frames: [fn] },
       next: (k, t) => {
         const v = this.task(k, t);
         const f = top(v);

@@ -9,6 +9,7 @@ import { FsName } from './config';
 import type { Gfp } from '../mm/gfp';
 import type { KState } from './kernel';
 import { Req, Role, Task, TaskRef } from './task';
+import type { FrameFn } from './frames';
 
 /** Per-filesystem page-cache counters (pages). */
 export interface PageCache {
@@ -113,4 +114,13 @@ export interface KAction<P = any> {
   readonly params: readonly P[];
   next(k: KState, p: P): KState | undefined;
   formatParam?(p: P): string;
+  /**
+   * Where the step can happen, for the spec's dispatch (checker Spec.dispatch):
+   * the instance for parameter `p` can fire only while the task `task(p)` has
+   * one of `frames` as its innermost frame ('-': no frame, the task is idle or
+   * between syscalls). `next` must return undefined everywhere else; the
+   * engine checks that on its sample of states (MC206). Omit: the step is
+   * tried in every state.
+   */
+  readonly when?: { readonly task: (p: P) => TaskRef; readonly frames: readonly FrameFn[] };
 }

@@ -373,6 +373,8 @@ export abstract class FsBase {
       name: `wb_workfn(${this.label})`,
       params: [flusher],
       formatParam: (t) => this.k.taskName(t),
+      // every writeback() (this one and the XFS, NFS and FUSE overrides) starts from an idle flusher (sp 0)
+      when: { task: (t) => t, frames: ['-'] },
       next: (k, t) => this.writeback(k, t),
     };
     // balance_dirty_pages: loop of io_schedule_timeout(pause) until global dirty is below the hard
@@ -391,6 +393,7 @@ export abstract class FsBase {
           name: `ext4_mpage_readpages(${this.label})`,
           params: this.k.allTasks().flatMap((t) => [false, true].map((empty) => ({ t, empty }))),
           formatParam: (x) => `${this.k.taskName(x.t)}${x.empty ? ', bio mempool empty: bio_alloc reclaims' : ''}`,
+          when: { task: (x) => x.t, frames: ['ext4_mpage_readpages'] },
           next: (k, x) => this.readBio(k, x.t, x.empty),
         }
       : null;

@@ -910,7 +910,7 @@ export class XfsLayer extends FsBase {
     if (this.k.bounds.paths.flusherBlock && this.index === 0) {
       const flusher = this.k.daemonsOf('flusher', at)[0];
       ioend.push(
-        { name: `xfs_alloc_ioend(${this.label}): ioend pool empty`, params: [flusher], formatParam: (t: TaskRef) => this.k.taskName(t), next: (k: KState, t: TaskRef) => this.allocIoend(k, t) },
+        { name: `xfs_alloc_ioend(${this.label}): ioend pool empty`, params: [flusher], formatParam: (t: TaskRef) => this.k.taskName(t), when: { task: (t: TaskRef) => t, frames: ['-'] }, next: (k: KState, t: TaskRef) => this.allocIoend(k, t) },
         this.k.sleeperAction(`mempool_alloc(${this.label}): element returned`, 'mempool_alloc', at, (k, v) => this.pages(k).wb < top(v)!.n, (k, t) => this.reserveAndSubmit(k, t), [flusher]),
       );
     }

@@ -126,6 +126,7 @@ export class DmZonedLayer extends QueueLayer {
       name: 'dmz_flush_work',
       params: [flusher],
       formatParam: (t) => this.k.taskName(t),
+      when: { task: (t) => t, frames: ['-'] },
       next: (k, t) => {
         if (this.k.task(k, t).sp !== 0 || this.meta(k) !== META_DIRTY) return undefined;
         let k2 = this.k.pushFrames(this.setMeta(k, META_FLUSHING), t, [{ fn: 'dmz_flush_work', at }, { fn: 'dmz_flush_metadata', at }]);

@@ -70,6 +70,54 @@ describe('generated codecs of a large state (split per subtree)', () => {
     );
   });
 
+  it('should give the same words with encodeFromFast, which only skips counting the keys of new records', () => {
+    fc.assert(
+      fc.property(state, task, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 8 }), (s, t, i, free) => {
+        const next = { ...s, tasks: s.tasks.map((x, j) => (j === i ? t : x)), mm: { ...s.mm, free } };
+        const a = new Uint32Array(layout.words);
+        const b = new Uint32Array(layout.words);
+        expect(layout.encodeFromFast(next, b, s, enc(s))).toBe(layout.encodeFrom(next, a, s, enc(s)));
+        expect(Array.from(b)).toEqual(Array.from(a));
+      }),
+      { seed: 43, numRuns: 150 },
+    );
+  });
+
+  it('should report an undeclared field in encodeFrom, ignore it in encodeFromFast, and report a missing one in both', () => {
+    const s = fc.sample(state, { seed: 7, numRuns: 1 })[0];
+    const out = new Uint32Array(layout.words);
+    const extra = { ...s, mm: { ...s.mm, cache: 1 } };
+    expect(() => layout.encodeFrom(extra, out, s, enc(s))).toThrow(/undeclared: cache/);
+    layout.encodeFromFast(extra, out, s, enc(s));
+    expect(Array.from(out)).toEqual(Array.from(enc(s)));
+    const { free: _free, ...missing } = s.mm;
+    expect(() => layout.encodeFromFast({ ...s, mm: missing }, out, s, enc(s))).toThrow(/mm\.free = undefined is outside its domain/);
+  });
+
+  it('should decode a record whose words are zero to one shared frozen object, equal to the fresh one', () => {
+    const s = fc.sample(state, { seed: 11, numRuns: 1 })[0];
+    const zeroed = { ...s, tasks: s.tasks.map((t, j) => (j === 2 ? { ...t, stack: t.stack.map((f, i) => (i === 0 ? { ...f, fn: 'a', n: 0, gfp: 0 } : f)) } : t)) };
+    const a = layout.decode(enc(zeroed));
+    const b = layout.decode(enc(zeroed));
+    expect(a).toEqual(zeroed);
+    expect(Object.isFrozen(a.tasks[2].stack[0])).toBe(true);
+    expect(a.tasks[2].stack[0]).toBe(b.tasks[2].stack[0]);
+    // a record with a non-zero leaf is a fresh, unfrozen object
+    const nz = layout.decode(enc({ ...zeroed, tasks: zeroed.tasks.map((t, j) => (j === 2 ? { ...t, stack: t.stack.map((f, i) => (i === 0 ? { ...f, n: 1 } : f)) } : t)) }));
+    expect(Object.isFrozen(nz.tasks[2].stack[0])).toBe(false);
+    expect(layout.matches(a, enc(zeroed))).toBe(true);
+    // matches: the shared object where the words are not zero (an action stored it into its input), and a fresh one where they are
+    const nzWords = enc({ ...zeroed, tasks: zeroed.tasks.map((t, j) => (j === 2 ? { ...t, stack: t.stack.map((f, i) => (i === 0 ? { ...f, n: 1 } : f)) } : t)) });
+    const swapped = layout.decode(nzWords);
+    swapped.tasks[2].stack[0] = a.tasks[2].stack[0];
+    expect(layout.matches(swapped, nzWords)).toBe(false);
+    const fresh = layout.decode(enc(zeroed));
+    fresh.tasks[2].stack[0] = { ...fresh.tasks[2].stack[0] };
+    expect(layout.matches(fresh, enc(zeroed))).toBe(true);
+    fresh.tasks[2].stack[0].n = 2;
+    expect(layout.matches(fresh, enc(zeroed))).toBe(false);
+  });
+
   it('should name the real path of a value outside its domain, in encode and in encodeFrom', () => {
     const s = fc.sample(state, { seed: 7, numRuns: 1 })[0];
     const bad = { ...s, tasks: s.tasks.map((x, j) => (j === 17 ? { ...x, stack: x.stack.map((f, k) => (k === 4 ? { ...f, n: 9 } : f)) } : x)) };

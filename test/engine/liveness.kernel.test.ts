@@ -88,6 +88,11 @@ describe('kernel liveness properties', () => {
     const mutant: Spec<any> = {
       ...base,
       name: 'futile-kswapd-mutant',
+      // a spec that adds an action extends the model's dispatch with it (MC206 otherwise)
+      dispatch: (k, mark) => {
+        base.dispatch!(k, mark);
+        mark(base.actions.length, 0);
+      },
       actions: [
         ...base.actions,
         {

@@ -49,6 +49,8 @@ export interface SearchOptions {
   readonly por?: boolean;
   /** Verify declared footprints on sampled states (`--check-footprints`). */
   readonly checkFootprints?: boolean;
+  /** Evaluate only the action instances the spec's dispatch marks (`--no-dispatch`: false). */
+  readonly dispatch?: boolean;
 }
 
 /** The default number of workers: the cores this process may use. */
@@ -123,6 +125,7 @@ export function searchOptions(): Record<string, Options> {
     memory: { type: 'string', requiresArg: true, describe: 'Memory budget for visited set, parent links and frontier, e.g. 4G; beyond it the BFS frontier spills to disk, and the search ends (exit 153) when the rest outgrows it' },
     por: { type: 'boolean', describe: 'Partial-order reduction from the footprints the spec declares (default on where it declares them; --no-por turns it off). Deadlocks, invariants and traces are unchanged' },
     'check-footprints': { type: 'boolean', describe: 'Verify the declared footprints on sampled states (MC205, exit 150, when one is wrong)' },
+    dispatch: { type: 'boolean', describe: "Evaluate only the action instances the spec's dispatch says may fire (default on where it has one; --no-dispatch evaluates every action in every state). Results are identical" },
   };
 }
 
@@ -196,6 +199,8 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
   if (!por.ok) return por;
   const checkFootprints = singleBoolean('check-footprints', argv['check-footprints']);
   if (!checkFootprints.ok) return checkFootprints;
+  const dispatch = singleBoolean('dispatch', argv.dispatch);
+  if (!dispatch.ok) return dispatch;
   return ok({
     strategy: strategy.value === 'dfs' ? 'dfs' : 'bfs',
     ...(store.value ? { store: store.value } : {}),
@@ -210,6 +215,7 @@ export function validateSearchArgv(argv: Argv): Result<Failure, SearchOptions> {
     ...(maxOmission.value !== undefined ? { maxOmission: maxOmission.value } : {}),
     ...(por.value !== undefined ? { por: por.value } : {}),
     ...(checkFootprints.value ? { checkFootprints: true } : {}),
+    ...(dispatch.value === false ? { dispatch: false } : {}),
     ...(workers.value !== undefined ? { workers: workers.value } : {}),
     ...(memory.value !== undefined ? { memory: memory.value } : {}),
   });
@@ -317,6 +323,7 @@ export function engineOptions(s: SearchOptions): CheckOptions & { capacity?: num
     ...(s.memory !== undefined ? { memory: s.memory } : {}),
     ...(s.por !== undefined ? { por: s.por } : {}),
     ...(s.checkFootprints ? { checkFootprints: true } : {}),
+    ...(s.dispatch === false ? { dispatch: false } : {}),
   };
 }
 

@@ -474,6 +474,7 @@ export class TcmuLayer extends QueueLayer {
         params,
         formatParam: (x: { t: TaskRef; a: KworkerAlloc }) =>
           `${this.k.taskName(x.t)}${x.a === 'none' ? '' : x.a === 'tcmu_alloc_cmd' ? ', tcmu_alloc_cmd needs a new slab page' : ', the data area grows: tcmu_get_empty_block allocates a page'}`,
+        when: { task: (x: { t: TaskRef; a: KworkerAlloc }) => x.t, frames: ['-'] },
         next: (k: KState, x: { t: TaskRef; a: KworkerAlloc }) => this.submissionWork(k, x.t, x.a),
       },
       {
@@ -481,6 +482,7 @@ export class TcmuLayer extends QueueLayer {
         name: 'tcmulib_get_next_command',
         params: runners,
         formatParam: (t: TaskRef) => this.k.taskName(t),
+        when: { task: (t: TaskRef) => t, frames: ['-'] },
         next: (k: KState, t: TaskRef) => this.getNextCommand(k, t, false),
       },
     ];
@@ -489,6 +491,7 @@ export class TcmuLayer extends QueueLayer {
         name: 'tcmulib_get_next_command+malloc_fault',
         params: runners,
         formatParam: (t: TaskRef) => `${this.k.taskName(t)}, malloc touches a heap page that is not resident`,
+        when: { task: (t: TaskRef) => t, frames: ['-'] },
         next: (k: KState, t: TaskRef) => this.getNextCommand(k, t, true),
       });
     }
