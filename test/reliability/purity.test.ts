@@ -73,13 +73,14 @@ describe('impure actions are spec errors (MC203, exit 150), never holds', () => 
     const spec: Spec<{ x: number; r: { y: number } }> = {
       name: 'lateMutation',
       variables: { x: int(0, 999), r: { kind: 'record', fields: { y: int(0, 1) } } as never },
-      init: () => [{ x: 0, r: { y: 0 } }],
+      // y = 1: a record with a non-zero leaf decodes to a fresh, unfrozen object (one of zeros is a shared frozen one, below)
+      init: () => [{ x: 0, r: { y: 1 } }],
       actions: [
         { name: 'Step', next: (s) => (s.x < 999 ? { ...s, x: s.x + 1 } : undefined) },
         {
           name: 'Poke',
           next: (s) => {
-            if (s.x === 301) (s.r as { y: number }).y = 1; // mutation: the bug
+            if (s.x === 301) (s.r as { y: number }).y = 0; // mutation: the bug
             return undefined;
           },
         },
@@ -89,8 +90,18 @@ describe('impure actions are spec errors (MC203, exit 150), never holds', () => 
     const r = check(spec, { store: { kind: 'exact' } });
     expect(r.status).toBe('error');
     expect(r.error?.code).toBe('MC203');
-    expect(r.error?.message).toMatch(/^action Poke mutated its input state: evaluated on a copy of \{"x":301,"r":\{"y":0\}\}, it changed it to \{"x":301,"r":\{"y":1\}\}/);
+    expect(r.error?.message).toMatch(/^action Poke mutated its input state: evaluated on a copy of \{"x":301,"r":\{"y":1\}\}, it changed it to \{"x":301,"r":\{"y":0\}\}/);
     expect(r.error?.trace?.length).toBe(302);
+    // the same write to a record whose words are all zero: it is the layout's shared frozen object, so the write throws at once
+    const zero: Spec<{ x: number; r: { y: number } }> = {
+      ...spec,
+      init: () => [{ x: 0, r: { y: 0 } }],
+      actions: [spec.actions[0], { name: 'Poke', next: (s) => ((s.x === 301 ? ((s.r as { y: number }).y = 1) : 0), undefined) }],
+    };
+    const z = check(zero, { store: { kind: 'exact' } });
+    expect(z.error?.code).toBe('MC203');
+    expect(z.error?.message).toMatch(/^action Poke mutated its input state \(Cannot assign to read only property 'y'/);
+    expect(z.error?.trace?.length).toBe(302);
   });
 
   it('should re-evaluate the last state of a deadlock (a bogus deadlock is MC203)', () => {
