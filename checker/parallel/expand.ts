@@ -58,8 +58,9 @@ export function keyerFor(c: Compiled, cfg: ExpandConfig, canon: Canonicalizer | 
 class U32 {
   buf: Uint32Array;
   len = 0;
-  constructor(cap = 256) {
-    this.buf = new Uint32Array(Math.max(1, cap));
+  /** `spare`: a buffer to fill (a result's, moved back by the coordinator), used when it holds `cap` words. */
+  constructor(cap = 256, spare?: Uint32Array) {
+    this.buf = spare !== undefined && spare.length >= cap && spare.byteOffset === 0 ? spare : new Uint32Array(Math.max(1, cap));
   }
   reserve(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -224,6 +225,8 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
   /** Per successor of a sub-batch: 1 when the per-level filter let it through. */
   let pass = new Uint8Array(1024);
   let tk = new Uint32Array(sendKeys ? 1024 * W : 0);
+  /** A key that is not kept (only its hashes are sent). */
+  const keyScratch = new Uint32Array(W);
   /** Successors per state in the last chunk (sizes the next one's buffers). */
   let perState = 4;
   let sink = 0;
@@ -232,7 +235,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
   const purity = cfg.checkPurity !== false;
   return {
     /** `level`: the BFS depth of the chunk's states (the dedupe set is per level). */
-    expand(states: Uint32Array, n: number, atBound: boolean, table: Uint32Array | undefined, invActive: Uint8Array, witActive: Uint8Array, level = -1): ChunkResult {
+    expand(states: Uint32Array, n: number, atBound: boolean, table: Uint32Array | undefined, invActive: Uint8Array, witActive: Uint8Array, level = -1, spare?: Uint32Array): ChunkResult {
       if (level !== seen.level || level < 0) seen.clear(level);
       const est = Math.ceil(n * perState * 1.25) + 16;
       const nGen = new Uint32Array(n);
@@ -240,7 +243,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
       const nCand = new Uint32Array(n);
       const coverage = new Uint32Array(nActions);
       const actions = new U32(est);
-      const words = new U32(atBound ? 1 : est * W);
+      const words = new U32(atBound ? 1 : est * W, spare);
       const ords = new U32(est);
       const hashes = new U32(3 * est);
       let violating = 0;
@@ -263,9 +266,14 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         nGen[k]++;
         coverage[a]++;
         actions.push(a);
-        let i = 0;
-        while (i < W && dst[i] === src[i]) i++;
-        if (i === W) return; // a stutter step
+        // Record API: `encodeFrom` said whether the successor differs from its source (explore.ts's emit); else compare the words.
+        const changed = c.lastChanged;
+        if (changed === false) return; // a stutter step
+        if (changed !== true) {
+          let i = 0;
+          while (i < W && dst[i] === src[i]) i++;
+          if (i === W) return; // a stutter step
+        }
         nSucc[k]++;
         if (atBound) return;
         words.reserve(W);
@@ -294,7 +302,8 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         t = 0;
         // Phase 1: successors.
         for (k = k0; k < k1; k++) {
-          for (let j = 0; j < W; j++) src[j] = states[k * W + j];
+          if (W >= 32) src.set(states.subarray(k * W, k * W + W));
+          else for (let j = 0; j < W; j++) src[j] = states[k * W + j];
           ordinal = 0;
           if (purity && c.sampled(expanded)) c.successorsChecked(src, dst, emit);
           else c.successors(src, dst, emit);
@@ -312,8 +321,11 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         if (th.length < 3 * t) th = new Uint32Array(6 * t);
         if (sendKeys && tk.length < t * W) tk = new Uint32Array(2 * t * W);
         for (let b = 0; b < t; b++) {
-          const key = keyer.keyOf(wb, (m0 + b) * W, objs[b]);
-          if (sendKeys) for (let j = 0; j < W; j++) tk[b * W + j] = key[j];
+          // The key in place, as explore.ts's phase 2 (core.ts, `keyInto`): no copy when the state is its own representative.
+          const off = (m0 + b) * W;
+          if (sendKeys) {
+            if (!keyer.keyInto(wb, off, objs[b], tk, b * W)) tk.set(wb.subarray(off, off + W), b * W);
+          } else keyer.keyInto(wb, off, objs[b], keyScratch, 0);
           th[3 * b] = H[0];
           th[3 * b + 1] = H[1];
           th[3 * b + 2] = H[2];

@@ -37,6 +37,7 @@ import { baseProperties, buildResult, buildStats, buildViolations, Found, memory
 import { canonFor, ChunkResult, createExpander, EDGE_CANDIDATE, ExpandConfig, keyerFor, recorderFor } from './expand';
 import { getPool, Pool, Reply } from './pool';
 import { specSignature } from './recipe';
+import { sharedInsert } from './sharedStore';
 /** explore.ts's expansion batch: its boundaries decide generated, coverage and queue of a search that stops early. */
 const MAX_BATCH_STATES = 64;
 const BATCH_SUCCESSORS = 4096;
@@ -54,6 +55,8 @@ interface Chunk {
   readonly n: number;
   readonly depth: number;
   states: Uint32Array | undefined;
+  /** The worker it was sent to; -1: expanded in this thread. */
+  readonly worker: number;
 }
 
 function defaultClock(): number {
@@ -84,6 +87,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
   const spec = c.spec;
   const W = c.words;
   const nWorkers = Math.max(2, Math.floor(o.workers ?? 2));
+  // This thread is one of the N: it expands chunks whenever it has nothing to merge, and inserts a partition of a
+  // two-phase level, so N - 1 threads are started (one isolate fewer compiling and collecting the same model).
+  const nThreads = nWorkers - 1;
   const storeOpt = o.store ?? { kind: 'fingerprint' };
   const shared = storeOpt.kind === 'fingerprint' ? new FingerprintStore(true) : undefined;
   const store: VisitedStore = shared ?? createStore(storeOpt, W, o.capacity);
@@ -144,10 +150,10 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     else workersUsable = false; // a recipe that does not rebuild this spec: expand here
   };
   const startWorkers = (): void => {
-    pool = getPool(nWorkers);
+    pool = getPool(nThreads);
     job = pool.newJob();
-    for (let i = 0; i < nWorkers; i++) pool.send(i, { op: 'open', job, recipe: o.recipe, config: cfg });
-    if (waitForWorkers) for (let i = 0; i < nWorkers; i++) onOpened(pool.receive(job).reply);
+    for (let i = 0; i < nThreads; i++) pool.send(i, { op: 'open', job, recipe: o.recipe, config: cfg });
+    if (waitForWorkers) for (let i = 0; i < nThreads; i++) onOpened(pool.receive(job).reply);
   };
 
   const budget = o.memory;
@@ -287,6 +293,10 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
    */
   const filterTwoPhase = W > 16;
   let fpsBuf: Uint32Array = new Uint32Array(0);
+  /** Chunk buffers of merged chunks, to reuse (`dispatch`). */
+  const freeStates: Uint32Array[] = [];
+  /** Per worker: the words buffers of its merged results, sent back with its next chunk (expand.ts fills them again). */
+  const spareWords: Uint32Array[][] = Array.from({ length: nThreads }, () => []);
 
   const merge = (ch: Chunk, r: ChunkResult, chunkId: number): number => {
     const atBound = ch.depth >= maxDepth;
@@ -412,10 +422,12 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     const lists = [fps.subarray(0, 2 * N)];
     for (let from = 0; from < N; ) {
       const to = Math.min(N, from + fp.room());
-      for (let part = 0; part < nWorkers; part++) p.send(part, { op: 'insert', job, table: fp.table, lists, stride: 2, from, to, part, parts: nWorkers, out });
-      let inserted = 0;
-      const deferred: number[] = [];
-      for (let part = 0; part < nWorkers; part++) {
+      for (let part = 0; part < nThreads; part++) p.send(part, { op: 'insert', job, table: fp.table, lists, stride: 2, from, to, part, parts: nWorkers, out });
+      // The last partition is this thread's.
+      const own = sharedInsert(fp.table, lists, 2, from, to, nThreads, nWorkers, out);
+      let inserted = own.inserted;
+      const deferred: number[] = own.deferred.slice();
+      for (let part = 0; part < nThreads; part++) {
         const { reply } = p.receive(job);
         if (reply.op !== 'inserted') throw new Fallback();
         inserted += reply.inserted as number;
@@ -445,7 +457,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
       const nChunks = Math.ceil(levelN / chunkSize);
       const chunks: Chunk[] = [];
       const results: (ChunkResult | undefined)[] = [];
-      const inflight = new Int32Array(nWorkers);
+      const inflight = new Int32Array(nThreads);
       const invActive = Uint8Array.from(c.invariantNames, (_n, i) => (violatedInv.has(i) ? 0 : 1));
       const witActive = Uint8Array.from(c.witnessNames, (_n, i) => (witnessDepth[i] >= 0 ? 0 : 1));
       let dispatched = 0;
@@ -457,13 +469,16 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
         startWorkers();
       }
       // Two-phase level (`insertLevel`): the fingerprint store in shared memory, every worker ready, no memory budget.
-      let twoPhase = shared !== undefined && budget === undefined && pool !== undefined && workersUsable && ready === nWorkers && o.parallel?.partitionedInserts !== false;
+      let twoPhase = shared !== undefined && budget === undefined && pool !== undefined && workersUsable && ready === nThreads && o.parallel?.partitionedInserts !== false;
       levelNew = undefined;
       /** Takes the next chunk off the frontier; sends it to worker `wk`, or expands it here (wk < 0). */
       const dispatch = (wk: number): void => {
         const id = chunks.length;
         const m = Math.min(chunkSize, levelN - dispatched);
-        const states = new Uint32Array(m * W);
+        // A chunk buffer of an earlier, merged chunk when one fits (fewer large allocations, fewer full GCs; at most twice
+        // the size: a message copies the whole buffer of a view).
+        const spareStates = freeStates.pop();
+        const states = spareStates !== undefined && spareStates.length >= m * W && spareStates.length <= 2 * m * W ? spareStates.subarray(0, m * W) : new Uint32Array(m * W);
         let first = 0;
         let depth = 0;
         for (let k = 0; k < m; k++) {
@@ -475,11 +490,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
           states.set(popBuf, k * W);
         }
         dispatched += m;
-        chunks.push({ first, n: m, depth, states });
+        chunks.push({ first, n: m, depth, states, worker: wk });
         if (wk < 0) {
           try {
             const t = defaultClock();
-            results[id] = local.expand(states, m, depth >= maxDepth, shared?.table, invActive, witActive, depth);
+            results[id] = local.expand(states, m, depth >= maxDepth, twoPhase && !filterTwoPhase ? undefined : shared?.table, invActive, witActive, depth);
             received++;
             localSeconds += defaultClock() - t;
             localStates += m;
@@ -489,13 +504,15 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
           return;
         }
         inflight[wk]++;
-        (pool as Pool).send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: twoPhase && !filterTwoPhase ? undefined : shared?.table, invActive, witActive, level: depth });
+        // The words buffer of a merged result of this worker goes back to it, to fill again (moved, not copied).
+        const spare = spareWords[wk].pop();
+        (pool as Pool).send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: twoPhase && !filterTwoPhase ? undefined : shared?.table, invActive, witActive, level: depth, spare }, spare ? [spare.buffer as ArrayBuffer] : []);
       };
       let pending = 0;
       while (merged < nChunks && !stop) {
-        const useWorkers = pool !== undefined && workersUsable && ready === nWorkers;
+        const useWorkers = pool !== undefined && workersUsable && ready === nThreads;
         if (useWorkers) {
-          for (let wk = 0; wk < nWorkers; wk++) {
+          for (let wk = 0; wk < nThreads; wk++) {
             while (inflight[wk] < 2 && dispatched < levelN) {
               dispatch(wk);
               pending++;
@@ -514,7 +531,13 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
             for (let reply = pool?.poll(job); reply !== undefined; reply = pool?.poll(job)) onOpened(reply);
             continue;
           }
-          const { worker, reply } = (pool as Pool).receive(job);
+          // Nothing to merge yet: expand a chunk here rather than wait, while the level has one left.
+          const got = useWorkers && dispatched < levelN ? (pool as Pool).tryReceive(job) : (pool as Pool).receive(job);
+          if (got === undefined) {
+            dispatch(-1);
+            continue;
+          }
+          const { worker, reply } = got;
           if (reply.op === 'opened' || (reply.op === 'error' && pending === 0)) {
             onOpened(reply);
             continue;
@@ -530,7 +553,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
         const ai = merge(ch, r, merged);
         if (ai >= 0) stopped = { ch, r, k: popped - 1 - ch.first, ai, later: chunks.slice(merged + 1) };
         results[merged] = undefined;
+        if (ch.states !== undefined && ch.states.byteOffset === 0) freeStates.push(new Uint32Array(ch.states.buffer));
         ch.states = undefined;
+        if (ch.worker >= 0 && r.words.byteOffset === 0 && r.words.buffer.byteLength >= 4096 && spareWords[ch.worker].length < 2) spareWords[ch.worker].push(new Uint32Array(r.words.buffer as ArrayBuffer));
         merged++;
         if (o.onProgress) {
           const now = clock();
@@ -666,7 +691,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     ...(liveOut ? { liveness: liveOut.stats } : {}),
     ...(budget !== undefined ? { memoryBudget: budget, frontierSpilled: frontier.spilled } : {}),
     peakFrontier: Math.max(0, ...levelWidth.map((n) => n ?? 0)),
-    workers: pool !== undefined && workersUsable && ready === nWorkers ? nWorkers : 1,
+    workers: pool !== undefined && workersUsable && ready === nThreads ? nWorkers : 1,
   });
   return buildResult(c, {
     stats,
