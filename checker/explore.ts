@@ -58,7 +58,8 @@ export function storeName(opt: StoreOption): string {
 /**
  * Whether the parallel BFS (checker/parallel) implements everything this run
  * asks for. It does not implement a state constraint, TLC's deadlock meaning,
- * a spec that switches symmetry off, temporal properties or the stop poll (deadlock categories are computed from the
+ * a spec that switches symmetry off or the stop poll (temporal properties are: the workers send the state graph's
+ * edges, parallel/search.ts records them in this search's order; deadlock categories are computed from the
  * deadlocked state's words when the result is built, core.ts); such runs use this thread's search (same results, no
  * threads). docs/architecture.md, "Parallel search".
  */
@@ -67,7 +68,6 @@ function parallelSupports(spec: AnySpec, o: CheckOptions): boolean {
   if (!isPacked(spec) && typeof s.constraint === 'function') return false;
   if ((o.deadlockSemantics ?? (spec as { deadlockSemantics?: string }).deadlockSemantics) === 'tlc') return false;
   if ((spec as { symmetry?: boolean }).symmetry === false) return false;
-  if (o.liveness !== false && temporalProperties(spec).length > 0) return false;
   if (o.shouldStop !== undefined) return false;
   // The workers rebuild the spec from its recipe, dispatch included.
   if (o.dispatch === false) return false;

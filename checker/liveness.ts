@@ -210,29 +210,15 @@ export class LivenessRecorder {
 
   /** Records a newly admitted state; its key's fingerprint is (h0, h1). `root` is its initial-state ordinal, or -1. */
   state(index: number, h0: number, h1: number, w: Uint32Array, off: number, st: State | undefined, root: number): void {
-    // map insert
-    if ((this.size + 1) * 4 > this.cap * 3) this.grow();
-    const t = this.table;
-    const mask = this.cap - 1;
-    let s = (h0 ^ Math.imul(h1, 0x9e3779b1)) & mask;
-    for (;;) {
-      const j = s * 3;
-      if (t[j + 2] === 0) {
-        t[j] = h0;
-        t[j + 1] = h1;
-        t[j + 2] = index + 1;
-        this.size++;
-        break;
-      }
-      if (t[j] === h0 && t[j + 1] === h1) {
-        this.collision = true;
-        break;
-      }
-      s = (s + 1) & mask;
-    }
-    if (root >= 0) this.roots.set(index, root);
-    this.nStates++;
-    if (this.mode === 'acyclic') return;
+    this.stateMasked(index, h0, h1, root, this.mode === 'acyclic' ? 0 : this.predicateMask(w, off, st));
+  }
+
+  /**
+   * The truth values of the predicates on the state at `w[off..off+W)` (its
+   * decoded record `st` when known), one bit each: what `state` records in the
+   * full mode. The parallel search's workers compute it (checker/parallel/expand.ts).
+   */
+  predicateMask(w: Uint32Array, off: number, st: State | undefined): number {
     let m = 0;
     if (this.preds.length > 0) {
       let rec = st;
@@ -246,7 +232,35 @@ export class LivenessRecorder {
         if (guarded(() => `temporal property ${this.predNames[i]}`, () => f(r))) m |= 1 << i;
       }
     }
-    this.predMask.push(m >>> 0);
+    return m >>> 0;
+  }
+
+  /** `state` with its predicate mask computed already (`predicateMask`; ignored in the acyclic mode). */
+  stateMasked(index: number, h0: number, h1: number, root: number, mask: number): void {
+    // map insert
+    if ((this.size + 1) * 4 > this.cap * 3) this.grow();
+    const t = this.table;
+    const mask2 = this.cap - 1;
+    let s = (h0 ^ Math.imul(h1, 0x9e3779b1)) & mask2;
+    for (;;) {
+      const j = s * 3;
+      if (t[j + 2] === 0) {
+        t[j] = h0;
+        t[j + 1] = h1;
+        t[j + 2] = index + 1;
+        this.size++;
+        break;
+      }
+      if (t[j] === h0 && t[j + 1] === h1) {
+        this.collision = true;
+        break;
+      }
+      s = (s + 1) & mask2;
+    }
+    if (root >= 0) this.roots.set(index, root);
+    this.nStates++;
+    if (this.mode === 'acyclic') return;
+    this.predMask.push(mask >>> 0);
   }
 
   private grow(): void {
@@ -298,6 +312,11 @@ export class LivenessRecorder {
    */
   finalState(index: number, w: Uint32Array): void {
     if (this.mode !== 'acyclic') return;
+    this.finalMasked(index, this.finalMask(w));
+  }
+
+  /** Bit i set when property i's goal fails on some image of the state `w` (what `finalState` records; the parallel search's workers compute it). */
+  finalMask(w: Uint32Array): number {
     let fail = 0;
     this.images(w, (img) => {
       const st = this.c.decode(img);
@@ -308,6 +327,12 @@ export class LivenessRecorder {
         if (!guarded(() => `temporal property ${name}`, () => goal(st))) fail |= 1 << i;
       });
     });
+    return fail;
+  }
+
+  /** `finalState` with its mask computed already (`finalMask`). */
+  finalMasked(index: number, fail: number): void {
+    if (this.mode !== 'acyclic') return;
     this.finalFail.set(index, fail);
   }
 

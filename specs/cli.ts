@@ -57,7 +57,7 @@ import type { AnySpec } from '../checker';
 import type { Report } from '../checker/report';
 import { defaultRenderers } from '../checker/report';
 import { referenceSpecs } from './reference';
-import { referenceRecipe, stackRecipe } from './recipes';
+import { referenceRecipe, stackLivenessRecipe, stackRecipe } from './recipes';
 import { mailRenderer } from './report/mail';
 import { withKernelPictures } from './report/pictures';
 import { verifyCommand } from './verify/command';
@@ -195,7 +195,7 @@ export const stackSelector: SpecSelector<StackRequest> = {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const spec = req.liveness ? (require('./liveness') as typeof import('./liveness')).withKernelLiveness(built) : built;
         const kernel = req.kernel !== undefined ? `, kernel ${req.kernel}` : '';
-        return ok({ spec, source: `stack ${req.stack} (${req.workload} workload${kernel}${fixes.length ? `, fix ${fixes.join(' + ')}` : ''}${layers.length ? `, layer module ${layers.join(', ')}` : ''})`, ...(req.liveness ? {} : { recipe: stackRecipe(opts) }) });
+        return ok({ spec, source: `stack ${req.stack} (${req.workload} workload${kernel}${fixes.length ? `, fix ${fixes.join(' + ')}` : ''}${layers.length ? `, layer module ${layers.join(', ')}` : ''})`, recipe: req.liveness ? stackLivenessRecipe(opts) : stackRecipe(opts) });
       } catch (e) {
         if (e instanceof ProfileError) return err(usage(e.message, 'docs/fixes.md, "Kernel profiles", says what each profile contains'));
         if (e instanceof FixError) return err(usage(e.message, 'docs/fixes.md describes each fix; a path (./my-fix.ts) loads a fix module of your own'));

@@ -13,7 +13,8 @@ import { H } from '../hash';
 import { createKeyer, Keyer } from '../core';
 import { isPacked, State } from '../spec';
 import type { StoreOption } from '../result';
-import { createCanonicalizer } from '../symmetry';
+import { Canonicalizer, createCanonicalizer } from '../symmetry';
+import { LivenessRecorder } from '../liveness';
 import { sharedContains } from './sharedStore';
 
 /** How keys are computed: the search options a worker needs. */
@@ -28,20 +29,38 @@ export interface ExpandConfig {
    * in 64, are expanded on a deeply frozen copy and twice. Absent: true.
    */
   readonly checkPurity?: boolean;
+  /**
+   * The state graph for temporal properties is recorded (liveness.ts): per
+   * successor an edge (`ChunkResult.edges`); `full`: per candidate the
+   * predicates' mask; `acyclic`: per state without progress its goals' mask.
+   * Absent: no temporal properties (or --no-liveness).
+   */
+  readonly liveness?: 'acyclic' | 'full';
+}
+
+/** The canonicaliser of a search with these options (undefined: symmetry off). */
+export function canonFor(c: Compiled, cfg: ExpandConfig): Canonicalizer | undefined {
+  return cfg.symmetry ? createCanonicalizer(c.layout, cfg.permLimit) : undefined;
+}
+
+/** The liveness recorder of a search with these options (the same mode and symmetry images in every thread). */
+export function recorderFor(c: Compiled, cfg: ExpandConfig, canon: Canonicalizer | undefined): LivenessRecorder | undefined {
+  if (cfg.liveness === undefined) return undefined;
+  return new LivenessRecorder(c, cfg.liveness === 'acyclic' ? { mode: 'acyclic', ...(canon?.images ? { images: canon.images } : {}) } : {});
 }
 
 /** The keyer of a search with these options (core.ts, `createKeyer`) and its symmetry description. */
-export function keyerFor(c: Compiled, cfg: ExpandConfig): { keyer: Keyer; symmetry: string } {
-  const canon = cfg.symmetry ? createCanonicalizer(c.layout, cfg.permLimit) : undefined;
-  return { keyer: createKeyer(c, canon, cfg.storeKind), symmetry: canon ? canon.description : 'off' };
+export function keyerFor(c: Compiled, cfg: ExpandConfig, canon: Canonicalizer | undefined = canonFor(c, cfg)): { keyer: Keyer; symmetry: string; canon: Canonicalizer | undefined } {
+  return { keyer: createKeyer(c, canon, cfg.storeKind), symmetry: canon ? canon.description : 'off', canon };
 }
 
 /** A growable Uint32Array. */
 class U32 {
   buf: Uint32Array;
   len = 0;
-  constructor(cap = 256) {
-    this.buf = new Uint32Array(Math.max(1, cap));
+  /** `spare`: a buffer to fill (a result's, moved back by the coordinator), used when it holds `cap` words. */
+  constructor(cap = 256, spare?: Uint32Array) {
+    this.buf = spare !== undefined && spare.length >= cap && spare.byteOffset === 0 ? spare : new Uint32Array(Math.max(1, cap));
   }
   reserve(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -145,11 +164,25 @@ export interface ChunkResult {
   readonly bits: Uint32Array;
   readonly P: number;
   readonly dead: readonly DeadState[];
+  /**
+   * With `liveness`: per successor other than its source (not at the depth
+   * bound), in order, 3 words: its key's hashes (2 lanes) and its transition
+   * id (liveness.ts, `tidBase[a] + p`), with bit 31 set when the successor is
+   * a candidate (the next one in `words`). Without: empty.
+   */
+  readonly edges: Uint32Array;
+  /** `liveness: 'full'`: per candidate, the predicates' mask (`LivenessRecorder.predicateMask`). Else empty. */
+  readonly liveMasks: Uint32Array;
+  /** `liveness: 'acyclic'`: per state without progress, in order, 2 words: its index in the chunk and its goals' mask (`finalMask`). Else empty. */
+  readonly finals: Uint32Array;
 }
+
+/** Bit 31 of an edge's transition id: the successor is a candidate. */
+export const EDGE_CANDIDATE = 0x80000000;
 
 /** Typed arrays of a result, for a transfer list. */
 export function resultBuffers(r: ChunkResult): ArrayBuffer[] {
-  return [r.nGen, r.nSucc, r.nCand, r.actions, r.coverage, r.words, r.hashes, r.ords, r.bits, ...(r.keys ? [r.keys] : [])].map((a) => a.buffer as ArrayBuffer);
+  return [r.nGen, r.nSucc, r.nCand, r.actions, r.coverage, r.words, r.hashes, r.ords, r.bits, r.edges, r.liveMasks, r.finals, ...(r.keys ? [r.keys] : [])].map((a) => a.buffer as ArrayBuffer);
 }
 
 /** States per sub-batch of a chunk (the sequential search's batch). */
@@ -168,7 +201,12 @@ export let touched = 0;
  */
 export function createExpander(c: Compiled, cfg: ExpandConfig) {
   const W = c.words;
-  const { keyer } = keyerFor(c, cfg);
+  const { keyer, canon } = keyerFor(c, cfg);
+  const live = recorderFor(c, cfg, canon);
+  const fullLive = live !== undefined && live.mode === 'full';
+  const tidBase = live?.tidBase;
+  /** Transition ids of a sub-batch's successors (scratch). */
+  let tids = new Uint32Array(live ? 1024 : 0);
   const sendKeys = cfg.storeKind === 'exact' && !keyer.plainKey;
   const dedupe = cfg.storeKind === 'fingerprint';
   const seen = new LevelSeen();
@@ -187,6 +225,8 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
   /** Per successor of a sub-batch: 1 when the per-level filter let it through. */
   let pass = new Uint8Array(1024);
   let tk = new Uint32Array(sendKeys ? 1024 * W : 0);
+  /** A key that is not kept (only its hashes are sent). */
+  const keyScratch = new Uint32Array(W);
   /** Successors per state in the last chunk (sizes the next one's buffers). */
   let perState = 4;
   let sink = 0;
@@ -195,7 +235,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
   const purity = cfg.checkPurity !== false;
   return {
     /** `level`: the BFS depth of the chunk's states (the dedupe set is per level). */
-    expand(states: Uint32Array, n: number, atBound: boolean, table: Uint32Array | undefined, invActive: Uint8Array, witActive: Uint8Array, level = -1): ChunkResult {
+    expand(states: Uint32Array, n: number, atBound: boolean, table: Uint32Array | undefined, invActive: Uint8Array, witActive: Uint8Array, level = -1, spare?: Uint32Array): ChunkResult {
       if (level !== seen.level || level < 0) seen.clear(level);
       const est = Math.ceil(n * perState * 1.25) + 16;
       const nGen = new Uint32Array(n);
@@ -203,7 +243,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
       const nCand = new Uint32Array(n);
       const coverage = new Uint32Array(nActions);
       const actions = new U32(est);
-      const words = new U32(atBound ? 1 : est * W);
+      const words = new U32(atBound ? 1 : est * W, spare);
       const ords = new U32(est);
       const hashes = new U32(3 * est);
       let violating = 0;
@@ -211,6 +251,9 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
       const bits = new U32(P > 0 ? est * P : 1);
       const ends = new Uint32Array(n);
       const dead: DeadState[] = [];
+      const edges = new U32(live ? 3 * est : 1);
+      const liveMasks = new U32(fullLive ? est : 1);
+      const finals = new U32(live && !fullLive ? 16 : 1);
       const anyInv = invActive.includes(1);
       const anyPredicate = anyInv || witActive.includes(1);
       let k = 0;
@@ -218,14 +261,19 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
       let m = 0; // candidates so far: words, ords, hashes, keys, bits [0, m)
       let t = 0; // successors of the sub-batch, after the candidates: words and ords [m, m + t)
       let total = 0;
-      const emit = (a: number): void => {
+      const emit = (a: number, p: number): void => {
         const ord = ordinal++;
         nGen[k]++;
         coverage[a]++;
         actions.push(a);
-        let i = 0;
-        while (i < W && dst[i] === src[i]) i++;
-        if (i === W) return; // a stutter step
+        // Record API: `encodeFrom` said whether the successor differs from its source (explore.ts's emit); else compare the words.
+        const changed = c.lastChanged;
+        if (changed === false) return; // a stutter step
+        if (changed !== true) {
+          let i = 0;
+          while (i < W && dst[i] === src[i]) i++;
+          if (i === W) return; // a stutter step
+        }
         nSucc[k]++;
         if (atBound) return;
         words.reserve(W);
@@ -235,6 +283,14 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         else for (let j = 0; j < W; j++) wb[off + j] = dst[j];
         words.len += W;
         ords.push(ord);
+        if (tidBase) {
+          if (tids.length === t) {
+            const g = new Uint32Array(2 * t);
+            g.set(tids);
+            tids = g;
+          }
+          tids[t] = tidBase[a] + p;
+        }
         objs[t++] = c.lastState;
       };
       // Sub-batches of SUB states, as the sequential search's batches: the
@@ -246,13 +302,18 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         t = 0;
         // Phase 1: successors.
         for (k = k0; k < k1; k++) {
-          for (let j = 0; j < W; j++) src[j] = states[k * W + j];
+          if (W >= 32) src.set(states.subarray(k * W, k * W + W));
+          else for (let j = 0; j < W; j++) src[j] = states[k * W + j];
           ordinal = 0;
           if (purity && c.sampled(expanded)) c.successorsChecked(src, dst, emit);
           else c.successors(src, dst, emit);
           expanded++;
           ends[k] = t;
           if (nSucc[k] === 0 && cfg.checkDeadlock && !c.isTerminal(src)) dead.push({ k, cls: c.deadlockClass(src), words: src.slice() });
+          if (nSucc[k] === 0 && live && !fullLive) {
+            finals.push(k);
+            finals.push(live.finalMask(src));
+          }
         }
         total += t;
         // Phase 2: keys and hashes.
@@ -260,8 +321,11 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         if (th.length < 3 * t) th = new Uint32Array(6 * t);
         if (sendKeys && tk.length < t * W) tk = new Uint32Array(2 * t * W);
         for (let b = 0; b < t; b++) {
-          const key = keyer.keyOf(wb, (m0 + b) * W, objs[b]);
-          if (sendKeys) for (let j = 0; j < W; j++) tk[b * W + j] = key[j];
+          // The key in place, as explore.ts's phase 2 (core.ts, `keyInto`): no copy when the state is its own representative.
+          const off = (m0 + b) * W;
+          if (sendKeys) {
+            if (!keyer.keyInto(wb, off, objs[b], tk, b * W)) tk.set(wb.subarray(off, off + W), b * W);
+          } else keyer.keyInto(wb, off, objs[b], keyScratch, 0);
           th[3 * b] = H[0];
           th[3 * b + 1] = H[1];
           th[3 * b + 2] = H[2];
@@ -283,8 +347,14 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
           for (const end = ends[k]; b < end; b++) {
             const hi = th[3 * b];
             const lo = th[3 * b + 1];
+            if (live) {
+              edges.push(hi);
+              edges.push(lo);
+              edges.push(tids[b]);
+            }
             if (dedupe && pass[b] === 0) continue;
             if (table !== undefined && sharedContains(table, hi, lo)) continue;
+            if (live) edges.buf[edges.len - 1] |= EDGE_CANDIDATE;
             nCand[k]++;
             if (m !== m0 + b) {
               wb.copyWithin(m * W, (m0 + b) * W, (m0 + b) * W + W);
@@ -300,6 +370,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
             }
             const st = objs[b];
             objs[b] = undefined;
+            if (fullLive) liveMasks.push(live.predicateMask(wb, m * W, st));
             if (P > 0) {
               bits.reserve(P);
               bits.len += P;
@@ -335,6 +406,9 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         bits: P > 0 ? bits.take() : new Uint32Array(0),
         P,
         dead,
+        edges: live ? edges.take() : new Uint32Array(0),
+        liveMasks: fullLive ? liveMasks.take() : new Uint32Array(0),
+        finals: live && !fullLive ? finals.take() : new Uint32Array(0),
       };
     },
   };

@@ -118,6 +118,25 @@ export class Pool {
       Atomics.wait(this.signal, 0, seen, 1000);
     }
   }
+  /** A reply to `job` that has already arrived, with its worker, if any (does not block). */
+  tryReceive(job: number): { worker: number; reply: Reply } | undefined {
+    const n = this.slots.length;
+    for (let k = 0; k < n; k++) {
+      const i = (this.next + k) % n;
+      for (;;) {
+        const m = receiveMessageOnPort(this.slots[i].port);
+        if (m === undefined) break;
+        const reply = m.message as Reply;
+        if (reply.job !== job) continue; // a late reply to an abandoned job
+        this.next = (i + 1) % n;
+        return { worker: i, reply };
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (Atomics.load(this.signal, 1 + i) === 2) throw new Error(`worker thread ${i} exited unexpectedly`);
+    }
+    return undefined;
+  }
   /** Stops every worker (tests; a process need not call it). */
   async close(): Promise<void> {
     const slots = this.slots.splice(0);

@@ -30,12 +30,14 @@ import { H } from '../hash';
 import { FingerprintStore, VisitedStore } from '../store';
 import { ChunkedU32, Frontier, Ordinals, SpillFrontier } from '../frontier';
 import { AnySpec, isPacked, State } from '../spec';
-import type { CheckOptions, CheckResult } from '../result';
+import type { CheckOptions, CheckResult, PropertyStatus } from '../result';
+import { LivenessRecorder, temporalProperties } from '../liveness';
 import { check, createStore, errorResult, memoryBudgetMessage, storeName, toMcError } from '../explore';
 import { baseProperties, buildResult, buildStats, buildViolations, Found, memoryRule, NO_PARENT, omissionRule, stateLimit } from '../core';
-import { ChunkResult, createExpander, ExpandConfig, keyerFor } from './expand';
+import { canonFor, ChunkResult, createExpander, EDGE_CANDIDATE, ExpandConfig, keyerFor, recorderFor } from './expand';
 import { getPool, Pool, Reply } from './pool';
 import { specSignature } from './recipe';
+import { sharedInsert } from './sharedStore';
 /** explore.ts's expansion batch: its boundaries decide generated, coverage and queue of a search that stops early. */
 const MAX_BATCH_STATES = 64;
 const BATCH_SUCCESSORS = 4096;
@@ -53,6 +55,8 @@ interface Chunk {
   readonly n: number;
   readonly depth: number;
   states: Uint32Array | undefined;
+  /** The worker it was sent to; -1: expanded in this thread. */
+  readonly worker: number;
 }
 
 function defaultClock(): number {
@@ -70,22 +74,55 @@ export function parallelCheck(spec: AnySpec, o: CheckOptions): CheckResult {
     return errorResult(spec, toMcError(e), storeName(o.store ?? { kind: 'fingerprint' }));
   }
   try {
-    return search(c, o, clock, t0);
+    const r0 = search(c, o, clock, t0);
+    // As explore.ts: the acyclic liveness path could not decide, the full symmetry-off search does.
+    return 'retry' in r0 ? (search(c, o, clock, t0, r0.retry) as CheckResult) : r0;
   } catch (e) {
     if (e instanceof Fallback) return check(spec, { ...o, workers: 1 });
     return errorResult(spec, toMcError(e), storeName(o.store ?? { kind: 'fingerprint' }));
   }
 }
 
-function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): CheckResult {
+function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, fallback?: string): CheckResult | { retry: string } {
   const spec = c.spec;
   const W = c.words;
   const nWorkers = Math.max(2, Math.floor(o.workers ?? 2));
+  // This thread is one of the N: it expands chunks whenever it has nothing to merge, and inserts a partition of a
+  // two-phase level, so N - 1 threads are started (one isolate fewer compiling and collecting the same model).
+  const nThreads = nWorkers - 1;
   const storeOpt = o.store ?? { kind: 'fingerprint' };
   const shared = storeOpt.kind === 'fingerprint' ? new FingerprintStore(true) : undefined;
   const store: VisitedStore = shared ?? createStore(storeOpt, W, o.capacity);
   const checkDeadlock = o.checkDeadlock ?? spec.checkDeadlock ?? true;
-  const cfg: ExpandConfig = { symmetry: o.symmetry !== false, permLimit: o.permLimit ?? 5040, storeKind: storeOpt.kind, checkDeadlock, checkPurity: o.checkPurity !== false };
+  const permLimit = o.permLimit ?? 5040;
+  // Temporal properties: the state graph is recorded as explore.ts records it, in the same mode (the acyclic path
+  // keeps symmetry on; the full analysis switches it off; explore.ts's `search`, which this mirrors).
+  const temporal = o.liveness !== false && temporalProperties(spec).length > 0;
+  const symCanon = o.symmetry === false ? undefined : canonFor(c, { symmetry: true, permLimit, storeKind: storeOpt.kind, checkDeadlock });
+  const method = o.livenessMethod ?? spec.livenessMethod ?? 'auto';
+  const acyclicPath =
+    temporal &&
+    fallback === undefined &&
+    method !== 'full' &&
+    !c.hasConstraint &&
+    !spec.view &&
+    (symCanon ? symCanon.images !== undefined : method === 'acyclic-first') &&
+    (symCanon !== undefined || method === 'acyclic-first');
+  const canon = temporal && !acyclicPath ? undefined : symCanon;
+  const cfg: ExpandConfig = {
+    symmetry: canon !== undefined,
+    permLimit,
+    storeKind: storeOpt.kind,
+    checkDeadlock,
+    checkPurity: o.checkPurity !== false,
+    ...(temporal ? { liveness: acyclicPath ? 'acyclic' : 'full' } : {}),
+  };
+  let live: LivenessRecorder | undefined;
+  try {
+    live = recorderFor(c, cfg, canon);
+  } catch {
+    throw new Fallback(); // a spec error (a malformed property): the sequential search reports it
+  }
 
   const minLevel = o.parallel?.minLevel ?? 64;
   const waitForWorkers = o.parallel?.waitForWorkers ?? false;
@@ -98,8 +135,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   // With two-phase levels (fingerprint store, no budget) the coordinator does no inserts, and threads paid on the counter model (1.4 µs per state).
   const twoPhaseLevels = storeOpt.kind === 'fingerprint' && o.memory === undefined && o.parallel?.partitionedInserts !== false;
   const worthThreads = (): boolean => waitForWorkers || twoPhaseLevels || localStates === 0 || localSeconds / localStates >= 10e-6;
+  const fullLive = live !== undefined && live.mode === 'full';
   const local = createExpander(c, cfg);
-  const { keyer, symmetry } = keyerFor(c, cfg);
+  const { keyer, symmetry } = keyerFor(c, cfg, canon);
   // Workers start at the first level with `minLevel` states; until they have
   // rebuilt the spec this thread expands the chunks itself.
   let pool: Pool | undefined;
@@ -112,10 +150,10 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     else workersUsable = false; // a recipe that does not rebuild this spec: expand here
   };
   const startWorkers = (): void => {
-    pool = getPool(nWorkers);
+    pool = getPool(nThreads);
     job = pool.newJob();
-    for (let i = 0; i < nWorkers; i++) pool.send(i, { op: 'open', job, recipe: o.recipe, config: cfg });
-    if (waitForWorkers) for (let i = 0; i < nWorkers; i++) onOpened(pool.receive(job).reply);
+    for (let i = 0; i < nThreads; i++) pool.send(i, { op: 'open', job, recipe: o.recipe, config: cfg });
+    if (waitForWorkers) for (let i = 0; i < nThreads; i++) onOpened(pool.receive(job).reply);
   };
 
   const budget = o.memory;
@@ -200,6 +238,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     for (let i = 0; i < inits.length && !stop; i++) {
       const w = inits[i];
       const k = keyer.keyOf(w, 0, undefined);
+      const h0 = H[0];
+      const h1 = H[1];
       if (!store.insert(k, W, 0)) continue;
       const index = admitBegin(NO_PARENT, i, 0);
       if (hasPredicates) {
@@ -209,6 +249,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         for (let j = 0; j < nInv && !stop; j++) if (!violatedInv.has(j) && !c.invariantHolds(j, w, st)) violate(j, index, Uint32Array.from(w));
         if (witnessesLeft > 0) for (let j = 0; j < nWit; j++) if (witnessDepth[j] < 0 && c.witnessReached(j, w, st)) reach(j, 0);
       }
+      if (live) live.state(index, h0, h1, w, 0, undefined, i);
       admitEnd(w, 0, index, 0);
     }
   }
@@ -252,6 +293,10 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
    */
   const filterTwoPhase = W > 16;
   let fpsBuf: Uint32Array = new Uint32Array(0);
+  /** Chunk buffers of merged chunks, to reuse (`dispatch`). */
+  const freeStates: Uint32Array[] = [];
+  /** Per worker: the words buffers of its merged results, sent back with its next chunk (expand.ts fills them again). */
+  const spareWords: Uint32Array[][] = Array.from({ length: nThreads }, () => []);
 
   const merge = (ch: Chunk, r: ChunkResult, chunkId: number): number => {
     const atBound = ch.depth >= maxDepth;
@@ -261,8 +306,33 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     let ai = 0;
     let ci = 0;
     let di = 0;
+    let ei = 0;
+    let fi = 0;
     const isNew = levelNew;
     const base = isNew !== undefined ? levelBase[chunkId] : 0;
+    /** Candidate ci of state i: inserted (or new by the workers' inserts), numbered, checked, queued. */
+    const candidate = (i: number, ci: number): void => {
+      if (isNew !== undefined) {
+        if (isNew[base + ci] === 0) return;
+      } else {
+        H[0] = r.hashes[3 * ci];
+        H[1] = r.hashes[3 * ci + 1];
+        H[2] = r.hashes[3 * ci + 2];
+        if (!store.insert(keys, W, ci * W)) return;
+      }
+      const index = admitBegin(i, r.ords[ci], depth);
+      if (hasPredicates) {
+        const b0 = ci * P;
+        for (let j = 0; j < nInv && !stop; j++) {
+          if (!violatedInv.has(j) && (r.bits[b0 + (j >>> 5)] >>> (j & 31)) & 1) violate(j, index, r.words.slice(ci * W, ci * W + W));
+        }
+        if (witnessesLeft > 0) {
+          for (let j = 0; j < nWit; j++) if (witnessDepth[j] < 0 && (r.bits[b0 + invWords + (j >>> 5)] >>> (j & 31)) & 1) reach(j, depth);
+        }
+      }
+      if (live) live.stateMasked(index, r.hashes[3 * ci], r.hashes[3 * ci + 1], -1, fullLive ? r.liveMasks[ci] : 0);
+      admitEnd(r.words, ci * W, index, depth);
+    };
     // Touch the slots the inserts will probe, so that their cache misses overlap.
     const hs = r.hashes;
     if (isNew === undefined) for (let h = 0; h < hs.length; h += 3) store.touch(hs[h], hs[h + 1], hs[h + 2]);
@@ -274,30 +344,25 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       generated += g;
       ai += g;
       if (atBound && r.nSucc[k] > 0) truncated = true;
-      for (let q = r.nCand[k]; q > 0; q--, ci++) {
-        if (stop) continue;
-        if (isNew !== undefined) {
-          if (isNew[base + ci] === 0) continue;
-        } else {
-          H[0] = r.hashes[3 * ci];
-          H[1] = r.hashes[3 * ci + 1];
-          H[2] = r.hashes[3 * ci + 2];
-          if (!store.insert(keys, W, ci * W)) continue;
+      if (live === undefined) {
+        for (let q = r.nCand[k]; q > 0; q--, ci++) if (!stop) candidate(i, ci);
+      } else {
+        // Every successor is an edge of the state graph, recorded after the candidate it may be (explore.ts's phase 3).
+        const edges = r.edges;
+        for (let q = atBound ? 0 : r.nSucc[k]; q > 0; q--, ei++) {
+          if (stop) continue;
+          const tid = edges[3 * ei + 2];
+          if ((tid & EDGE_CANDIDATE) !== 0) candidate(i, ci++);
+          live.edge(i, edges[3 * ei], edges[3 * ei + 1], tid & ~EDGE_CANDIDATE);
         }
-        const index = admitBegin(i, r.ords[ci], depth);
-        if (hasPredicates) {
-          const b0 = ci * P;
-          for (let j = 0; j < nInv && !stop; j++) {
-            if (!violatedInv.has(j) && (r.bits[b0 + (j >>> 5)] >>> (j & 31)) & 1) violate(j, index, r.words.slice(ci * W, ci * W + W));
-          }
-          if (witnessesLeft > 0) {
-            for (let j = 0; j < nWit; j++) if (witnessDepth[j] < 0 && (r.bits[b0 + invWords + (j >>> 5)] >>> (j & 31)) & 1) reach(j, depth);
-          }
+        if (r.nSucc[k] === 0 && fi < r.finals.length && r.finals[fi] === k) {
+          live.finalMasked(i, r.finals[fi + 1]);
+          fi += 2;
         }
-        admitEnd(r.words, ci * W, index, depth);
       }
       const dead = di < r.dead.length && r.dead[di].k === k ? r.dead[di++] : undefined;
       if (r.nSucc[k] === 0 && checkDeadlock && !stop && dead) {
+        if (live) live.markDead(i);
         const key = dead.cls ?? '';
         if (!deadlockClasses.has(key)) {
           deadlockClasses.add(key);
@@ -357,10 +422,12 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     const lists = [fps.subarray(0, 2 * N)];
     for (let from = 0; from < N; ) {
       const to = Math.min(N, from + fp.room());
-      for (let part = 0; part < nWorkers; part++) p.send(part, { op: 'insert', job, table: fp.table, lists, stride: 2, from, to, part, parts: nWorkers, out });
-      let inserted = 0;
-      const deferred: number[] = [];
-      for (let part = 0; part < nWorkers; part++) {
+      for (let part = 0; part < nThreads; part++) p.send(part, { op: 'insert', job, table: fp.table, lists, stride: 2, from, to, part, parts: nWorkers, out });
+      // The last partition is this thread's.
+      const own = sharedInsert(fp.table, lists, 2, from, to, nThreads, nWorkers, out);
+      let inserted = own.inserted;
+      const deferred: number[] = own.deferred.slice();
+      for (let part = 0; part < nThreads; part++) {
         const { reply } = p.receive(job);
         if (reply.op !== 'inserted') throw new Fallback();
         inserted += reply.inserted as number;
@@ -390,7 +457,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
       const nChunks = Math.ceil(levelN / chunkSize);
       const chunks: Chunk[] = [];
       const results: (ChunkResult | undefined)[] = [];
-      const inflight = new Int32Array(nWorkers);
+      const inflight = new Int32Array(nThreads);
       const invActive = Uint8Array.from(c.invariantNames, (_n, i) => (violatedInv.has(i) ? 0 : 1));
       const witActive = Uint8Array.from(c.witnessNames, (_n, i) => (witnessDepth[i] >= 0 ? 0 : 1));
       let dispatched = 0;
@@ -402,13 +469,16 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         startWorkers();
       }
       // Two-phase level (`insertLevel`): the fingerprint store in shared memory, every worker ready, no memory budget.
-      let twoPhase = shared !== undefined && budget === undefined && pool !== undefined && workersUsable && ready === nWorkers && o.parallel?.partitionedInserts !== false;
+      let twoPhase = shared !== undefined && budget === undefined && pool !== undefined && workersUsable && ready === nThreads && o.parallel?.partitionedInserts !== false;
       levelNew = undefined;
       /** Takes the next chunk off the frontier; sends it to worker `wk`, or expands it here (wk < 0). */
       const dispatch = (wk: number): void => {
         const id = chunks.length;
         const m = Math.min(chunkSize, levelN - dispatched);
-        const states = new Uint32Array(m * W);
+        // A chunk buffer of an earlier, merged chunk when one fits (fewer large allocations, fewer full GCs; at most twice
+        // the size: a message copies the whole buffer of a view).
+        const spareStates = freeStates.pop();
+        const states = spareStates !== undefined && spareStates.length >= m * W && spareStates.length <= 2 * m * W ? spareStates.subarray(0, m * W) : new Uint32Array(m * W);
         let first = 0;
         let depth = 0;
         for (let k = 0; k < m; k++) {
@@ -420,11 +490,11 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           states.set(popBuf, k * W);
         }
         dispatched += m;
-        chunks.push({ first, n: m, depth, states });
+        chunks.push({ first, n: m, depth, states, worker: wk });
         if (wk < 0) {
           try {
             const t = defaultClock();
-            results[id] = local.expand(states, m, depth >= maxDepth, shared?.table, invActive, witActive, depth);
+            results[id] = local.expand(states, m, depth >= maxDepth, twoPhase && !filterTwoPhase ? undefined : shared?.table, invActive, witActive, depth);
             received++;
             localSeconds += defaultClock() - t;
             localStates += m;
@@ -434,13 +504,15 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
           return;
         }
         inflight[wk]++;
-        (pool as Pool).send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: twoPhase && !filterTwoPhase ? undefined : shared?.table, invActive, witActive, level: depth });
+        // The words buffer of a merged result of this worker goes back to it, to fill again (moved, not copied).
+        const spare = spareWords[wk].pop();
+        (pool as Pool).send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: twoPhase && !filterTwoPhase ? undefined : shared?.table, invActive, witActive, level: depth, spare }, spare ? [spare.buffer as ArrayBuffer] : []);
       };
       let pending = 0;
       while (merged < nChunks && !stop) {
-        const useWorkers = pool !== undefined && workersUsable && ready === nWorkers;
+        const useWorkers = pool !== undefined && workersUsable && ready === nThreads;
         if (useWorkers) {
-          for (let wk = 0; wk < nWorkers; wk++) {
+          for (let wk = 0; wk < nThreads; wk++) {
             while (inflight[wk] < 2 && dispatched < levelN) {
               dispatch(wk);
               pending++;
@@ -459,7 +531,13 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
             for (let reply = pool?.poll(job); reply !== undefined; reply = pool?.poll(job)) onOpened(reply);
             continue;
           }
-          const { worker, reply } = (pool as Pool).receive(job);
+          // Nothing to merge yet: expand a chunk here rather than wait, while the level has one left.
+          const got = useWorkers && dispatched < levelN ? (pool as Pool).tryReceive(job) : (pool as Pool).receive(job);
+          if (got === undefined) {
+            dispatch(-1);
+            continue;
+          }
+          const { worker, reply } = got;
           if (reply.op === 'opened' || (reply.op === 'error' && pending === 0)) {
             onOpened(reply);
             continue;
@@ -475,7 +553,9 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
         const ai = merge(ch, r, merged);
         if (ai >= 0) stopped = { ch, r, k: popped - 1 - ch.first, ai, later: chunks.slice(merged + 1) };
         results[merged] = undefined;
+        if (ch.states !== undefined && ch.states.byteOffset === 0) freeStates.push(new Uint32Array(ch.states.buffer));
         ch.states = undefined;
+        if (ch.worker >= 0 && r.words.byteOffset === 0 && r.words.buffer.byteLength >= 4096 && spareWords[ch.worker].length < 2) spareWords[ch.worker].push(new Uint32Array(r.words.buffer as ArrayBuffer));
         merged++;
         if (o.onProgress) {
           const now = clock();
@@ -567,7 +647,34 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
   if (tooRisky) limitReason = tooRisky;
   const complete = searched && !tooRisky;
   if (truncated && !limitReason) limitReason = `depth limit reached (--max-depth ${maxDepth})`;
-  const properties = baseProperties(c, { violatedInv, checkDeadlock, deadlockClasses, witnessDepth, definitive: complete });
+  // Temporal properties: the recorded graph, analysed as explore.ts does (the same LivenessRecorder, the same calls in the same order).
+  let liveOut: ReturnType<LivenessRecorder['analyse']> | undefined;
+  if (live) {
+    const lv = live;
+    const liveCtx = {
+      complete,
+      all,
+      checkDeadlock,
+      clock,
+      indexOf: (w: Uint32Array) => {
+        keyer.keyOf(w, 0, undefined);
+        return lv.lookup(H[0], H[1]);
+      },
+      ...(fallback !== undefined ? { fallback } : {}),
+    };
+    if (lv.mode === 'acyclic') {
+      const a = lv.analyseAcyclic(liveCtx);
+      if (!a.decided) return { retry: a.reason };
+      liveOut = a.outcome;
+    } else liveOut = lv.analyse(liveCtx);
+  }
+  if (liveOut) violations.push(...liveOut.violations);
+  const undecided = complete && liveOut ? liveOut.properties.find((p) => p.status === 'unknown' && p.note && !p.note.includes('first violation')) : undefined;
+  if (undecided && !limitReason) limitReason = `temporal properties ${undecided.note}`;
+  const properties: PropertyStatus[] = [
+    ...baseProperties(c, { violatedInv, checkDeadlock, deadlockClasses, witnessDepth, definitive: complete }),
+    ...(liveOut ? liveOut.properties : o.liveness === false ? temporalProperties(spec).map((p): PropertyStatus => ({ name: p.name, kind: 'temporal', status: 'disabled' })) : []),
+  ];
   const stats = buildStats(c, {
     distinct: parents.length,
     generated,
@@ -578,12 +685,13 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     storeKind: storeOpt.kind,
     omission,
     bytes: store.bytes() + parents.bytes() + ords.bytes(),
-    symmetry,
+    symmetry: canon ? symmetry : live && live.mode === 'full' && Object.keys(spec.symmetric ?? {}).length > 0 && o.symmetry !== false ? 'off (temporal properties)' : 'off',
     queue,
     coverage,
+    ...(liveOut ? { liveness: liveOut.stats } : {}),
     ...(budget !== undefined ? { memoryBudget: budget, frontierSpilled: frontier.spilled } : {}),
     peakFrontier: Math.max(0, ...levelWidth.map((n) => n ?? 0)),
-    workers: pool !== undefined && workersUsable && ready === nWorkers ? nWorkers : 1,
+    workers: pool !== undefined && workersUsable && ready === nThreads ? nWorkers : 1,
   });
   return buildResult(c, {
     stats,
@@ -592,7 +700,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number): 
     memoryError,
     interrupted: false,
     complete,
-    holds: complete,
+    holds: complete && !undecided,
     limitReason,
     exact: storeOpt.kind === 'exact',
     omission,

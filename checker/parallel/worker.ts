@@ -3,8 +3,9 @@
  *
  * - `open {job, recipe, config}`: rebuild and compile the spec, reply
  *   `opened {job, sig}` (the signature the coordinator compares with its own);
- * - `expand {job, chunk, states, n, atBound, table, invActive, witActive, level}`:
- *   expand a chunk (expand.ts), reply `expanded {job, chunk, result}`;
+ * - `expand {job, chunk, states, n, atBound, table, invActive, witActive, level, spare}`:
+ *   expand a chunk (expand.ts; `spare`: a words buffer of an earlier result to
+ *   fill again), reply `expanded {job, chunk, result}`;
  * - `insert {job, table, lists, stride, from, to, part, parts, out}`: insert the
  *   level's candidates of partition `part` into the shared visited set
  *   (sharedStore.ts, `sharedInsert`), reply `inserted {job, inserted, deferred}`;
@@ -60,6 +61,7 @@ port.on('message', (m: Record<string, unknown>) => {
           m.invActive as Uint8Array,
           m.witActive as Uint8Array,
           m.level as number,
+          m.spare as Uint32Array | undefined,
         );
         reply({ op: 'expanded', job, chunk: m.chunk, result: r }, resultBuffers(r));
         return;
