@@ -7,6 +7,7 @@
 import { Domain, Spec, array, bits, bool, int, mapOf, record, enumOf } from '../checker';
 import { KernelConfig, resolveConfig } from './core/config';
 import { FRAME_NAMES } from './core/frames';
+import { scopeIndex } from './core/kernel';
 import { formatGfp } from './mm/gfp';
 import { AnyLayer, Bounds, KAction, KState, Kernel } from './kernel';
 import { DiskLayer } from './block/disk';
@@ -41,11 +42,12 @@ export interface StackOptions {
   layers?: readonly RemapLayerDecl[];
   /**
    * Optional read tracking (specs/verify/reads.ts, `verify`'s shared
-   * searches): applied to the resolved KernelConfig and to the parsed params
+   * searches): applied to the resolved KernelConfig, to the parsed params and
+   * to the config's scope rules by frame (core/kernel.ts: scopeIndex)
    * before anything reads them; it must return an object that reads exactly
    * as the one given (e.g. a read-recording proxy).
    */
-  track?: <T extends object>(name: 'config' | 'params', value: T) => T;
+  track?: <T extends object>(name: 'config' | 'params' | 'scopes', value: T) => T;
 }
 
 type LayerKind = 'fs' | 'block' | 'disk';
@@ -232,7 +234,10 @@ export function composeStack(opts: StackOptions): ComposedStack {
   if (workload === 'read' && infos[0].name === 'nfs') throw new StackError('the read workload is not modelled for nfs (NFS reads go to nfsd through nfs_readpages): use --workload write');
   const track = opts.track ?? (<T>(_n: string, v: T): T => v);
   const p = track('params', parseParams(opts.params));
-  const cfg = track('config', resolveConfig(opts.config));
+  // the profile label is read from the untracked config: it names the run (description, params), which a shared
+  // cell rebuilds from its own spec, and no rule reads it (docs/architecture.md, "Shared searches")
+  const rawCfg = resolveConfig(opts.config);
+  const cfg = track('config', rawCfg);
   const inodes = p.writers * p.ios;
   const bounds: Bounds = {
     writers: p.writers,
@@ -269,7 +274,8 @@ export function composeStack(opts: StackOptions): ComposedStack {
       dmzBlock: p.dmz_block === 1,
     },
   };
-  const K = new Kernel(cfg, bounds, workload);
+  // the scope rules by frame, tracked apart, so that a search reads only the rules of the frames it pushes
+  const K = new Kernel(cfg, bounds, workload, track('scopes', scopeIndex(rawCfg.scopes)));
   /**
    * Call-stack depth per role (a push beyond it throws "call stack overflow",
    * which the engine reports as an error, never silently): the flushers and the
@@ -547,11 +553,11 @@ export function composeStack(opts: StackOptions): ComposedStack {
   const xfsLayers = layerObjs.filter((l): l is AnyLayer & XfsLayer => l instanceof XfsLayer);
   const spec: Spec<any> = {
     name: `stack:${infos.map((i) => i.name).join('/')}`,
-    description: `${infos.map((i) => i.name).join('/')} with a ${workload} workload (${cfg.kernel})`,
+    description: `${infos.map((i) => i.name).join('/')} with a ${workload} workload (${rawCfg.kernel})`,
     // the issue-10 path params are shown only when they differ from their defaults (tcmu_cmdr_lock, tcmu_batch and
     // flusher_block on, the costlier xfs_log and dmz_block off), so that a report names the paths it changed; a
     // layer's own param (fuse_strict) only in reports of stacks with that layer
-    params: { stack: infos.map((i) => i.name).join('/'), workload, kernel: cfg.kernel, ...Object.fromEntries(Object.entries(p).filter(([n, v]) => (!PATH_PARAMS.has(n) || String(v) !== PATH_DEFAULTS.get(n)) && (!LAYER_PARAMS[n] || infos.some((i) => i.name === LAYER_PARAMS[n])))) },
+    params: { stack: infos.map((i) => i.name).join('/'), workload, kernel: rawCfg.kernel, ...Object.fromEntries(Object.entries(p).filter(([n, v]) => (!PATH_PARAMS.has(n) || String(v) !== PATH_DEFAULTS.get(n)) && (!LAYER_PARAMS[n] || infos.some((i) => i.name === LAYER_PARAMS[n])))) },
     symmetric: { writers: bounds.writers },
     variables,
     init: () => [init()],

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { KernelConfig } from './config';
+import { KernelConfig, ScopeRule } from './config';
 import { FrameFn } from './frames';
 import { FrameSpec, PF_MEMALLOC_NOFS, PF_MEMALLOC_NOIO, Role, Task, TaskRef, isApp, popPush, push, top } from './task';
 import type { AnyLayer, DaemonDecl, FsLayer, KAction, Shrinker } from './layer';
@@ -110,6 +110,19 @@ export function withKey<T extends object>(o: T, key: string, v: unknown): T {
 export type AllocCont = (k: KState, t: TaskRef, ok: boolean) => KState;
 
 /** The task table and the frame machinery every mechanism shares. */
+/**
+ * The scope rules by frame function, in list order (a null-prototype record,
+ * so that a frame without rules reads as absent): what `scopeRule` looks up.
+ */
+export type ScopeIndex = Readonly<Record<string, readonly ScopeRule[] | undefined>>;
+
+/** The index of `rules` by frame function (`ScopeIndex`). */
+export function scopeIndex(rules: readonly ScopeRule[]): ScopeIndex {
+  const index = Object.create(null) as Record<string, ScopeRule[]>;
+  for (const r of rules) (index[r.frame] ??= []).push(r);
+  return index;
+}
+
 export class KernelCore {
   readonly layers: AnyLayer[] = [];
   readonly daemons: DaemonDecl[] = [];
@@ -118,12 +131,17 @@ export class KernelCore {
   protected readonly allocConts = new Map<FrameFn, AllocCont>();
   protected readonly syscallDoneHooks = new Map<Role, (k: KState, t: TaskRef, ok: boolean) => KState>();
 
+  /** The config's scope rules by frame function (`scopeIndex`), looked up one frame at a time (`scopeRule`). */
+  protected readonly scopeByFrame: ScopeIndex;
+
   constructor(
     readonly cfg: KernelConfig,
     readonly bounds: Bounds,
     readonly workload: 'write' | 'read',
+    scopes?: ScopeIndex,
   ) {
     this.appRole = workload === 'write' ? 'app-writer' : 'app-reader';
+    this.scopeByFrame = scopes ?? scopeIndex(cfg.scopes);
   }
 
   // ---------------------------------------------------------------- tasks
@@ -276,32 +294,37 @@ export class KernelCore {
   }
 
   /**
-   * The scope bits the config's scope rules add to a frame pushed by task t
-   * (undefined when the config has none): a frame matching a ScopeRule enters
-   * memalloc_nofs/noio_save on entry. The result depends only on (frame
-   * function, role, layer), so it is computed once per triple.
+   * The scope bits the config's scope rules add to a frame pushed by task t:
+   * a frame matching a ScopeRule enters memalloc_nofs/noio_save on entry. The
+   * result depends only on (frame function, role, layer), so it is computed
+   * once per triple, from the rules of that frame function only (the index,
+   * `scopeByFrame`): a search reads the rules of the frames it pushes and
+   * nothing else of the list, so that `verify`'s shared searches
+   * (specs/verify/share.ts) see a rule on a frame a cell never pushes as no
+   * difference.
    */
-  protected scopeRule(t: TaskRef): ((f: FrameSpec) => number) | undefined {
-    if (this.cfg.scopes.length === 0) return undefined;
+  protected scopeRule(t: TaskRef): (f: FrameSpec) => number {
     const role = this.role(t);
     let byRole = this.scopeRules.get(role);
     if (byRole === undefined) {
-      const cache = new Map<string, number>();
-      const ruleFns = new Set<string>(this.cfg.scopes.map((r) => r.frame));
+      const cache = new Map<string, number[]>();
+      const index = this.scopeByFrame;
       byRole = (f: FrameSpec): number => {
-        if (!ruleFns.has(f.fn)) return 0;
         const at = f.at ?? 0;
-        const key = `${f.fn}@${at}`;
-        let scope = cache.get(key);
+        let byAt = cache.get(f.fn);
+        if (byAt === undefined) cache.set(f.fn, (byAt = []));
+        let scope = byAt[at];
         if (scope === undefined) {
           scope = 0;
-          for (const r of this.cfg.scopes) {
-            if (r.frame !== f.fn) continue;
-            if (r.role && r.role !== role) continue;
-            if (r.lowerFsOnly && !this.isLowerFs(at)) continue;
-            scope |= r.scope === 'NOFS' ? PF_MEMALLOC_NOFS : PF_MEMALLOC_NOIO;
+          const rules = index[f.fn];
+          if (rules !== undefined) {
+            for (const r of rules) {
+              if (r.role && r.role !== role) continue;
+              if (r.lowerFsOnly && !this.isLowerFs(at)) continue;
+              scope |= r.scope === 'NOFS' ? PF_MEMALLOC_NOFS : PF_MEMALLOC_NOIO;
+            }
           }
-          cache.set(key, scope);
+          byAt[at] = scope;
         }
         return scope;
       };

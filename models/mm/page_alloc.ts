@@ -8,6 +8,7 @@
  */
 import { AllocSite, KernelConfig, RouteAllocSite } from '../core/config';
 import { Bounds, KState } from '../core/kernel';
+import type { ScopeIndex } from '../core/kernel';
 import type { FileKind } from '../core/layer';
 import { PF_MEMALLOC, Task, TaskRef, findFrame, pop, top } from '../core/task';
 import {
@@ -34,8 +35,8 @@ export class Kernel extends ReclaimKernel {
    */
   protected readonly siteMasks = new Map<AllocSite | RouteAllocSite, Gfp>();
 
-  constructor(cfg: KernelConfig, bounds: Bounds, workload: 'write' | 'read') {
-    super(cfg, bounds, workload);
+  constructor(cfg: KernelConfig, bounds: Bounds, workload: 'write' | 'read', scopes?: ScopeIndex) {
+    super(cfg, bounds, workload, scopes);
   }
 
   /** The requested mask of a configurable allocation site (KernelConfig.allocSites / allocMasks; allocMasks first, as both were merged before). */

@@ -6,6 +6,7 @@
  * @module
  */
 import { Bounds, KState } from '../core/kernel';
+import type { ScopeIndex } from '../core/kernel';
 import { KernelConfig } from '../core/config';
 import type { FsLayer } from '../core/layer';
 import { FrameSpec, PF_KTHREAD, PF_MEMALLOC, Task, TaskRef, findFrame, pop, popTo, setFrameN, top } from '../core/task';
@@ -24,8 +25,8 @@ export abstract class ReclaimKernel extends WritebackKernel {
   /** pfmemalloc_reserve / 2 of allow_direct_reclaim, in pages: floor(min watermark / 2). */
   protected readonly halfMin: number;
 
-  constructor(cfg: KernelConfig, bounds: Bounds, workload: 'write' | 'read') {
-    super(cfg, bounds, workload);
+  constructor(cfg: KernelConfig, bounds: Bounds, workload: 'write' | 'read', scopes?: ScopeIndex) {
+    super(cfg, bounds, workload, scopes);
     this.halfMin = (bounds.reserve - (bounds.reserve % 2)) / 2;
   }
 
