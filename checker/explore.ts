@@ -22,7 +22,7 @@ import { createCanonicalizer } from './symmetry';
 import { ChunkedU32, Frontier, Ordinals, SpillFrontier } from './frontier';
 import { formatSteps, replayOrdinals } from './trace';
 import { baseProperties, buildResult, buildStats, buildViolations, createKeyer, Found, memoryRule, NO_PARENT, omissionRule, pathTo as walkBack, stateLimit } from './core';
-import { LivenessRecorder, temporalProperties } from './liveness';
+import { LivenessRecorder, acyclicPathFor, temporalOutcome, temporalProperties } from './liveness';
 import { AnySpec, isPacked, Spec, State } from './spec';
 import { checkFootprints, declaresFootprints, planPor, porUnavailable, Reducer } from './por';
 import {
@@ -206,14 +206,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
   const temporal = o.liveness !== false && temporalProperties(spec).length > 0;
   const symCanon = o.symmetry === false || spec.symmetry === false ? undefined : createCanonicalizer(c.layout, o.permLimit ?? 5040);
   const method = o.livenessMethod ?? spec.livenessMethod ?? 'auto';
-  const acyclicPath =
-    temporal &&
-    fallback === undefined &&
-    method !== 'full' &&
-    !c.hasConstraint &&
-    !spec.view &&
-    (symCanon ? symCanon.images !== undefined : method === 'acyclic-first') &&
-    (symCanon !== undefined || method === 'acyclic-first');
+  const acyclicPath = temporal && acyclicPathFor(c, spec, method, fallback, symCanon);
   const live = temporal
     ? new LivenessRecorder(c, acyclicPath ? { mode: 'acyclic', ...(symCanon?.images ? { images: symCanon.images } : {}) } : {})
     : undefined;
@@ -616,35 +609,15 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
   const complete = searched && !tooRisky;
   if (truncated && !limitReason) limitReason = `depth limit reached (--max-depth ${maxDepth})`;
   const definitive = complete;
-  const liveCtx = live
-    ? {
-        complete,
-        all,
-        checkDeadlock,
-        clock,
-        indexOf: (w: Uint32Array) => {
-          keyOf(w, 0, undefined);
-          return live.lookup(H[0], H[1]);
-        },
-        ...(fallback !== undefined ? { fallback } : {}),
-      }
-    : undefined;
-  let liveOut: ReturnType<LivenessRecorder['analyse']> | undefined;
-  if (live && liveCtx) {
-    if (live.mode === 'acyclic') {
-      const a = live.analyseAcyclic(liveCtx);
-      // Not decided by the acyclic path: the full symmetry-off search decides (and finds the lassos).
-      if (!a.decided) return { retry: a.reason };
-      liveOut = a.outcome;
-    } else liveOut = live.analyse(liveCtx);
-  }
+  const tempo = temporalOutcome(spec, live, { complete, all, checkDeadlock, clock, ...(fallback !== undefined ? { fallback } : {}), liveness: o.liveness, key: (w) => keyOf(w, 0, undefined) });
+  if ('retry' in tempo) return { retry: tempo.retry };
+  const liveOut = tempo.outcome;
   if (liveOut) violations.push(...liveOut.violations);
   // A complete search whose temporal properties could not be decided (the visited set omitted states) is no "holds".
-  const undecided = complete && liveOut ? liveOut.properties.find((p) => p.status === 'unknown' && p.note && !p.note.includes('first violation')) : undefined;
-  if (undecided && !limitReason) limitReason = `temporal properties ${undecided.note}`;
+  if (tempo.undecided && !limitReason) limitReason = `temporal properties ${tempo.undecided}`;
   const properties: PropertyStatus[] = [
     ...baseProperties(c, { violatedInv, checkDeadlock, deadlockClasses, witnessDepth, definitive }),
-    ...(liveOut ? liveOut.properties : o.liveness === false ? temporalProperties(spec).map((p): PropertyStatus => ({ name: p.name, kind: 'temporal', status: 'disabled' })) : []),
+    ...tempo.properties,
   ];
 
   const distinct = parents.length;
@@ -677,7 +650,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     memoryError,
     interrupted,
     complete,
-    holds: complete && !undecided,
+    holds: complete && !tempo.undecided,
     limitReason,
     exact: storeOpt.kind === 'exact',
     omission,

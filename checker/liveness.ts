@@ -47,6 +47,7 @@ import { ChunkedU32 } from './frontier';
 import { AnySpec, Fairness, isPacked, Spec, State, TemporalProperty } from './spec';
 import { LivenessStats, PropertyStatus, SpecError, Violation } from './result';
 import { formatSteps, RawStep } from './trace';
+import { H } from './hash';
 
 
 /** The temporal properties a spec declares. */
@@ -61,6 +62,72 @@ interface Unit {
 }
 
 /** What the analysis needs from the search. */
+/**
+ * Whether a search with temporal properties records its graph for the acyclic
+ * path (symmetry kept on) rather than for the full analysis (symmetry off):
+ * not after the acyclic path failed (`fallback`), not with `livenessMethod:
+ * 'full'`, a constraint or a view, and with symmetry only when the
+ * canonicaliser gives the symmetry images. explore.ts and the parallel search
+ * decide alike.
+ */
+export function acyclicPathFor(
+  c: Compiled,
+  spec: { readonly view?: unknown; readonly livenessMethod?: string },
+  method: string,
+  fallback: string | undefined,
+  symCanon: { readonly images?: unknown } | undefined,
+): boolean {
+  return (
+    fallback === undefined &&
+    method !== 'full' &&
+    !c.hasConstraint &&
+    !spec.view &&
+    (symCanon ? symCanon.images !== undefined : method === 'acyclic-first') &&
+    (symCanon !== undefined || method === 'acyclic-first')
+  );
+}
+
+/**
+ * The temporal part of a finished search, shared by explore.ts and the
+ * parallel search: the recorder's analysis (the acyclic path when that is its
+ * mode; `retry` when the acyclic path cannot decide, so that the full
+ * symmetry-off search decides and finds the lassos), the temporal properties'
+ * statuses (`disabled` when `liveness` is false), and, for a complete search
+ * whose properties the visited set left undecided, the note that makes it no
+ * "holds".
+ */
+export function temporalOutcome(
+  spec: AnySpec,
+  live: LivenessRecorder | undefined,
+  search: Omit<LivenessContext, 'indexOf'> & { readonly liveness: boolean | undefined; readonly key: (w: Uint32Array) => void },
+): { retry: string } | { outcome: LivenessOutcome | undefined; properties: PropertyStatus[]; undecided: string | undefined } {
+  const { complete, liveness, key, ...rest } = search;
+  // `key` leaves the visited-set key's hashes in H, as the search computed them
+  const ctx: LivenessContext | undefined = live && {
+    complete,
+    ...rest,
+    indexOf: (w: Uint32Array) => {
+      key(w);
+      return live.lookup(H[0], H[1]);
+    },
+  };
+  let outcome: LivenessOutcome | undefined;
+  if (live && ctx) {
+    if (live.mode === 'acyclic') {
+      const a = live.analyseAcyclic(ctx);
+      if (!a.decided) return { retry: a.reason };
+      outcome = a.outcome;
+    } else outcome = live.analyse(ctx);
+  }
+  const undecided = complete && outcome ? outcome.properties.find((p) => p.status === 'unknown' && p.note && !p.note.includes('first violation')) : undefined;
+  const properties: PropertyStatus[] = outcome
+    ? [...outcome.properties]
+    : liveness === false
+      ? temporalProperties(spec).map((p): PropertyStatus => ({ name: p.name, kind: 'temporal', status: 'disabled' }))
+      : [];
+  return { outcome, properties, undecided: undecided?.note };
+}
+
 export interface LivenessContext {
   readonly complete: boolean;
   readonly all: boolean;

@@ -98,23 +98,11 @@ export class Pool {
    * Throws when a worker has exited.
    */
   receive(job: number): { worker: number; reply: Reply } {
-    const n = this.slots.length;
     for (;;) {
+      // the signal word is read before polling, so that a reply posted after the poll wakes the wait
       const seen = Atomics.load(this.signal, 0);
-      for (let k = 0; k < n; k++) {
-        const i = (this.next + k) % n;
-        for (;;) {
-          const m = receiveMessageOnPort(this.slots[i].port);
-          if (m === undefined) break;
-          const reply = m.message as Reply;
-          if (reply.job !== job) continue; // a late reply to an abandoned job
-          this.next = (i + 1) % n;
-          return { worker: i, reply };
-        }
-      }
-      for (let i = 0; i < n; i++) {
-        if (Atomics.load(this.signal, 1 + i) === 2) throw new Error(`worker thread ${i} exited unexpectedly`);
-      }
+      const r = this.tryReceive(job);
+      if (r !== undefined) return r;
       Atomics.wait(this.signal, 0, seen, 1000);
     }
   }

@@ -31,7 +31,7 @@ import { FingerprintStore, VisitedStore } from '../store';
 import { ChunkedU32, Frontier, Ordinals, SpillFrontier } from '../frontier';
 import { AnySpec, isPacked, State } from '../spec';
 import type { CheckOptions, CheckResult, PropertyStatus } from '../result';
-import { LivenessRecorder, temporalProperties } from '../liveness';
+import { LivenessRecorder, acyclicPathFor, temporalOutcome, temporalProperties } from '../liveness';
 import { check, createStore, errorResult, memoryBudgetMessage, storeName, toMcError } from '../explore';
 import { baseProperties, buildResult, buildStats, buildViolations, Found, memoryRule, NO_PARENT, omissionRule, stateLimit } from '../core';
 import { canonFor, ChunkResult, createExpander, EDGE_CANDIDATE, ExpandConfig, keyerFor, recorderFor } from './expand';
@@ -100,14 +100,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
   const temporal = o.liveness !== false && temporalProperties(spec).length > 0;
   const symCanon = o.symmetry === false ? undefined : canonFor(c, { symmetry: true, permLimit, storeKind: storeOpt.kind, checkDeadlock });
   const method = o.livenessMethod ?? spec.livenessMethod ?? 'auto';
-  const acyclicPath =
-    temporal &&
-    fallback === undefined &&
-    method !== 'full' &&
-    !c.hasConstraint &&
-    !spec.view &&
-    (symCanon ? symCanon.images !== undefined : method === 'acyclic-first') &&
-    (symCanon !== undefined || method === 'acyclic-first');
+  const acyclicPath = temporal && acyclicPathFor(c, spec, method, fallback, symCanon);
   const canon = temporal && !acyclicPath ? undefined : symCanon;
   const cfg: ExpandConfig = {
     symmetry: canon !== undefined,
@@ -648,32 +641,14 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
   const complete = searched && !tooRisky;
   if (truncated && !limitReason) limitReason = `depth limit reached (--max-depth ${maxDepth})`;
   // Temporal properties: the recorded graph, analysed as explore.ts does (the same LivenessRecorder, the same calls in the same order).
-  let liveOut: ReturnType<LivenessRecorder['analyse']> | undefined;
-  if (live) {
-    const lv = live;
-    const liveCtx = {
-      complete,
-      all,
-      checkDeadlock,
-      clock,
-      indexOf: (w: Uint32Array) => {
-        keyer.keyOf(w, 0, undefined);
-        return lv.lookup(H[0], H[1]);
-      },
-      ...(fallback !== undefined ? { fallback } : {}),
-    };
-    if (lv.mode === 'acyclic') {
-      const a = lv.analyseAcyclic(liveCtx);
-      if (!a.decided) return { retry: a.reason };
-      liveOut = a.outcome;
-    } else liveOut = lv.analyse(liveCtx);
-  }
+  const tempo = temporalOutcome(spec, live, { complete, all, checkDeadlock, clock, ...(fallback !== undefined ? { fallback } : {}), liveness: o.liveness, key: (w) => keyer.keyOf(w, 0, undefined) });
+  if ('retry' in tempo) return { retry: tempo.retry };
+  const liveOut = tempo.outcome;
   if (liveOut) violations.push(...liveOut.violations);
-  const undecided = complete && liveOut ? liveOut.properties.find((p) => p.status === 'unknown' && p.note && !p.note.includes('first violation')) : undefined;
-  if (undecided && !limitReason) limitReason = `temporal properties ${undecided.note}`;
+  if (tempo.undecided && !limitReason) limitReason = `temporal properties ${tempo.undecided}`;
   const properties: PropertyStatus[] = [
     ...baseProperties(c, { violatedInv, checkDeadlock, deadlockClasses, witnessDepth, definitive: complete }),
-    ...(liveOut ? liveOut.properties : o.liveness === false ? temporalProperties(spec).map((p): PropertyStatus => ({ name: p.name, kind: 'temporal', status: 'disabled' })) : []),
+    ...tempo.properties,
   ];
   const stats = buildStats(c, {
     distinct: parents.length,
@@ -700,7 +675,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     memoryError,
     interrupted: false,
     complete,
-    holds: complete && !undecided,
+    holds: complete && !tempo.undecided,
     limitReason,
     exact: storeOpt.kind === 'exact',
     omission,
