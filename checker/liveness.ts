@@ -61,7 +61,6 @@ interface Unit {
   readonly strong: boolean;
 }
 
-/** What the analysis needs from the search. */
 /**
  * Whether a search with temporal properties records its graph for the acyclic
  * path (symmetry kept on) rather than for the full analysis (symmetry off):
@@ -128,6 +127,7 @@ export function temporalOutcome(
   return { outcome, properties, undecided: undecided?.note };
 }
 
+/** What the analysis needs from the search. */
 export interface LivenessContext {
   readonly complete: boolean;
   readonly all: boolean;

@@ -109,7 +109,6 @@ export function withKey<T extends object>(o: T, key: string, v: unknown): T {
 /** Continuation run when an allocation started under a given frame finishes. */
 export type AllocCont = (k: KState, t: TaskRef, ok: boolean) => KState;
 
-/** The task table and the frame machinery every mechanism shares. */
 /**
  * The scope rules by frame function, in list order (a null-prototype record,
  * so that a frame without rules reads as absent): what `scopeRule` looks up.
@@ -123,6 +122,7 @@ export function scopeIndex(rules: readonly ScopeRule[]): ScopeIndex {
   return index;
 }
 
+/** The task table and the frame machinery every mechanism shares. */
 export class KernelCore {
   readonly layers: AnyLayer[] = [];
   readonly daemons: DaemonDecl[] = [];
