@@ -21,29 +21,47 @@
  */
 import { constants } from 'os';
 
+/**
+ * The stop flag, in shared memory so that the worker threads of a parallel
+ * search or of `verify`'s cells see the same request as the main thread
+ * (the pool passes it to each worker, which adopts it: `adoptInterruptFlag`).
+ * 0: no request; a signal number; -1: a stop request without a signal.
+ */
 let flag: Int32Array | undefined;
-let localFlag = 0;
 
-/** True once a stop was requested (first SIGINT/SIGTERM, or `requestInterrupt`). */
+function sharedFlag(): Int32Array {
+  return (flag ??= new Int32Array(new SharedArrayBuffer(4)));
+}
+
+/** The shared memory of the stop flag, for a worker thread to adopt. */
+export function interruptFlagBuffer(): SharedArrayBuffer {
+  return sharedFlag().buffer as SharedArrayBuffer;
+}
+
+/** Makes this thread (a worker) share the stop flag of the thread that started it. */
+export function adoptInterruptFlag(buffer: SharedArrayBuffer): void {
+  flag = new Int32Array(buffer);
+}
+
+/** True once a stop was requested (first SIGINT/SIGTERM, or `requestInterrupt`), in this thread or the one that started it. */
 export function interruptRequested(): boolean {
-  return localFlag !== 0 || (flag !== undefined && Atomics.load(flag, 0) !== 0);
+  return flag !== undefined && Atomics.load(flag, 0) !== 0;
 }
 
 /** The signal that requested the stop, e.g. `SIGINT`, or undefined. */
 export function interruptSignal(): string | undefined {
-  const n = localFlag !== 0 ? localFlag : flag !== undefined ? Atomics.load(flag, 0) : 0;
+  const n = flag !== undefined ? Atomics.load(flag, 0) : 0;
   if (n === 0) return undefined;
   return n === constants.signals.SIGINT ? 'SIGINT' : n === constants.signals.SIGTERM ? 'SIGTERM' : 'stop request';
 }
 
-/** Requests a stop (tests, embedders); `signal` is a signal number or 0 for "stop request". */
+/** Requests a stop (tests, embedders); `signal` is a signal number or 0 for "stop request". Worker threads see it too. */
 export function requestInterrupt(signal = -1): void {
-  localFlag = signal === 0 ? -1 : signal;
+  Atomics.store(sharedFlag(), 0, signal === 0 ? -1 : signal);
 }
 
 /** Clears a stop request (tests). */
 export function clearInterrupt(): void {
-  localFlag = 0;
   if (flag) Atomics.store(flag, 0, 0);
 }
 
@@ -84,8 +102,7 @@ export async function installSignalStop(onFirst?: (signal: string) => void): Pro
   // Loaded lazily: only the CLI needs a thread.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { Worker } = require('worker_threads') as typeof import('worker_threads');
-  const buffer = new SharedArrayBuffer(4);
-  flag = new Int32Array(buffer);
+  const buffer = interruptFlagBuffer();
   const signals = [constants.signals.SIGINT, constants.signals.SIGTERM];
   const fallback = (): { dispose(): void } => {
     let seen = false;

@@ -16,6 +16,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { interruptFlagBuffer } from '../interrupt';
 
 /** A message from a worker: `op` says what, `job` which request it answers. */
 export interface Reply {
@@ -62,7 +63,7 @@ export class Pool {
     while (this.slots.length < n) {
       const id = this.slots.length;
       const { port1, port2 } = new MessageChannel();
-      const workerData = { port: port2, signal: this.signal, id };
+      const workerData = { port: port2, signal: this.signal, id, interrupt: interruptFlagBuffer() };
       let worker: Worker;
       if (ts) {
         const project = findUp(__dirname, 'tsconfig.json');

@@ -20,12 +20,15 @@
 import { MessagePort, workerData } from 'worker_threads';
 import { compile, Compiled } from '../compile';
 import { check } from '../explore';
+import { adoptInterruptFlag } from '../interrupt';
 import type { CheckOptions, SpecRecipe } from '../result';
 import { createExpander, ExpandConfig, resultBuffers } from './expand';
 import { buildFromRecipe, specSignature } from './recipe';
 import { sharedInsert } from './sharedStore';
 
-const { port, signal, id } = workerData as { port: MessagePort; signal: Int32Array; id: number };
+const { port, signal, id, interrupt } = workerData as { port: MessagePort; signal: Int32Array; id: number; interrupt: SharedArrayBuffer };
+// A signal to the process stops a check running here as it stops one on the main thread.
+adoptInterruptFlag(interrupt);
 
 function reply(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);

@@ -39,7 +39,7 @@ export interface Interruption {
 
 /** Thrown from `onCell` to end `runMatrix` after a signal; never escapes `computeMatrix`. */
 class MatrixInterrupted extends Error {}
-import { LADDER_MODES, ladderJson, ladderMismatches, renderLadderText, runLadder, withRungs } from './ladder';
+import { LADDER_MODES, ladderInterruptedLine, ladderJson, ladderMismatches, renderLadderText, runLadder, withRungs } from './ladder';
 import type { LadderCell, LadderMode } from './ladder';
 
 type RunModule = typeof import('./run');
@@ -230,8 +230,8 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   if (!computed.ok) return printFailure(computed.error, io);
   const matrix = computed.value;
   let done = 0;
-  const ladder: LadderCell[] = matrix.interrupted
-    ? []
+  const ran = matrix.interrupted
+    ? { cells: [] as LadderCell[] }
     : runLadder(
         expectations,
         matrix,
@@ -243,11 +243,15 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
         o.workers ?? 1,
         share,
       );
+  const ladder = ran.cells;
+  const ladderCut = ran.interrupted;
   const view: MatrixView = { matrix, expectations: shown, version: ctx.config.version, ...(matrix.interrupted ? { interrupted: matrix.interrupted } : {}) };
   let text =
     o.format === 'html' ? renderMatrixHtml(view) : o.format === 'json' ? renderJson(view) : o.format === 'markdown' ? renderMarkdown(view) : renderText(view, { quiet: o.quiet && o.out === undefined });
-  if (ladder.length && o.format === 'json') text = `${JSON.stringify({ ...(JSON.parse(text) as object), ladder: ladderJson(ladder) }, null, 2)}\n`;
-  else if (ladder.length && o.format === 'text') text += renderLadderText(expectations, ladder, o.quiet && o.out === undefined);
+  if ((ladder.length || ladderCut) && o.format === 'json') {
+    text = `${JSON.stringify({ ...(JSON.parse(text) as object), ladder: ladderJson(ladder), ...(ladderCut ? { ladderInterrupted: ladderCut } : {}) }, null, 2)}\n`;
+  } else if (ladder.length && o.format === 'text') text += renderLadderText(expectations, ladder, o.quiet && o.out === undefined);
+  if (ladderCut && o.format === 'text') text += `${ladderInterruptedLine(ladderCut)}\n`;
   if (o.out !== undefined) {
     const f = write(io, o.out, text, `the ${o.format} matrix`, o.quiet);
     if (f) return printFailure(f, io);
@@ -258,6 +262,11 @@ export function runVerify(o: VerifyOptions, ctx: CliContext): number {
   }
   // Interrupted: the decided cells are printed (and written); nothing is updated.
   if (matrix.interrupted) return ExitCode.incomplete;
+  if (ladderCut) {
+    // on stderr too when the text went to a file or the format has no such line
+    if (o.format !== 'text' || o.out !== undefined) io.stderr(`${ladderInterruptedLine(ladderCut)}\n`);
+    return ExitCode.incomplete;
+  }
   let code = exitCodeForMatrix(matrix);
   const ladderBad = ladderMismatches(ladder).length;
   if (code === ExitCode.ok && ladderBad) code = ExitCode.verdictMismatch;

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { interruptRequested, interruptSignal } from '../../checker/interrupt';
 import { listParams, parseStack } from '../../models';
 import type { CellResult, MatrixResult } from './run';
 import type { CellExpectation, Column, Expectations, Rung, RungExpectation } from './expectations';
@@ -65,7 +66,26 @@ export function selectRungs(e: Expectations, cell: CellExpectation | undefined, 
   );
 }
 
-/** Runs the selected rungs of every cell of a base matrix (on `workers` threads; reported in matrix order). */
+/** A stop request (SIGINT/SIGTERM) cut the ladder short: the rung cells after `decided` were not checked. */
+export interface LadderInterruption {
+  readonly signal: string;
+  /** Rung cells decided (those of the base cells in `cells`), of `total` planned. */
+  readonly decided: number;
+  readonly total: number;
+}
+
+class LadderInterrupted extends Error {}
+
+/** The line that says the ladder was cut short by a signal. */
+export function ladderInterruptedLine(i: LadderInterruption): string {
+  return `Bound ladder interrupted by ${i.signal}: ${i.decided} of ${i.total} rung cells decided${i.decided ? " (shown above)" : ""}; the others were not checked, so nothing is known about them (exit 152).`;
+}
+
+/**
+ * Runs the selected rungs of every cell of a base matrix (on `workers` threads;
+ * reported in matrix order). A stop request ends it after the base cells whose
+ * rungs were all decided; the rung under way, cut short, is dropped.
+ */
 export function runLadder(
   e: Expectations,
   m: MatrixResult,
@@ -74,8 +94,8 @@ export function runLadder(
   onCell?: (l: LadderCell) => void,
   workers = 1,
   share = false,
-): LadderCell[] {
-  if (mode === 'none' || !e.ladder?.length) return [];
+): { cells: LadderCell[]; interrupted?: LadderInterruption } {
+  if (mode === 'none' || !e.ladder?.length) return { cells: [] };
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const runner = require('./run') as typeof import('./run');
   const defaults = Object.fromEntries(listParams().map((p) => [p.name, p.default]));
@@ -89,18 +109,30 @@ export function runLadder(
   plan.reduce((n, p) => (first.push(n), n + p.rungs.length), 0);
   const out: LadderCell[] = [];
   const done: CellResult[] = [];
-  runner.runCells(jobs, workers, clock, (c) => {
-    done.push(c);
-    // the runner reports in list order: a base cell is complete with its last rung
-    const p = plan[out.length];
-    if (done.length < first[out.length] + p.rungs.length) return;
-    const results = p.rungs.map((r, i) => ({ ...r, cell: done[first[out.length] + i] }));
-    const sig = signature(p.base);
-    const l: LadderCell = { base: p.base, rungs: results, stable: results.every((r) => signature(r.cell) === sig) };
-    out.push(l);
-    onCell?.(l);
-  }, { share });
-  return out;
+  const finish = (): { cells: LadderCell[]; interrupted: LadderInterruption } => ({
+    cells: out,
+    interrupted: { signal: interruptSignal() ?? 'a stop request', decided: out.reduce((n, l) => n + l.rungs.length, 0), total: jobs.length },
+  });
+  if (interruptRequested()) return finish();
+  try {
+    runner.runCells(jobs, workers, clock, (c) => {
+      // A signal: the rung under way was cut short (incomplete); keep the decided cells.
+      if (interruptRequested()) throw new LadderInterrupted();
+      done.push(c);
+      // the runner reports in list order: a base cell is complete with its last rung
+      const p = plan[out.length];
+      if (done.length < first[out.length] + p.rungs.length) return;
+      const results = p.rungs.map((r, i) => ({ ...r, cell: done[first[out.length] + i] }));
+      const sig = signature(p.base);
+      const l: LadderCell = { base: p.base, rungs: results, stable: results.every((r) => signature(r.cell) === sig) };
+      out.push(l);
+      onCell?.(l);
+    }, { share });
+  } catch (x) {
+    if (!(x instanceof LadderInterrupted)) throw x;
+    return finish();
+  }
+  return { cells: out };
 }
 
 /** Rung cells that differ from their pinned expectation, as `row x column @ rung: what`. */

@@ -16,7 +16,10 @@ import { createCli, createMemoryIo, resolveCliConfig } from '../../checker/cli';
 import { clearInterrupt, requestInterrupt } from '../../checker/interrupt';
 import { gfpcheckConfig } from '../../specs/cli';
 import { verifyCommand } from '../../specs/verify/command';
-import { REPO, smallMainMatrix, subset, tempExpectations } from '../verify/helpers';
+import { realExpectations, REPO, smallMainMatrix, subset, tempExpectations } from '../verify/helpers';
+import { rowLabel } from '../../specs/verify/expectations';
+import { checkInWorkers } from '../../checker';
+import type { CheckResult } from '../../checker';
 
 jest.setTimeout(180_000);
 
@@ -95,6 +98,51 @@ describe('verify: a stop request keeps the decided cells', () => {
     expect(code).toBe(152);
     expect(io.out).toContain('Interrupted by SIGINT: 1 of 2 cells decided');
     expect(io.files.get(`${file}.xml`)).toContain('tests="1"');
+  });
+});
+
+describe('verify: a stop request during the bound ladder', () => {
+  afterEach(() => clearInterrupt());
+
+  it('keeps the base matrix and the rung cells decided before it, and exits 152', async () => {
+    // two base cells of the 2019-thread column with their pinned rungs (small: at most 1,153 states a rung)
+    const real = realExpectations();
+    const base = subset(['none', 'io-flusher'], ['2019-thread'], real);
+    const rungsOf = (label: string) => real.rows.find((r) => rowLabel(r) === label)?.cells['2019-thread']?.rungs;
+    const e = { ...base, ladder: real.ladder, rows: base.rows.map((r) => ({ ...r, cells: { '2019-thread': { ...r.cells['2019-thread'], rungs: rungsOf(rowLabel(r)) } } })) };
+    const file = tempExpectations(e);
+    const io = createMemoryIo({ cwd: REPO });
+    const stderr = io.stderr;
+    // the progress line of the first base cell's rungs stands for the signal
+    io.stderr = (t: string) => {
+      stderr(t);
+      if (t.startsWith('verify: ladder 1:')) requestInterrupt(15);
+    };
+    const cmd = verifyCommand(resolveCliConfig(gfpcheckConfig()));
+    const o = cmd.validate({ expect: file, ladder: 'pinned' });
+    if (!o.ok) throw new Error('bad argv');
+    const code = await cmd.run(o.value, { io, config: resolveCliConfig(gfpcheckConfig()) });
+    expect(code).toBe(152);
+    const rungs = (e.ladder ?? []).filter((g) => rungsOf('none')?.[g.id] !== undefined).length;
+    expect(rungs).toBeGreaterThan(1);
+    expect(io.out).toContain('All 2 cells match');
+    expect(io.out).toContain(`Bound ladder interrupted by SIGTERM: ${rungs} of ${2 * rungs} rung cells decided (shown above)`);
+    expect(io.out).toMatch(/none x 2019-thread: base deadlock/);
+    expect(io.out).not.toMatch(/io-flusher x 2019-thread: base/);
+  });
+});
+
+describe('worker threads see a stop request', () => {
+  afterEach(() => clearInterrupt());
+
+  it('a check running on a worker of the pool ends incomplete', () => {
+    // 10^7 states: without the shared flag the worker would search them all
+    requestInterrupt(2);
+    let got: CheckResult | undefined;
+    checkInWorkers([{ recipe: { module: path.join(REPO, 'specs', 'reference', 'counter'), exportName: 'counterPacked', args: [{ k: 7, m: 10 }] }, options: { store: { kind: 'fingerprint' }, maxOmission: 1e-5 } }], 1, () => 0, (_i, r) => (got = r));
+    expect(got?.interrupted).toBe(true);
+    expect(got?.status).toBe('incomplete');
+    expect(got?.stats.distinctStates).toBeLessThan(10_000_000);
   });
 });
 
