@@ -27,7 +27,6 @@ import {
   Via,
 } from '../kernel';
 import { FrameSpec, Req, TaskRef, findFrame, pop, popThrough, popTo, setFrameN, top } from '../core/task';
-import { withKey } from '../core/kernel';
 
 /** Frames of the caller of a read/write, outermost first (who issues the I/O). */
 export function entryFrames(via: Via, op: 'read' | 'write'): FrameFn[] {
@@ -103,7 +102,7 @@ export abstract class FsBase {
   }
 
   setPages(k: KState, pc: PageCache): KState {
-    return withKey(k, this.key, { ...k[this.key], pc });
+    return this.k.withVar(k, this.key, { ...k[this.key], pc });
   }
 
   daemons(): DaemonDecl[] {

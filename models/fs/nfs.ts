@@ -50,7 +50,7 @@
  */
 import { Domain, bool, int, record } from '../../checker';
 import { FrameFn } from '../core/frames';
-import { DaemonDecl, FrameWait, KAction, KState, Shrinker, withKey } from '../kernel';
+import { DaemonDecl, FrameWait, KAction, KState, Shrinker } from '../kernel';
 import { NO_REQ, PF_KSWAPD, Req, Task, TaskRef, pop, popTo, top } from '../core/task';
 import { GFP_KERNEL, Gfp } from '../mm/gfp';
 import { Queue, dequeue, emptyQueue, enqueue, findInQueue, queueDomain } from '../block/queue';
@@ -112,7 +112,7 @@ export class NfsLayer extends FsBase {
   }
 
   private set(k: KState, s: Partial<NfsState>): KState {
-    return withKey(k, this.key, { ...k[this.key], ...s });
+    return this.k.withVar(k, this.key, { ...k[this.key], ...s });
   }
 
   override daemons(): DaemonDecl[] {

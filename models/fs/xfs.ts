@@ -33,7 +33,7 @@
 import { Domain, int, record } from '../../checker';
 import { FrameFn } from '../core/frames';
 import { GFP_NOFS, Gfp, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN } from '../mm/gfp';
-import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker, withKey } from '../kernel';
+import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker } from '../kernel';
 import { superShrinker } from './super';
 import { FrameSpec, Req, Task, TaskRef, findFrame, isApp, pop, popTo, setFrameN, top } from '../core/task';
 import { FsBase } from './common';
@@ -159,7 +159,7 @@ export class XfsLayer extends FsBase {
   }
 
   private setBuf(k: KState, buf: number, bufRef: number = k[this.key].bufRef): KState {
-    return withKey(k, this.key, { ...k[this.key], buf, bufRef });
+    return this.k.withVar(k, this.key, { ...k[this.key], buf, bufRef });
   }
 
   /** xfs_buftarg_isolate on the idle cached cluster buffer: decrement b_lru_ref, or free the buffer (and its page) at zero. */
@@ -174,7 +174,7 @@ export class XfsLayer extends FsBase {
   }
 
   private setInodes(k: KState, ino: XfsInodes): KState {
-    return withKey(k, this.key, { ...k[this.key], ino });
+    return this.k.withVar(k, this.key, { ...k[this.key], ino });
   }
 
   /**

@@ -124,7 +124,7 @@ export class Kernel extends ReclaimKernel {
   /** A page returns to the allocator: refill the min-watermark reserve first, then the freelist. */
   freePage(k: KState): KState {
     const { free, reserve } = k.mm;
-    return reserve < this.bounds.reserve ? { ...k, mm: { ...k.mm, reserve: reserve + 1 } } : { ...k, mm: { ...k.mm, free: free + 1 } };
+    return reserve < this.bounds.reserve ? this.setMm(k, free, reserve + 1) : this.setMm(k, free + 1, reserve);
   }
 
   /**
@@ -136,7 +136,7 @@ export class Kernel extends ReclaimKernel {
    * AllocCont registered for the caller's frame.
    */
   startAlloc(k: KState, t: TaskRef, gfp: Gfp, at: number): { k: KState; ok: boolean } {
-    if (k.mm.free > 0) return { k: { ...k, mm: { ...k.mm, free: k.mm.free - 1 } }, ok: true };
+    if (k.mm.free > 0) return { k: this.setMm(k, k.mm.free - 1, k.mm.reserve), ok: true };
     const k2 = this.pushFrames(k, t, [
       { fn: '__alloc_pages_nodemask', at, gfp },
       { fn: '__alloc_pages_slowpath', at, n: 0 },
@@ -184,7 +184,7 @@ export class Kernel extends ReclaimKernel {
     if ((gfp & __GFP_FS) === 0) return undefined;
     const anon = k.mm.anon ?? 0;
     if (anon === 0) return undefined;
-    let k2: KState = { ...k, mm: { ...k.mm, anon: 0 } };
+    let k2: KState = this.setMm(k, k.mm.free, k.mm.reserve, 0);
     for (let i = 0; i < anon; i++) k2 = this.freePage(k2);
     return k2;
   }
@@ -203,7 +203,7 @@ export class Kernel extends ReclaimKernel {
     // get_page_from_freelist at the min watermark
     if (k.mm.free > 0) {
       if (lru !== -1) return undefined;
-      return this.allocDone({ ...k, mm: { ...k.mm, free: k.mm.free - 1 } }, t, true);
+      return this.allocDone(this.setMm(k, k.mm.free - 1, k.mm.reserve), t, true);
     }
     // no __GFP_DIRECT_RECLAIM: fail (GFP_NOWAIT / GFP_ATOMIC)
     if ((gfp & __GFP_DIRECT_RECLAIM) === 0) return lru === -1 ? this.allocDone(k, t, false) : undefined;
@@ -211,7 +211,7 @@ export class Kernel extends ReclaimKernel {
     // __GFP_NOMEMALLOC (__gfp_pfmemalloc_flags), else fails
     if (v.flags & PF_MEMALLOC) {
       if (lru !== -1) return undefined;
-      if (k.mm.reserve > 0 && (gfp & __GFP_NOMEMALLOC) === 0) return this.allocDone({ ...k, mm: { ...k.mm, reserve: k.mm.reserve - 1 } }, t, true);
+      if (k.mm.reserve > 0 && (gfp & __GFP_NOMEMALLOC) === 0) return this.allocDone(this.setMm(k, k.mm.free, k.mm.reserve - 1), t, true);
       return this.allocDone(k, t, false);
     }
     // __GFP_NORETRY: one reclaim round, then fail

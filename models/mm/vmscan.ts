@@ -243,10 +243,10 @@ export abstract class ReclaimKernel extends WritebackKernel {
       // below it (startAlloc pushes the two together): allocDone's pop alone does both
       const v = this.task(k, t);
       const i = findFrame(v, '__alloc_pages_slowpath');
-      if (i >= 1 && v.stack[i - 1].fn === '__alloc_pages_nodemask') return this.allocDone({ ...k, mm: { ...k.mm, free: k.mm.free - 1 } }, t, true);
+      if (i >= 1 && v.stack[i - 1].fn === '__alloc_pages_nodemask') return this.allocDone(this.setMm(k, k.mm.free - 1, k.mm.reserve), t, true);
     }
     const k2 = this.updTask(k, t, (v) => popTo(v, '__alloc_pages_slowpath'));
-    if (k2.mm.free > 0) return this.allocDone({ ...k2, mm: { ...k2.mm, free: k2.mm.free - 1 } }, t, true);
+    if (k2.mm.free > 0) return this.allocDone(this.setMm(k2, k2.mm.free - 1, k2.mm.reserve), t, true);
     return k2;
   }
 }

@@ -135,7 +135,7 @@ export class TcmuLayer extends QueueLayer {
   }
 
   private setDone(k: KState, qu: Queue): KState {
-    return withKey(k, this.key, { ...k[this.key], done: qu });
+    return this.k.withVar(k, this.key, { ...k[this.key], done: qu });
   }
 
   /** tcmu_irqcontrol → tcmu_handle_completions (cmdr_lock held): every completed entry, oldest first → target_complete_cmd → … → bio_endio. */
@@ -162,7 +162,7 @@ export class TcmuLayer extends QueueLayer {
   }
 
   private setQ(k: KState, which: 'work' | 'ring', qu: Queue): KState {
-    return withKey(k, this.key, withKey(k[this.key], which, qu));
+    return this.k.withVar(k, this.key, withKey(k[this.key], which, qu));
   }
 
   /**
@@ -440,14 +440,14 @@ export class TcmuLayer extends QueueLayer {
       if (i >= 0) {
         const q = d.q.slice();
         q[i] = { ...q[i], err: true }; // reaped (and dropped) by the next write(uio)
-        return this.k.complete(withKey(k, this.key, { ...k[this.key], done: { q, n: d.n }, timedOut: true }), d.q[i]);
+        return this.k.complete(this.k.withVar(k, this.key, { ...k[this.key], done: { q, n: d.n }, timedOut: true }), d.q[i]);
       }
     }
     for (const t of this.k.daemonsOf('tcmu-runner', this.index)) {
       const v = this.k.task(k, t);
       if (v.cmd.op !== 'none' && !v.cmd.err) {
         const k2 = this.k.setTask(k, t, { ...v, cmd: { ...v.cmd, err: true } });
-        return this.k.complete(withKey(k2, this.key, { ...k2[this.key], timedOut: true }), v.cmd);
+        return this.k.complete(this.k.withVar(k2, this.key, { ...k2[this.key], timedOut: true }), v.cmd);
       }
     }
     const ring = this.q(k, 'ring');
@@ -456,7 +456,7 @@ export class TcmuLayer extends QueueLayer {
     const q = ring.q.slice();
     const req = q[i];
     q[i] = { ...req, err: true }; // the entry stays in the ring; tcmu-runner's completion of it is dropped
-    return this.k.complete(withKey(k, this.key, { ...k[this.key], ring: { q, n: ring.n }, timedOut: true }), req);
+    return this.k.complete(this.k.withVar(k, this.key, { ...k[this.key], ring: { q, n: ring.n }, timedOut: true }), req);
   }
 
   timedOut(k: KState): boolean {
