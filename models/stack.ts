@@ -372,6 +372,8 @@ export function composeStack(opts: StackOptions): ComposedStack {
     kt: record(Object.fromEntries(K.daemons.map((d, i) => [String(i), taskDomain(depthOf(d.role))]))),
   };
   layerObjs.forEach((l, i) => (variables[`L${i}`] = l.domain()));
+  // the state's variables and record fields, for the kernel's one-literal copies (core/kernel.ts: declareState)
+  K.declareState(Object.fromEntries(Object.entries(variables).map(([n, d]) => [n, d.kind === 'record' ? Object.keys(d.fields) : null])));
 
   const init = (): KState => {
     const s: Record<string, unknown> = {

@@ -102,7 +102,7 @@ export abstract class FsBase {
   }
 
   setPages(k: KState, pc: PageCache): KState {
-    return this.k.withVar(k, this.key, { ...k[this.key], pc });
+    return this.k.setField(k, this.key, 'pc', pc);
   }
 
   daemons(): DaemonDecl[] {

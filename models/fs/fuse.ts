@@ -133,7 +133,7 @@ export class FuseLayer extends FsBase {
     this.k.onSyscallDone('fuse-daemon', (k, t, _ok) => {
       const v = this.k.task(k, t);
       const k2 = this.k.setTask(k, t, { ...pop(v, v.sp), cmd: NO_REQ });
-      return this.k.freePage(this.k.withVar(k2, this.key, { ...k2[this.key], temp: k2[this.key].temp - 1 }));
+      return this.k.freePage(this.k.setField(k2, this.key, 'temp', k2[this.key].temp - 1));
     });
   }
 
@@ -180,7 +180,7 @@ export class FuseLayer extends FsBase {
     const qu = this.reqQ(k);
     if (v.sp !== 0 || v.cmd.op !== 'none' || qu.n === 0) return undefined;
     const [req, rest] = dequeue(qu);
-    const k2 = this.k.setTask(this.k.withVar(k, this.key, { ...k[this.key], req: rest }), t, { ...v, cmd: req });
+    const k2 = this.k.setTask(this.k.setField(k, this.key, 'req', rest), t, { ...v, cmd: req });
     return this.k.fsBelow(this.index).startIo(k2, t, 'write', 'fuse', 'regular');
   }
 

@@ -174,7 +174,7 @@ export class XfsLayer extends FsBase {
   }
 
   private setInodes(k: KState, ino: XfsInodes): KState {
-    return this.k.withVar(k, this.key, { ...k[this.key], ino });
+    return this.k.setField(k, this.key, 'ino', ino);
   }
 
   /**

@@ -46,7 +46,7 @@ export class DmZonedLayer extends QueueLayer {
   }
 
   private setMeta(k: KState, meta: number): KState {
-    return this.k.withVar(k, this.key, { ...k[this.key], meta });
+    return this.k.setField(k, this.key, 'meta', meta);
   }
 
   override shrinkers(): Shrinker[] {
@@ -60,7 +60,7 @@ export class DmZonedLayer extends QueueLayer {
 
   /** dmz_map in the submitter's context: dmz_queue_chunk_work adds the bio to its chunk work and queues it. */
   submit(k: KState, req: Req, _ctx: TaskRef | null): KState {
-    return this.k.withVar(k, this.key, { ...k[this.key], chunk: enqueue(this.chunk(k), req, 'dm-zoned chunk work') });
+    return this.k.setField(k, this.key, 'chunk', enqueue(this.chunk(k), req, 'dm-zoned chunk work'));
   }
 
   locate(k: KState, match: (r: Req) => boolean): { where: string; tasks: TaskRef[]; irq: boolean } | null {
@@ -82,7 +82,7 @@ export class DmZonedLayer extends QueueLayer {
           if (qu.n === 0) return undefined;
           if (this.k.bounds.paths.dmzBlock && this.k.task(k, t).sp !== 0) return undefined;
           const [req, rest] = dequeue(qu);
-          const k2 = this.k.withVar(k, this.key, { ...k[this.key], chunk: rest });
+          const k2 = this.k.setField(k, this.key, 'chunk', rest);
           if (this.k.bounds.paths.dmzBlock && this.meta(k2) === META_FLUSHING) {
             // issue 10: dmz_handle_bio → dmz_lock_metadata → down_read(&zmd->mblk_sem), held for writing by the flush work
             const at = this.index;

@@ -37,7 +37,7 @@
  * @module
  */
 import { Domain, bool } from '../../../checker';
-import { DaemonDecl, FsLayer, KAction, KState, LockWait, withKey } from '../../kernel';
+import { DaemonDecl, FsLayer, KAction, KState, LockWait } from '../../kernel';
 import { FrameFn } from '../../core/frames';
 import { FsBase } from '../../fs/common';
 import { NO_REQ, Req, Task, TaskRef, findFrame, pop, popTo, setFrameN } from '../../core/task';
@@ -135,7 +135,7 @@ export class TcmuLayer extends QueueLayer {
   }
 
   private setDone(k: KState, qu: Queue): KState {
-    return this.k.withVar(k, this.key, { ...k[this.key], done: qu });
+    return this.k.setField(k, this.key, 'done', qu);
   }
 
   /** tcmu_irqcontrol → tcmu_handle_completions (cmdr_lock held): every completed entry, oldest first → target_complete_cmd → … → bio_endio. */
@@ -162,7 +162,7 @@ export class TcmuLayer extends QueueLayer {
   }
 
   private setQ(k: KState, which: 'work' | 'ring', qu: Queue): KState {
-    return this.k.withVar(k, this.key, withKey(k[this.key], which, qu));
+    return this.k.setField(k, this.key, which, qu);
   }
 
   /**
