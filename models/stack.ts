@@ -23,7 +23,7 @@ import { NbdLayer } from './block/nbd';
 import { FuseLayer } from './fs/fuse';
 import { NfsLayer } from './fs/nfs';
 import { CycleEntry, categoryOf, findCycle, waitOf } from './core/waitfor';
-import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, isApp, newTask } from './core/task';
+import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, isApp, newTask, withTodo } from './core/task';
 
 /** An invalid stack, workload or parameter; the message says exactly what is wrong. */
 export class StackError extends Error {
@@ -395,7 +395,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     next: (k, t) => {
       const v = K.task(k, t);
       if (v.sp !== 0 || v.todo === 0) return undefined;
-      const k2 = K.setTask(k, t, { ...v, todo: v.todo - 1 });
+      const k2 = K.setTask(k, t, withTodo(v, v.todo - 1));
       return topFs.startIo(k2, t, workload, 'app', 'regular');
     },
   };

@@ -32,7 +32,7 @@
  */
 import { DaemonDecl, FsLayer, KAction, KState } from '../kernel';
 import { FsBase } from '../fs/common';
-import { NO_REQ, Req, TaskRef, pop } from '../core/task';
+import { NO_REQ, Req, TaskRef, pop, popWith, withCmd } from '../core/task';
 import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
 
 export class NbdLayer extends QueueLayer {
@@ -79,7 +79,7 @@ export class NbdLayer extends QueueLayer {
     const qu = this.q(k);
     if (v.sp !== 0 || v.cmd.op !== 'none' || qu.n === 0) return undefined;
     const [req, rest] = dequeue(qu);
-    const k2 = this.k.setTask(this.k.withVar(k, this.key, { sock: rest }), t, { ...v, cmd: req });
+    const k2 = this.k.setTask(this.k.withVar(k, this.key, { sock: rest }), t, withCmd(v, req));
     return this.backing().startIo(k2, t, req.op === 'read' ? 'read' : 'write', 'nbd', 'regular');
   }
 
@@ -104,7 +104,7 @@ export class NbdLayer extends QueueLayer {
   private replySent(k: KState, t: TaskRef): KState {
     const v = this.k.task(k, t);
     const cmd = v.cmd;
-    const k2 = this.k.setTask(k, t, { ...pop(v, v.sp), cmd: NO_REQ });
+    const k2 = this.k.setTask(k, t, popWith(v, v.sp, NO_REQ));
     return this.k.complete(k2, cmd);
   }
 

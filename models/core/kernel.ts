@@ -377,6 +377,11 @@ export class KernelCore {
     return this.setTask(k, t, push(this.task(k, t), frames, this.scopeRule(t)));
   }
 
+  /** setTask(k, t, v) then pushFrames(frames) for task t, as one copy of the task and of the state. */
+  pushFramesOn(k: KState, t: TaskRef, v: Task, frames: readonly FrameSpec[]): KState {
+    return this.setTask(k, t, push(v, frames, this.scopeRule(t)));
+  }
+
   /**
    * pop(count) then pushFrames(frames) for task t as one copy of its task
    * (`topN`: first set the phase of the frame left on top to it, as

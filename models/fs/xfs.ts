@@ -35,7 +35,7 @@ import { FrameFn } from '../core/frames';
 import { GFP_NOFS, Gfp, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN } from '../mm/gfp';
 import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker } from '../kernel';
 import { superShrinker } from './super';
-import { FrameSpec, Req, Task, TaskRef, findFrame, isApp, pop, popTo, setFrameN, top } from '../core/task';
+import { FrameSpec, Req, Task, TaskRef, findFrame, isApp, pop, popTo, setFrameN, top, withIoDone } from '../core/task';
 import { FsBase } from './common';
 
 /** Reclaimable XFS inodes (XFS_IRECLAIMABLE): clean, dirty, or being flushed by a reclaimer. */
@@ -878,7 +878,7 @@ export class XfsLayer extends FsBase {
       const i = findFrame(v, 'xfs_reclaim_inode', at);
       if (i < 0) {
         // issue 10: xfsaild's read of the cluster buffer completed: flush the inodes into it and write it
-        return this.aildFlush(this.k.updTask(k, t, (x) => ({ ...x, ioDone: false })), t);
+        return this.aildFlush(this.k.updTask(k, t, (x) => withIoDone(x, false)), t);
       }
       if (v.stack[i].n === 0) {
         // the cluster buffer was read: xfs_iflush goes on (xfs_iflush_int) and returns it; xfs_bwrite

@@ -14,7 +14,7 @@
  */
 import { Domain, int } from '../../checker';
 import { DaemonDecl, FrameWait, KAction, KState, Shrinker } from '../kernel';
-import { NO_REQ, Req, Task, TaskRef, pop, top } from '../core/task';
+import { NO_REQ, Req, Task, TaskRef, top, popWith } from '../core/task';
 import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from '../block/queue';
 
 /**
@@ -137,10 +137,10 @@ export class DmZonedLayer extends QueueLayer {
     };
     const flushed = this.k.sleeperAction('dmz_flush_metadata: wait_on_bit_io', 'wait_on_bit_io', at, (_k, v) => v.ioDone, (k, t) =>
       // up_write(&zmd->mblk_sem): the metadata is clean
-      this.setMeta(this.k.updTask(k, t, (x) => ({ ...pop(x, x.sp), ioDone: false })), META_CLEAN),
+      this.setMeta(this.k.updTask(k, t, (x) => popWith(x, x.sp, x.cmd, false)), META_CLEAN),
     );
     const locked = this.k.sleeperAction('dmz_lock_metadata', 'down_read', at, (k) => this.meta(k) !== META_FLUSHING, (k, t, v) =>
-      this.handleBio(this.k.setTask(k, t, { ...pop(v, v.sp), cmd: NO_REQ }), t, v.cmd),
+      this.handleBio(this.k.setTask(k, t, popWith(v, v.sp, NO_REQ)), t, v.cmd),
       [worker],
     );
     return [flush, flushed, locked];
