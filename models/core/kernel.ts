@@ -180,7 +180,7 @@ export class KernelCore {
   declareState(vars: Readonly<Record<string, readonly string[] | null>>): void {
     this.stateVars = vars;
     this.stateCopies = undefined;
-    this.fieldCopies = Object.create(null) as Record<string, (o: KState, v: unknown) => KState>;
+    this.fieldCopies = Object.create(null) as Record<string, Record<string, (o: KState, v: unknown) => KState> | undefined>;
   }
 
   private stateVars: Readonly<Record<string, readonly string[] | null>> | undefined;
@@ -205,8 +205,10 @@ export class KernelCore {
    * the step changes are copied once, everything else is shared).
    */
   setField(k: KState, key: string, field: string, v: unknown): KState {
-    const id = `${key}.${field}`;
-    let f = this.fieldCopies[id];
+    // by variable, then by field: no key string is built per call
+    let byField = this.fieldCopies[key];
+    if (byField === undefined) this.fieldCopies[key] = byField = Object.create(null) as Record<string, (o: KState, v: unknown) => KState>;
+    let f = byField[field];
     if (f === undefined) {
       const fields = this.stateVars?.[key];
       const c = this.stateCopy();
@@ -218,12 +220,12 @@ export class KernelCore {
       } else {
         f = (o: KState, v: unknown): KState => this.withVar(o, key, withKey(o[key as `L${number}`] as object, field, v));
       }
-      this.fieldCopies[id] = f;
+      byField[field] = f;
     }
     return f(k, v);
   }
 
-  private fieldCopies = Object.create(null) as Record<string, (o: KState, v: unknown) => KState>;
+  private fieldCopies = Object.create(null) as Record<string, Record<string, (o: KState, v: unknown) => KState> | undefined>;
 
   /** The state with the mm counters replaced (`anon` kept unless given): `{ ...k, mm: { ...k.mm, free, reserve } }`. */
   setMm(k: KState, free: number, reserve: number, anon: number | undefined = k.mm.anon): KState {

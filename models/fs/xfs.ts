@@ -636,7 +636,9 @@ export class XfsLayer extends FsBase {
   /** lockHolder(k) among the tasks other than t. */
   private lockHolderOtherThan(k: KState, t: TaskRef): TaskRef | null {
     const app = isApp(t);
-    for (const u of this.lockHolders(k)) {
+    const holders = this.lockHolders(k);
+    for (let i = 0; i < holders.length; i++) {
+      const u = holders[i];
       if (isApp(u) ? app && u.w === (t as { w: number }).w : !app && u.d === (t as { d: number }).d) continue;
       return u;
     }
@@ -658,8 +660,11 @@ export class XfsLayer extends FsBase {
     const m = this.holderMemo;
     if (m !== undefined && m.app === k.app && m.kt === k.kt) return m.holders;
     const holders: TaskRef[] = [];
-    for (const t of this.k.taskRefs()) {
+    const refs = this.k.taskRefs();
+    for (let j = 0; j < refs.length; j++) {
+      const t = refs[j];
       const v = this.k.task(k, t);
+      if (v.sp === 0) continue; // an idle task holds nothing
       const i = findFrame(v, 'xfs_reclaim_inodes_ag', this.index);
       if (i >= 0 && v.stack[i].n === 1) holders.push(t);
     }
