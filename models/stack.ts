@@ -23,7 +23,7 @@ import { NbdLayer } from './block/nbd';
 import { FuseLayer } from './fs/fuse';
 import { NfsLayer } from './fs/nfs';
 import { CycleEntry, categoryOf, findCycle, waitOf } from './core/waitfor';
-import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, isApp, newTask } from './core/task';
+import { Frame, PF_BITS, Task, TaskRef, flagNames, flagsOf, isApp, newTask, withTodo } from './core/task';
 
 /** An invalid stack, workload or parameter; the message says exactly what is wrong. */
 export class StackError extends Error {
@@ -372,6 +372,8 @@ export function composeStack(opts: StackOptions): ComposedStack {
     kt: record(Object.fromEntries(K.daemons.map((d, i) => [String(i), taskDomain(depthOf(d.role))]))),
   };
   layerObjs.forEach((l, i) => (variables[`L${i}`] = l.domain()));
+  // the state's variables and record fields, for the kernel's one-literal copies (core/kernel.ts: declareState)
+  K.declareState(Object.fromEntries(Object.entries(variables).map(([n, d]) => [n, d.kind === 'record' ? Object.keys(d.fields) : null])));
 
   const init = (): KState => {
     const s: Record<string, unknown> = {
@@ -393,7 +395,7 @@ export function composeStack(opts: StackOptions): ComposedStack {
     next: (k, t) => {
       const v = K.task(k, t);
       if (v.sp !== 0 || v.todo === 0) return undefined;
-      const k2 = K.setTask(k, t, { ...v, todo: v.todo - 1 });
+      const k2 = K.setTask(k, t, withTodo(v, v.todo - 1));
       return topFs.startIo(k2, t, workload, 'app', 'regular');
     },
   };

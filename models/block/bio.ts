@@ -7,7 +7,7 @@
  */
 import { KernelCore, KState } from '../core/kernel';
 import type { AnyLayer, BlockLayer, FsLayer } from '../core/layer';
-import { NO_REQ, PF_MEMALLOC, PF_MEMALLOC_NOFS, PF_MEMALLOC_NOIO, Req, TaskRef } from '../core/task';
+import { NO_REQ, PF_MEMALLOC, PF_MEMALLOC_NOFS, PF_MEMALLOC_NOIO, Req, TaskRef, withIoDone } from '../core/task';
 
 /** The kernel core with the I/O plumbing layers use to submit and complete requests. */
 export class BlockKernel extends KernelCore {
@@ -45,7 +45,7 @@ export class BlockKernel extends KernelCore {
   /** Wakes the task waiting on a request (complete(&bp->b_iowait), unlock_page). */
   wakeWaiter(k: KState, req: Req): KState {
     const t: TaskRef | null = req.ww !== null ? { w: req.ww } : req.wd >= 0 ? { d: req.wd } : null;
-    return t ? this.updTask(k, t, (v) => ({ ...v, ioDone: true })) : k;
+    return t ? this.updTask(k, t, (v) => withIoDone(v, true)) : k;
   }
 
   /** Finds a request anywhere in the block layers or in a daemon's hands. */

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { KAction, KState, Kernel, withKey } from '../kernel';
+import { KAction, KState, Kernel } from '../kernel';
 import { Req, TaskRef } from '../core/task';
 import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
 
@@ -29,7 +29,7 @@ export class DiskLayer extends QueueLayer {
   }
 
   submit(k: KState, req: Req, _ctx: TaskRef | null): KState {
-    return withKey(k, this.key, { q: enqueue(this.q(k), req, `${this.label} queue`) });
+    return this.k.withVar(k, this.key, { q: enqueue(this.q(k), req, `${this.label} queue`) });
   }
 
   locate(k: KState, match: (r: Req) => boolean): { where: string; tasks: TaskRef[]; irq: boolean } | null {
@@ -46,7 +46,7 @@ export class DiskLayer extends QueueLayer {
           const qu = this.q(k);
           if (qu.n === 0) return undefined;
           const [req, rest] = dequeue(qu);
-          return this.k.complete(withKey(k, this.key, { q: rest }), req);
+          return this.k.complete(this.k.withVar(k, this.key, { q: rest }), req);
         },
         formatParam: () => this.label,
       },

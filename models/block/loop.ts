@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { DaemonDecl, KAction, KState, withKey } from '../kernel';
-import { NO_REQ, Req, TaskRef, pop } from '../core/task';
+import { DaemonDecl, KAction, KState } from '../kernel';
+import { NO_REQ, Req, TaskRef, popWith, withCmd } from '../core/task';
 import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
 
 export class LoopLayer extends QueueLayer {
@@ -30,7 +30,7 @@ export class LoopLayer extends QueueLayer {
       const v = this.k.task(k, t);
       const cmd = v.cmd;
       // leave a bio-carried scope frame, if any (memalloc_*_restore)
-      const k2 = this.k.setTask(k, t, { ...pop(v, v.sp), cmd: NO_REQ });
+      const k2 = this.k.setTask(k, t, popWith(v, v.sp, NO_REQ));
       return this.k.complete(k2, cmd);
     });
   }
@@ -41,7 +41,7 @@ export class LoopLayer extends QueueLayer {
 
   /** loop_queue_rq → loop_queue_work → kthread_queue_work(&lo->worker). */
   submit(k: KState, req: Req, _ctx: TaskRef | null): KState {
-    return withKey(k, this.key, { q: enqueue(this.q(k), req, 'loop worker queue') });
+    return this.k.withVar(k, this.key, { q: enqueue(this.q(k), req, 'loop worker queue') });
   }
 
   locate(k: KState, match: (r: Req) => boolean): { where: string; tasks: TaskRef[]; irq: boolean } | null {
@@ -63,7 +63,7 @@ export class LoopLayer extends QueueLayer {
           const qu = this.q(k);
           if (v.sp !== 0 || v.cmd.op !== 'none' || qu.n === 0) return undefined;
           const [req, rest] = dequeue(qu);
-          let k2 = this.k.setTask(withKey(k, this.key, { q: rest }), t, { ...v, cmd: req });
+          let k2 = this.k.setTask(this.k.withVar(k, this.key, { q: rest }), t, withCmd(v, req));
           // proposed: the submitter's scope travels in the bio; the worker enters it while serving it
           if (req.scope) k2 = this.k.pushFrames(k2, t, [{ fn: 'loop_kthread_worker_fn', at: this.index, scope: req.scope }]);
           k2 = this.k.fsBelow(this.index).startIo(k2, t, req.op === 'read' ? 'read' : 'write', 'loop', 'loop-backing');

@@ -30,9 +30,9 @@
  *
  * @module
  */
-import { DaemonDecl, FsLayer, KAction, KState, withKey } from '../kernel';
+import { DaemonDecl, FsLayer, KAction, KState } from '../kernel';
 import { FsBase } from '../fs/common';
-import { NO_REQ, Req, TaskRef, pop } from '../core/task';
+import { NO_REQ, Req, TaskRef, pop, popWith, withCmd } from '../core/task';
 import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from './queue';
 
 export class NbdLayer extends QueueLayer {
@@ -64,7 +64,7 @@ export class NbdLayer extends QueueLayer {
 
   /** nbd_queue_rq → nbd_handle_cmd → nbd_send_cmd → sock_xmit (PF_MEMALLOC, GFP_NOIO|__GFP_MEMALLOC socket): the request is on the socket. */
   submit(k: KState, req: Req, _ctx: TaskRef | null): KState {
-    return withKey(k, this.key, { sock: enqueue(this.q(k), req, 'nbd socket') });
+    return this.k.withVar(k, this.key, { sock: enqueue(this.q(k), req, 'nbd socket') });
   }
 
   locate(k: KState, match: (r: Req) => boolean): { where: string; tasks: TaskRef[]; irq: boolean } | null {
@@ -79,7 +79,7 @@ export class NbdLayer extends QueueLayer {
     const qu = this.q(k);
     if (v.sp !== 0 || v.cmd.op !== 'none' || qu.n === 0) return undefined;
     const [req, rest] = dequeue(qu);
-    const k2 = this.k.setTask(withKey(k, this.key, { sock: rest }), t, { ...v, cmd: req });
+    const k2 = this.k.setTask(this.k.withVar(k, this.key, { sock: rest }), t, withCmd(v, req));
     return this.backing().startIo(k2, t, req.op === 'read' ? 'read' : 'write', 'nbd', 'regular');
   }
 
@@ -104,7 +104,7 @@ export class NbdLayer extends QueueLayer {
   private replySent(k: KState, t: TaskRef): KState {
     const v = this.k.task(k, t);
     const cmd = v.cmd;
-    const k2 = this.k.setTask(k, t, { ...pop(v, v.sp), cmd: NO_REQ });
+    const k2 = this.k.setTask(k, t, popWith(v, v.sp, NO_REQ));
     return this.k.complete(k2, cmd);
   }
 

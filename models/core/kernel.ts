@@ -106,6 +106,14 @@ export function withKey<T extends object>(o: T, key: string, v: unknown): T {
   return c as T;
 }
 
+/** A state with one variable replaced, per variable (KernelCore.withVar). */
+interface StateCopies {
+  readonly by: Readonly<Record<string, ((o: KState, v: unknown) => KState) | undefined>>;
+  readonly app: (o: KState, v: KState['app']) => KState;
+  readonly kt: (o: KState, v: KState['kt']) => KState;
+  readonly mm: (o: KState, v: KState['mm']) => KState;
+}
+
 /** Continuation run when an allocation started under a given frame finishes. */
 export type AllocCont = (k: KState, t: TaskRef, ok: boolean) => KState;
 
@@ -151,13 +159,101 @@ export class KernelCore {
   }
 
   setTask(k: KState, t: TaskRef, v: Task): KState {
+    const c = this.stateCopy();
     if (isApp(t)) {
       const app = k.app.slice();
       app[t.w] = v;
-      return { ...k, app };
+      return c === null ? { ...k, app } : c.app(k, app);
     }
-    return { ...k, kt: this.ktWith(k.kt, t.d, v) };
+    const kt = this.ktWith(k.kt, t.d, v);
+    return c === null ? { ...k, kt } : c.kt(k, kt);
   }
+
+  /**
+   * The state's variables and, for a record variable, its fields, in
+   * declaration order: the Spec's `variables` (models/stack.ts declares them
+   * when it composes the stack). A state has exactly these (the engine decodes
+   * them, the actions return them), so a copy with one of them replaced can be
+   * one object literal (`withVar`, `setField`). Until they are declared the
+   * copies are spreads.
+   */
+  declareState(vars: Readonly<Record<string, readonly string[] | null>>): void {
+    this.stateVars = vars;
+    this.stateCopies = undefined;
+    this.fieldCopies = Object.create(null) as Record<string, Record<string, (o: KState, v: unknown) => KState> | undefined>;
+  }
+
+  private stateVars: Readonly<Record<string, readonly string[] | null>> | undefined;
+
+  /**
+   * `{ ...k, [key]: v }` for a state variable `key` (`mm`, `app`, `kt` or a
+   * layer's `L<i>`): the same keys in the same order, built as one object
+   * literal of the state's variables (generated once, `declareState`). V8
+   * builds it about 5x faster than it spreads the 8-variable state, and most
+   * steps replace one to three variables. Another key falls back to the spread.
+   */
+  withVar(k: KState, key: string, v: unknown): KState {
+    const c = this.stateCopy();
+    const f = c === null ? undefined : c.by[key];
+    return f !== undefined ? f(k, v) : withKey(k, key, v);
+  }
+
+  /**
+   * `{ ...k, [key]: { ...k[key], [field]: v } }`: the state with one field of
+   * the record variable `key` (a layer's state) replaced, built as one
+   * generated object literal of both records (copy-on-write: the two records
+   * the step changes are copied once, everything else is shared).
+   */
+  setField(k: KState, key: string, field: string, v: unknown): KState {
+    // by variable, then by field: no key string is built per call
+    let byField = this.fieldCopies[key];
+    if (byField === undefined) this.fieldCopies[key] = byField = Object.create(null) as Record<string, (o: KState, v: unknown) => KState>;
+    let f = byField[field];
+    if (f === undefined) {
+      const fields = this.stateVars?.[key];
+      const c = this.stateCopy();
+      if (c !== null && fields && fields.includes(field) && c.by[key] !== undefined) {
+        const inner = fields.map((x) => (x === field ? `${JSON.stringify(x)}: v` : `${JSON.stringify(x)}: r[${JSON.stringify(x)}]`)).join(', ');
+        const outer = Object.keys(this.stateVars!).map((x) => (x === key ? `${JSON.stringify(x)}: {${inner}}` : `${JSON.stringify(x)}: o[${JSON.stringify(x)}]`)).join(', ');
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval
+        f = new Function('o', 'v', `const r = o[${JSON.stringify(key)}]; return {${outer}};`) as (o: KState, v: unknown) => KState;
+      } else {
+        f = (o: KState, v: unknown): KState => this.withVar(o, key, withKey(o[key as `L${number}`] as object, field, v));
+      }
+      byField[field] = f;
+    }
+    return f(k, v);
+  }
+
+  private fieldCopies = Object.create(null) as Record<string, Record<string, (o: KState, v: unknown) => KState> | undefined>;
+
+  /** The state with the mm counters replaced (`anon` kept unless given): `{ ...k, mm: { ...k.mm, free, reserve } }`. */
+  setMm(k: KState, free: number, reserve: number, anon: number | undefined = k.mm.anon): KState {
+    const mm = anon === undefined ? { free, reserve } : { free, reserve, anon };
+    const c = this.stateCopy();
+    return c === null ? { ...k, mm } : c.mm(k, mm);
+  }
+
+  /** The generated copies of a state with one variable replaced (`withVar`), once the variables are declared. */
+  protected stateCopy(): StateCopies | null {
+    let c = this.stateCopies;
+    if (c === undefined) {
+      const vars = this.stateVars;
+      if (vars === undefined || !('mm' in vars && 'app' in vars && 'kt' in vars)) return null;
+      const keys = Object.keys(vars);
+      const by = Object.create(null) as Record<string, (o: KState, v: unknown) => KState>;
+      for (const key of keys) {
+        const fields = keys.map((x) => (x === key ? `${JSON.stringify(x)}: v` : `${JSON.stringify(x)}: o[${JSON.stringify(x)}]`)).join(', ');
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval
+        by[key] = new Function('o', 'v', `return {${fields}};`) as (o: KState, v: unknown) => KState;
+      }
+      c = { by, app: by.app, kt: by.kt, mm: by.mm };
+      this.stateCopies = c;
+    }
+    return c;
+  }
+
+  private stateCopies: StateCopies | undefined;
 
   /**
    * `{ ...kt, [d]: v }`, the kt record with daemon d's task replaced: the same
@@ -283,6 +379,11 @@ export class KernelCore {
     return this.setTask(k, t, push(this.task(k, t), frames, this.scopeRule(t)));
   }
 
+  /** setTask(k, t, v) then pushFrames(frames) for task t, as one copy of the task and of the state. */
+  pushFramesOn(k: KState, t: TaskRef, v: Task, frames: readonly FrameSpec[]): KState {
+    return this.setTask(k, t, push(v, frames, this.scopeRule(t)));
+  }
+
   /**
    * pop(count) then pushFrames(frames) for task t as one copy of its task
    * (`topN`: first set the phase of the frame left on top to it, as
@@ -304,7 +405,20 @@ export class KernelCore {
    * difference.
    */
   protected scopeRule(t: TaskRef): (f: FrameSpec) => number {
-    const role = this.role(t);
+    // by task (the application tasks share slot 0, daemon d is slot d + 1): a task's role never changes
+    const slot = isApp(t) ? 0 : t.d + 1;
+    let r = this.scopeByTask[slot];
+    if (r === undefined) {
+      r = this.scopeRuleOf(this.role(t));
+      this.scopeByTask[slot] = r;
+    }
+    return r;
+  }
+
+  private readonly scopeByTask: (((f: FrameSpec) => number) | undefined)[] = [];
+
+  /** scopeRule for the tasks of a role. */
+  private scopeRuleOf(role: Role): (f: FrameSpec) => number {
     let byRole = this.scopeRules.get(role);
     if (byRole === undefined) {
       const cache = new Map<string, number[]>();

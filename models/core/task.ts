@@ -143,6 +143,15 @@ export function withStack(t: Task, stack: readonly Frame[], sp: number, flags: n
   return { stack, sp, flags, todo: t.todo, cmd: t.cmd, ioDone: t.ioDone };
 }
 
+/** `{ ...t, cmd }` as one object literal in the declared field order (as `withStack`). */
+export const withCmd = (t: Task, cmd: Req): Task => ({ stack: t.stack, sp: t.sp, flags: t.flags, todo: t.todo, cmd, ioDone: t.ioDone });
+
+/** `{ ...t, ioDone }` as one object literal. */
+export const withIoDone = (t: Task, ioDone: boolean): Task => ({ stack: t.stack, sp: t.sp, flags: t.flags, todo: t.todo, cmd: t.cmd, ioDone });
+
+/** `{ ...t, todo }` as one object literal. */
+export const withTodo = (t: Task, todo: number): Task => ({ stack: t.stack, sp: t.sp, flags: t.flags, todo, cmd: t.cmd, ioDone: t.ioDone });
+
 /** A frame with phase `n`, every other field as in `f`. */
 export const withN = (f: Frame, n: number): Frame => ({ fn: f.fn, at: f.at, n, gfp: f.gfp, set: f.set, old: f.old });
 
@@ -208,6 +217,18 @@ export function pop(t: Task, count = 1): Task {
   const stack = t.stack.slice();
   const flags = popFrom(stack, t.sp, t.flags, count);
   return withStack(t, stack, t.sp - count, flags);
+}
+
+/**
+ * `{ ...pop(t, count), cmd, ioDone }` (each field kept when not given) as one
+ * copy of the task: the frames popped with their scopes restored, then the
+ * request and the completion flag replaced.
+ */
+export function popWith(t: Task, count: number, cmd: Req = t.cmd, ioDone: boolean = t.ioDone): Task {
+  if (count > t.sp) throw new Error(`call stack underflow popping ${count} of ${t.sp}`);
+  const stack = t.stack.slice();
+  const flags = count === 0 ? t.flags : popFrom(stack, t.sp, t.flags, count);
+  return { stack, sp: t.sp - count, flags, todo: t.todo, cmd, ioDone };
 }
 
 /** Pops frames down to (and excluding) the innermost frame named `fn`; throws if absent. */

@@ -26,8 +26,7 @@ import {
   Shrinker,
   Via,
 } from '../kernel';
-import { FrameSpec, Req, TaskRef, findFrame, pop, popThrough, popTo, setFrameN, top } from '../core/task';
-import { withKey } from '../core/kernel';
+import { FrameSpec, Req, TaskRef, findFrame, popThrough, popTo, setFrameN, top, popWith } from '../core/task';
 
 /** Frames of the caller of a read/write, outermost first (who issues the I/O). */
 export function entryFrames(via: Via, op: 'read' | 'write'): FrameFn[] {
@@ -103,7 +102,7 @@ export abstract class FsBase {
   }
 
   setPages(k: KState, pc: PageCache): KState {
-    return withKey(k, this.key, { ...k[this.key], pc });
+    return this.k.setField(k, this.key, 'pc', pc);
   }
 
   daemons(): DaemonDecl[] {
@@ -365,7 +364,7 @@ export abstract class FsBase {
     const flusher = this.k.daemonsOf('flusher', this.index)[0];
     // generic_file_buffered_read: the page became uptodate and unlocked; copy it out and return
     const readDone = this.k.sleeperAction(`wait_on_page_locked_killable(${this.label})`, 'io_schedule', this.index, (_k, v) => v.ioDone, (k, t) => {
-      const k2 = this.k.updTask(k, t, (x) => ({ ...pop(x, 2), ioDone: false }));
+      const k2 = this.k.updTask(k, t, (x) => popWith(x, 2, x.cmd, false));
       return this.k.syscallDone(this.popSyscall(k2, t), t, true);
     });
     const writeback: KAction<TaskRef> = {

@@ -53,8 +53,8 @@
  */
 import { Domain, int, record } from '../../checker';
 import { FrameFn } from '../core/frames';
-import { DaemonDecl, KAction, KState, Shrinker, withKey } from '../kernel';
-import { NO_REQ, Req, TaskRef, pop } from '../core/task';
+import { DaemonDecl, KAction, KState, Shrinker } from '../kernel';
+import { NO_REQ, Req, TaskRef, pop, popWith, withCmd } from '../core/task';
 import { Queue, dequeue, emptyQueue, enqueue, findInQueue, queueDomain } from '../block/queue';
 import { FsBase, FsLayerImpl } from './common';
 import { superShrinker } from './super';
@@ -132,8 +132,8 @@ export class FuseLayer extends FsBase {
     // request_end → fuse_writepage_end → fuse_writepage_finish (WB_WRITEBACK, NR_WRITEBACK_TEMP −1), the temporary page freed
     this.k.onSyscallDone('fuse-daemon', (k, t, _ok) => {
       const v = this.k.task(k, t);
-      const k2 = this.k.setTask(k, t, { ...pop(v, v.sp), cmd: NO_REQ });
-      return this.k.freePage(withKey(k2, this.key, { ...k2[this.key], temp: k2[this.key].temp - 1 }));
+      const k2 = this.k.setTask(k, t, popWith(v, v.sp, NO_REQ));
+      return this.k.freePage(this.k.setField(k2, this.key, 'temp', k2[this.key].temp - 1));
     });
   }
 
@@ -171,7 +171,7 @@ export class FuseLayer extends FsBase {
     if (!ok) return k2;
     const req = this.k.newReq(k2, t, 'write', 'page', this.index, null);
     const st = k2[this.key];
-    return withKey(k2, this.key, { ...st, temp: st.temp + 1, req: enqueue(st.req, req, 'fuse request queue') });
+    return this.k.withVar(k2, this.key, { ...st, temp: st.temp + 1, req: enqueue(st.req, req, 'fuse request queue') });
   }
 
   /** fuse_dev_do_read: the daemon takes the oldest request, then pwrite(2)s its data into the backing file. */
@@ -180,7 +180,7 @@ export class FuseLayer extends FsBase {
     const qu = this.reqQ(k);
     if (v.sp !== 0 || v.cmd.op !== 'none' || qu.n === 0) return undefined;
     const [req, rest] = dequeue(qu);
-    const k2 = this.k.setTask(withKey(k, this.key, { ...k[this.key], req: rest }), t, { ...v, cmd: req });
+    const k2 = this.k.setTask(this.k.setField(k, this.key, 'req', rest), t, withCmd(v, req));
     return this.k.fsBelow(this.index).startIo(k2, t, 'write', 'fuse', 'regular');
   }
 

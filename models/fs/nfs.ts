@@ -50,8 +50,8 @@
  */
 import { Domain, bool, int, record } from '../../checker';
 import { FrameFn } from '../core/frames';
-import { DaemonDecl, FrameWait, KAction, KState, Shrinker, withKey } from '../kernel';
-import { NO_REQ, PF_KSWAPD, Req, Task, TaskRef, pop, popTo, top } from '../core/task';
+import { DaemonDecl, FrameWait, KAction, KState, Shrinker } from '../kernel';
+import { NO_REQ, PF_KSWAPD, Req, Task, TaskRef, popTo, top, popWith, withCmd } from '../core/task';
 import { GFP_KERNEL, Gfp } from '../mm/gfp';
 import { Queue, dequeue, emptyQueue, enqueue, findInQueue, queueDomain } from '../block/queue';
 import { FsBase } from './common';
@@ -112,7 +112,7 @@ export class NfsLayer extends FsBase {
   }
 
   private set(k: KState, s: Partial<NfsState>): KState {
-    return withKey(k, this.key, { ...k[this.key], ...s });
+    return this.k.withVar(k, this.key, { ...k[this.key], ...s });
   }
 
   override daemons(): DaemonDecl[] {
@@ -124,7 +124,7 @@ export class NfsLayer extends FsBase {
     // nfsd_vfs_write returned: the WRITE reply (UNSTABLE) → nfs_write_completion on the client
     this.k.onSyscallDone('nfsd', (k, t, _ok) => {
       const v = this.k.task(k, t);
-      const k2 = this.k.setTask(k, t, { ...pop(v, v.sp), cmd: NO_REQ });
+      const k2 = this.k.setTask(k, t, popWith(v, v.sp, NO_REQ));
       const s = this.st(k2);
       return this.set(k2, { unstable: s.unstable + 1 }); // writeback ended; PagePrivate, NR_UNSTABLE_NFS (stays in pc.wb)
     });
@@ -161,7 +161,7 @@ export class NfsLayer extends FsBase {
       const k3 = this.set(this.setPages(k2, { ...pc, wb: pc.wb - c, clean: pc.clean + c }), { unstable: this.st(k2).unstable - c, committing: 0, commit: false });
       return this.k.wakeWaiter(k3, req);
     }
-    return this.k.fsBelow(this.index).startIo(this.k.setTask(k2, t, { ...v, cmd: req }), t, 'write', 'nfsd', 'regular');
+    return this.k.fsBelow(this.index).startIo(this.k.setTask(k2, t, withCmd(v, req)), t, 'write', 'nfsd', 'regular');
   }
 
   /** Where an RPC sits: on the socket for nfsd (BlockKernel.locate asks a filesystem that has this method). */

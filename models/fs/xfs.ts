@@ -33,9 +33,9 @@
 import { Domain, int, record } from '../../checker';
 import { FrameFn } from '../core/frames';
 import { GFP_NOFS, Gfp, __GFP_NOMEMALLOC, __GFP_NORETRY, __GFP_NOWARN } from '../mm/gfp';
-import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker, withKey } from '../kernel';
+import { DaemonDecl, FrameWait, KAction, KState, LockWait, Shrinker } from '../kernel';
 import { superShrinker } from './super';
-import { FrameSpec, Req, Task, TaskRef, findFrame, isApp, pop, popTo, setFrameN, top } from '../core/task';
+import { FrameSpec, Req, Task, TaskRef, findFrame, isApp, pop, popTo, setFrameN, top, withIoDone } from '../core/task';
 import { FsBase } from './common';
 
 /** Reclaimable XFS inodes (XFS_IRECLAIMABLE): clean, dirty, or being flushed by a reclaimer. */
@@ -159,7 +159,7 @@ export class XfsLayer extends FsBase {
   }
 
   private setBuf(k: KState, buf: number, bufRef: number = k[this.key].bufRef): KState {
-    return withKey(k, this.key, { ...k[this.key], buf, bufRef });
+    return this.k.withVar(k, this.key, { ...k[this.key], buf, bufRef });
   }
 
   /** xfs_buftarg_isolate on the idle cached cluster buffer: decrement b_lru_ref, or free the buffer (and its page) at zero. */
@@ -174,7 +174,7 @@ export class XfsLayer extends FsBase {
   }
 
   private setInodes(k: KState, ino: XfsInodes): KState {
-    return withKey(k, this.key, { ...k[this.key], ino });
+    return this.k.setField(k, this.key, 'ino', ino);
   }
 
   /**
@@ -636,7 +636,9 @@ export class XfsLayer extends FsBase {
   /** lockHolder(k) among the tasks other than t. */
   private lockHolderOtherThan(k: KState, t: TaskRef): TaskRef | null {
     const app = isApp(t);
-    for (const u of this.lockHolders(k)) {
+    const holders = this.lockHolders(k);
+    for (let i = 0; i < holders.length; i++) {
+      const u = holders[i];
       if (isApp(u) ? app && u.w === (t as { w: number }).w : !app && u.d === (t as { d: number }).d) continue;
       return u;
     }
@@ -658,8 +660,11 @@ export class XfsLayer extends FsBase {
     const m = this.holderMemo;
     if (m !== undefined && m.app === k.app && m.kt === k.kt) return m.holders;
     const holders: TaskRef[] = [];
-    for (const t of this.k.taskRefs()) {
+    const refs = this.k.taskRefs();
+    for (let j = 0; j < refs.length; j++) {
+      const t = refs[j];
       const v = this.k.task(k, t);
+      if (v.sp === 0) continue; // an idle task holds nothing
       const i = findFrame(v, 'xfs_reclaim_inodes_ag', this.index);
       if (i >= 0 && v.stack[i].n === 1) holders.push(t);
     }
@@ -878,7 +883,7 @@ export class XfsLayer extends FsBase {
       const i = findFrame(v, 'xfs_reclaim_inode', at);
       if (i < 0) {
         // issue 10: xfsaild's read of the cluster buffer completed: flush the inodes into it and write it
-        return this.aildFlush(this.k.updTask(k, t, (x) => ({ ...x, ioDone: false })), t);
+        return this.aildFlush(this.k.updTask(k, t, (x) => withIoDone(x, false)), t);
       }
       if (v.stack[i].n === 0) {
         // the cluster buffer was read: xfs_iflush goes on (xfs_iflush_int) and returns it; xfs_bwrite

@@ -13,8 +13,8 @@
  * @module
  */
 import { Domain, int } from '../../checker';
-import { DaemonDecl, FrameWait, KAction, KState, Shrinker, withKey } from '../kernel';
-import { NO_REQ, Req, Task, TaskRef, pop, top } from '../core/task';
+import { DaemonDecl, FrameWait, KAction, KState, Shrinker } from '../kernel';
+import { NO_REQ, Req, Task, TaskRef, top, popWith } from '../core/task';
 import { Queue, QueueLayer, dequeue, enqueue, findInQueue } from '../block/queue';
 
 /**
@@ -46,7 +46,7 @@ export class DmZonedLayer extends QueueLayer {
   }
 
   private setMeta(k: KState, meta: number): KState {
-    return withKey(k, this.key, { ...k[this.key], meta });
+    return this.k.setField(k, this.key, 'meta', meta);
   }
 
   override shrinkers(): Shrinker[] {
@@ -60,7 +60,7 @@ export class DmZonedLayer extends QueueLayer {
 
   /** dmz_map in the submitter's context: dmz_queue_chunk_work adds the bio to its chunk work and queues it. */
   submit(k: KState, req: Req, _ctx: TaskRef | null): KState {
-    return withKey(k, this.key, { ...k[this.key], chunk: enqueue(this.chunk(k), req, 'dm-zoned chunk work') });
+    return this.k.setField(k, this.key, 'chunk', enqueue(this.chunk(k), req, 'dm-zoned chunk work'));
   }
 
   locate(k: KState, match: (r: Req) => boolean): { where: string; tasks: TaskRef[]; irq: boolean } | null {
@@ -82,7 +82,7 @@ export class DmZonedLayer extends QueueLayer {
           if (qu.n === 0) return undefined;
           if (this.k.bounds.paths.dmzBlock && this.k.task(k, t).sp !== 0) return undefined;
           const [req, rest] = dequeue(qu);
-          const k2 = withKey(k, this.key, { ...k[this.key], chunk: rest });
+          const k2 = this.k.setField(k, this.key, 'chunk', rest);
           if (this.k.bounds.paths.dmzBlock && this.meta(k2) === META_FLUSHING) {
             // issue 10: dmz_handle_bio → dmz_lock_metadata → down_read(&zmd->mblk_sem), held for writing by the flush work
             const at = this.index;
@@ -137,10 +137,10 @@ export class DmZonedLayer extends QueueLayer {
     };
     const flushed = this.k.sleeperAction('dmz_flush_metadata: wait_on_bit_io', 'wait_on_bit_io', at, (_k, v) => v.ioDone, (k, t) =>
       // up_write(&zmd->mblk_sem): the metadata is clean
-      this.setMeta(this.k.updTask(k, t, (x) => ({ ...pop(x, x.sp), ioDone: false })), META_CLEAN),
+      this.setMeta(this.k.updTask(k, t, (x) => popWith(x, x.sp, x.cmd, false)), META_CLEAN),
     );
     const locked = this.k.sleeperAction('dmz_lock_metadata', 'down_read', at, (k) => this.meta(k) !== META_FLUSHING, (k, t, v) =>
-      this.handleBio(this.k.setTask(k, t, { ...pop(v, v.sp), cmd: NO_REQ }), t, v.cmd),
+      this.handleBio(this.k.setTask(k, t, popWith(v, v.sp, NO_REQ)), t, v.cmd),
       [worker],
     );
     return [flush, flushed, locked];

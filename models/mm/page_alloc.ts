@@ -124,7 +124,7 @@ export class Kernel extends ReclaimKernel {
   /** A page returns to the allocator: refill the min-watermark reserve first, then the freelist. */
   freePage(k: KState): KState {
     const { free, reserve } = k.mm;
-    return reserve < this.bounds.reserve ? { ...k, mm: { ...k.mm, reserve: reserve + 1 } } : { ...k, mm: { ...k.mm, free: free + 1 } };
+    return reserve < this.bounds.reserve ? this.setMm(k, free, reserve + 1) : this.setMm(k, free + 1, reserve);
   }
 
   /**
@@ -136,7 +136,7 @@ export class Kernel extends ReclaimKernel {
    * AllocCont registered for the caller's frame.
    */
   startAlloc(k: KState, t: TaskRef, gfp: Gfp, at: number): { k: KState; ok: boolean } {
-    if (k.mm.free > 0) return { k: { ...k, mm: { ...k.mm, free: k.mm.free - 1 } }, ok: true };
+    if (k.mm.free > 0) return { k: this.setMm(k, k.mm.free - 1, k.mm.reserve), ok: true };
     const k2 = this.pushFrames(k, t, [
       { fn: '__alloc_pages_nodemask', at, gfp },
       { fn: '__alloc_pages_slowpath', at, n: 0 },
@@ -184,7 +184,7 @@ export class Kernel extends ReclaimKernel {
     if ((gfp & __GFP_FS) === 0) return undefined;
     const anon = k.mm.anon ?? 0;
     if (anon === 0) return undefined;
-    let k2: KState = { ...k, mm: { ...k.mm, anon: 0 } };
+    let k2: KState = this.setMm(k, k.mm.free, k.mm.reserve, 0);
     for (let i = 0; i < anon; i++) k2 = this.freePage(k2);
     return k2;
   }
@@ -196,14 +196,29 @@ export class Kernel extends ReclaimKernel {
    * choice abstracts LRU age order).
    */
   slowpath(k: KState, t: TaskRef, lru: number): KState | undefined {
+    // One decision per state and task, shared by its LRU choices: everything up to the choice depends only on
+    // (k, t), and states are never changed in place. A step that ends before direct reclaim has a successor
+    // only for lru = -1; one that enters it shares the reclaim frames (see `slowMemo`).
+    const m = this.slowMemo;
+    if (m !== undefined && m.k === k && m.t === t) {
+      if (m.k1 === undefined) {
+        if (lru !== -1) return undefined;
+      } else {
+        if (!this.validLru(m.k1, lru)) return undefined;
+        return this.shrinkNode(m.k3 ??= this.directReclaimFrames(m.k1, t, m.gfp), t, m.gfp, lru);
+      }
+    }
     const v = this.task(k, t);
     const f = top(v);
     if (!f || f.fn !== '__alloc_pages_slowpath') return undefined;
     const gfp = this.allocGfp(v);
+    // (from here until direct reclaim, every outcome is for lru = -1 only)
+    const memo: NonNullable<Kernel['slowMemo']> = { k, t, gfp, k1: undefined, k3: undefined };
+    this.slowMemo = memo;
     // get_page_from_freelist at the min watermark
     if (k.mm.free > 0) {
       if (lru !== -1) return undefined;
-      return this.allocDone({ ...k, mm: { ...k.mm, free: k.mm.free - 1 } }, t, true);
+      return this.allocDone(this.setMm(k, k.mm.free - 1, k.mm.reserve), t, true);
     }
     // no __GFP_DIRECT_RECLAIM: fail (GFP_NOWAIT / GFP_ATOMIC)
     if ((gfp & __GFP_DIRECT_RECLAIM) === 0) return lru === -1 ? this.allocDone(k, t, false) : undefined;
@@ -211,7 +226,7 @@ export class Kernel extends ReclaimKernel {
     // __GFP_NOMEMALLOC (__gfp_pfmemalloc_flags), else fails
     if (v.flags & PF_MEMALLOC) {
       if (lru !== -1) return undefined;
-      if (k.mm.reserve > 0 && (gfp & __GFP_NOMEMALLOC) === 0) return this.allocDone({ ...k, mm: { ...k.mm, reserve: k.mm.reserve - 1 } }, t, true);
+      if (k.mm.reserve > 0 && (gfp & __GFP_NOMEMALLOC) === 0) return this.allocDone(this.setMm(k, k.mm.free, k.mm.reserve - 1), t, true);
       return this.allocDone(k, t, false);
     }
     // __GFP_NORETRY: one reclaim round, then fail
@@ -238,19 +253,19 @@ export class Kernel extends ReclaimKernel {
       // allow_direct_reclaim: "if (!wmark_ok && waitqueue_active(&pgdat->kswapd_wait)) wake_up_interruptible(&pgdat->kswapd_wait)"
       return this.wakeKswapdTask(k2);
     }
+    // direct reclaim: the LRU choice decides from here on
+    memo.k1 = k1;
     if (!this.validLru(k1, lru)) return undefined;
-    // One decision per state and task, shared by its LRU choices: everything up to
-    // the choice depends only on (k, t), and states are never changed in place.
-    const m = this.slowMemo;
-    let k3: KState;
-    if (m !== undefined && m.k === k && m.t === t) k3 = m.k3;
-    else {
-      k3 = this.directReclaimFrames(k1, t, gfp);
-      this.slowMemo = { k, t, k3 };
-    }
-    return this.shrinkNode(k3, t, gfp, lru);
+    memo.k3 = this.directReclaimFrames(k1, t, gfp);
+    return this.shrinkNode(memo.k3, t, gfp, lru);
   }
 
-  /** The last slow-path entry into direct reclaim: the state and task it was for, and the state with the reclaim frames pushed. */
-  private slowMemo: { k: KState; t: TaskRef; k3: KState } | undefined;
+  /**
+   * The last slow-path decision: the state and task it was for, the
+   * allocation's mask; when the task enters direct reclaim, the state it does
+   * so from (`k1`, kswapd woken on a retry) and, once an LRU choice was valid,
+   * the state with the reclaim frames pushed (`k3`); `k1` undefined: the step
+   * ended before direct reclaim (a successor for lru = -1 only).
+   */
+  private slowMemo: { k: KState; t: TaskRef; gfp: Gfp; k1: KState | undefined; k3: KState | undefined } | undefined;
 }

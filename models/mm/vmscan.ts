@@ -37,12 +37,18 @@ export abstract class ReclaimKernel extends WritebackKernel {
   protected abstract allocDone(k: KState, t: TaskRef, ok: boolean): KState;
 
   anyClean(k: KState): boolean {
-    return this.fsList().some((f) => f.pages(k).clean > 0);
+    // loops rather than some(): no closure per call (these run several times per state)
+    const fs = this.fsList();
+    for (let i = 0; i < fs.length; i++) if (fs[i].pages(k).clean > 0) return true;
+    return false;
   }
 
   /** Could a direct reclaim pass with this mask change anything (free a page, scan or block in a shrinker)? */
   reclaimCouldProgress(k: KState, gfp: Gfp): boolean {
-    return this.anyClean(k) || this.shrinkerList.some((s) => s.hasWork(k, gfp));
+    if (this.anyClean(k)) return true;
+    const list = this.shrinkerList;
+    for (let i = 0; i < list.length; i++) if (list[i].hasWork(k, gfp)) return true;
+    return false;
   }
 
   /** The LRU choice of a reclaim pass must be a filesystem with a clean page, or -1 when there is none. */
@@ -165,7 +171,8 @@ export abstract class ReclaimKernel extends WritebackKernel {
     const fs = this.layers[lru] as FsLayer;
     const pc = fs.pages(k);
     const k2 = this.freePage(fs.setPages(k, { ...pc, clean: pc.clean - 1 }));
-    if (this.shrinkerList.some((s) => s.allocates?.(k2, gfp))) return k2; // shrink_slab is the next step (shrinkSlabStep)
+    const list = this.shrinkerList;
+    for (let i = 0; i < list.length; i++) if (list[i].allocates?.(k2, gfp)) return k2; // shrink_slab is the next step (shrinkSlabStep)
     return this.runShrinkers(k2, t, gfp, 0);
   }
 
@@ -243,10 +250,10 @@ export abstract class ReclaimKernel extends WritebackKernel {
       // below it (startAlloc pushes the two together): allocDone's pop alone does both
       const v = this.task(k, t);
       const i = findFrame(v, '__alloc_pages_slowpath');
-      if (i >= 1 && v.stack[i - 1].fn === '__alloc_pages_nodemask') return this.allocDone({ ...k, mm: { ...k.mm, free: k.mm.free - 1 } }, t, true);
+      if (i >= 1 && v.stack[i - 1].fn === '__alloc_pages_nodemask') return this.allocDone(this.setMm(k, k.mm.free - 1, k.mm.reserve), t, true);
     }
     const k2 = this.updTask(k, t, (v) => popTo(v, '__alloc_pages_slowpath'));
-    if (k2.mm.free > 0) return this.allocDone({ ...k2, mm: { ...k2.mm, free: k2.mm.free - 1 } }, t, true);
+    if (k2.mm.free > 0) return this.allocDone(this.setMm(k2, k2.mm.free - 1, k2.mm.reserve), t, true);
     return k2;
   }
 }

@@ -55,9 +55,9 @@ export function costWitness(kernel: K): Witness<any> {
       hasSuperShrinker &&
       apps.some((t) => {
         const v = kernel.task(k, t);
-        const frames = v.stack.slice(0, v.sp);
-        if (frames.some((f) => f.fn === 'super_cache_scan')) return true;
-        const top = frames[frames.length - 1];
+        // evaluated on every state while unreached: the frames read in place, no copy of the stack
+        for (let i = 0; i < v.sp; i++) if (v.stack[i].fn === 'super_cache_scan') return true;
+        const top = v.sp > 0 ? v.stack[v.sp - 1] : undefined;
         if (!top || top.fn !== '__alloc_pages_slowpath' || top.n !== 0 || k.mm.free !== 0) return false;
         const gfp = kernel.allocGfp(v);
         return (gfp & GFP_FS) !== 0 && (gfp & GFP_DIRECT_RECLAIM) !== 0 && (v.flags & PF_MEMALLOC) === 0;

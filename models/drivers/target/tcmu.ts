@@ -37,10 +37,10 @@
  * @module
  */
 import { Domain, bool } from '../../../checker';
-import { DaemonDecl, FsLayer, KAction, KState, LockWait, withKey } from '../../kernel';
+import { DaemonDecl, FsLayer, KAction, KState, LockWait } from '../../kernel';
 import { FrameFn } from '../../core/frames';
 import { FsBase } from '../../fs/common';
-import { NO_REQ, Req, Task, TaskRef, findFrame, pop, popTo, setFrameN } from '../../core/task';
+import { NO_REQ, Req, Task, TaskRef, findFrame, pop, popTo, setFrameN, popWith, withCmd } from '../../core/task';
 import { Queue, QueueLayer, dequeue, emptyQueue, enqueue, findInQueue, queueDomain } from '../../block/queue';
 
 /** Which allocation of tcmu_queue_cmd needs a new page (a choice of the kworker's step). */
@@ -123,7 +123,7 @@ export class TcmuLayer extends QueueLayer {
   private batchDone(k: KState, t: TaskRef): KState {
     const v = this.k.task(k, t);
     const cmd = v.cmd;
-    let k2 = this.k.setTask(k, t, { ...pop(v, v.sp), cmd: NO_REQ });
+    let k2 = this.k.setTask(k, t, popWith(v, v.sp, NO_REQ));
     if (!cmd.err) k2 = this.setDone(k2, enqueue(this.done(k2), cmd, 'tcmu completed ring entries'));
     if (this.q(k2, 'ring').n > 0) return k2; // back to the drain loop: tcmulib_get_next_command is the next step
     if (this.cmdrLockHolder(k2) === null) return this.reapAll(k2);
@@ -135,7 +135,7 @@ export class TcmuLayer extends QueueLayer {
   }
 
   private setDone(k: KState, qu: Queue): KState {
-    return withKey(k, this.key, { ...k[this.key], done: qu });
+    return this.k.setField(k, this.key, 'done', qu);
   }
 
   /** tcmu_irqcontrol → tcmu_handle_completions (cmdr_lock held): every completed entry, oldest first → target_complete_cmd → … → bio_endio. */
@@ -153,7 +153,7 @@ export class TcmuLayer extends QueueLayer {
   private completeCmd(k: KState, t: TaskRef): KState {
     const v = this.k.task(k, t);
     const cmd = v.cmd;
-    const k2 = this.k.setTask(k, t, { ...pop(v, v.sp), cmd: NO_REQ });
+    const k2 = this.k.setTask(k, t, popWith(v, v.sp, NO_REQ));
     return cmd.err ? k2 : this.k.complete(k2, cmd);
   }
 
@@ -162,7 +162,7 @@ export class TcmuLayer extends QueueLayer {
   }
 
   private setQ(k: KState, which: 'work' | 'ring', qu: Queue): KState {
-    return withKey(k, this.key, withKey(k[this.key], which, qu));
+    return this.k.setField(k, this.key, which, qu);
   }
 
   /**
@@ -262,19 +262,18 @@ export class TcmuLayer extends QueueLayer {
     if (alloc !== 'tcmu_alloc_cmd' && this.cmdrLockBusy(k2)) {
       // issue 10 (tcmu_cmdr_lock): tcmu_alloc_cmd got its objects; mutex_lock(&udev->cmdr_lock) sleeps
       // behind the holder. n = 3: the data area will grow once the lock is taken; n = 2: it will not
-      k2 = this.k.setTask(k2, t, { ...v, cmd: req });
-      return this.k.pushFrames(k2, t, [...frames, { fn: 'tcmu_queue_cmd', at, n: alloc === 'none' ? 2 : 3 }, { fn: 'mutex_lock', at }]);
+      // (the request and the frames as one copy of the task)
+      return this.k.pushFramesOn(k2, t, withCmd(v, req), [...frames, { fn: 'tcmu_queue_cmd', at, n: alloc === 'none' ? 2 : 3 }, { fn: 'mutex_lock', at }]);
     }
     if (alloc === 'none') return this.toRing(k2, req, false);
-    k2 = this.k.setTask(k2, t, { ...v, cmd: req });
     if (alloc === 'tcmu_alloc_cmd') {
       // tcmu_alloc_cmd: kmem_cache_zalloc(tcmu_cmd_cache, GFP_KERNEL) needs a new slab page (slab frames not shown)
-      k2 = this.k.pushFrames(k2, t, [...frames, { fn: 'tcmu_queue_cmd', at, n: 0 }, { fn: 'tcmu_alloc_cmd', at }]);
+      k2 = this.k.pushFramesOn(k2, t, withCmd(v, req), [...frames, { fn: 'tcmu_queue_cmd', at, n: 0 }, { fn: 'tcmu_alloc_cmd', at }]);
       const r = this.k.startAlloc(k2, t, this.k.effectiveGfp(this.k.task(k2, t).flags, { req: this.k.siteGfp('tcmu_alloc_cmd') }), at);
       return r.ok ? this.afterAllocCmd(r.k, t, true) : r.k;
     }
     // mutex_lock(&udev->cmdr_lock) (free here; without tcmu_cmdr_lock the model assumes so) → queue_cmd_ring → … → alloc_page(GFP_KERNEL)
-    k2 = this.k.pushFrames(k2, t, [...frames, { fn: 'tcmu_queue_cmd', at, n: 1 }]);
+    k2 = this.k.pushFramesOn(k2, t, withCmd(v, req), [...frames, { fn: 'tcmu_queue_cmd', at, n: 1 }]);
     return this.growDataArea(k2, t);
   }
 
@@ -329,7 +328,7 @@ export class TcmuLayer extends QueueLayer {
   private finishQueue(k: KState, t: TaskRef, fresh: boolean): KState {
     const v = this.k.task(k, t);
     const req = v.cmd;
-    const k2 = this.k.setTask(k, t, { ...pop(v, v.sp), cmd: NO_REQ });
+    const k2 = this.k.setTask(k, t, popWith(v, v.sp, NO_REQ));
     return this.toRing(k2, req, fresh);
   }
 
@@ -352,7 +351,7 @@ export class TcmuLayer extends QueueLayer {
     if (v.sp !== 0 || v.cmd.op !== 'none' || qu.n === 0) return undefined;
     if (heapFault && (!this.k.bounds.daemonAlloc || k.mm.free > 0)) return undefined;
     const [req, rest] = dequeue(qu);
-    const k2 = this.k.setTask(this.setQ(k, 'ring', rest), t, { ...v, cmd: req });
+    const k2 = this.k.setTask(this.setQ(k, 'ring', rest), t, withCmd(v, req));
     if (!heapFault) return this.handleCmd(k2, t);
     const at = this.index;
     // malloc() → (user page fault) do_page_fault → handle_mm_fault → do_anonymous_page →
@@ -440,14 +439,14 @@ export class TcmuLayer extends QueueLayer {
       if (i >= 0) {
         const q = d.q.slice();
         q[i] = { ...q[i], err: true }; // reaped (and dropped) by the next write(uio)
-        return this.k.complete(withKey(k, this.key, { ...k[this.key], done: { q, n: d.n }, timedOut: true }), d.q[i]);
+        return this.k.complete(this.k.withVar(k, this.key, { ...k[this.key], done: { q, n: d.n }, timedOut: true }), d.q[i]);
       }
     }
     for (const t of this.k.daemonsOf('tcmu-runner', this.index)) {
       const v = this.k.task(k, t);
       if (v.cmd.op !== 'none' && !v.cmd.err) {
         const k2 = this.k.setTask(k, t, { ...v, cmd: { ...v.cmd, err: true } });
-        return this.k.complete(withKey(k2, this.key, { ...k2[this.key], timedOut: true }), v.cmd);
+        return this.k.complete(this.k.withVar(k2, this.key, { ...k2[this.key], timedOut: true }), v.cmd);
       }
     }
     const ring = this.q(k, 'ring');
@@ -456,7 +455,7 @@ export class TcmuLayer extends QueueLayer {
     const q = ring.q.slice();
     const req = q[i];
     q[i] = { ...req, err: true }; // the entry stays in the ring; tcmu-runner's completion of it is dropped
-    return this.k.complete(withKey(k, this.key, { ...k[this.key], ring: { q, n: ring.n }, timedOut: true }), req);
+    return this.k.complete(this.k.withVar(k, this.key, { ...k[this.key], ring: { q, n: ring.n }, timedOut: true }), req);
   }
 
   timedOut(k: KState): boolean {

@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import { composeStack } from '../../../models/stack';
 import { withKey } from '../../../models/core/kernel';
-import { FrameSpec, PF_MEMALLOC, PF_MEMALLOC_NOFS, PF_MEMALLOC_NOIO, Task, newTask, pop, popPush, push, setFrameN } from '../../../models/core/task';
+import { FrameSpec, NO_REQ, PF_MEMALLOC, PF_MEMALLOC_NOFS, PF_MEMALLOC_NOIO, Task, newTask, pop, popPush, popWith, push, setFrameN, withCmd, withIoDone, withTodo } from '../../../models/core/task';
+import { KernelCore } from '../../../models/core/kernel';
+import type { KState } from '../../../models/core/kernel';
 import { FRAME_NAMES } from '../../../models/core/frames';
 
 const DEPTH = 12;
@@ -92,5 +94,62 @@ describe('step primitives', () => {
     const w = K.task(K.pushFrames(k, writer, [{ fn: 'vfs_write', at: 0 }, { fn: 'new_sync_write', at: 0 }]), writer);
     expect(w.flags & (PF_MEMALLOC_NOFS | PF_MEMALLOC_NOIO)).toBe(0);
     expect(w.stack[0].set).toBe(0);
+  });
+  it('popWith, withCmd, withIoDone, withTodo build the spreads they replace, in the same key order (fast-check, seeded)', () => {
+    const req = { ...NO_REQ, op: 'write' as const, src: 'page' as const, wd: 2 };
+    fc.assert(
+      fc.property(task, fc.nat(), fc.boolean(), (t, c, done) => {
+        const count = c % (t.sp + 1);
+        const input = deepFreeze(t);
+        const cases: [Task, Task][] = [
+          [popWith(input, count, req), { ...pop(input, count), cmd: req }],
+          [popWith(input, count, input.cmd, done), { ...pop(input, count), ioDone: done }],
+          [popWith(input, count), pop(input, count)],
+          [withCmd(input, req), { ...input, cmd: req }],
+          [withIoDone(input, done), { ...input, ioDone: done }],
+          [withTodo(input, 3), { ...input, todo: 3 }],
+        ];
+        for (const [got, want] of cases) {
+          expect(got).toEqual(want);
+          expect(Object.keys(got)).toEqual(Object.keys(want));
+        }
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+    expect(() => popWith(push(newTask(3, 0, 0), [{ fn: 'vfs_write' }]), 2)).toThrow('call stack underflow popping 2 of 1');
+  });
+
+  it('withVar, setField, setMm and setTask build the spreads they replace from the declared variables, and leave the state alone', () => {
+    const { kernel: K, spec } = composeStack({ stack: 'report-2019', params: { writers: '2' } });
+    const k = deepFreeze(spec.init()[0] as KState);
+    const same = (got: object, want: object): void => {
+      expect(got).toEqual(want);
+      expect(Object.keys(got)).toEqual(Object.keys(want));
+    };
+    for (const key of Object.keys(k)) {
+      const v = { x: 1 };
+      const c = K.withVar(k, key, v) as unknown as Record<string, unknown>;
+      same(c, { ...k, [key]: v });
+      expect(c[key]).toBe(v);
+      for (const other of Object.keys(k)) if (other !== key) expect(c[other]).toBe((k as unknown as Record<string, unknown>)[other]);
+    }
+    for (const key of Object.keys(k).filter((x) => x.startsWith('L'))) {
+      const layer = (k as unknown as Record<string, Record<string, unknown>>)[key];
+      for (const field of Object.keys(layer)) {
+        const v = { y: 2 };
+        const c = K.setField(k, key, field, v) as unknown as Record<string, Record<string, unknown>>;
+        same(c, { ...k, [key]: { ...layer, [field]: v } });
+        same(c[key], { ...layer, [field]: v });
+      }
+    }
+    same(K.setMm(k, 0, 1), { ...k, mm: { ...k.mm, free: 0, reserve: 1 } });
+    const v = withTodo(K.task(k, { w: 1 }), 0);
+    same(K.setTask(k, { w: 1 }, v), { ...k, app: [k.app[0], v] });
+    same(K.setTask(k, { d: 3 }, v), { ...k, kt: { ...k.kt, 3: v } });
+    // a field the layer does not declare, and a kernel whose variables were never declared: the spreads themselves
+    same(K.setField(k, 'L0', 'undeclared', 5), { ...k, L0: { ...k.L0, undeclared: 5 } });
+    const bare = new KernelCore(K.cfg, K.bounds, 'write');
+    same(bare.withVar(k, 'L1', 7), { ...k, L1: 7 });
+    same(bare.setMm(k, 0, 0), { ...k, mm: { ...k.mm, free: 0, reserve: 0 } });
   });
 });
