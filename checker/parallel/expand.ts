@@ -233,11 +233,15 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
   /** States this expander has expanded (the purity sample counts them). */
   let expanded = 0;
   const purity = cfg.checkPurity !== false;
+  // Packed API: no decoded successors and no `lastChanged` (the words are compared), and at most one successor per
+  // action instance, so a chunk's buffers can be sized once (`maxPerState`).
+  const recordApi = !isPacked(c.spec);
+  const maxPerState = recordApi ? 0 : c.actions.reduce((n, a) => n + a.arity, 0);
   return {
     /** `level`: the BFS depth of the chunk's states (the dedupe set is per level). */
     expand(states: Uint32Array, n: number, atBound: boolean, table: Uint32Array | undefined, invActive: Uint8Array, witActive: Uint8Array, level = -1, spare?: Uint32Array): ChunkResult {
       if (level !== seen.level || level < 0) seen.clear(level);
-      const est = Math.ceil(n * perState * 1.25) + 16;
+      const est = recordApi ? Math.ceil(n * perState * 1.25) + 16 : n * maxPerState + 1;
       const nGen = new Uint32Array(n);
       const nSucc = new Uint32Array(n);
       const nCand = new Uint32Array(n);
@@ -267,7 +271,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         coverage[a]++;
         actions.push(a);
         // Record API: `encodeFrom` said whether the successor differs from its source (explore.ts's emit); else compare the words.
-        const changed = c.lastChanged;
+        const changed = recordApi ? c.lastChanged : undefined;
         if (changed === false) return; // a stutter step
         if (changed !== true) {
           let i = 0;
@@ -291,7 +295,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
           }
           tids[t] = tidBase[a] + p;
         }
-        objs[t++] = c.lastState;
+        objs[t++] = recordApi ? c.lastState : undefined;
       };
       // Sub-batches of SUB states, as the sequential search's batches: the
       // decoded successors (record API) live only while their sub-batch is
@@ -357,12 +361,17 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
             if (live) edges.buf[edges.len - 1] |= EDGE_CANDIDATE;
             nCand[k]++;
             if (m !== m0 + b) {
-              wb.copyWithin(m * W, (m0 + b) * W, (m0 + b) * W + W);
+              if (W >= 32) wb.copyWithin(m * W, (m0 + b) * W, (m0 + b) * W + W);
+              else for (let j = 0, d = m * W, f = (m0 + b) * W; j < W; j++) wb[d + j] = wb[f + j];
               ords.buf[m] = ords.buf[m0 + b];
             }
-            hashes.push(hi);
-            hashes.push(lo);
-            hashes.push(th[3 * b + 2]);
+            hashes.reserve(3);
+            const hb = hashes.buf;
+            const hl = hashes.len;
+            hb[hl] = hi;
+            hb[hl + 1] = lo;
+            hb[hl + 2] = th[3 * b + 2];
+            hashes.len = hl + 3;
             if (keys) {
               keys.reserve(W);
               keys.buf.set(tk.subarray(b * W, b * W + W), keys.len);

@@ -338,7 +338,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
       ai += g;
       if (atBound && r.nSucc[k] > 0) truncated = true;
       if (live === undefined) {
-        for (let q = r.nCand[k]; q > 0; q--, ci++) if (!stop) candidate(i, ci);
+        // (A candidate the workers' inserts found old is skipped here, without a call.)
+        for (let q = r.nCand[k]; q > 0; q--, ci++) if (!stop && (isNew === undefined || isNew[base + ci] !== 0)) candidate(i, ci);
       } else {
         // Every successor is an edge of the state graph, recorded after the candidate it may be (explore.ts's phase 3).
         const edges = r.edges;
@@ -480,7 +481,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
             first = idx;
             depth = frontier.lastDepth;
           }
-          states.set(popBuf, k * W);
+          if (W >= 32) states.set(popBuf, k * W);
+          else for (let j = 0, o = k * W; j < W; j++) states[o + j] = popBuf[j];
         }
         dispatched += m;
         chunks.push({ first, n: m, depth, states, worker: wk });
