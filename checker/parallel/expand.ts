@@ -78,6 +78,20 @@ class U32 {
   take(): Uint32Array {
     return new Uint32Array(this.buf.buffer, 0, this.len);
   }
+  /** Empties it, with room for `n` words (a scratch buffer, reused from chunk to chunk). */
+  restart(n: number): this {
+    this.len = 0;
+    this.reserve(n);
+    return this;
+  }
+  /** A copy of the contents in a buffer of their size (into `into` when it fits and starts its buffer). */
+  copy(into?: Uint32Array): Uint32Array {
+    if (into !== undefined && into.byteOffset === 0 && into.length >= this.len) {
+      into.set(this.buf.subarray(0, this.len));
+      return into.subarray(0, this.len);
+    }
+    return this.buf.slice(0, this.len);
+  }
 }
 
 /**
@@ -236,6 +250,11 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
   // Packed API: no decoded successors and no `lastChanged` (the words are compared), and at most one successor per
   // action instance, so a chunk's buffers can be sized once (`maxPerState`).
   const recordApi = !isPacked(c.spec);
+  const sActions = new U32();
+  const sWords = new U32();
+  const sOrds = new U32();
+  const sHashes = new U32();
+  const sBits = new U32();
   const maxPerState = recordApi ? 0 : c.actions.reduce((n, a) => n + a.arity, 0);
   return {
     /** `level`: the BFS depth of the chunk's states (the dedupe set is per level). */
@@ -246,13 +265,15 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
       const nSucc = new Uint32Array(n);
       const nCand = new Uint32Array(n);
       const coverage = new Uint32Array(nActions);
-      const actions = new U32(est);
-      const words = new U32(atBound ? 1 : est * W, spare);
-      const ords = new U32(est);
-      const hashes = new U32(3 * est);
+      // Scratch buffers, reused; the result is copied out of them at the end, at its size (a chunk's buffers are sized
+      // for every successor, its result holds the candidates only: fewer and smaller allocations to transfer and collect).
+      const actions = sActions.restart(est);
+      const words = sWords.restart(atBound ? 1 : est * W);
+      const ords = sOrds.restart(est);
+      const hashes = sHashes.restart(3 * est);
       let violating = 0;
       const keys = sendKeys ? new U32(est * W) : undefined;
-      const bits = new U32(P > 0 ? est * P : 1);
+      const bits = sBits.restart(P > 0 ? est * P : 1);
       const ends = new Uint32Array(n);
       const dead: DeadState[] = [];
       const edges = new U32(live ? 3 * est : 1);
@@ -382,6 +403,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
             if (fullLive) liveMasks.push(live.predicateMask(wb, m * W, st));
             if (P > 0) {
               bits.reserve(P);
+              for (let j = 0; j < P; j++) bits.buf[bits.len + j] = 0;
               bits.len += P;
               if (anyPredicate) predicates(wb, m, st, bits.buf, invActive, witActive, anyInv);
               for (let j = 0; j < invWords; j++) {
@@ -405,14 +427,14 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         nGen,
         nSucc,
         nCand,
-        actions: actions.take(),
+        actions: actions.copy(),
         coverage,
-        words: words.take(),
+        words: words.copy(spare),
         keys: keys?.take(),
-        hashes: hashes.take(),
+        hashes: hashes.copy(),
         violating,
-        ords: ords.take(),
-        bits: P > 0 ? bits.take() : new Uint32Array(0),
+        ords: ords.copy(),
+        bits: P > 0 ? bits.copy() : new Uint32Array(0),
         P,
         dead,
         edges: live ? edges.take() : new Uint32Array(0),
