@@ -323,7 +323,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     if ((index & 1023) === 0) checkBudget();
     if (hasPredicates) {
       if (off !== 0 || w.length !== W) {
-        for (let i = 0; i < W; i++) stBuf[i] = w[off + i];
+        if (W >= 32) stBuf.set(w.subarray(off, off + W));
+        else for (let i = 0; i < W; i++) stBuf[i] = w[off + i];
         w = stBuf;
         off = 0;
       }

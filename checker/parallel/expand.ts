@@ -108,7 +108,14 @@ class LevelSeen {
   level = -1;
   clear(level: number): void {
     this.level = level;
-    if (this.size > 0) this.t.fill(0);
+    if (this.cap > 4096 && this.size * 8 < this.cap) {
+      // Far larger than the last level needed (levels shrink towards the end of a search): a smaller table, not a
+      // clear of the whole one (the next level is about as wide as the last).
+      let cap = 4096;
+      while (cap < this.size * 4) cap *= 2;
+      this.cap = cap;
+      this.t = new Uint32Array(cap * 2);
+    } else if (this.size > 0) this.t.fill(0);
     this.size = 0;
   }
   slot(hi: number): number {
