@@ -200,6 +200,7 @@ export function compile(spec: AnySpec, opts: { readonly dispatch?: boolean } = {
     const arity = Int32Array.from(actions.map((a) => a.arity));
     const fires = acts.map((a) => a.fire.bind(a));
     const nA = acts.length;
+    const validWords = layout.validWords;
     successors = (src, dst, emit) => {
       for (let a = 0; a < nA; a++) {
         const fire = fires[a];
@@ -207,7 +208,7 @@ export function compile(spec: AnySpec, opts: { readonly dispatch?: boolean } = {
         for (let p = 0; p < n; p++) {
           for (let i = 0; i < W; i++) dst[i] = src[i];
           if (fire(src, dst, p)) {
-            const bad = layout.invalidLeaf(dst);
+            const bad = validWords(dst) ? undefined : layout.invalidLeaf(dst);
             if (bad) {
               throw new SpecError(
                 'MC201',

@@ -323,7 +323,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     if ((index & 1023) === 0) checkBudget();
     if (hasPredicates) {
       if (off !== 0 || w.length !== W) {
-        stBuf.set(w.subarray(off, off + W));
+        if (W >= 32) stBuf.set(w.subarray(off, off + W));
+        else for (let i = 0; i < W; i++) stBuf[i] = w[off + i];
         w = stBuf;
         off = 0;
       }
@@ -410,6 +411,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     let ordinal = 0;
     let atBound = false;
     const tidBase = live ? live.tidBase : undefined;
+    // Packed API: no decoded successor, no `lastChanged` (the words are compared).
+    const recordApi = !isPacked(spec);
     const emit = (a: number, _p: number): void => {
       const ord = ordinal++;
       if (reducer !== undefined && reducer.skip) return;
@@ -417,7 +420,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
       enabled = true;
       coverage[a]++;
       // Record API: `encodeFrom` said whether the successor differs from its source; else compare the words.
-      const changed = c.lastChanged;
+      const changed = recordApi ? c.lastChanged : undefined;
       if (changed === false) return;
       for (let i = changed === true ? W - 1 : 0; i < W; i++) {
         if (changed === true || dst[i] !== src[i]) {
@@ -433,7 +436,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
           else for (let j = 0; j < W; j++) bWords[o + j] = dst[j];
           bOrd[bN] = ord;
           if (tidBase) bTid[bN] = tidBase[a] + _p;
-          bObj[bN] = c.lastState;
+          if (recordApi) bObj[bN] = c.lastState;
           bN++;
           return;
         }

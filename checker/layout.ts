@@ -165,6 +165,12 @@ export interface Layout {
    * offending leaf, or undefined.
    */
   invalidLeaf(w: Uint32Array): { leaf: Leaf; value: number; reason?: string } | undefined;
+  /**
+   * `invalidLeaf(w) === undefined`, as one generated function (straight-line
+   * field tests, no objects): the packed API's check of every successor. The
+   * caller asks `invalidLeaf` which leaf when it says false.
+   */
+  validWords(w: Uint32Array): boolean;
   /** Unpacks words into a fresh record state. */
   decode(w: Uint32Array): any;
   /**
@@ -361,6 +367,16 @@ export function compileLayout(
     }
     return undefined;
   };
+  // The same test as `invalidLeaf`'s, straight-line (sequences: `invalidLeaf` itself).
+  let validWords = (w: Uint32Array): boolean => invalidLeaf(w) === undefined;
+  if (seqs.length === 0) {
+    const tests = limits.map(({ l, n }) => `((w[${l.word}] >>> ${l.shift}) & ${l.mask}) >= ${n}`);
+    try {
+      validWords = new Function('w', tests.length === 0 ? 'return true;' : `return !(${tests.join(' ||\n ')});`) as (w: Uint32Array) => boolean;
+    } catch {
+      // keep the generic test
+    }
+  }
   const { encode, encodeFrom, encodeFromFast, decode, matches } = cachedCodecs(variables, leaves, words, symmetric);
   return {
     words,
@@ -388,6 +404,7 @@ export function compileLayout(
     decode,
     matches,
     invalidLeaf,
+    validWords,
   };
 }
 

@@ -81,11 +81,13 @@ export interface CheckOptions {
    * `startAfter` seconds (default 0.3), are expanded in this thread; until the
    * workers have rebuilt the spec this thread expands chunks itself, unless
    * `waitForWorkers` (which also starts them at once); `partitionedInserts:
-   * false` keeps the visited-set inserts of every level in this thread
+   * false` keeps the visited-set inserts of every level in this thread;
+   * `earlyDispatch: false` keeps the workers from starting on the next
+   * level while this thread merges a two-phase one
    * (docs/architecture.md, "Parallel search"). Results do not depend
    * on any of these.
    */
-  readonly parallel?: { readonly minLevel?: number; readonly waitForWorkers?: boolean; readonly startAfter?: number; readonly partitionedInserts?: boolean };
+  readonly parallel?: { readonly minLevel?: number; readonly waitForWorkers?: boolean; readonly startAfter?: number; readonly partitionedInserts?: boolean; readonly earlyDispatch?: boolean };
   /**
    * Memory budget in bytes for the visited set, the parent links and the
    * frontier. Beyond it a BFS frontier spills to a temporary file; when the

@@ -78,6 +78,20 @@ class U32 {
   take(): Uint32Array {
     return new Uint32Array(this.buf.buffer, 0, this.len);
   }
+  /** Empties it, with room for `n` words (a scratch buffer, reused from chunk to chunk). */
+  restart(n: number): this {
+    this.len = 0;
+    this.reserve(n);
+    return this;
+  }
+  /** A copy of the contents in a buffer of their size (into `into` when it fits and starts its buffer). */
+  copy(into?: Uint32Array): Uint32Array {
+    if (into !== undefined && into.byteOffset === 0 && into.length >= this.len) {
+      into.set(this.buf.subarray(0, this.len));
+      return into.subarray(0, this.len);
+    }
+    return this.buf.slice(0, this.len);
+  }
 }
 
 /**
@@ -94,7 +108,14 @@ class LevelSeen {
   level = -1;
   clear(level: number): void {
     this.level = level;
-    if (this.size > 0) this.t.fill(0);
+    if (this.cap > 4096 && this.size * 8 < this.cap) {
+      // Far larger than the last level needed (levels shrink towards the end of a search): a smaller table, not a
+      // clear of the whole one (the next level is about as wide as the last).
+      let cap = 4096;
+      while (cap < this.size * 4) cap *= 2;
+      this.cap = cap;
+      this.t = new Uint32Array(cap * 2);
+    } else if (this.size > 0) this.t.fill(0);
     this.size = 0;
   }
   slot(hi: number): number {
@@ -233,22 +254,33 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
   /** States this expander has expanded (the purity sample counts them). */
   let expanded = 0;
   const purity = cfg.checkPurity !== false;
+  // Packed API: no decoded successors and no `lastChanged` (the words are compared), and at most one successor per
+  // action instance, so a chunk's buffers can be sized once (`maxPerState`).
+  const recordApi = !isPacked(c.spec);
+  const sActions = new U32();
+  const sWords = new U32();
+  const sOrds = new U32();
+  const sHashes = new U32();
+  const sBits = new U32();
+  const maxPerState = recordApi ? 0 : c.actions.reduce((n, a) => n + a.arity, 0);
   return {
     /** `level`: the BFS depth of the chunk's states (the dedupe set is per level). */
     expand(states: Uint32Array, n: number, atBound: boolean, table: Uint32Array | undefined, invActive: Uint8Array, witActive: Uint8Array, level = -1, spare?: Uint32Array): ChunkResult {
       if (level !== seen.level || level < 0) seen.clear(level);
-      const est = Math.ceil(n * perState * 1.25) + 16;
+      const est = recordApi ? Math.ceil(n * perState * 1.25) + 16 : n * maxPerState + 1;
       const nGen = new Uint32Array(n);
       const nSucc = new Uint32Array(n);
       const nCand = new Uint32Array(n);
       const coverage = new Uint32Array(nActions);
-      const actions = new U32(est);
-      const words = new U32(atBound ? 1 : est * W, spare);
-      const ords = new U32(est);
-      const hashes = new U32(3 * est);
+      // Scratch buffers, reused; the result is copied out of them at the end, at its size (a chunk's buffers are sized
+      // for every successor, its result holds the candidates only: fewer and smaller allocations to transfer and collect).
+      const actions = sActions.restart(est);
+      const words = sWords.restart(atBound ? 1 : est * W);
+      const ords = sOrds.restart(est);
+      const hashes = sHashes.restart(3 * est);
       let violating = 0;
       const keys = sendKeys ? new U32(est * W) : undefined;
-      const bits = new U32(P > 0 ? est * P : 1);
+      const bits = sBits.restart(P > 0 ? est * P : 1);
       const ends = new Uint32Array(n);
       const dead: DeadState[] = [];
       const edges = new U32(live ? 3 * est : 1);
@@ -267,7 +299,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         coverage[a]++;
         actions.push(a);
         // Record API: `encodeFrom` said whether the successor differs from its source (explore.ts's emit); else compare the words.
-        const changed = c.lastChanged;
+        const changed = recordApi ? c.lastChanged : undefined;
         if (changed === false) return; // a stutter step
         if (changed !== true) {
           let i = 0;
@@ -291,7 +323,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
           }
           tids[t] = tidBase[a] + p;
         }
-        objs[t++] = c.lastState;
+        objs[t++] = recordApi ? c.lastState : undefined;
       };
       // Sub-batches of SUB states, as the sequential search's batches: the
       // decoded successors (record API) live only while their sub-batch is
@@ -357,12 +389,17 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
             if (live) edges.buf[edges.len - 1] |= EDGE_CANDIDATE;
             nCand[k]++;
             if (m !== m0 + b) {
-              wb.copyWithin(m * W, (m0 + b) * W, (m0 + b) * W + W);
+              if (W >= 32) wb.copyWithin(m * W, (m0 + b) * W, (m0 + b) * W + W);
+              else for (let j = 0, d = m * W, f = (m0 + b) * W; j < W; j++) wb[d + j] = wb[f + j];
               ords.buf[m] = ords.buf[m0 + b];
             }
-            hashes.push(hi);
-            hashes.push(lo);
-            hashes.push(th[3 * b + 2]);
+            hashes.reserve(3);
+            const hb = hashes.buf;
+            const hl = hashes.len;
+            hb[hl] = hi;
+            hb[hl + 1] = lo;
+            hb[hl + 2] = th[3 * b + 2];
+            hashes.len = hl + 3;
             if (keys) {
               keys.reserve(W);
               keys.buf.set(tk.subarray(b * W, b * W + W), keys.len);
@@ -373,6 +410,7 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
             if (fullLive) liveMasks.push(live.predicateMask(wb, m * W, st));
             if (P > 0) {
               bits.reserve(P);
+              for (let j = 0; j < P; j++) bits.buf[bits.len + j] = 0;
               bits.len += P;
               if (anyPredicate) predicates(wb, m, st, bits.buf, invActive, witActive, anyInv);
               for (let j = 0; j < invWords; j++) {
@@ -396,14 +434,14 @@ export function createExpander(c: Compiled, cfg: ExpandConfig) {
         nGen,
         nSucc,
         nCand,
-        actions: actions.take(),
+        actions: actions.copy(),
         coverage,
-        words: words.take(),
+        words: words.copy(spare),
         keys: keys?.take(),
-        hashes: hashes.take(),
+        hashes: hashes.copy(),
         violating,
-        ords: ords.take(),
-        bits: P > 0 ? bits.take() : new Uint32Array(0),
+        ords: ords.copy(),
+        bits: P > 0 ? bits.copy() : new Uint32Array(0),
         P,
         dead,
         edges: live ? edges.take() : new Uint32Array(0),

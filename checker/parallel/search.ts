@@ -42,10 +42,15 @@ import { sharedInsert } from './sharedStore';
 const MAX_BATCH_STATES = 64;
 const BATCH_SUCCESSORS = 4096;
 
+/** Early chunks (`dispatchEarly`) a worker may hold: half of a level of 2 workers' 8 chunks. */
+const EARLY_INFLIGHT = 4;
+
 /** Levels whose inserts the workers did (`insertLevel`), in this process: lets tests see the path taken. */
 export let partitionedLevels = 0;
 /** Rounds of worker inserts (more than one in a level whose candidates exceed the table's room). */
 export let partitionedRounds = 0;
+/** Chunks sent to the workers while the level before theirs was merged (`dispatchEarly`), in this process. */
+export let earlyChunks = 0;
 
 /** Thrown to run the sequential search instead. */
 class Fallback extends Error {}
@@ -285,6 +290,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
    * (its words, its predicates) costs more than a probe.
    */
   const filterTwoPhase = W > 16;
+  /** Whether the workers start on the next level while a two-phase level is merged (`dispatchEarly`); tests turn it off. */
+  const earlyDispatch = o.parallel?.earlyDispatch !== false;
   let fpsBuf: Uint32Array = new Uint32Array(0);
   /** Chunk buffers of merged chunks, to reuse (`dispatch`). */
   const freeStates: Uint32Array[] = [];
@@ -338,7 +345,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
       ai += g;
       if (atBound && r.nSucc[k] > 0) truncated = true;
       if (live === undefined) {
-        for (let q = r.nCand[k]; q > 0; q--, ci++) if (!stop) candidate(i, ci);
+        // (A candidate the workers' inserts found old is skipped here, without a call.)
+        for (let q = r.nCand[k]; q > 0; q--, ci++) if (!stop && (isNew === undefined || isNew[base + ci] !== 0)) candidate(i, ci);
       } else {
         // Every successor is an edge of the state graph, recorded after the candidate it may be (explore.ts's phase 3).
         const edges = r.edges;
@@ -439,21 +447,70 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     }
     levelNew = out;
     levelBase = bases;
+    let nNew = 0;
+    for (let i = 0; i < N; i++) nNew += out[i];
+    levelNewCount = nNew;
     partitionedLevels++;
     return true;
   };
 
+  /** New states of the two-phase level being merged (all of them are admitted: such a merge cannot stop). */
+  let levelNewCount = 0;
+  /**
+   * The next level's chunks sent to the workers while the coordinator still
+   * merges a two-phase level (`dispatchEarly`), so that they do not wait for
+   * the merge: the chunks are the ones the next level would cut (its width is
+   * known: the level's new states), taken off the frontier in the same order.
+   */
+  let early: { levelN: number; chunkSize: number; chunks: Chunk[]; inflight: Int32Array; dispatched: number } | undefined;
+  /** Sends worker `wk` the next chunk of the next level, if the merge has admitted its states. */
+  const dispatchEarly = (wk: number, levelN: number): boolean => {
+    if (early === undefined) {
+      if (levelN === 0) return false;
+      early = { levelN, chunkSize: Math.max(1, Math.min(maxChunk, Math.ceil(levelN / (nWorkers * 4)))), chunks: [], inflight: new Int32Array(nThreads), dispatched: 0 };
+    }
+    const e = early;
+    const m = Math.min(e.chunkSize, e.levelN - e.dispatched);
+    if (m === 0 || frontier.size < m || e.inflight[wk] >= EARLY_INFLIGHT) return false;
+    const states = new Uint32Array(m * W);
+    let first = 0;
+    let depth = 0;
+    for (let k = 0; k < m; k++) {
+      const idx = frontier.pop(popBuf);
+      if (k === 0) {
+        first = idx;
+        depth = frontier.lastDepth;
+      }
+      for (let j = 0, o = k * W; j < W; j++) states[o + j] = popBuf[j];
+    }
+    const id = e.chunks.length;
+    e.dispatched += m;
+    e.chunks.push({ first, n: m, depth, states, worker: wk });
+    e.inflight[wk]++;
+    earlyChunks++;
+    const invActive = Uint8Array.from(c.invariantNames, (_n, i) => (violatedInv.has(i) ? 0 : 1));
+    const witActive = Uint8Array.from(c.witnessNames, (_n, i) => (witnessDepth[i] >= 0 ? 0 : 1));
+    const spare = spareWords[wk].pop();
+    // The next level is two-phase too (nothing it depends on changes in between): the same `table` as `dispatch` sends.
+    (pool as Pool).send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: filterTwoPhase ? shared?.table : undefined, invActive, witActive, level: depth, spare }, spare ? [spare.buffer as ArrayBuffer] : []);
+    return true;
+  };
+
   try {
-    while (frontier.size > 0 && !stop) {
-      const levelN = frontier.size;
-      const chunkSize = Math.max(1, Math.min(maxChunk, Math.ceil(levelN / (nWorkers * 4))));
+    while ((frontier.size > 0 || early !== undefined) && !stop) {
+      // Chunks of this level sent while the last one was merged (`dispatchEarly`): the level goes on from them.
+      const pre = early;
+      early = undefined;
+      if (pre !== undefined && pre.levelN !== frontier.size + pre.dispatched) throw new Fallback(); // cannot happen: the merge admitted every new state
+      const levelN = pre !== undefined ? pre.levelN : frontier.size;
+      const chunkSize = pre !== undefined ? pre.chunkSize : Math.max(1, Math.min(maxChunk, Math.ceil(levelN / (nWorkers * 4))));
       const nChunks = Math.ceil(levelN / chunkSize);
-      const chunks: Chunk[] = [];
+      const chunks: Chunk[] = pre !== undefined ? pre.chunks : [];
       const results: (ChunkResult | undefined)[] = [];
-      const inflight = new Int32Array(nThreads);
+      const inflight = pre !== undefined ? pre.inflight : new Int32Array(nThreads);
       const invActive = Uint8Array.from(c.invariantNames, (_n, i) => (violatedInv.has(i) ? 0 : 1));
       const witActive = Uint8Array.from(c.witnessNames, (_n, i) => (witnessDepth[i] >= 0 ? 0 : 1));
-      let dispatched = 0;
+      let dispatched = pre !== undefined ? pre.dispatched : 0;
       let merged = 0;
       let received = 0;
       if (pool === undefined && levelN >= minLevel && defaultClock() - began >= startAfter) {
@@ -480,7 +537,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
             first = idx;
             depth = frontier.lastDepth;
           }
-          states.set(popBuf, k * W);
+          if (W >= 32) states.set(popBuf, k * W);
+          else for (let j = 0, o = k * W; j < W; j++) states[o + j] = popBuf[j];
         }
         dispatched += m;
         chunks.push({ first, n: m, depth, states, worker: wk });
@@ -501,7 +559,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
         const spare = spareWords[wk].pop();
         (pool as Pool).send(wk, { op: 'expand', job, chunk: id, states, n: m, atBound: depth >= maxDepth, table: twoPhase && !filterTwoPhase ? undefined : shared?.table, invActive, witActive, level: depth, spare }, spare ? [spare.buffer as ArrayBuffer] : []);
       };
-      let pending = 0;
+      let pending = pre !== undefined ? pre.chunks.length : 0;
       while (merged < nChunks && !stop) {
         const useWorkers = pool !== undefined && workersUsable && ready === nThreads;
         if (useWorkers) {
@@ -550,6 +608,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
         ch.states = undefined;
         if (ch.worker >= 0 && r.words.byteOffset === 0 && r.words.buffer.byteLength >= 4096 && spareWords[ch.worker].length < 2) spareWords[ch.worker].push(new Uint32Array(r.words.buffer as ArrayBuffer));
         merged++;
+        // A two-phase level's merge: the workers, idle until the next level, start on its first chunks.
+        if (levelNew !== undefined && earlyDispatch && merged < nChunks) for (let wk = 0; wk < nThreads; wk++) while (dispatchEarly(wk, levelNewCount));
         if (o.onProgress) {
           const now = clock();
           if (now - lastReport >= progressEvery) {
@@ -567,6 +627,8 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
         }
       }
     }
+    // (A two-phase level's merge cannot stop: early chunks never outlive their search.)
+    if (early !== undefined) throw new Fallback();
     if (stopped) finishBatch(stopped);
   } finally {
     frontier.dispose();
