@@ -462,6 +462,21 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
    * the merge: the chunks are the ones the next level would cut (its width is
    * known: the level's new states), taken off the frontier in the same order.
    */
+  /** Pops the next `m` states off the frontier into `states`: the index and depth of the first. */
+  const popChunk = (states: Uint32Array, m: number): { first: number; depth: number } => {
+    let first = 0;
+    let depth = 0;
+    for (let k = 0; k < m; k++) {
+      const idx = frontier.pop(popBuf);
+      if (k === 0) {
+        first = idx;
+        depth = frontier.lastDepth;
+      }
+      if (W >= 32) states.set(popBuf, k * W);
+      else for (let j = 0, o = k * W; j < W; j++) states[o + j] = popBuf[j];
+    }
+    return { first, depth };
+  };
   let early: { levelN: number; chunkSize: number; chunks: Chunk[]; inflight: Int32Array; dispatched: number } | undefined;
   /** Sends worker `wk` the next chunk of the next level, if the merge has admitted its states. */
   const dispatchEarly = (wk: number, levelN: number): boolean => {
@@ -473,16 +488,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     const m = Math.min(e.chunkSize, e.levelN - e.dispatched);
     if (m === 0 || frontier.size < m || e.inflight[wk] >= EARLY_INFLIGHT) return false;
     const states = new Uint32Array(m * W);
-    let first = 0;
-    let depth = 0;
-    for (let k = 0; k < m; k++) {
-      const idx = frontier.pop(popBuf);
-      if (k === 0) {
-        first = idx;
-        depth = frontier.lastDepth;
-      }
-      for (let j = 0, o = k * W; j < W; j++) states[o + j] = popBuf[j];
-    }
+    const { first, depth } = popChunk(states, m);
     const id = e.chunks.length;
     e.dispatched += m;
     e.chunks.push({ first, n: m, depth, states, worker: wk });
@@ -529,17 +535,7 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
         // the size: a message copies the whole buffer of a view).
         const spareStates = freeStates.pop();
         const states = spareStates !== undefined && spareStates.length >= m * W && spareStates.length <= 2 * m * W ? spareStates.subarray(0, m * W) : new Uint32Array(m * W);
-        let first = 0;
-        let depth = 0;
-        for (let k = 0; k < m; k++) {
-          const idx = frontier.pop(popBuf);
-          if (k === 0) {
-            first = idx;
-            depth = frontier.lastDepth;
-          }
-          if (W >= 32) states.set(popBuf, k * W);
-          else for (let j = 0, o = k * W; j < W; j++) states[o + j] = popBuf[j];
-        }
+        const { first, depth } = popChunk(states, m);
         dispatched += m;
         chunks.push({ first, n: m, depth, states, worker: wk });
         if (wk < 0) {
