@@ -454,14 +454,6 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     return true;
   };
 
-  /** New states of the two-phase level being merged (all of them are admitted: such a merge cannot stop). */
-  let levelNewCount = 0;
-  /**
-   * The next level's chunks sent to the workers while the coordinator still
-   * merges a two-phase level (`dispatchEarly`), so that they do not wait for
-   * the merge: the chunks are the ones the next level would cut (its width is
-   * known: the level's new states), taken off the frontier in the same order.
-   */
   /** Pops the next `m` states off the frontier into `states`: the index and depth of the first. */
   const popChunk = (states: Uint32Array, m: number): { first: number; depth: number } => {
     let first = 0;
@@ -477,6 +469,15 @@ function search(c: Compiled, o: CheckOptions, clock: () => number, t0: number, f
     }
     return { first, depth };
   };
+
+  /** New states of the two-phase level being merged (all of them are admitted: such a merge cannot stop). */
+  let levelNewCount = 0;
+  /**
+   * The next level's chunks sent to the workers while the coordinator still
+   * merges a two-phase level (`dispatchEarly`), so that they do not wait for
+   * the merge: the chunks are the ones the next level would cut (its width is
+   * known: the level's new states), taken off the frontier in the same order.
+   */
   let early: { levelN: number; chunkSize: number; chunks: Chunk[]; inflight: Int32Array; dispatched: number } | undefined;
   /** Sends worker `wk` the next chunk of the next level, if the merge has admitted its states. */
   const dispatchEarly = (wk: number, levelN: number): boolean => {
